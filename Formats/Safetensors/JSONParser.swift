@@ -1,0 +1,227 @@
+/// A strict JSON parser over bytes (RFC 8259): UTF-8 only, no trailing commas, no comments,
+/// nesting limited so hostile input cannot exhaust the stack. It is a pure function of its input,
+/// so a fuzzer can drive it directly.
+public struct JSONParser {
+    /// Why parsing stopped.
+    public struct Failure: Error, CustomStringConvertible {
+        /// The byte offset where the problem was found.
+        public let offset: Int
+        /// What was expected there.
+        public let reason: String
+        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var position = 0
+    private var depth = 0
+    private static let maximumDepth = 128
+
+    /// Parses one JSON value spanning all of `bytes` (surrounding whitespace allowed).
+    ///
+    /// - Throws: `JSONParser.Failure` with the offset and what was expected.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else { throw parser.failure("unexpected data after the value") }
+        return value
+    }
+
+    /// Parses one JSON value from `bytes`.
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBytes { try parse($0) }
+    }
+
+    private init(bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    private func failure(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
+
+    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    private mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
+    }
+
+    private mutating func parseValue() throws -> JSONValue {
+        guard let byte = current else { throw failure("expected a value, found the end") }
+        switch byte {
+        case UInt8(ascii: "{"): return try nested { try $0.parseObject() }
+        case UInt8(ascii: "["): return try nested { try $0.parseArray() }
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw failure("unexpected character '\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    private mutating func nested(_ body: (inout JSONParser) throws -> JSONValue) throws -> JSONValue {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= JSONParser.maximumDepth else { throw failure("nesting deeper than \(JSONParser.maximumDepth)") }
+        return try body(&self)
+    }
+
+    private mutating func parseObject() throws -> JSONValue {
+        position += 1
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            position += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
+            let key = try parseString()
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after member name") }
+            position += 1
+            skipWhitespace()
+            members.append((key, try parseValue()))
+            skipWhitespace()
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard current == UInt8(ascii: "}") else { throw failure("expected ',' or '}' in an object") }
+            position += 1
+            return .object(members)
+        }
+    }
+
+    private mutating func parseArray() throws -> JSONValue {
+        position += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            guard current == UInt8(ascii: "]") else { throw failure("expected ',' or ']' in an array") }
+            position += 1
+            return .array(elements)
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: String) throws {
+        for expected in literal.utf8 {
+            guard current == expected else { throw failure("expected '\(literal)'") }
+            position += 1
+        }
+    }
+
+    private mutating func parseNumber() throws -> String {
+        let start = position
+        if current == UInt8(ascii: "-") { position += 1 }
+        guard let first = current, isDigit(first) else { throw failure("expected a digit") }
+        position += 1
+        if first != UInt8(ascii: "0") { while let byte = current, isDigit(byte) { position += 1 } }
+        if current == UInt8(ascii: ".") {
+            position += 1
+            guard let byte = current, isDigit(byte) else { throw failure("expected a digit after '.'") }
+            while let byte = current, isDigit(byte) { position += 1 }
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            position += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
+            guard let byte = current, isDigit(byte) else { throw failure("expected a digit in the exponent") }
+            while let byte = current, isDigit(byte) { position += 1 }
+        }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private mutating func parseString() throws -> String {
+        position += 1
+        var scalars = String.UnicodeScalarView()
+        var runStart = position
+        func flushRun(_ parser: JSONParser, upTo end: Int) throws {
+            guard end > runStart else { return }
+            let run = UnsafeRawBufferPointer(rebasing: parser.bytes[runStart..<end])
+            guard let text = String(validating: run, as: UTF8.self) else {
+                throw Failure(offset: runStart, reason: "a string is not valid UTF-8")
+            }
+            scalars.append(contentsOf: text.unicodeScalars)
+        }
+        while true {
+            guard let byte = current else { throw failure("unterminated string") }
+            if byte == UInt8(ascii: "\"") {
+                try flushRun(self, upTo: position)
+                position += 1
+                return String(scalars)
+            }
+            if byte < 0x20 { throw failure("control character in a string") }
+            if byte == UInt8(ascii: "\\") {
+                try flushRun(self, upTo: position)
+                position += 1
+                scalars.append(try parseEscape())
+                runStart = position
+                continue
+            }
+            position += 1
+        }
+    }
+
+    private mutating func parseEscape() throws -> Unicode.Scalar {
+        guard let byte = current else { throw failure("unterminated escape") }
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            let first = try parseHexQuad()
+            if (0xD800..<0xDC00).contains(first) {
+                guard current == UInt8(ascii: "\\") else { throw failure("unpaired surrogate") }
+                position += 1
+                guard current == UInt8(ascii: "u") else { throw failure("unpaired surrogate") }
+                position += 1
+                let second = try parseHexQuad()
+                guard (0xDC00..<0xE000).contains(second) else { throw failure("unpaired surrogate") }
+                return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
+            }
+            guard let scalar = Unicode.Scalar(first) else { throw failure("unpaired surrogate") }
+            return scalar
+        default:
+            throw failure("unknown escape '\\\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    private mutating func parseHexQuad() throws -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = current, let digit = hexValue(byte) else { throw failure("expected four hex digits") }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case 0x30...0x39: return UInt32(byte - 0x30)
+        case 0x41...0x46: return UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: return UInt32(byte - 0x61 + 10)
+        default: return nil
+        }
+    }
+}

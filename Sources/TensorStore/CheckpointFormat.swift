@@ -1,0 +1,98 @@
+/// Options that affect how checkpoints are read.
+public struct ReadOptions: Sendable {
+    /// The dtype to assume for untyped 2-byte or 1-byte void data (NumPy `'<V2'`) that carries no
+    /// record of its true dtype; nil means such data is refused with an error.
+    public var assumedVoidType: DType?
+
+    /// Options with every choice left at its default.
+    public init(assumedVoidType: DType? = nil) {
+        self.assumedVoidType = assumedVoidType
+    }
+}
+
+/// Options that affect how checkpoints are written. A format ignores the options it has no use for.
+public struct WriteOptions: Sendable {
+    /// Split output into shards of at most this many bytes (formats that shard: safetensors).
+    public var maxShardSize: Int?
+    /// Compress tensor data (npz deflate, HDF5 gzip).
+    public var compress: Bool
+    /// A layout name understood by the format (HDF5: `keras`).
+    public var layout: String?
+
+    /// Options with every choice left at its default.
+    public init(maxShardSize: Int? = nil, compress: Bool = false, layout: String? = nil) {
+        self.maxShardSize = maxShardSize
+        self.compress = compress
+        self.layout = layout
+    }
+}
+
+/// What a writer writes: a list of tensors and metadata, whose bytes it pulls one chunk at a time.
+///
+/// A converter, a cast or the soup engine is a producer; a writer decides the order in which it
+/// asks for tensors and streams each to disk as it comes.
+public protocol TensorProducer {
+    /// The tensors to write, in their natural order.
+    var tensors: [TensorInfo] { get }
+    /// Checkpoint metadata to carry into the output where the format can hold it.
+    var metadata: [String: String] { get }
+    /// Streams the bytes of `tensors[index]` (C order, little-endian) to `sink` in chunks whose sizes
+    /// are multiples of the element width and add up to the tensor's byte count.
+    ///
+    /// - Throws: errors from reading the inputs or from `sink`.
+    func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws
+}
+
+/// Reads one checkpoint format into a `TensorStore`.
+public protocol CheckpointReader: Sendable {
+    /// Opens the checkpoint at `path` read-only, parsing its layout but leaving tensor bytes on disk.
+    ///
+    /// - Throws: a format error naming the file, the tensor and what was expected.
+    func open(_ path: String, options: ReadOptions) throws -> TensorStore
+}
+
+/// Writes one checkpoint format, streaming, into a temporary file that is renamed into place.
+public protocol CheckpointWriter: Sendable {
+    /// Writes `content` to `path`. On error nothing is left at `path` (and an existing file there is untouched).
+    ///
+    /// - Throws: a format error naming the tensor that cannot be stored, or an I/O error.
+    func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws
+}
+
+/// A checkpoint format: how to recognise it, read it and (optionally) write it.
+public struct CheckpointFormat: Sendable {
+    /// A short name, e.g. `safetensors`.
+    public let name: String
+    /// File name endings that select this format, lowercased without the leading dot, longest first
+    /// where they overlap (`weights.h5` before `h5`).
+    public let fileExtensions: [String]
+    /// Whether the first bytes of a file (up to 1 KiB) are this format's.
+    public let recognizesPrefix: @Sendable ([UInt8]) -> Bool
+    /// Whether a folder (e.g. a sharded checkpoint) is this format's; nil when the format has no folder form.
+    public let recognizesDirectory: (@Sendable (String) -> Bool)?
+    /// The reader.
+    public let reader: any CheckpointReader
+    /// The writer, or nil for a read-only format.
+    public let writer: (any CheckpointWriter)?
+    /// Whether writing to a path that is a folder (or ends in `/`) produces this format.
+    public let writesDirectories: Bool
+
+    /// Describes a format.
+    public init(
+        name: String,
+        fileExtensions: [String],
+        recognizesPrefix: @escaping @Sendable ([UInt8]) -> Bool,
+        recognizesDirectory: (@Sendable (String) -> Bool)? = nil,
+        reader: any CheckpointReader,
+        writer: (any CheckpointWriter)?,
+        writesDirectories: Bool = false
+    ) {
+        self.name = name
+        self.fileExtensions = fileExtensions
+        self.recognizesPrefix = recognizesPrefix
+        self.recognizesDirectory = recognizesDirectory
+        self.reader = reader
+        self.writer = writer
+        self.writesDirectories = writesDirectories
+    }
+}

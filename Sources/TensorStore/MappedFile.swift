@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole file mapped read-only into memory. The only place in Tureen that calls `mmap`,
+/// `madvise` and `munmap`; callers reach the bytes through closure-scoped, bounds-checked views.
+///
+/// Pages are loaded lazily by the kernel, so mapping a file larger than RAM costs address space,
+/// not memory; `releasePages(in:)` drops pages the caller has finished with.
+public final class MappedFile: @unchecked Sendable {
+    /// The path the file was opened from.
+    public let path: String
+    /// The file's size in bytes.
+    public let count: Int
+    private let base: UnsafeRawPointer?
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Opens and maps `path` read-only. A zero-length file maps to an empty view.
+    ///
+    /// - Throws: `TensorStoreError.cannotOpen`, `.notARegularFile` or `.cannotMap`.
+    public init(path: String) throws {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw TensorStoreError.notARegularFile(path: path) }
+        count = Int(status.st_size)
+        guard count > 0 else {
+            base = nil
+            return
+        }
+        let address = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor, 0)
+        guard let address, address != MAP_FAILED else {
+            throw TensorStoreError.cannotMap(path: path, reason: String(cString: strerror(errno)))
+        }
+        base = UnsafeRawPointer(address)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    /// Calls `body` with a view of the bytes in `range`; the view is valid only inside `body`.
+    ///
+    /// - Throws: `TensorStoreError.rangeOutsideFile` if `range` is not inside the file, or what `body` throws.
+    public func withUnsafeBytes<Result>(
+        in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result {
+        guard range.lowerBound >= 0, range.upperBound <= count else {
+            throw TensorStoreError.rangeOutsideFile(path: path, range: range, fileSize: count)
+        }
+        guard let base, !range.isEmpty else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+
+    /// Calls `body` with a view of the whole file.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        guard let base else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Tells the kernel that this process no longer needs the whole pages inside `range`, so they
+    /// leave its resident set (the page cache keeps them). Reading them again faults them back in.
+    public func releasePages(in range: Range<Int>) {
+        guard let base else { return }
+        let lower = max(0, range.lowerBound)
+        let upper = min(count, range.upperBound)
+        let firstPage = (lower + MappedFile.pageSize - 1) / MappedFile.pageSize * MappedFile.pageSize
+        let endPage = upper == count ? upper : upper / MappedFile.pageSize * MappedFile.pageSize
+        guard endPage > firstPage else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + firstPage), endPage - firstPage, MADV_DONTNEED)
+    }
+
+    /// Hints that `range` will be read soon and in order, so the kernel can read ahead.
+    public func adviseWillNeed(_ range: Range<Int>) {
+        guard let base else { return }
+        let lower = max(0, range.lowerBound) / MappedFile.pageSize * MappedFile.pageSize
+        let upper = min(count, range.upperBound)
+        guard upper > lower else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + lower), upper - lower, MADV_WILLNEED)
+    }
+}

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A folder written through a temporary folder beside its destination (for sharded checkpoints):
+/// files are created inside it with `file(named:)`, and `commit()` renames the folder into place,
+/// replacing an existing folder only after the new one is complete. Dropped without `commit()`,
+/// the temporary folder and its files are removed.
+public final class OutputFolder {
+    /// The final path.
+    public let destination: String
+    /// The temporary folder being filled.
+    public let temporaryPath: String
+    private var fileNames: [String] = []
+    private var committed = false
+
+    /// Creates the temporary folder beside `destination`.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the parent folder is not writable.
+    public init(destination: String) throws {
+        let trimmed = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
+        self.destination = trimmed
+        let base = trimmed.split(separator: "/").last.map(String.init) ?? "output"
+        var template = Array("\(OutputFile.folder(of: trimmed))/.\(base).tureen-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else {
+            throw TensorStoreError.cannotWrite(path: trimmed, reason: String(cString: strerror(errno)))
+        }
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        chmod(temporaryPath, 0o755)
+    }
+
+    deinit {
+        guard !committed else { return }
+        for name in fileNames { unlink("\(temporaryPath)/\(name)") }
+        rmdir(temporaryPath)
+    }
+
+    /// Starts a file called `name` inside the folder; commit it before committing the folder.
+    public func file(named name: String) throws -> OutputFile {
+        fileNames.append(name)
+        return try OutputFile(destination: "\(temporaryPath)/\(name)")
+    }
+
+    /// Moves the finished folder into place (replacing an existing folder at the destination).
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the rename fails.
+    public func commit() throws {
+        var status = stat()
+        let replacing = lstat(destination, &status) == 0
+        let aside = "\(temporaryPath).old"
+        if replacing, rename(destination, aside) != 0 {
+            throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
+        }
+        guard rename(temporaryPath, destination) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if replacing { rename(aside, destination) }
+            throw TensorStoreError.cannotWrite(path: destination, reason: reason)
+        }
+        committed = true
+        if replacing { OutputFolder.removeTree(aside) }
+    }
+
+    private static func removeTree(_ path: String) {
+        guard let directory = opendir(path) else {
+            unlink(path)
+            return
+        }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name == "." || name == ".." { continue }
+            let child = "\(path)/\(name)"
+            var status = stat()
+            if lstat(child, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
+        }
+        closedir(directory)
+        rmdir(path)
+    }
+}

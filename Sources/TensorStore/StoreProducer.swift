@@ -1,0 +1,78 @@
+/// Produces a store's tensors for a writer: as they are, or with floating-point tensors cast to
+/// another dtype. Integer and bool tensors are never cast. Bytes stream in bounded chunks, and
+/// mapped pages are released behind the cursor, so memory stays flat however large the tensor.
+public struct StoreProducer: TensorProducer {
+    /// The store being copied.
+    public let store: TensorStore
+    /// The output tensors (with cast dtypes applied).
+    public let tensors: [TensorInfo]
+    /// The store's metadata.
+    public var metadata: [String: String] { store.metadata }
+    /// The size in bytes of the chunks handed to the writer.
+    public let chunkByteCount: Int
+    /// Called with the number of input bytes consumed, for progress reporting.
+    public var onProgress: ((Int) -> Void)?
+
+    /// A producer over `store`, casting floating-point tensors to `castTo` when it is given.
+    ///
+    /// - Throws: `TensorStoreError.unsupportedConversion` if `castTo` is not a real floating dtype.
+    public init(store: TensorStore, castTo: DType? = nil, chunkByteCount: Int = 4 << 20) throws {
+        if let castTo, !castTo.isFloatingPoint {
+            throw TensorStoreError.unsupportedConversion(tensor: "*", from: .f32, to: castTo)
+        }
+        self.store = store
+        self.chunkByteCount = chunkByteCount
+        self.tensors = try store.tensors.map { tensor in
+            guard let castTo, tensor.info.dtype.isFloatingPoint else { return tensor.info }
+            return try tensor.info.withDType(castTo)
+        }
+    }
+
+    public func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let input = store.tensors[index]
+        let output = tensors[index]
+        defer { input.source.releaseBytes(before: input.info.byteCount) }
+        if input.info.dtype == output.dtype {
+            try copy(input, into: sink)
+        } else {
+            try cast(input, to: output.dtype, into: sink)
+        }
+    }
+
+    private func copy(_ input: StoredTensor, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var offset = 0
+        let total = input.info.byteCount
+        while offset < total {
+            let end = min(total, offset + chunkByteCount)
+            try input.source.withBytes(in: offset..<end) { try sink($0) }
+            input.source.releaseBytes(before: end)
+            onProgress?(end - offset)
+            offset = end
+        }
+    }
+
+    private func cast(_ input: StoredTensor, to dtype: DType, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let inputWidth = input.info.dtype.byteWidth
+        let elementsPerChunk = max(1, chunkByteCount / max(inputWidth, dtype.byteWidth))
+        let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: elementsPerChunk)
+        let encoded = UnsafeMutableRawBufferPointer.allocate(byteCount: elementsPerChunk * dtype.byteWidth, alignment: 16)
+        defer {
+            values.deallocate()
+            encoded.deallocate()
+        }
+        var element = 0
+        while element < input.info.elementCount {
+            let count = min(elementsPerChunk, input.info.elementCount - element)
+            let range = (element * inputWidth)..<((element + count) * inputWidth)
+            try input.source.withBytes(in: range) { bytes in
+                ElementCodec.decode(bytes, dtype: input.info.dtype, into: values)
+            }
+            let out = UnsafeMutableRawBufferPointer(rebasing: encoded[0..<(count * dtype.byteWidth)])
+            ElementCodec.encode(UnsafeBufferPointer(rebasing: values[0..<count]), to: dtype, into: out)
+            try sink(UnsafeRawBufferPointer(out))
+            input.source.releaseBytes(before: range.upperBound)
+            onProgress?(range.count)
+            element += count
+        }
+    }
+}

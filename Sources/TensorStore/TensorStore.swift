@@ -1,0 +1,55 @@
+/// One tensor of a checkpoint: its description and where its bytes are.
+public struct StoredTensor {
+    /// Name, dtype and shape.
+    public let info: TensorInfo
+    /// The tensor's bytes, read on demand.
+    public let source: any TensorByteSource
+
+    /// Pairs a description with its bytes.
+    public init(info: TensorInfo, source: any TensorByteSource) {
+        self.info = info
+        self.source = source
+    }
+}
+
+/// An opened checkpoint: an ordered, named collection of tensors whose bytes stay on disk until
+/// asked for, plus the checkpoint's string metadata.
+public final class TensorStore {
+    /// The path the checkpoint was opened from (a file or a folder).
+    public let location: String
+    /// The name of the format that read it, e.g. `safetensors`.
+    public let formatName: String
+    /// The tensors in the checkpoint's own order.
+    public let tensors: [StoredTensor]
+    /// String metadata (safetensors `__metadata__`, HDF5 root attributes, …).
+    public let metadata: [String: String]
+    private let indexByName: [String: Int]
+
+    /// Creates a store.
+    ///
+    /// - Throws: `TensorStoreError.duplicateTensor` if two tensors share a name.
+    public init(location: String, formatName: String, tensors: [StoredTensor], metadata: [String: String] = [:]) throws {
+        var index: [String: Int] = [:]
+        for (position, tensor) in tensors.enumerated() {
+            guard index.updateValue(position, forKey: tensor.info.name) == nil else {
+                throw TensorStoreError.duplicateTensor(path: location, tensor: tensor.info.name)
+            }
+        }
+        self.location = location
+        self.formatName = formatName
+        self.tensors = tensors
+        self.metadata = metadata
+        self.indexByName = index
+    }
+
+    /// The tensor called `name`, or nil.
+    public func tensor(named name: String) -> StoredTensor? {
+        indexByName[name].map { tensors[$0] }
+    }
+
+    /// The descriptions of all tensors, in order.
+    public var infos: [TensorInfo] { tensors.map(\.info) }
+
+    /// The total number of tensor bytes.
+    public var totalByteCount: Int { tensors.reduce(0) { $0 &+ $1.info.byteCount } }
+}

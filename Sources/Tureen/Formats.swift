@@ -1,0 +1,9 @@
+import Safetensors
+import TensorStore
+
+extension FormatRegistry {
+    /// Every format Tureen ships, in the order the registry tries them. Adding a format is one line here.
+    public static let standard = FormatRegistry(formats: [
+        .safetensors,
+    ])
+}

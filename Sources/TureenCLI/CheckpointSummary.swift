@@ -1,0 +1,50 @@
+import Foundation
+import TensorStore
+
+/// What `tureen inspect` prints: every tensor, totals and metadata, as text or JSON.
+struct CheckpointSummary: Encodable {
+    struct Tensor: Encodable {
+        let name: String
+        let dtype: String
+        let shape: [Int]
+        let bytes: Int
+    }
+
+    let path: String
+    let format: String
+    let tensors: [Tensor]
+    let totalParameters: Int
+    let totalBytes: Int
+    let metadata: [String: String]
+
+    init(store: TensorStore) {
+        path = store.location
+        format = store.formatName
+        tensors = store.infos.map { Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, bytes: $0.byteCount) }
+        totalParameters = store.infos.reduce(0) { $0 + $1.elementCount }
+        totalBytes = store.totalByteCount
+        metadata = store.metadata
+    }
+
+    func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    func text() -> String {
+        let nameWidth = min(60, tensors.map(\.name.count).max() ?? 4)
+        var lines = ["\(path) (\(format)): \(tensors.count) tensors, \(totalParameters) parameters, \(totalBytes) bytes"]
+        for tensor in tensors {
+            let shape = "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]"
+            lines.append("  " + tensor.name.padding(toLength: max(nameWidth, tensor.name.count), withPad: " ", startingAt: 0)
+                + "  " + tensor.dtype.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + shape + "  \(tensor.bytes) B")
+        }
+        if !metadata.isEmpty {
+            lines.append("metadata:")
+            lines += metadata.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

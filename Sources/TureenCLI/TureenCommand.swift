@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `tureen`: model soups and checkpoint files.
+@main
+struct TureenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tureen",
+        abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
+        subcommands: [InspectCommand.self, ConvertCommand.self]
+    )
+}
