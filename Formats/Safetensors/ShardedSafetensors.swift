@@ -66,6 +66,7 @@ enum ShardedSafetensors {
         guard let mapValue = members.first(where: { $0.key == "weight_map" })?.value, case let .object(entries) = mapValue else {
             throw SafetensorsError.badIndex(path: path, detail: "'weight_map' must be an object mapping tensor names to shard files")
         }
+        guard !entries.isEmpty else { throw SafetensorsError.badIndex(path: path, detail: "'weight_map' maps no tensors") }
         var seen = Set<String>()
         return try entries.map { tensor, value in
             guard seen.insert(tensor).inserted else {
