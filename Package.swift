@@ -22,7 +22,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TureenCLI",
-            dependencies: ["Tureen", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Tureen", "Soup", "TensorStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/TureenCLI"
         ),
         .testTarget(name: "TensorStoreTests", dependencies: ["TensorStore"], path: "Tests/TensorStoreTests"),

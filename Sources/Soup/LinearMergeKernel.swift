@@ -1,0 +1,39 @@
+import TensorStore
+
+/// The arithmetic of a linear soup over one slice of a chunk: Float64 accumulation of Σ wᵢ·θᵢ,
+/// divided by the recipe's divisor (for base-relative soups: minus (Σ wᵢ)·θ0, times λ / divisor,
+/// plus θ0), then one rounding to nearest-even in the output dtype. Inputs are byte views in their own dtype; nothing is rounded
+/// before the end.
+struct LinearMergeKernel {
+    let recipe: SoupRecipe
+    let inputType: DType
+    let outputType: DType
+
+    /// Computes `output` (components of `outputType`) from the ingredient and base slices, counting
+    /// non-finite values as it goes. `accumulator` holds exactly as many values as the slice.
+    func merge(
+        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?,
+        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
+    ) -> NonFiniteCount {
+        var counts = NonFiniteCount(ingredientCount: ingredients.count)
+        accumulator.update(repeating: 0)
+        for (index, bytes) in ingredients.enumerated() {
+            ElementCodec.accumulate(bytes, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+            counts.perIngredient[index] = NonFiniteCount.count(in: bytes, dtype: inputType)
+        }
+        if let baseRelative = recipe.baseRelative, let base {
+            let weightSum = recipe.weights.reduce(0, +)
+            ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
+            let factor = baseRelative.scale / recipe.divisor
+            for i in accumulator.indices { accumulator[i] *= factor }
+            ElementCodec.accumulate(base, dtype: inputType, weight: 1, into: accumulator)
+            counts.base = NonFiniteCount.count(in: base, dtype: inputType)
+        } else if recipe.divisor != 1 {
+            let divisor = recipe.divisor
+            for i in accumulator.indices { accumulator[i] /= divisor }
+        }
+        ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
+        counts.result = NonFiniteCount.count(in: UnsafeRawBufferPointer(output), dtype: outputType)
+        return counts
+    }
+}

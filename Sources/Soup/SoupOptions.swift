@@ -1,0 +1,29 @@
+import TensorStore
+
+/// How a soup treats what the recipe does not say: output dtype, integer tensors, tensors missing
+/// from some ingredients, non-finite values, and the execution knobs.
+public struct SoupOptions: Sendable {
+    /// What to do with integer and bool tensors (never averaged).
+    public enum IntegerPolicy: String, Sendable, CaseIterable {
+        /// Copy them when identical in every ingredient; otherwise refuse, naming the tensor.
+        case requireIdentical = "identical"
+        /// Take the first ingredient's.
+        case takeFirst = "first"
+    }
+
+    /// Write floating-point tensors in this dtype; nil keeps each tensor's own dtype.
+    public var outputDType: DType?
+    /// The integer and bool tensor policy.
+    public var integerPolicy: IntegerPolicy = .requireIdentical
+    /// Leave out (and report) tensors missing from some ingredients instead of refusing the soup.
+    public var skipMissingTensors = false
+    /// Stop with an error if any ingredient or the result holds NaN or ±Inf.
+    public var failOnNonFinite = false
+    /// Elements per chunk: bounds the working memory (8 bytes of accumulator per element and component).
+    public var chunkElementCount = 1 << 20
+    /// Threads that share each chunk's arithmetic.
+    public var threadCount = 2
+
+    /// Options with every choice at its default.
+    public init() {}
+}

@@ -1,0 +1,63 @@
+import TensorStore
+
+/// The checked, tensor-by-tensor plan of a soup: for each output tensor, its inputs in every
+/// ingredient (and the base), and whether it is merged or copied. Building it performs every check
+/// that must pass before a byte is written.
+public struct SoupPlan {
+    /// One output tensor.
+    public struct Entry {
+        /// The tensor as written (output dtype applied).
+        public let output: TensorInfo
+        /// The tensor in each ingredient, in ingredient order.
+        public let inputs: [StoredTensor]
+        /// The tensor in the base model, for base-relative soups.
+        public let base: StoredTensor?
+        /// True for floating-point and complex tensors (merged by the recipe); false for integer and
+        /// bool tensors (copied from the first ingredient).
+        public let isMerged: Bool
+    }
+
+    /// Output tensors in the first ingredient's order.
+    public let entries: [Entry]
+    /// Tensors left out because some ingredients lack them (only with `skipMissingTensors`).
+    public let skipped: [MissingTensor]
+
+    /// Checks the ingredients against each other (and the base) and plans the soup.
+    ///
+    /// - Throws: `SoupError.incompatibleIngredients` with a grouped report of missing tensors and
+    ///   shape or dtype differences; `.weightCountMismatch`; `.missingBase`; `.integerTensorsDiffer`
+    ///   when integer or bool tensors differ and the policy requires them identical.
+    public static func make(
+        ingredients: [TensorStore], base: TensorStore?, recipe: SoupRecipe, options: SoupOptions
+    ) throws -> SoupPlan {
+        guard !ingredients.isEmpty else { throw SoupError.noIngredients }
+        guard recipe.weights.count == ingredients.count else {
+            throw SoupError.weightCountMismatch(weights: recipe.weights.count, ingredients: ingredients.count)
+        }
+        if recipe.baseRelative != nil, base == nil { throw SoupError.missingBase }
+        let models = ingredients + (recipe.baseRelative != nil ? [base!] : [])
+        let check = IngredientCheck(models: models)
+        if !check.mismatches.isEmpty || (!check.missing.isEmpty && !options.skipMissingTensors) {
+            throw SoupError.incompatibleIngredients(report: check.report(includeMissing: true))
+        }
+        let skippedNames = Set(check.missing.map(\.name))
+        var entries: [Entry] = []
+        for first in ingredients[0].tensors where !skippedNames.contains(first.info.name) {
+            let name = first.info.name
+            let inputs = ingredients.map { $0.tensor(named: name)! }
+            let baseTensor = recipe.baseRelative != nil ? base!.tensor(named: name) : nil
+            let isMerged = !first.info.dtype.isIntegerOrBool
+            var output = first.info
+            if isMerged, let dtype = options.outputDType, first.info.dtype.isFloatingPoint {
+                output = try first.info.withDType(dtype)
+            }
+            entries.append(Entry(output: output, inputs: inputs, base: baseTensor, isMerged: isMerged))
+        }
+        if options.integerPolicy == .requireIdentical {
+            for entry in entries where !entry.isMerged {
+                try IntegerTensorCheck.requireIdentical(entry.inputs + (entry.base.map { [$0] } ?? []), locations: models.map(\.location))
+            }
+        }
+        return SoupPlan(entries: entries, skipped: check.missing)
+    }
+}

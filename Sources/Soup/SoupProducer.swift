@@ -1,0 +1,144 @@
+import Dispatch
+import TensorStore
+
+/// The streaming executor: computes a planned soup tensor by tensor, chunk by chunk, and hands the
+/// result to a writer as a `TensorProducer`.
+///
+/// Each chunk is a mapped (or decoded) view of every ingredient; both cores share its arithmetic;
+/// pages behind the cursor are released. Working memory is one Float64 accumulator and one output
+/// buffer of `chunkElementCount` elements, whatever the size of the model.
+public final class SoupProducer: TensorProducer {
+    /// The checked plan being executed.
+    public let plan: SoupPlan
+    /// What is computed.
+    public let recipe: SoupRecipe
+    /// How it is computed.
+    public let options: SoupOptions
+    /// Metadata carried into the output (the first ingredient's).
+    public let metadata: [String: String]
+    /// Non-finite values seen so far, per ingredient and in the result.
+    public private(set) var nonFinite: NonFiniteCount
+    /// Called with the number of input bytes consumed (summed over ingredients), for progress.
+    public var onProgress: ((Int) -> Void)?
+
+    public var tensors: [TensorInfo] { plan.entries.map(\.output) }
+
+    /// The number of input bytes the soup reads (every ingredient and the base).
+    public var totalInputBytes: Int {
+        plan.entries.reduce(0) { $0 + $1.inputs.count * $1.inputs[0].info.byteCount + ($1.base?.info.byteCount ?? 0) }
+    }
+
+    /// An executor for `plan`.
+    public init(plan: SoupPlan, recipe: SoupRecipe, options: SoupOptions, metadata: [String: String]) {
+        self.plan = plan
+        self.recipe = recipe
+        self.options = options
+        self.metadata = metadata
+        self.nonFinite = NonFiniteCount(ingredientCount: recipe.weights.count)
+    }
+
+    public func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let entry = plan.entries[index]
+        if entry.isMerged {
+            try merge(entry, into: sink)
+        } else {
+            try copy(entry.inputs[0], into: sink)
+        }
+    }
+
+    private func copy(_ tensor: StoredTensor, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let chunkBytes = options.chunkElementCount * tensor.info.dtype.byteWidth
+        var offset = 0
+        while offset < tensor.info.byteCount {
+            let range = offset..<min(tensor.info.byteCount, offset + chunkBytes)
+            try tensor.source.withBytes(in: range) { try sink($0) }
+            tensor.source.releaseBytes(before: range.upperBound)
+            onProgress?(range.count)
+            offset = range.upperBound
+        }
+    }
+
+    private func merge(_ entry: SoupPlan.Entry, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let inputType = entry.inputs[0].info.dtype
+        let outputType = entry.output.dtype
+        let kernel = LinearMergeKernel(recipe: recipe, inputType: inputType, outputType: outputType)
+        let components = inputType.componentsPerElement
+        let inputWidth = inputType.componentType.byteWidth
+        let outputWidth = outputType.componentType.byteWidth
+        let chunkValues = options.chunkElementCount * components
+        let accumulator = UnsafeMutableBufferPointer<Double>.allocate(capacity: chunkValues)
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkValues * outputWidth, alignment: 64)
+        defer {
+            accumulator.deallocate()
+            output.deallocate()
+        }
+        let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
+        let totalValues = entry.output.elementCount * components
+        var tensorCounts = NonFiniteCount(ingredientCount: entry.inputs.count)
+        var value = 0
+        while value < totalValues {
+            let count = min(chunkValues, totalValues - value)
+            let inputRange = (value * inputWidth)..<((value + count) * inputWidth)
+            let chunkOutput = UnsafeMutableRawBufferPointer(rebasing: output[0..<(count * outputWidth)])
+            let counts = try Self.withViews(of: sources, in: inputRange) { views in
+                compute(kernel, views: views, ingredientCount: entry.inputs.count,
+                        accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<count]), output: chunkOutput)
+            }
+            tensorCounts.add(counts)
+            try sink(UnsafeRawBufferPointer(chunkOutput))
+            for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
+            onProgress?(inputRange.count * sources.count)
+            value += count
+        }
+        nonFinite.add(tensorCounts)
+        if options.failOnNonFinite, !tensorCounts.isZero {
+            throw SoupError.nonFiniteResult(summary: "tensor '\(entry.output.name)': \(Self.describe(tensorCounts))")
+        }
+    }
+
+    /// Splits one chunk's values between threads; each runs the kernel on its slice.
+    private func compute(
+        _ kernel: LinearMergeKernel, views: [UnsafeRawBufferPointer], ingredientCount: Int,
+        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
+    ) -> NonFiniteCount {
+        let values = accumulator.count
+        let parts = values >= 1 << 16 ? max(1, options.threadCount) : 1
+        let inputWidth = kernel.inputType.componentType.byteWidth
+        let outputWidth = kernel.outputType.componentType.byteWidth
+        let partCounts = UnsafeMutableBufferPointer<NonFiniteCount>.allocate(capacity: parts)
+        defer { partCounts.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lower = values * part / parts
+            let upper = values * (part + 1) / parts
+            let slices = views.map { UnsafeRawBufferPointer(rebasing: $0[(lower * inputWidth)..<(upper * inputWidth)]) }
+            let counts = kernel.merge(
+                ingredients: Array(slices[0..<ingredientCount]),
+                base: slices.count > ingredientCount ? slices[ingredientCount] : nil,
+                accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[lower..<upper]),
+                output: UnsafeMutableRawBufferPointer(rebasing: output[(lower * outputWidth)..<(upper * outputWidth)])
+            )
+            (partCounts.baseAddress! + part).initialize(to: counts)
+        }
+        var total = NonFiniteCount(ingredientCount: ingredientCount)
+        for part in 0..<parts { total.add(partCounts[part]) }
+        return total
+    }
+
+    /// Calls `body` with a view of `range` in every source, nesting each source's scoped view.
+    private static func withViews<Result>(
+        of sources: [StoredTensor], in range: Range<Int>, collected: [UnsafeRawBufferPointer] = [],
+        _ body: ([UnsafeRawBufferPointer]) throws -> Result
+    ) throws -> Result {
+        guard collected.count < sources.count else { return try body(collected) }
+        return try sources[collected.count].source.withBytes(in: range) { view in
+            try withViews(of: sources, in: range, collected: collected + [view], body)
+        }
+    }
+
+    private static func describe(_ counts: NonFiniteCount) -> String {
+        var parts = counts.perIngredient.enumerated().filter { $0.element > 0 }.map { "\($0.element) in ingredient \($0.offset + 1)" }
+        if counts.base > 0 { parts.append("\(counts.base) in the base") }
+        if counts.result > 0 { parts.append("\(counts.result) in the result") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,74 @@
+/// What a soup computes, as a value: a weighted mean of the ingredients, optionally relative to a
+/// base model (θ = θ0 + λ·Σ wᵢ(θᵢ − θ0), task arithmetic; WiSE-FT is one ingredient with λ = α).
+///
+/// A recipe says nothing about how the work is done; `SoupProducer` executes any recipe.
+public struct SoupRecipe: Sendable, Equatable {
+    /// The base model and scale of a base-relative soup.
+    public struct BaseRelative: Sendable, Equatable {
+        /// λ, the factor applied to the weighted sum of differences from the base.
+        public var scale: Double
+
+        /// A base-relative soup with scale `scale`.
+        public init(scale: Double) {
+            self.scale = scale
+        }
+    }
+
+    /// The weight of each ingredient, in ingredient order, as given (1 each for a uniform soup).
+    public let weights: [Double]
+    /// What the weighted sum is divided by: the sum of the weights when normalising, else 1.
+    /// Dividing once at the end (rather than scaling each weight) keeps a uniform soup's sum exact,
+    /// so its result is the correctly rounded mean.
+    public let divisor: Double
+    /// Set for base-relative soups; the base model is then passed to the executor beside the ingredients.
+    public let baseRelative: BaseRelative?
+
+    /// The plain mean of `count` ingredients (the paper's uniform soup).
+    ///
+    /// - Throws: `SoupError.noIngredients` when `count` is 0.
+    public static func uniform(count: Int, baseRelative: BaseRelative? = nil) throws -> SoupRecipe {
+        guard count > 0 else { throw SoupError.noIngredients }
+        return try SoupRecipe(weights: Array(repeating: 1, count: count), divisor: Double(count), baseRelative: baseRelative)
+    }
+
+    /// A weighted mean: weights divided by their sum when `normalize` is set, used as given otherwise.
+    ///
+    /// - Throws: `SoupError.invalidWeights` for non-finite weights, a zero sum where the result would
+    ///   be meaningless (normalising, or a soup that is not base-relative), or `.noIngredients`.
+    public static func weighted(_ weights: [Double], normalize: Bool = true, baseRelative: BaseRelative? = nil) throws -> SoupRecipe {
+        guard !weights.isEmpty else { throw SoupError.noIngredients }
+        let sum = weights.reduce(0, +)
+        if normalize {
+            guard sum != 0 else {
+                throw SoupError.invalidWeights(baseRelative == nil
+                    ? "the weights sum to zero, so they cannot be normalised"
+                    : "the weights sum to zero, so they cannot be normalised; pass --no-normalize to use them as given")
+            }
+            return try SoupRecipe(weights: weights, divisor: sum, baseRelative: baseRelative)
+        }
+        return try SoupRecipe(weights: weights, baseRelative: baseRelative)
+    }
+
+    /// A recipe computing Σ wᵢθᵢ / divisor (or its base-relative form).
+    ///
+    /// - Throws: `SoupError.invalidWeights` if a weight, the divisor or the scale is not finite or the
+    ///   divisor is zero, or if the weights sum to zero in a soup that is not base-relative.
+    public init(weights: [Double], divisor: Double = 1, baseRelative: BaseRelative? = nil) throws {
+        guard !weights.isEmpty else { throw SoupError.noIngredients }
+        if let bad = weights.firstIndex(where: { !$0.isFinite }) {
+            throw SoupError.invalidWeights("weight \(bad + 1) is \(weights[bad]); weights must be finite")
+        }
+        guard divisor.isFinite, divisor != 0 else {
+            throw SoupError.invalidWeights("the weights are divided by \(divisor); it must be finite and non-zero")
+        }
+        if let baseRelative, !baseRelative.scale.isFinite {
+            throw SoupError.invalidWeights("the scale is \(baseRelative.scale); it must be finite")
+        }
+        if baseRelative == nil, weights.reduce(0, +) == 0 {
+            throw SoupError.invalidWeights("the weights sum to zero; only a base-relative soup (--base) allows that")
+        }
+        self.weights = weights
+        self.divisor = divisor
+        self.baseRelative = baseRelative
+    }
+}

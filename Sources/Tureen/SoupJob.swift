@@ -1,0 +1,74 @@
+import Soup
+import TensorStore
+
+/// A soup from paths to a path: opens the ingredients (any mix of formats), checks them, runs the
+/// streaming executor and writes the result atomically in the format of the output's extension.
+public struct SoupJob {
+    /// The ingredient checkpoints.
+    public var ingredients: [String]
+    /// The base model, for base-relative recipes.
+    public var base: String?
+    /// What to compute.
+    public var recipe: SoupRecipe
+    /// How to treat dtypes, integers, missing tensors and non-finite values.
+    public var options = SoupOptions()
+    /// The output path.
+    public var output: String
+    /// Writer options (shards, compression, layout).
+    public var writeOptions = WriteOptions()
+    /// Reader options.
+    public var readOptions = ReadOptions()
+    /// Replace an existing output.
+    public var force = false
+
+    /// Describes a soup of `ingredients` into `output`.
+    public init(ingredients: [String], recipe: SoupRecipe, output: String) {
+        self.ingredients = ingredients
+        self.recipe = recipe
+        self.output = output
+    }
+
+    /// What a finished soup did.
+    public struct Report {
+        /// The tensors written, merged and copied.
+        public let mergedTensors: Int
+        public let copiedTensors: Int
+        /// Tensors left out because some ingredients lack them.
+        public let skipped: [MissingTensor]
+        /// NaN and ±Inf counts.
+        public let nonFinite: NonFiniteCount
+        /// Parameters and bytes written.
+        public let parameters: Int
+        public let outputBytes: Int
+    }
+
+    /// Runs the soup; `progress` receives (input bytes done, input bytes in all).
+    ///
+    /// - Throws: reader errors naming the file, `SoupError` for incompatible ingredients or bad
+    ///   weights (before anything is written), writer errors; nothing is left at `output` on failure.
+    public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        try OutputPolicy.check(output: output, inputs: ingredients + (base.map { [$0] } ?? []), force: force)
+        let writer = try registry.writer(for: output).writer
+        let stores = try ingredients.map { try registry.open($0, options: readOptions) }
+        let baseStore = try base.map { try registry.open($0, options: readOptions) }
+        let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
+        let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
+        if let progress {
+            var done = 0
+            let total = producer.totalInputBytes
+            producer.onProgress = { bytes in
+                done += bytes
+                progress(done, total)
+            }
+        }
+        try writer.write(producer, to: output, options: writeOptions)
+        return Report(
+            mergedTensors: plan.entries.filter(\.isMerged).count,
+            copiedTensors: plan.entries.filter { !$0.isMerged }.count,
+            skipped: plan.skipped,
+            nonFinite: producer.nonFinite,
+            parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
+            outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount }
+        )
+    }
+}
