@@ -1,0 +1,116 @@
+"""Soup interop: Tureen's soups of files written by the safetensors library, checked against a
+float64 numpy reference (≥ 99.99 % bit-identical, every element within 1 ulp)."""
+import ml_dtypes
+import numpy as np
+import pytest
+from safetensors.numpy import load_file, save_file
+
+from bits import assert_same_bits, ulp_distance
+
+
+def make_ingredients(folder, count, dtype, seed=0, shapes=None):
+    rng = np.random.default_rng(seed)
+    shapes = shapes or {"model.layers.0.mlp.up_proj.weight": (256, 96), "model.norm.weight": (96,), "scalar": ()}
+    paths = []
+    for index in range(count):
+        tensors = {name: np.asarray(rng.standard_normal(shape) * 0.5, dtype=np.float32).astype(dtype) for name, shape in shapes.items()}
+        tensors["position_ids"] = np.arange(7, dtype=np.int64)
+        path = folder / f"ingredient{index}.safetensors"
+        save_file(tensors, path)
+        paths.append(path)
+    return paths
+
+
+def assert_close_to_reference(out, reference):
+    for name, expected64 in reference.items():
+        actual = out[name]
+        expected = expected64.astype(actual.dtype)
+        distance = ulp_distance(actual, expected)
+        assert distance.max(initial=0) <= 1, f"{name}: {distance.max()} ulp from the float64 reference"
+        if expected.size:
+            assert (distance == 0).mean() >= 0.9999, f"{name}: only {(distance == 0).mean():.5%} bit-identical"
+
+
+@pytest.mark.parametrize("dtype", [ml_dtypes.bfloat16, np.float16, np.float32])
+def test_uniform_soup_matches_a_float64_reference(tureen, tmp_path, dtype):
+    paths = make_ingredients(tmp_path, 3, dtype)
+    out = tmp_path / "soup.safetensors"
+    tureen("soup", "uniform", *paths, "-o", out)
+    inputs = [load_file(p) for p in paths]
+    result = load_file(out)
+    reference = {name: sum(m[name].astype(np.float64) for m in inputs) / 3 for name in inputs[0] if name != "position_ids"}
+    assert_close_to_reference(result, reference)
+    assert_same_bits(result["position_ids"], inputs[0]["position_ids"], "position_ids")
+
+
+def test_weighted_soup_matches_a_float64_reference(tureen, tmp_path):
+    paths = make_ingredients(tmp_path, 3, ml_dtypes.bfloat16, seed=1)
+    out = tmp_path / "soup.safetensors"
+    tureen("soup", "weighted", *paths, "--weights", "0.5,0.3,0.2", "-o", out, "--dtype", "f32")
+    inputs = [load_file(p) for p in paths]
+    weights = [0.5, 0.3, 0.2]
+    reference = {name: sum(w * m[name].astype(np.float64) for w, m in zip(weights, inputs)) / sum(weights)
+                 for name in inputs[0] if name != "position_ids"}
+    result = load_file(out)
+    assert result["model.norm.weight"].dtype == np.float32
+    assert_close_to_reference(result, reference)
+
+
+def test_float32_soup_survives_cancellation(tureen, tmp_path):
+    big = np.float32(1e8)
+    values = [np.array([big + 8, 1.0, 3.0], np.float32), np.array([-big, 2.0**-30, 1.0], np.float32),
+              np.array([np.float32(3.0), 1e-7, -4.0], np.float32)]
+    paths = []
+    for index, array in enumerate(values):
+        paths.append(tmp_path / f"c{index}.safetensors")
+        save_file({"w": array}, paths[-1])
+    tureen("soup", "uniform", *paths, "-o", tmp_path / "soup.safetensors")
+    reference = sum(v.astype(np.float64) for v in values) / 3
+    assert_same_bits(load_file(tmp_path / "soup.safetensors")["w"], reference.astype(np.float32), "w")
+
+
+def test_base_relative_soup_is_task_arithmetic(tureen, tmp_path):
+    paths = make_ingredients(tmp_path, 3, np.float32, seed=2)
+    base, tuned = paths[0], paths[1:]
+    out = tmp_path / "soup.safetensors"
+    tureen("soup", "weighted", *tuned, "--weights", "1,1", "--no-normalize", "--base", base, "--scale", "0.7", "-o", out)
+    theta0 = load_file(base)
+    models = [load_file(p) for p in tuned]
+    reference = {name: theta0[name].astype(np.float64) + 0.7 * sum(m[name].astype(np.float64) - theta0[name] for m in models)
+                 for name in theta0 if name != "position_ids"}
+    assert_close_to_reference(load_file(out), reference)
+
+
+def test_mismatched_shapes_are_reported_and_nothing_is_written(tureen, tmp_path):
+    good = make_ingredients(tmp_path, 1, np.float32)[0]
+    other = tmp_path / "other.safetensors"
+    save_file({"model.layers.0.mlp.up_proj.weight": np.zeros((128, 96), np.float32), "position_ids": np.arange(7)}, other)
+    out = tmp_path / "soup.safetensors"
+    result = tureen("soup", "uniform", good, other, "-o", out, check=False)
+    assert result.returncode != 0
+    assert "model.layers.0.mlp.up_proj.weight: shape [256, 96]" in result.stderr
+    assert "model.norm.weight: missing from" in result.stderr
+    assert not out.exists()
+
+
+def test_differing_integer_tensors_are_never_averaged(tureen, tmp_path):
+    paths = make_ingredients(tmp_path, 2, np.float32)
+    changed = load_file(paths[1])
+    changed["position_ids"] = changed["position_ids"][::-1].copy()
+    save_file(changed, paths[1])
+    result = tureen("soup", "uniform", *paths, "-o", tmp_path / "soup.safetensors", check=False)
+    assert result.returncode != 0 and "'position_ids'" in result.stderr
+    tureen("soup", "uniform", *paths, "-o", tmp_path / "soup.safetensors", "--integers", "first")
+    assert_same_bits(load_file(tmp_path / "soup.safetensors")["position_ids"], np.arange(7, dtype=np.int64), "position_ids")
+
+
+def test_nonfinite_values_are_reported_and_can_fail_the_soup(tureen, tmp_path):
+    paths = make_ingredients(tmp_path, 2, np.float32)
+    poisoned = load_file(paths[0])
+    poisoned["model.norm.weight"][3] = np.nan
+    save_file(poisoned, paths[0])
+    result = tureen("soup", "uniform", *paths, "-o", tmp_path / "soup.safetensors")
+    assert "result: 1" in result.stderr
+    failed = tureen("soup", "uniform", *paths, "-o", tmp_path / "strict.safetensors", "--fail-on-nonfinite", check=False)
+    assert failed.returncode != 0 and "'model.norm.weight'" in failed.stderr
+    assert not (tmp_path / "strict.safetensors").exists()
