@@ -18,22 +18,19 @@ struct LinearMergeKernel {
         var counts = NonFiniteCount(ingredientCount: ingredients.count)
         accumulator.update(repeating: 0)
         for (index, bytes) in ingredients.enumerated() {
-            ElementCodec.accumulate(bytes, dtype: inputType, weight: recipe.weights[index], into: accumulator)
-            counts.perIngredient[index] = NonFiniteCount.count(in: bytes, dtype: inputType)
+            counts.perIngredient[index] = ElementCodec.accumulate(bytes, dtype: inputType, weight: recipe.weights[index], into: accumulator)
         }
         if let baseRelative = recipe.baseRelative, let base {
             let weightSum = recipe.weights.reduce(0, +)
-            ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
+            counts.base = ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
             let factor = baseRelative.scale / recipe.divisor
             for i in accumulator.indices { accumulator[i] *= factor }
             ElementCodec.accumulate(base, dtype: inputType, weight: 1, into: accumulator)
-            counts.base = NonFiniteCount.count(in: base, dtype: inputType)
         } else if recipe.divisor != 1 {
             let divisor = recipe.divisor
             for i in accumulator.indices { accumulator[i] /= divisor }
         }
-        ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
-        counts.result = NonFiniteCount.count(in: UnsafeRawBufferPointer(output), dtype: outputType)
+        counts.result = ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
         return counts
     }
 }

@@ -1,6 +1,9 @@
 /// Converts floating-point tensor bytes to and from `Double`, a chunk at a time: the arithmetic
 /// core of casts, soups and statistics. Input bytes may be unaligned (npz members, odd offsets).
 /// Complex dtypes are handled as pairs of their component type.
+///
+/// Each loop is one pass over memory that also counts non-finite values (exponent bits all ones),
+/// written branch-free so the compiler vectorises it: the engine is bound by memory, not arithmetic.
 public enum ElementCodec {
     /// The number of `Double` values `byteCount` bytes of `dtype` decode to.
     public static func valueCount(byteCount: Int, dtype: DType) -> Int {
@@ -9,83 +12,119 @@ public enum ElementCodec {
 
     /// Adds `weight * x` to `accumulator[i]` for every value `x` in `bytes`.
     ///
+    /// - Returns: how many of the values were NaN or ±Inf.
     /// - Precondition: `dtype` is floating point or complex; `accumulator` holds `valueCount` values.
+    @discardableResult
     public static func accumulate(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double, into accumulator: UnsafeMutableBufferPointer<Double>
-    ) {
+    ) -> Int {
         let count = valueCount(byteCount: bytes.count, dtype: dtype)
         precondition(count <= accumulator.count, "accumulator too small")
-        guard count > 0, let target = accumulator.baseAddress else { return }
+        guard count > 0, let source = bytes.baseAddress, let target = accumulator.baseAddress else { return 0 }
         switch dtype.componentType {
         case .bf16:
-            for i in 0..<count {
-                let bits = bytes.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)
-                target[i] += weight * Double(FloatBits.float(fromBF16: bits))
+            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt16(0x7F80)) {
+                Double(FloatBits.float(fromBF16: $0))
             }
         case .f16:
-            for i in 0..<count {
-                let bits = bytes.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)
-                target[i] += weight * Double(Float16(bitPattern: bits))
+            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt16(0x7C00)) {
+                Double(Float16(bitPattern: $0))
             }
         case .f32:
-            for i in 0..<count {
-                let value = Float(bitPattern: bytes.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
-                target[i] += weight * Double(value)
+            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt32(0x7F80_0000)) {
+                Double(Float(bitPattern: $0))
             }
         case .f64:
-            for i in 0..<count {
-                let value = Double(bitPattern: bytes.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self))
-                target[i] += weight * value
+            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt64(0x7FF0_0000_0000_0000)) {
+                Double(bitPattern: $0)
             }
         case .f8E4M3:
             let table = FloatBits.e4m3Table
-            for i in 0..<count { target[i] += weight * Double(table[Int(bytes[i])]) }
+            return table.withUnsafeBufferPointer { table in
+                accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt8(0x7F)) { Double(table[Int($0)]) }
+            }
         case .f8E5M2:
             let table = FloatBits.e5m2Table
-            for i in 0..<count { target[i] += weight * Double(table[Int(bytes[i])]) }
+            return table.withUnsafeBufferPointer { table in
+                accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt8(0x7C)) { Double(table[Int($0)]) }
+            }
         default:
             preconditionFailure("ElementCodec.accumulate called with non-float dtype \(dtype)")
         }
     }
 
     /// Decodes `bytes` of `dtype` into `output` (exactly).
-    public static func decode(_ bytes: UnsafeRawBufferPointer, dtype: DType, into output: UnsafeMutableBufferPointer<Double>) {
+    ///
+    /// - Returns: how many of the values were NaN or ±Inf.
+    @discardableResult
+    public static func decode(_ bytes: UnsafeRawBufferPointer, dtype: DType, into output: UnsafeMutableBufferPointer<Double>) -> Int {
         let count = valueCount(byteCount: bytes.count, dtype: dtype)
-        for i in 0..<count { output[i] = 0 }
-        accumulate(bytes, dtype: dtype, weight: 1, into: output)
+        UnsafeMutableBufferPointer(rebasing: output[0..<count]).update(repeating: 0)
+        return accumulate(bytes, dtype: dtype, weight: 1, into: output)
     }
 
     /// Rounds each value to nearest-even in `dtype` and stores it in `output`, which holds exactly
     /// `values.count` components of `dtype`.
-    public static func encode(_ values: UnsafeBufferPointer<Double>, to dtype: DType, into output: UnsafeMutableRawBufferPointer) {
+    ///
+    /// - Returns: how many of the stored values are NaN or ±Inf (overflow included).
+    @discardableResult
+    public static func encode(_ values: UnsafeBufferPointer<Double>, to dtype: DType, into output: UnsafeMutableRawBufferPointer) -> Int {
         let count = values.count
         precondition(output.count == count * dtype.componentType.byteWidth, "output size mismatch")
-        guard count > 0 else { return }
+        guard count > 0, let source = values.baseAddress, let target = output.baseAddress else { return 0 }
         switch dtype.componentType {
         case .bf16:
-            for i in 0..<count {
-                let bits = FloatBits.bf16(from: FloatBits.floatRoundedToOdd(values[i]))
-                output.storeBytes(of: bits, toByteOffset: i &* 2, as: UInt16.self)
+            return encode(source, count: count, into: target, exponentMask: UInt16(0x7F80)) {
+                FloatBits.bf16(from: FloatBits.floatRoundedToOdd($0))
             }
         case .f16:
-            for i in 0..<count {
-                let bits = FloatBits.f16(from: FloatBits.floatRoundedToOdd(values[i]))
-                output.storeBytes(of: bits, toByteOffset: i &* 2, as: UInt16.self)
+            return encode(source, count: count, into: target, exponentMask: UInt16(0x7C00)) {
+                FloatBits.f16(from: FloatBits.floatRoundedToOdd($0))
             }
         case .f32:
-            for i in 0..<count {
-                output.storeBytes(of: Float(values[i]).bitPattern, toByteOffset: i &* 4, as: UInt32.self)
-            }
+            return encode(source, count: count, into: target, exponentMask: UInt32(0x7F80_0000)) { Float($0).bitPattern }
         case .f64:
-            for i in 0..<count {
-                output.storeBytes(of: values[i].bitPattern, toByteOffset: i &* 8, as: UInt64.self)
-            }
+            return encode(source, count: count, into: target, exponentMask: UInt64(0x7FF0_0000_0000_0000)) { $0.bitPattern }
         case .f8E4M3:
-            for i in 0..<count { output[i] = FloatBits.f8E4M3(from: FloatBits.floatRoundedToOdd(values[i])) }
+            return encode(source, count: count, into: target, exponentMask: UInt8(0x7F)) {
+                FloatBits.f8E4M3(from: FloatBits.floatRoundedToOdd($0))
+            }
         case .f8E5M2:
-            for i in 0..<count { output[i] = FloatBits.f8E5M2(from: FloatBits.floatRoundedToOdd(values[i])) }
+            return encode(source, count: count, into: target, exponentMask: UInt8(0x7C)) {
+                FloatBits.f8E5M2(from: FloatBits.floatRoundedToOdd($0))
+            }
         default:
             preconditionFailure("ElementCodec.encode called with non-float dtype \(dtype)")
         }
+    }
+
+    @inline(__always)
+    private static func accumulate<Word: FixedWidthInteger>(
+        _ source: UnsafeRawPointer, count: Int, weight: Double, into target: UnsafeMutablePointer<Double>,
+        exponentMask: Word, decode: (Word) -> Double
+    ) -> Int {
+        let width = MemoryLayout<Word>.size
+        var nonFinite = 0
+        for i in 0..<count {
+            let word = source.loadUnaligned(fromByteOffset: i &* width, as: Word.self)
+            nonFinite &+= word & exponentMask == exponentMask ? 1 : 0
+            target[i] += weight * decode(word)
+        }
+        return nonFinite
+    }
+
+    @inline(__always)
+    private static func encode<Word: FixedWidthInteger>(
+        _ source: UnsafePointer<Double>, count: Int, into target: UnsafeMutableRawPointer,
+        exponentMask: Word, encode: (Double) -> Word
+    ) -> Int {
+        let width = MemoryLayout<Word>.size
+        var nonFinite = 0
+        for i in 0..<count {
+            let word = encode(source[i])
+            nonFinite &+= word & exponentMask == exponentMask ? 1 : 0
+            target.storeBytes(of: word, toByteOffset: i &* width, as: Word.self)
+        }
+        return nonFinite
     }
 }

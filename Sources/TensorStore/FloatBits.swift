@@ -35,9 +35,11 @@ public enum FloatBits {
     public static func floatRoundedToOdd(_ value: Double) -> Float {
         let nearest = Float(value)
         let back = Double(nearest)
-        if back == value || !value.isFinite || !nearest.isFinite { return nearest }
-        let truncated = abs(back) > abs(value) ? nearest.nextToward(zero: ()) : nearest
-        return Float(bitPattern: truncated.bitPattern | 1)
+        // Branch-free so the loops that call it vectorise: step back toward zero when rounding went
+        // away from it, then mark any inexact result by setting the last bit.
+        let inexact: UInt32 = back != value ? 1 : 0
+        let roundedAway: UInt32 = abs(back) > abs(value) ? 1 : 0
+        return Float(bitPattern: (nearest.bitPattern &- roundedAway) | inexact)
     }
 
     /// The `Float` a float8 E4M3FN bit pattern stands for (no infinities; `S.1111.111` is NaN).
@@ -54,11 +56,6 @@ public enum FloatBits {
 
     static let e4m3Table: [Float] = (0..<256).map { E4M3.decode(UInt8($0)) }
     static let e5m2Table: [Float] = (0..<256).map { E5M2.decode(UInt8($0)) }
-}
-
-extension Float {
-    @usableFromInline
-    func nextToward(zero: ()) -> Float { self > 0 ? nextDown : nextUp }
 }
 
 /// A float8 layout: exponent and mantissa widths, and how it spells infinity and NaN.

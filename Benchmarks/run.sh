@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every benchmark (or those named: convert soup npz hdf5) and prints Markdown for Docs/benchmarks.md.
+# Needs $TUREEN (release binary) and $PYTHON (venv with the reference libraries); `make bench` sets both.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(convert soup npz hdf5)
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(date -u +%Y-%m-%d)"
+echo
+for part in "${parts[@]}"; do
+    [ -f "$here/$part.sh" ] && bash "$here/$part.sh"
+done
