@@ -43,7 +43,7 @@ interop-test: setup release
 test: unit-test interop-test
 
 demo: setup release
-	TUREEN=$(abspath $(RELEASE_BIN)) bash Docs/demo.sh
+	TUREEN=$(abspath $(RELEASE_BIN)) bash Fixtures/demo/demo.sh
 
 # Rewrites Fixtures/ with the reference libraries.
 fixtures: python

@@ -31,12 +31,16 @@ group=/sys/fs/cgroup/memory/tureen-bench-$$
 if mkdir "$group" 2>/dev/null; then
     echo $((256 * 1024 * 1024)) >"$group/memory.limit_in_bytes"
     limited() { "$here/in_memory_cgroup.sh" "$group" "$@"; }
+    # Evict the inputs from the page cache so the limited runs pay for reading them.
+    evict() { "$PYTHON" -c 'import os, sys; [os.posix_fadvise(os.open(p, os.O_RDONLY), 0, 0, os.POSIX_FADV_DONTNEED) for p in sys.argv[1:]]' "$@"; }
+    evict "${inputs[@]}"
     echo "#### inside a memory cgroup with memory.limit_in_bytes = 256 MB"
     echo
     echo "| command | wall s | peak RSS MB |"
     echo "|---|---|---|"
     measure "tureen soup uniform (256 MB cgroup)" "$here/in_memory_cgroup.sh" "$group" "$TUREEN" soup uniform "${inputs[@]}" -o "$out/tureen-limited.safetensors"
     cmp -s "$out/tureen.safetensors" "$out/tureen-limited.safetensors" && same=identical || same=DIFFERENT
+    evict "${inputs[@]}"
     echo "| python peer (256 MB cgroup) | $(limited "$PYTHON" "$here/soup_peer.py" "$out/peer-limited.safetensors" "${inputs[@]}" >/dev/null 2>&1 && echo completed || echo "failed: exit $?") | - |"
     echo
     echo "tureen output under the limit vs unconstrained: $same; cgroup OOM kills: $(awk '/oom_kill /{print $2}' "$group/memory.oom_control")"

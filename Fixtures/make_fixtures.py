@@ -75,6 +75,26 @@ def write_sharded(folder, rng):
     (folder / "model.safetensors.index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
 
 
+def write_demo_ingredients():
+    """Three small fine-tunes of one tiny model: the bundled example `make demo` soups."""
+    demo = HERE / "demo"
+    demo.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(2022)
+    pretrained = {
+        "model.embed_tokens.weight": rng.standard_normal((64, 16)).astype(np.float32),
+        "model.layers.0.mlp.up_proj.weight": rng.standard_normal((32, 16)).astype(np.float32),
+        "model.layers.0.mlp.down_proj.weight": rng.standard_normal((16, 32)).astype(np.float32),
+        "model.layers.1.mlp.up_proj.weight": rng.standard_normal((32, 16)).astype(np.float32),
+        "model.layers.1.mlp.down_proj.weight": rng.standard_normal((16, 32)).astype(np.float32),
+        "model.norm.weight": np.ones(16, np.float32),
+    }
+    for index in range(3):
+        tuned = {name: (value + 0.01 * rng.standard_normal(value.shape)).astype(ml_dtypes.bfloat16)
+                 for name, value in pretrained.items()}
+        tuned["model.position_ids"] = np.arange(8, dtype=np.int64)
+        save_file(tuned, demo / f"finetune-{index + 1}.safetensors", metadata={"format": "pt"})
+
+
 def write_rounding_vectors():
     """float32 and float64 inputs with the results numpy/ml_dtypes give when rounding them down."""
     rng = np.random.default_rng(11)
@@ -98,6 +118,7 @@ def write_rounding_vectors():
 if __name__ == "__main__":
     write_safetensors_fixtures()
     write_rounding_vectors()
+    write_demo_ingredients()
     for extra in sorted(HERE.glob("make_*_fixtures.py")):
         if extra.name != pathlib.Path(__file__).name:
             exec(compile(extra.read_text(), str(extra), "exec"), {"__name__": "__main__", "__file__": str(extra)})

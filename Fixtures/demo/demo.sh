@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make demo`: a uniform soup of the bundled fine-tunes, then a look at what came out.
+set -euo pipefail
+demo=$(cd "$(dirname "$0")" && pwd)
+tureen=${TUREEN:-tureen}
+out=${DEMO_OUT:-$(mktemp -d /tmp/tureen-demo.XXXXXX)}
+mkdir -p "$out"
+ingredients=("$demo"/finetune-*.*)
+step() { printf '\n$ %s\n' "$*"; "$@"; }
+
+echo "Tureen demo: ${#ingredients[@]} fine-tunes of one tiny model, stored in: $(printf '%s\n' "${ingredients[@]##*.}" | sort -u | paste -sd, -)"
+step "$tureen" inspect "${ingredients[0]}"
+step "$tureen" soup uniform "${ingredients[@]}" -o "$out/soup.safetensors" --force
+step "$tureen" soup weighted "${ingredients[@]}" --weights 0.5,0.3,0.2 -o "$out/weighted.safetensors" --force
+step "$tureen" convert "$out/soup.safetensors" "$out/soup-f32.safetensors" --dtype f32 --force
+step "$tureen" inspect "$out/soup-f32.safetensors"
+echo
+echo "outputs are in $out"
