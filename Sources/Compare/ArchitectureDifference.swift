@@ -49,8 +49,8 @@ public enum ArchitectureDifference: Sendable, Hashable {
             return "shape " + Self.compare(shapes.map { $0.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } }, labels: labels)
         case let .dtype(_, dtypes):
             return "dtype " + Self.compare(dtypes.map { $0?.rawValue }, labels: labels)
-        case let .metadata(key, values):
-            return "metadata '\(key)' " + Self.compare(values.map { $0.map { "'" + Self.shortened($0) + "'" } ?? "(absent)" }, labels: labels)
+        case let .metadata(_, values):
+            return "metadata value " + Self.compare(values.map { $0.map { "'" + Self.shortened($0) + "'" } ?? "(absent)" }, labels: labels)
         }
     }
 
