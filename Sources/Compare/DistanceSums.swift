@@ -26,12 +26,14 @@ struct DistanceSums {
         for (input, x) in values.enumerated() {
             var norm = 0.0
             var delta = 0.0
-            for k in range { norm += x[k] * x[k] }
             if let base {
                 for k in range {
                     let d = x[k] - base[k]
+                    norm += x[k] * x[k]
                     delta += d * d
                 }
+            } else {
+                for k in range { norm += x[k] * x[k] }
             }
             normSquared[input] = norm
             deltaNormSquared[input] = delta
@@ -41,14 +43,20 @@ struct DistanceSums {
             let b = values[inputs.second]
             var squares = 0.0
             var largest = 0.0
-            for k in range {
-                let d = a[k] - b[k]
-                squares += d * d
-                largest = Self.larger(largest, abs(d))
-            }
             var dot = 0.0
             if let base {
-                for k in range { dot += (a[k] - base[k]) * (b[k] - base[k]) }
+                for k in range {
+                    let d = a[k] - b[k]
+                    squares += d * d
+                    largest = Self.larger(largest, abs(d))
+                    dot += (a[k] - base[k]) * (b[k] - base[k])
+                }
+            } else {
+                for k in range {
+                    let d = a[k] - b[k]
+                    squares += d * d
+                    largest = Self.larger(largest, abs(d))
+                }
             }
             differenceSquared[pair] = squares
             maxAbsoluteDifference[pair] = largest
