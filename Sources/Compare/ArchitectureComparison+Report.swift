@@ -34,7 +34,7 @@ extension ArchitectureComparison {
         /// `N names: rules, e.g. original → normalized`.
         public var line: String {
             let shown = examples.prefix(2).joined(separator: ", ") + (examples.count > 2 ? ", …" : "")
-            return "\(count) name\(count == 1 ? "" : "s"), " + rules.map(\.summary).joined(separator: ", ") + ": " + shown
+            return ArchitectureComparison.counted(count, "name") + ", " + rules.map(\.summary).joined(separator: ", ") + ": " + shown
         }
     }
 
@@ -85,10 +85,10 @@ extension ArchitectureComparison {
         var lines: [String] = []
         let inputs = labels.joined(separator: ", ")
         if isCompatible {
-            lines.append("\(inputs): same architecture (\(tensorCount) tensors)")
+            lines.append("\(inputs): same architecture (\(Self.counted(tensorCount, "tensor")))")
         } else {
             let blocking = blockingDifferences.count
-            lines.append("\(inputs): different architectures (\(blocking) difference\(blocking == 1 ? "" : "s") over \(tensorCount) tensor names)")
+            lines.append("\(inputs): different architectures (\(Self.counted(blocking, "difference")) over \(Self.counted(tensorCount, "tensor name")))")
         }
         let groups = groupedDifferences()
         for (index, group) in groups.prefix(maximumGroups).enumerated() {
@@ -106,6 +106,11 @@ extension ArchitectureComparison {
             lines += renames.map { "  \($0.input): \($0.line)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `1 tensor`, `2 tensors`.
+    static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     private struct GroupKey: Hashable {

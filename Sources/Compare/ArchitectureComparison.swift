@@ -80,6 +80,13 @@ public struct ArchitectureComparison {
         }
     }
 
+    /// Throws unless the inputs share an architecture: the check to run before souping or measuring.
+    ///
+    /// - Throws: `CompareError.incompatibleArchitectures` whose description is `report()`.
+    public func requireCompatible() throws {
+        guard isCompatible else { throw CompareError.incompatibleArchitectures(report: report()) }
+    }
+
     /// The labels of the inputs, in order.
     public var labels: [String] { inputs.map(\.label) }
 }

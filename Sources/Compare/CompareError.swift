@@ -2,8 +2,8 @@
 public enum CompareError: Error, CustomStringConvertible, Equatable {
     /// Name normalisation mapped two tensors of one checkpoint to the same name.
     case normalizationCollision(path: String, first: String, second: String, normalized: String)
-    /// The checkpoints do not share an architecture, so their values cannot be compared.
-    case incompatibleArchitectures(labels: [String])
+    /// The checkpoints do not share an architecture; `report` says how they differ.
+    case incompatibleArchitectures(report: String)
     /// A distance needs at least two inputs.
     case tooFewInputs(count: Int)
 
@@ -11,8 +11,8 @@ public enum CompareError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .normalizationCollision(path, first, second, normalized):
             return "\(path): tensors '\(first)' and '\(second)' both normalise to '\(normalized)'; compare without --normalize-names"
-        case let .incompatibleArchitectures(labels):
-            return "\(labels.joined(separator: ", ")) do not share an architecture; run `tureen check` to see how they differ"
+        case let .incompatibleArchitectures(report):
+            return report
         case let .tooFewInputs(count):
             return "comparing needs at least two checkpoints, got \(count)"
         }

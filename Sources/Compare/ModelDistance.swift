@@ -38,7 +38,7 @@ public struct ModelDistance {
     public static func measure(
         _ comparison: ArchitectureComparison, basePosition: Int? = nil, progress: ((Int, Int) -> Void)? = nil
     ) throws -> ModelDistance {
-        guard comparison.isCompatible else { throw CompareError.incompatibleArchitectures(labels: comparison.labels) }
+        try comparison.requireCompatible()
         let inputs = comparison.inputs.indices.filter { $0 != basePosition }.map { comparison.inputs[$0] }
         guard inputs.count >= 2 else { throw CompareError.tooFewInputs(count: inputs.count) }
         let base = basePosition.map { comparison.inputs[$0] }
