@@ -6,14 +6,15 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tureen", targets: ["TureenCLI"]),
-        .library(name: "Tureen", targets: ["Tureen"]),
+        .library(name: "Tureen", targets: ["Tureen", "Compare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         .target(name: "TensorStore", path: "Sources/TensorStore"),
-        .target(name: "Soup", dependencies: ["TensorStore"], path: "Sources/Soup"),
+        .target(name: "Compare", dependencies: ["TensorStore"], path: "Sources/Compare"),
+        .target(name: "Soup", dependencies: ["TensorStore", "Compare"], path: "Sources/Soup"),
         .target(name: "Safetensors", dependencies: ["TensorStore"], path: "Formats/Safetensors"),
         .target(
             name: "Tureen",
@@ -22,12 +23,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "TureenCLI",
-            dependencies: ["Tureen", "Soup", "TensorStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Tureen", "Soup", "Compare", "TensorStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/TureenCLI"
         ),
         .testTarget(name: "TensorStoreTests", dependencies: ["TensorStore"], path: "Tests/TensorStoreTests"),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], path: "Tests/SafetensorsTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "Tureen"], path: "Tests/SoupTests"),
+        .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen"], path: "Tests/CompareTests"),
         .testTarget(name: "TureenCLITests", dependencies: ["Tureen"], path: "Tests/TureenCLITests"),
     ],
     swiftLanguageModes: [.v5]

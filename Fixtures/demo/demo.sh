@@ -10,9 +10,11 @@ step() { printf '\n$ %s\n' "$*"; "$@"; }
 
 echo "Tureen demo: ${#ingredients[@]} fine-tunes of one tiny model, stored in: $(printf '%s\n' "${ingredients[@]##*.}" | sort -u | paste -sd, -)"
 step "$tureen" inspect "${ingredients[0]}"
+step "$tureen" check "${ingredients[@]}"
 step "$tureen" soup uniform "${ingredients[@]}" -o "$out/soup.safetensors" --force
 step "$tureen" soup weighted "${ingredients[@]}" --weights 0.5,0.3,0.2 -o "$out/weighted.safetensors" --force
 step "$tureen" convert "$out/soup.safetensors" "$out/soup-f32.safetensors" --dtype f32 --force
+step "$tureen" diff "${ingredients[0]}" "$out/soup.safetensors"
 step "$tureen" inspect "$out/soup-f32.safetensors"
 echo
 echo "outputs are in $out"

@@ -2,12 +2,16 @@ import TensorStore
 
 /// The arithmetic of a linear soup over one slice of a chunk: Float64 accumulation of Σ wᵢ·θᵢ,
 /// divided by the recipe's divisor (for base-relative soups: minus (Σ wᵢ)·θ0, times λ / divisor,
-/// plus θ0), then one rounding to nearest-even in the output dtype. Inputs are byte views in their own dtype; nothing is rounded
-/// before the end.
+/// plus θ0), then one rounding to nearest-even in the output dtype. Inputs are byte views in their
+/// own dtype; nothing is rounded before the end.
 struct LinearMergeKernel {
     let recipe: SoupRecipe
     let inputType: DType
     let outputType: DType
+
+    /// Values per block: the accumulator block (8 KiB) stays in the L1 cache while every input
+    /// passes over it.
+    static let blockValues = 1024
 
     /// Computes `output` (components of `outputType`) from the ingredient and base slices, counting
     /// non-finite values as it goes. `accumulator` holds exactly as many values as the slice.
@@ -16,13 +20,35 @@ struct LinearMergeKernel {
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
     ) -> NonFiniteCount {
         var counts = NonFiniteCount(ingredientCount: ingredients.count)
+        let inputWidth = inputType.componentType.byteWidth
+        let outputWidth = outputType.componentType.byteWidth
+        var start = 0
+        while start < accumulator.count {
+            let end = min(accumulator.count, start + Self.blockValues)
+            let inputRange = (start * inputWidth)..<(end * inputWidth)
+            mergeBlock(
+                ingredients: ingredients.map { UnsafeRawBufferPointer(rebasing: $0[inputRange]) },
+                base: base.map { UnsafeRawBufferPointer(rebasing: $0[inputRange]) },
+                accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[start..<end]),
+                output: UnsafeMutableRawBufferPointer(rebasing: output[(start * outputWidth)..<(end * outputWidth)]),
+                counts: &counts
+            )
+            start = end
+        }
+        return counts
+    }
+
+    private func mergeBlock(
+        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?,
+        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
+    ) {
         accumulator.update(repeating: 0)
         for (index, bytes) in ingredients.enumerated() {
-            counts.perIngredient[index] = ElementCodec.accumulate(bytes, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+            counts.perIngredient[index] += ElementCodec.accumulate(bytes, dtype: inputType, weight: recipe.weights[index], into: accumulator)
         }
         if let baseRelative = recipe.baseRelative, let base {
             let weightSum = recipe.weights.reduce(0, +)
-            counts.base = ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
+            counts.base += ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
             let factor = baseRelative.scale / recipe.divisor
             for i in accumulator.indices { accumulator[i] *= factor }
             ElementCodec.accumulate(base, dtype: inputType, weight: 1, into: accumulator)
@@ -30,7 +56,6 @@ struct LinearMergeKernel {
             let divisor = recipe.divisor
             for i in accumulator.indices { accumulator[i] /= divisor }
         }
-        counts.result = ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
-        return counts
+        counts.result += ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
     }
 }

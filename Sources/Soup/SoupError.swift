@@ -19,7 +19,7 @@ public enum SoupError: Error, CustomStringConvertible {
         case let .weightCountMismatch(weights, ingredients):
             return "\(weights) weights were given for \(ingredients) ingredients; give one weight per ingredient"
         case let .incompatibleIngredients(report):
-            return "the ingredients do not share an architecture:\n\(report)"
+            return "the ingredients do not share an architecture: \(report)"
         case let .integerTensorsDiffer(tensor, first, other):
             return "integer/bool tensor '\(tensor)' differs between \(first) and \(other); integer tensors are never averaged (pass --integers first to take the first ingredient's)"
         case let .nonFiniteResult(summary):

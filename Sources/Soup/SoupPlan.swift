@@ -1,4 +1,13 @@
+import Compare
 import TensorStore
+
+/// A tensor that some models have and others lack.
+public struct MissingTensor: Sendable, Equatable {
+    /// The tensor's name.
+    public let name: String
+    /// The locations of the models that lack it.
+    public let missingFrom: [String]
+}
 
 /// The checked, tensor-by-tensor plan of a soup: for each output tensor, its inputs in every
 /// ingredient (and the base), and whether it is merged or copied. Building it performs every check
@@ -36,11 +45,16 @@ public struct SoupPlan {
         }
         if recipe.baseRelative != nil, base == nil { throw SoupError.missingBase }
         let models = ingredients + (recipe.baseRelative != nil ? [base!] : [])
-        let check = IngredientCheck(models: models)
-        if !check.mismatches.isEmpty || (!check.missing.isEmpty && !options.skipMissingTensors) {
-            throw SoupError.incompatibleIngredients(report: check.report(includeMissing: true))
+        let comparison = try ArchitectureComparison(stores: models)
+        let blocking = comparison.blockingDifferences
+        let missing: [MissingTensor] = blocking.compactMap { difference in
+            guard case let .missing(name, lacking) = difference else { return nil }
+            return MissingTensor(name: name, missingFrom: lacking.map { models[$0].location })
         }
-        let skippedNames = Set(check.missing.map(\.name))
+        if blocking.count > missing.count || (!missing.isEmpty && !options.skipMissingTensors) {
+            throw SoupError.incompatibleIngredients(report: comparison.report())
+        }
+        let skippedNames = Set(missing.map(\.name))
         var entries: [Entry] = []
         for first in ingredients[0].tensors where !skippedNames.contains(first.info.name) {
             let name = first.info.name
@@ -58,6 +72,6 @@ public struct SoupPlan {
                 try IntegerTensorCheck.requireIdentical(entry.inputs + (entry.base.map { [$0] } ?? []), locations: models.map(\.location))
             }
         }
-        return SoupPlan(entries: entries, skipped: check.missing)
+        return SoupPlan(entries: entries, skipped: missing)
     }
 }

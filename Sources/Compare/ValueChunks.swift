@@ -1,0 +1,50 @@
+import TensorStore
+
+/// Streams the values of tensors with the same number of values side by side, a chunk at a time,
+/// decoded to Float64. Memory stays at one chunk buffer per tensor; pages behind each chunk are
+/// released as it goes.
+struct ValueChunks {
+    /// The tensors read side by side (same element count, and real or complex alike).
+    let tensors: [StoredTensor]
+    /// How many values each chunk holds at most.
+    var valuesPerChunk = 1 << 18
+
+    /// The number of values per tensor.
+    var valueCount: Int {
+        guard let first = tensors.first else { return 0 }
+        return first.info.elementCount * ValueDecoding.valuesPerElement(first.info.dtype)
+    }
+
+    /// Calls `body` with each chunk's values, one buffer per tensor, in order.
+    ///
+    /// - Throws: read errors from the sources, or what `body` throws.
+    func forEach(_ body: ([UnsafeBufferPointer<Double>]) throws -> Void) throws {
+        let total = valueCount
+        guard total > 0 else { return }
+        let capacity = min(valuesPerChunk, total)
+        let buffers = tensors.map { _ in UnsafeMutableBufferPointer<Double>.allocate(capacity: capacity) }
+        defer { buffers.forEach { $0.deallocate() } }
+        var start = 0
+        while start < total {
+            let end = min(start + capacity, total)
+            for (tensor, buffer) in zip(tensors, buffers) {
+                try decode(tensor, values: start..<end, into: buffer)
+            }
+            try body(buffers.map { UnsafeBufferPointer(rebasing: $0[0..<(end - start)]) })
+            start = end
+        }
+    }
+
+    private func decode(_ tensor: StoredTensor, values: Range<Int>, into buffer: UnsafeMutableBufferPointer<Double>) throws {
+        let dtype = tensor.info.dtype
+        let width = ValueDecoding.bytesPerValue(dtype)
+        let byteRange = (values.lowerBound * width)..<(values.upperBound * width)
+        try tensor.source.withBytes(in: byteRange) { bytes in
+            _ = ParallelParts.map(count: values.count) { part in
+                let partBytes = UnsafeRawBufferPointer(rebasing: bytes[(part.lowerBound * width)..<(part.upperBound * width)])
+                ValueDecoding.decode(partBytes, dtype: dtype, into: UnsafeMutableBufferPointer(rebasing: buffer[part]))
+            }
+        }
+        tensor.source.releaseBytes(before: byteRange.upperBound)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Compare
+
+/// `tureen check A B …`: do these checkpoints share an architecture? Exit 0 if so, 1 if not,
+/// 2 if an input cannot be read.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that checkpoints share an architecture (tensor names, shapes, dtypes); exit 0 if they do, 1 if not, 2 if an input cannot be read."
+    )
+
+    @Argument(help: "The checkpoints to compare (files, sharded folders or index.json files).")
+    var inputs: [String]
+
+    @Option(help: "Check every input against this checkpoint instead of all inputs against each other.")
+    var against: String?
+
+    @OptionGroup var comparing: ComparingOptions
+
+    @Flag(help: "Also report NaN/Inf counts, min, max, mean and std of every tensor, and flag all-zero tensors.")
+    var scan = false
+
+    @Flag(help: "Print JSON for machines.")
+    var json = false
+
+    @OptionGroup var reading: ReadingOptions
+
+    func validate() throws {
+        let count = inputs.count + (against == nil ? 0 : 1)
+        guard count >= 2 || (scan && count == 1) else {
+            throw ValidationError("check needs two or more checkpoints (or one with --scan, or one with --against BASE)")
+        }
+    }
+
+    func run() throws {
+        let opened = try comparing.open(base: against, inputs: inputs, reading: reading)
+        let comparisons: [ArchitectureComparison]
+        if opened.base != nil {
+            comparisons = opened.inputs.map { ArchitectureComparison(inputs: [opened.all[0], $0]) }
+        } else {
+            comparisons = [ArchitectureComparison(inputs: opened.all)]
+        }
+        var scans: [(ComparedInput, [TensorScan])] = []
+        if scan {
+            let progress = ProgressBar(label: "scan")
+            defer { progress.finish() }
+            let total = opened.all.reduce(0) { $0 + $1.store.totalByteCount }
+            var done = 0
+            for input in opened.all {
+                let result = try reportingErrors(exitCode: 2) {
+                    try TensorScan.scan(input.store) { bytes, _ in progress.update(done: done + bytes, total: total) }
+                }
+                done += input.store.totalByteCount
+                scans.append((input, result))
+            }
+        }
+        let report = CheckReport(inputs: opened.all, base: opened.base, comparisons: comparisons, scans: scans)
+        print(json ? try jsonText(report) : report.text())
+        if !report.compatible { throw ExitCode(1) }
+    }
+}
