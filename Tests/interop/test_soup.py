@@ -89,7 +89,7 @@ def test_mismatched_shapes_are_reported_and_nothing_is_written(tureen, tmp_path)
     result = tureen("soup", "uniform", good, other, "-o", out, check=False)
     assert result.returncode != 0
     assert "model.layers.0.mlp.up_proj.weight: shape [256, 96] vs [128, 96]" in result.stderr
-    assert "model.norm.weight: missing from" in result.stderr
+    assert "model.norm.weight, scalar: missing from" in result.stderr
     assert not out.exists()
 
 
