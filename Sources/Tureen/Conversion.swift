@@ -32,14 +32,7 @@ public struct Conversion {
         let store = try registry.open(input, options: readOptions)
         let writer = try registry.writer(for: output).writer
         var producer = try StoreProducer(store: store, castTo: castTo)
-        if let progress {
-            var done = 0
-            let total = store.totalByteCount
-            producer.onProgress = { bytes in
-                done += bytes
-                progress(done, total)
-            }
-        }
+        producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
         try writer.write(producer, to: output, options: writeOptions)
         return store
     }

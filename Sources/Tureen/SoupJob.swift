@@ -53,14 +53,7 @@ public struct SoupJob {
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
-        if let progress {
-            var done = 0
-            let total = producer.totalInputBytes
-            producer.onProgress = { bytes in
-                done += bytes
-                progress(done, total)
-            }
-        }
+        producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
         try writer.write(producer, to: output, options: writeOptions)
         return Report(
             mergedTensors: plan.entries.filter(\.isMerged).count,
