@@ -31,6 +31,7 @@ public final class OutputFile {
         }
         descriptor = made
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        TemporaryOutputs.register(temporaryPath, isFolder: false)
         fchmod(descriptor, 0o644)
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 64)
     }
@@ -39,6 +40,7 @@ public final class OutputFile {
         buffer.deallocate()
         if descriptor >= 0 { close(descriptor) }
         if !committed { unlink(temporaryPath) }
+        TemporaryOutputs.unregister(temporaryPath)
     }
 
     /// Appends `bytes` at the end of the file.

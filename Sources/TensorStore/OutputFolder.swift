@@ -27,10 +27,12 @@ public final class OutputFolder {
             throw TensorStoreError.cannotWrite(path: trimmed, reason: String(cString: strerror(errno)))
         }
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        TemporaryOutputs.register(temporaryPath, isFolder: true)
         chmod(temporaryPath, 0o755)
     }
 
     deinit {
+        TemporaryOutputs.unregister(temporaryPath)
         guard !committed else { return }
         for name in fileNames { unlink("\(temporaryPath)/\(name)") }
         rmdir(temporaryPath)
@@ -61,7 +63,7 @@ public final class OutputFolder {
         if replacing { OutputFolder.removeTree(aside) }
     }
 
-    private static func removeTree(_ path: String) {
+    static func removeTree(_ path: String) {
         guard let directory = opendir(path) else {
             unlink(path)
             return

@@ -8,4 +8,9 @@ struct TureenCommand: ParsableCommand {
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
         subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self]
     )
+
+    static func main() {
+        InterruptCleanup.install()
+        main(nil)
+    }
 }

@@ -114,3 +114,28 @@ def test_nonfinite_values_are_reported_and_can_fail_the_soup(tureen, tmp_path):
     failed = tureen("soup", "uniform", *paths, "-o", tmp_path / "strict.safetensors", "--fail-on-nonfinite", check=False)
     assert failed.returncode != 0 and "'model.norm.weight'" in failed.stderr
     assert not (tmp_path / "strict.safetensors").exists()
+
+
+def test_interrupted_soup_leaves_nothing_behind(tureen, tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    rng = np.random.default_rng(9)
+    paths = []
+    for index in range(2):
+        paths.append(inputs / f"big{index}.safetensors")
+        save_file({"w": rng.standard_normal(30_000_000, dtype=np.float32)}, paths[-1])
+    out = tmp_path / "out"
+    out.mkdir()
+    # float8 output is the slowest path, so the soup is still running when the signal comes.
+    process = subprocess.Popen([tureen.binary, "soup", "uniform", *map(str, paths), "-o", str(out / "soup.safetensors"),
+                                "--dtype", "f8_e4m3"], stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGINT, f"soup finished before the signal or failed: {errors}"
+    assert "interrupted" in errors
+    assert list(out.iterdir()) == []

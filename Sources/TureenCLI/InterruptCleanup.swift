@@ -1,0 +1,25 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import TensorStore
+
+/// On SIGINT or SIGTERM, removes the temporary outputs being written and exits with 128 + signal,
+/// so an interrupted command leaves nothing behind. Handled on a dispatch queue, where any code may run.
+enum InterruptCleanup {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                TemporaryOutputs.removeAll()
+                fputs("\ntureen: interrupted; nothing was written\n", stderr)
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
