@@ -64,7 +64,7 @@ public struct StoreProducer: TensorProducer {
         while element < input.info.elementCount {
             let count = min(elementsPerChunk, input.info.elementCount - element)
             let range = (element * inputWidth)..<((element + count) * inputWidth)
-            try input.source.withBytes(in: range) { bytes in
+            try input.source.withBytes(in: range) { bytes -> Void in
                 ElementCodec.decode(bytes, dtype: input.info.dtype, into: values)
             }
             let out = UnsafeMutableRawBufferPointer(rebasing: encoded[0..<(count * dtype.byteWidth)])
