@@ -15,9 +15,11 @@ let package = Package(
         .target(name: "TensorStore", path: "Sources/TensorStore"),
         .target(name: "Soup", dependencies: ["TensorStore"], path: "Sources/Soup"),
         .target(name: "Safetensors", dependencies: ["TensorStore"], path: "Formats/Safetensors"),
+        .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "HDF5", dependencies: ["TensorStore", "CHDF5"], path: "Formats/HDF5"),
         .target(
             name: "Tureen",
-            dependencies: ["TensorStore", "Soup", "Safetensors"],
+            dependencies: ["TensorStore", "Soup", "Safetensors", "HDF5"],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -27,6 +29,7 @@ let package = Package(
         ),
         .testTarget(name: "TensorStoreTests", dependencies: ["TensorStore"], path: "Tests/TensorStoreTests"),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], path: "Tests/SafetensorsTests"),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors"], path: "Tests/HDF5Tests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "Tureen"], path: "Tests/SoupTests"),
         .testTarget(name: "TureenCLITests", dependencies: ["Tureen"], path: "Tests/TureenCLITests"),
     ],

@@ -1,0 +1,73 @@
+import CHDF5
+import TensorStore
+
+/// A tensor read through libhdf5 one hyperslab window at a time (chunked, compressed, big-endian,
+/// compact or unwritten datasets). libhdf5 decodes and converts to little-endian; the source keeps
+/// one window in memory and serves requests from it, stitching requests that span windows.
+final class HyperslabTensorSource: TensorByteSource {
+    private let dataset: HDF5Handle
+    private let memoryType: HDF5Handle
+    private let info: TensorInfo
+    private let plan: HyperslabPlan
+    private let file: String
+    private let object: String
+    private var window: Range<Int> = 0..<0
+    private var buffer: UnsafeMutableRawBufferPointer
+
+    /// A source reading `info`'s bytes from the open `dataset` as `memoryType`, window by window.
+    init(dataset: HDF5Handle, memoryType: HDF5Handle, info: TensorInfo, plan: HyperslabPlan, file: String, object: String) {
+        self.dataset = dataset
+        self.memoryType = memoryType
+        self.info = info
+        self.plan = plan
+        self.file = file
+        self.object = object
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        guard range.lowerBound >= 0, range.upperBound <= info.byteCount else {
+            throw TensorStoreError.rangeOutsideFile(path: file, range: range, fileSize: info.byteCount)
+        }
+        guard !range.isEmpty else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        if !window.contains(range.lowerBound) { try load(windowHolding: range.lowerBound) }
+        if range.upperBound <= window.upperBound {
+            return try body(view(range))
+        }
+        let stitched = UnsafeMutableRawBufferPointer.allocate(byteCount: range.count, alignment: 16)
+        defer { stitched.deallocate() }
+        var done = range.lowerBound
+        while done < range.upperBound {
+            if !window.contains(done) { try load(windowHolding: done) }
+            let end = min(range.upperBound, window.upperBound)
+            UnsafeMutableRawBufferPointer(rebasing: stitched[(done - range.lowerBound)..<(end - range.lowerBound)]).copyMemory(from: view(done..<end))
+            done = end
+        }
+        return try body(UnsafeRawBufferPointer(stitched))
+    }
+
+    private func view(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: buffer[(range.lowerBound - window.lowerBound)..<(range.upperBound - window.lowerBound)])
+    }
+
+    private func load(windowHolding byte: Int) throws {
+        let width = info.dtype.byteWidth
+        let slab = plan.window(containing: byte / width)
+        let bytes = slab.elements.count * width
+        if buffer.count < bytes {
+            buffer.deallocate()
+            buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes, alignment: 16)
+        }
+        window = 0..<0
+        try HDF5Library.locked {
+            try HDF5Hyperslab.transfer(slab, of: dataset.id, elements: slab.elements.count, file: file, object: object) { memory, fileSpace in
+                H5Dread(dataset.id, memoryType.id, memory, fileSpace, tureen_H5P_DEFAULT(), buffer.baseAddress)
+            }
+        }
+        window = (slab.elements.lowerBound * width)..<(slab.elements.upperBound * width)
+    }
+}
