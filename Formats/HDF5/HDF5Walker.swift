@@ -1,8 +1,9 @@
 import CHDF5
 
 /// Finds every dataset in an open HDF5 file by walking its groups from the root, refusing links
-/// that lead out of the file. Each object is visited once, however many hard links reach it; soft
-/// links inside the file are checked and skipped (their targets are listed under their own paths).
+/// that lead out of the file. A dataset is listed at every hard link to it (as h5py shows it); a
+/// group is entered once, so hard-link cycles end. Soft links inside the file are checked and
+/// skipped (their targets are listed under their own paths).
 ///
 /// Within a group, children come in creation order when the group records it (Tureen's output),
 /// otherwise in the order of their object headers in the file, which is the order a writer such as
@@ -37,6 +38,9 @@ struct HDF5Walker {
     static func datasets(inFile fileID: hid_t, file: String) throws -> [[String]] {
         var walker = HDF5Walker(fileID: fileID, file: file)
         let root = try HDF5Handle(H5Gopen2(fileID, "/", tureen_H5P_DEFAULT()), "open the root group", file: file, object: "/")
+        var info = H5O_info_t()
+        try HDF5Library.check(H5Oget_info2(root.id, &info, UInt32(H5O_INFO_BASIC)), "describe the root group", file: file, object: "/")
+        walker.visited.insert(info.addr)
         try walker.walk(root.id, at: [])
         return walker.found
     }
@@ -60,10 +64,10 @@ struct HDF5Walker {
                 throw HDF5Error.externalLink(path: file, object: objectPath, target: "a user-defined link")
             }
         }
-        for child in children where visited.insert(child.address).inserted {
+        for child in children {
             let childComponents = components + [child.name]
             switch child.type {
-            case H5O_TYPE_GROUP:
+            case H5O_TYPE_GROUP where visited.insert(child.address).inserted:
                 let objectPath = "/" + childComponents.joined(separator: "/")
                 let opened = try HDF5Handle(H5Gopen2(group, child.name, tureen_H5P_DEFAULT()), "open the group", file: file, object: objectPath)
                 try walk(opened.id, at: childComponents)
