@@ -9,23 +9,21 @@ enum HDF5DatasetReader {
     /// The most bytes one hyperslab read decodes.
     static let windowByteBudget = 8 << 20
     /// The chunk cache per dataset, so chunks that straddle two windows are decompressed once.
-    static let chunkCacheBytes = 32 << 20
+    static let chunkCacheBytes = 16 << 20
     /// How far a chunked dataset may exceed the file's size (deflate expands at most ~1032×).
     static let compressionBound = 1100
 
-    /// The tensor `name` stored at `components` in the open file `fileID`, whose bytes are `mapped`.
+    /// The tensor `name` stored at `components` in the open file `fileHandle`, whose bytes are `mapped`.
     ///
     /// - Throws: `HDF5Error` for data outside the file (external storage, virtual datasets),
     ///   implausible sizes, unavailable filters and non-tensor types; `.library` on libhdf5 errors.
-    static func tensor(named name: String, at components: [String], fileID: hid_t, mapped: MappedFile, options: ReadOptions) throws -> StoredTensor {
+    static func tensor(named name: String, at components: [String], in fileHandle: HDF5Handle, mapped: MappedFile, options: ReadOptions) throws -> StoredTensor {
         let file = mapped.path
         let object = "/" + components.joined(separator: "/")
         func handle(_ id: hid_t, _ operation: String) throws -> HDF5Handle { try HDF5Handle(id, operation, file: file, object: object) }
         func check(_ status: some BinaryInteger, _ operation: String) throws { try HDF5Library.check(status, operation, file: file, object: object) }
 
-        let access = try handle(H5Pcreate(tureen_H5P_DATASET_ACCESS()), "create dataset access properties")
-        try check(H5Pset_chunk_cache(access.id, 12_421, chunkCacheBytes, 1.0), "size the chunk cache")
-        let dataset = try handle(H5Dopen2(fileID, object, access.id), "open the dataset")
+        let dataset = try openDataset(object, in: fileHandle.id, file: file)
         let space = try handle(H5Dget_space(dataset.id), "read the dataspace")
         guard H5Sget_simple_extent_type(space.id) != H5S_NULL else {
             throw HDF5Error.unsupportedType(path: file, object: object, detail: "its dataspace is null (it holds no array)")
@@ -71,8 +69,17 @@ enum HDF5DatasetReader {
             chunkShape = chunk.map { Int(clamping: $0) }
         }
         let plan = HyperslabPlan(shape: shape, elementWidth: info.dtype.byteWidth, byteBudget: windowByteBudget, chunkShape: chunkShape)
-        let source = HyperslabTensorSource(dataset: dataset, memoryType: element.memoryType, info: info, plan: plan, file: file, object: object)
+        let source = HyperslabTensorSource(fileHandle: fileHandle, memoryType: element.memoryType, info: info, plan: plan, file: file, object: object)
         return StoredTensor(info: info, source: source)
+    }
+
+    /// Opens dataset `object` with a chunk cache of `chunkCacheBytes`.
+    ///
+    /// - Throws: `HDF5Error.library` if it cannot be opened.
+    static func openDataset(_ object: String, in fileID: hid_t, file: String) throws -> HDF5Handle {
+        let access = try HDF5Handle(H5Pcreate(tureen_H5P_DATASET_ACCESS()), "create dataset access properties", file: file, object: object)
+        try HDF5Library.check(H5Pset_chunk_cache(access.id, 12_421, chunkCacheBytes, 1.0), "size the chunk cache", file: file, object: object)
+        return try HDF5Handle(H5Dopen2(fileID, object, access.id), "open the dataset", file: file, object: object)
     }
 
     private static func checkFiltersAvailable(_ creation: hid_t, count: Int, file: String, object: String) throws {

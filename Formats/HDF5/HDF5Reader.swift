@@ -15,7 +15,7 @@ public struct HDF5Reader: CheckpointReader {
             let file = try HDF5Handle(H5Fopen(path, tureen_H5F_ACC_RDONLY(), tureen_H5P_DEFAULT()), "open the file", file: path, object: "/")
             let datasets = try HDF5Walker.datasets(inFile: file.id, file: path)
             let tensors = try KerasLayout.name(datasets, fileID: file.id, file: path).map { entry in
-                try HDF5DatasetReader.tensor(named: entry.name, at: entry.components, fileID: file.id, mapped: mapped, options: options)
+                try HDF5DatasetReader.tensor(named: entry.name, at: entry.components, in: file, mapped: mapped, options: options)
             }
             return try TensorStore(location: path, formatName: "hdf5", tensors: tensors, metadata: try metadata(of: file.id, path: path))
         }

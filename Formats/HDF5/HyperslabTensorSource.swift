@@ -4,8 +4,13 @@ import TensorStore
 /// A tensor read through libhdf5 one hyperslab window at a time (chunked, compressed, big-endian,
 /// compact or unwritten datasets). libhdf5 decodes and converts to little-endian; the source keeps
 /// one window in memory and serves requests from it, stitching requests that span windows.
+///
+/// The dataset is opened on the first read and closed, with its chunk cache and window buffer
+/// freed, once the consumer releases the tensor's last byte, so a store of many compressed
+/// tensors holds the memory of one at a time.
 final class HyperslabTensorSource: TensorByteSource {
-    private let dataset: HDF5Handle
+    private let fileHandle: HDF5Handle
+    private var dataset: HDF5Handle?
     private let memoryType: HDF5Handle
     private let info: TensorInfo
     private let plan: HyperslabPlan
@@ -14,9 +19,10 @@ final class HyperslabTensorSource: TensorByteSource {
     private var window: Range<Int> = 0..<0
     private var buffer: UnsafeMutableRawBufferPointer
 
-    /// A source reading `info`'s bytes from the open `dataset` as `memoryType`, window by window.
-    init(dataset: HDF5Handle, memoryType: HDF5Handle, info: TensorInfo, plan: HyperslabPlan, file: String, object: String) {
-        self.dataset = dataset
+    /// A source reading `info`'s bytes from dataset `object` of the open file `fileHandle` as
+    /// `memoryType`, window by window.
+    init(fileHandle: HDF5Handle, memoryType: HDF5Handle, info: TensorInfo, plan: HyperslabPlan, file: String, object: String) {
+        self.fileHandle = fileHandle
         self.memoryType = memoryType
         self.info = info
         self.plan = plan
@@ -50,6 +56,14 @@ final class HyperslabTensorSource: TensorByteSource {
         return try body(UnsafeRawBufferPointer(stitched))
     }
 
+    func releaseBytes(before offset: Int) {
+        guard offset >= info.byteCount else { return }
+        dataset = nil
+        window = 0..<0
+        buffer.deallocate()
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
+    }
+
     private func view(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: buffer[(range.lowerBound - window.lowerBound)..<(range.upperBound - window.lowerBound)])
     }
@@ -64,10 +78,18 @@ final class HyperslabTensorSource: TensorByteSource {
         }
         window = 0..<0
         try HDF5Library.locked {
-            try HDF5Hyperslab.transfer(slab, of: dataset.id, elements: slab.elements.count, file: file, object: object) { memory, fileSpace in
-                H5Dread(dataset.id, memoryType.id, memory, fileSpace, tureen_H5P_DEFAULT(), buffer.baseAddress)
+            let dataset = try openDataset()
+            try HDF5Hyperslab.transfer(slab, of: dataset, elements: slab.elements.count, file: file, object: object) { memory, fileSpace in
+                H5Dread(dataset, memoryType.id, memory, fileSpace, tureen_H5P_DEFAULT(), buffer.baseAddress)
             }
         }
         window = (slab.elements.lowerBound * width)..<(slab.elements.upperBound * width)
+    }
+
+    private func openDataset() throws -> hid_t {
+        if let dataset { return dataset.id }
+        let opened = try HDF5DatasetReader.openDataset(object, in: fileHandle.id, file: file)
+        dataset = opened
+        return opened.id
     }
 }
