@@ -55,6 +55,11 @@ echo "|---|---|---|"
 measure "cp safetensors → copy" cp "$input" "$work/copy.safetensors"
 cp_wall=$LAST_WALL
 rm -f "$work/copy.safetensors"
+measure "cp + fsync (Tureen fsyncs its outputs)" bash -c 'cp "$1" "$2" && sync -f "$2"' _ "$input" "$work/copy.safetensors"
+cp_sync_wall=$LAST_WALL
+rm -f "$work/copy.safetensors"
+measure "tureen safetensors → safetensors (same producer, for reference)" "$TUREEN" convert "$input" "$work/copy.safetensors"
+rm -f "$work/copy.safetensors"
 measure "tureen safetensors → h5 (contiguous)" "$TUREEN" convert "$input" "$work/model.h5"
 to_h5=$LAST_WALL
 measure "tureen h5 → safetensors" "$TUREEN" convert "$work/model.h5" "$work/back.safetensors"
@@ -71,4 +76,5 @@ peer_from=$LAST_WALL
 echo
 echo "round trip byte-identical: $identical"
 echo "tureen vs cp: to h5 $(ratio "$to_h5" "$cp_wall")x, back $(ratio "$from_h5" "$cp_wall")x;" \
+     "vs cp + fsync: to h5 $(ratio "$to_h5" "$cp_sync_wall")x, back $(ratio "$from_h5" "$cp_sync_wall")x;" \
      "tureen vs h5py peer: to h5 $(ratio "$to_h5" "$peer_to")x, back $(ratio "$from_h5" "$peer_from")x"
