@@ -1,9 +1,10 @@
 """Writes Tureen's HDF5 fixtures with h5py (run by make_fixtures.py, or on its own from the repository root).
 
-Each `<name>.h5` comes with `<name>.expected.safetensors`: every tensor Tureen should read, in the
-order it should list them, stored as its raw little-endian C-order bytes (a U8 vector), with
-metadata `order` (names, one per line), `<name>` = "DTYPE d0,d1,…" and `file.<key>` for the root
-metadata Tureen should report. The Swift tests compare against those bytes.
+Each `<name>.h5` comes with `<name>.expected.safetensors`: every tensor Tureen should read, stored
+as its raw little-endian C-order bytes (a U8 vector), and one metadata entry `expected`, a JSON
+object (sorted keys, so the file is deterministic) with `order` (the names in Tureen's order),
+`tensors` (name → "DTYPE d0,d1,…") and `metadata` (the root metadata Tureen should report).
+The Swift tests compare against those.
 
 Keras and TensorFlow are too heavy to install to make fixtures, so the two Keras files are written
 with h5py exactly as Keras' own saving code lays them out: Keras 2's legacy
@@ -43,15 +44,14 @@ def sample(dtype, shape, rng):
 
 def write_expected(path, tensors, metadata=None):
     """tensors: list of (name, array) in Tureen's order."""
-    meta = {"order": "\n".join(name for name, _ in tensors)}
+    expected = {"order": [name for name, _ in tensors], "tensors": {}, "metadata": metadata or {}}
     raw = {}
     for name, array in tensors:
         little = array.astype(array.dtype.newbyteorder("<")) if array.dtype.byteorder == ">" else array
-        meta[name] = DTYPE_NAMES[little.dtype] + " " + ",".join(str(d) for d in array.shape)
+        expected["tensors"][name] = DTYPE_NAMES[little.dtype] + " " + ",".join(str(d) for d in array.shape)
         raw[name] = np.frombuffer(np.ascontiguousarray(little).tobytes(), dtype=np.uint8).copy()
-    for key, value in (metadata or {}).items():
-        meta["file." + key] = value
-    save_file(raw, path.with_name(path.name.replace(".h5", ".expected.safetensors")), metadata=meta)
+    save_file(raw, path.with_name(path.name.replace(".h5", ".expected.safetensors")),
+              metadata={"expected": json.dumps(expected, sort_keys=True)})
 
 
 def opaque(group, name, array, dtype_name):
@@ -105,6 +105,7 @@ def write_chunked(rng):
                 space = h5py.h5s.create_simple(array.shape)
                 plist = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
                 plist.set_layout(h5py.h5d.COMPACT)
+                plist.set_obj_track_times(False)
                 dataset = h5py.h5d.create(f.id, name.encode(), h5py.h5t.STD_U8LE, space, dcpl=plist)
                 dataset.write(h5py.h5s.ALL, h5py.h5s.ALL, array)
             else:
