@@ -171,3 +171,13 @@ def test_refused_file_is_an_error_naming_the_file_and_object(tmp_path):
     assert result.stderr.startswith("tureen: error:") and str(path) in result.stderr and "/far" in result.stderr
     assert not (tmp_path / "out.safetensors").exists()
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_file_with_user_block_reads_zero_copy_offsets_correctly(tmp_path):
+    path = tmp_path / "user_block.h5"
+    array = np.arange(1000, dtype=np.float32)
+    with h5py.File(path, "w", userblock_size=512) as f:
+        f["x"] = array
+    result = tureen("convert", path, tmp_path / "out.safetensors")
+    assert result.returncode == 0, result.stderr
+    assert safetensors_raw(tmp_path / "out.safetensors")["x"] == ((1000,), raw(array))
