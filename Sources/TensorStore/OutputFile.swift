@@ -75,6 +75,20 @@ public final class OutputFile {
         try bytes.withUnsafeBytes { try writeAll($0, at: offset) }
     }
 
+    /// Writes `bytes` at `offset`, which may lie past the current end (the file grows; a gap reads
+    /// as zeros), for formats whose library lays out the file and leaves the data to be streamed
+    /// into place. `length` becomes the furthest end written; sequential writes continue from it.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` for a negative offset or on an I/O error.
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
+            throw TensorStoreError.cannotWrite(path: destination, reason: "internal: write at \(offset) is outside the file")
+        }
+        try flush()
+        try writeAll(bytes, at: offset)
+        length = max(length, end)
+    }
+
     /// Writes buffered bytes to the file.
     public func flush() throws {
         guard buffered > 0 else { return }

@@ -1,0 +1,51 @@
+import TensorStore
+
+/// Why an HDF5 file was refused or could not be written. Every case names the file and, where there
+/// is one, the object path inside it (`/model/layers/0/weight`).
+public enum HDF5Error: Error, CustomStringConvertible, Equatable {
+    /// libhdf5 reported an error; `operation` is what Tureen asked for, `detail` libhdf5's own words.
+    case library(path: String, object: String, operation: String, detail: String)
+    case notHDF5(path: String)
+    case externalLink(path: String, object: String, target: String)
+    case softLinkLeavesFile(path: String, object: String, target: String)
+    case externalStorage(path: String, object: String)
+    case virtualDataset(path: String, object: String)
+    case unsupportedType(path: String, object: String, detail: String)
+    case unavailableFilter(path: String, object: String, filter: String)
+    case shapeBomb(path: String, object: String, declaredBytes: Int, limit: Int)
+    case dataOutsideFile(path: String, object: String, end: Int, fileSize: Int)
+    case unmappableName(path: String, tensor: String, detail: String)
+    case notKerasLayout(path: String, tensor: String)
+    case unknownLayout(path: String, layout: String)
+
+    public var description: String {
+        switch self {
+        case let .library(path, object, operation, detail):
+            return "\(path): \(object): libhdf5 could not \(operation): \(detail)"
+        case let .notHDF5(path):
+            return "\(path): not an HDF5 file (no HDF5 signature at offset 0, 512, 1024, …)"
+        case let .externalLink(path, object, target):
+            return "\(path): \(object) is an external link to '\(target)'; Tureen reads only data inside the file"
+        case let .softLinkLeavesFile(path, object, target):
+            return "\(path): \(object) is a soft link to '\(target)', which does not resolve inside the file"
+        case let .externalStorage(path, object):
+            return "\(path): dataset \(object) keeps its data in external raw files; Tureen reads only data inside the file"
+        case let .virtualDataset(path, object):
+            return "\(path): dataset \(object) is a virtual dataset that reads other files; Tureen reads only data inside the file"
+        case let .unsupportedType(path, object, detail):
+            return "\(path): dataset \(object) is not a tensor: \(detail)"
+        case let .unavailableFilter(path, object, filter):
+            return "\(path): dataset \(object) is compressed with \(filter), which this libhdf5 cannot decode"
+        case let .shapeBomb(path, object, declaredBytes, limit):
+            return "\(path): dataset \(object) declares \(declaredBytes) bytes, more than the file can hold (at most \(limit)); the file is corrupt or hostile"
+        case let .dataOutsideFile(path, object, end, fileSize):
+            return "\(path): dataset \(object) has data up to byte \(end) but the file has \(fileSize) bytes; the file is truncated"
+        case let .unmappableName(path, tensor, detail):
+            return "\(path): tensor '\(tensor)' cannot become an HDF5 path: \(detail)"
+        case let .notKerasLayout(path, tensor):
+            return "\(path): --layout keras needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
+        case let .unknownLayout(path, layout):
+            return "\(path): unknown HDF5 layout '\(layout)'; the only layout is 'keras' (Keras 3 .weights.h5)"
+        }
+    }
+}

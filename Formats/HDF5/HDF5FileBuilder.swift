@@ -1,0 +1,114 @@
+import CHDF5
+import TensorStore
+
+/// Lays out an HDF5 file with libhdf5: groups (recording creation order, so tensors read back in
+/// the order they were written), one dataset per tensor, the `dtype` attributes of opaque
+/// datasets, and metadata as root attributes. Use inside `HDF5Library.locked`.
+final class HDF5FileBuilder {
+    /// The target size of one compressed chunk.
+    static let chunkByteTarget = 1 << 20
+    /// The deflate level for `--compress` (h5py's default for `compression="gzip"`).
+    static let deflateLevel: UInt32 = 4
+
+    private let file: HDF5Handle
+    private let path: String
+    private var groups: [[String]: HDF5Handle] = [:]
+
+    /// Creates (truncating) the HDF5 file at `fileSystemPath`; errors name `path`.
+    ///
+    /// - Throws: `HDF5Error.library` if libhdf5 cannot create it.
+    init(creating fileSystemPath: String, reportingAs path: String) throws {
+        self.path = path
+        let creation = try HDF5Handle(H5Pcreate(tureen_H5P_FILE_CREATE()), "create file properties", file: path, object: "/")
+        try HDF5Library.check(H5Pset_link_creation_order(creation.id, UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)),
+                              "track creation order", file: path, object: "/")
+        let access = try HDF5Handle(H5Pcreate(tureen_H5P_FILE_ACCESS()), "create file access properties", file: path, object: "/")
+        // Closing the file closes every object in it, so nothing flushes after `close()` returns.
+        try HDF5Library.check(H5Pset_fclose_degree(access.id, H5F_CLOSE_STRONG), "set the close degree", file: path, object: "/")
+        file = try HDF5Handle(H5Fcreate(fileSystemPath, tureen_H5F_ACC_TRUNC(), creation.id, access.id), "create the file", file: path, object: "/")
+        groups[[]] = try HDF5Handle(H5Gopen2(file.id, "/", tureen_H5P_DEFAULT()), "open the root group", file: path, object: "/")
+    }
+
+    /// The group at `components`, created (with its parents) if needed.
+    ///
+    /// - Throws: `HDF5Error.library` if it cannot be created.
+    func group(at components: [String]) throws -> hid_t {
+        if let existing = groups[components] { return existing.id }
+        let parent = try group(at: Array(components.dropLast()))
+        let object = "/" + components.joined(separator: "/")
+        let creation = try HDF5Handle(H5Pcreate(tureen_H5P_GROUP_CREATE()), "create group properties", file: path, object: object)
+        try HDF5Library.check(H5Pset_link_creation_order(creation.id, UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)),
+                              "track creation order", file: path, object: object)
+        let made = try HDF5Handle(H5Gcreate2(parent, components.last!, tureen_H5P_DEFAULT(), creation.id, tureen_H5P_DEFAULT()),
+                                  "create the group", file: path, object: object)
+        groups[components] = made
+        return made.id
+    }
+
+    /// Creates the dataset for `info` at `components`: contiguous with its space allocated now
+    /// (and no fill, since the caller writes every byte), or, when `compressed`, chunked with
+    /// shuffle and deflate. Scalars and empty tensors are always contiguous.
+    ///
+    /// - Throws: `HDF5Error.library` if libhdf5 refuses.
+    func createDataset(_ info: TensorInfo, at components: [String], compressed: Bool) throws -> (dataset: HDF5Handle, type: HDF5Handle, chunkShape: [Int]?) {
+        let object = "/" + components.joined(separator: "/")
+        func check(_ status: herr_t, _ operation: String) throws { try HDF5Library.check(status, operation, file: path, object: object) }
+        let parent = try group(at: Array(components.dropLast()))
+        let type = try HDF5TypeFactory.fileType(for: info.dtype, file: path, object: object)
+        var dimensions = info.shape.map { hsize_t($0) }
+        let space = info.shape.isEmpty
+            ? try HDF5Handle(H5Screate(H5S_SCALAR), "create a scalar dataspace", file: path, object: object)
+            : try HDF5Handle(H5Screate_simple(Int32(info.shape.count), &dimensions, nil), "create the dataspace", file: path, object: object)
+        let creation = try HDF5Handle(H5Pcreate(tureen_H5P_DATASET_CREATE()), "create dataset properties", file: path, object: object)
+        let chunkShape = compressed && info.elementCount > 0 && !info.shape.isEmpty ? Self.chunkShape(for: info) : nil
+        if let chunkShape {
+            var chunk = chunkShape.map { hsize_t($0) }
+            try check(H5Pset_chunk(creation.id, Int32(chunk.count), &chunk), "set the chunk shape")
+            try check(H5Pset_shuffle(creation.id), "add the shuffle filter")
+            try check(H5Pset_deflate(creation.id, Self.deflateLevel), "add the deflate filter")
+        } else {
+            try check(H5Pset_layout(creation.id, H5D_CONTIGUOUS), "make the dataset contiguous")
+            try check(H5Pset_alloc_time(creation.id, H5D_ALLOC_TIME_EARLY), "allocate the dataset early")
+        }
+        try check(H5Pset_fill_time(creation.id, H5D_FILL_TIME_NEVER), "turn off fill values")
+        let dataset = try HDF5Handle(
+            H5Dcreate2(parent, components.last!, type.id, space.id, tureen_H5P_DEFAULT(), creation.id, tureen_H5P_DEFAULT()),
+            "create the dataset", file: path, object: object)
+        if let name = HDF5TypeFactory.opaqueDTypeName(info.dtype) {
+            try HDF5Attributes.writeString(name, named: "dtype", on: dataset.id, file: path, object: object)
+        }
+        return (dataset, type, chunkShape)
+    }
+
+    /// Writes `metadata` as string attributes of the root group.
+    ///
+    /// - Throws: `HDF5Error.library` if an attribute cannot be written.
+    func writeMetadata(_ metadata: [String: String]) throws {
+        let root = try group(at: [])
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            try HDF5Attributes.writeString(value, named: key, on: root, file: path, object: "/")
+        }
+    }
+
+    /// Closes every object and the file, flushing libhdf5's metadata.
+    ///
+    /// - Throws: `HDF5Error.library` if the final flush fails.
+    func close() throws {
+        groups.removeAll()
+        try file.close(with: H5Fclose, file: path, object: "/")
+    }
+
+    /// Chunks of about `chunkByteTarget` bytes: whole inner dimensions, cut along outer ones.
+    static func chunkShape(for info: TensorInfo) -> [Int] {
+        func bytes(_ dimensions: ArraySlice<Int>) -> Int {
+            CheckedArithmetic.product(Array(dimensions)).flatMap { CheckedArithmetic.multiply($0, info.dtype.byteWidth) } ?? .max
+        }
+        var chunk = info.shape.map { max($0, 1) }
+        var dimension = 0
+        while dimension < chunk.count, bytes(chunk[...]) > chunkByteTarget {
+            chunk[dimension] = max(1, min(chunk[dimension], chunkByteTarget / max(bytes(chunk[(dimension + 1)...]), 1)))
+            dimension += 1
+        }
+        return chunk
+    }
+}

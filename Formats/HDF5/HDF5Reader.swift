@@ -1,0 +1,34 @@
+import CHDF5
+import TensorStore
+
+/// Reads HDF5 files (h5py files, Keras 2 `.h5`, Keras 3 `.weights.h5`) through libhdf5: every
+/// numeric dataset in every group is a tensor (see `HDF5Names`, `KerasLayout`), every scalar
+/// string attribute of the root group is metadata.
+public struct HDF5Reader: CheckpointReader {
+    /// A reader.
+    public init() {}
+
+    public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
+        let mapped = try MappedFile(path: path)
+        guard mapped.withUnsafeBytes({ HDF5Signature.isPresent(in: $0) }) else { throw HDF5Error.notHDF5(path: path) }
+        return try HDF5Library.locked {
+            let file = try HDF5Handle(H5Fopen(path, tureen_H5F_ACC_RDONLY(), tureen_H5P_DEFAULT()), "open the file", file: path, object: "/")
+            let datasets = try HDF5Walker.datasets(inFile: file.id, file: path)
+            let tensors = try KerasLayout.name(datasets, fileID: file.id, file: path).map { entry in
+                try HDF5DatasetReader.tensor(named: entry.name, at: entry.components, in: file, mapped: mapped, options: options)
+            }
+            return try TensorStore(location: path, formatName: "hdf5", tensors: tensors, metadata: try metadata(of: file.id, path: path))
+        }
+    }
+
+    private func metadata(of file: hid_t, path: String) throws -> [String: String] {
+        let root = try HDF5Handle(H5Gopen2(file, "/", tureen_H5P_DEFAULT()), "open the root group", file: path, object: "/")
+        var metadata: [String: String] = [:]
+        for name in try HDF5Attributes.names(of: root.id, file: path, path: "/") {
+            if let value = try HDF5Attributes.strings(of: root.id, named: name, scalarOnly: true, file: path, object: "/")?.first {
+                metadata[name] = value
+            }
+        }
+        return metadata
+    }
+}

@@ -1,0 +1,114 @@
+import XCTest
+import Safetensors
+import TensorStore
+@testable import HDF5
+
+final class HDF5ReaderTests: XCTestCase {
+    /// Checks `fixture` against its `.expected.safetensors`: order, dtype, shape, bytes and metadata.
+    private func assertMatchesExpected(_ fixture: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = HDF5TestSupport.fixtures + "/" + fixture
+        let store = try HDF5Reader().open(path, options: ReadOptions())
+        let expected = try SafetensorsReader().open(path.replacingOccurrences(of: ".h5", with: ".expected.safetensors"), options: ReadOptions())
+        let json = try JSONSerialization.jsonObject(with: Data(expected.metadata["expected"]!.utf8)) as! [String: Any]
+        let descriptions = json["tensors"] as! [String: String]
+        XCTAssertEqual(store.infos.map(\.name), json["order"] as! [String], file: file, line: line)
+        for tensor in store.tensors {
+            let description = "\(tensor.info.dtype.rawValue) " + tensor.info.shape.map(String.init).joined(separator: ",")
+            XCTAssertEqual(description, descriptions[tensor.info.name], tensor.info.name, file: file, line: line)
+            let want = try HDF5TestSupport.bytes(of: expected.tensor(named: tensor.info.name)!)
+            XCTAssertEqual(try HDF5TestSupport.bytes(of: tensor), want, tensor.info.name, file: file, line: line)
+        }
+        XCTAssertEqual(store.metadata, json["metadata"] as! [String: String], file: file, line: line)
+    }
+
+    func testFlatFileReadsEveryDatasetAndStringAttribute() throws {
+        try assertMatchesExpected("flat.h5")
+    }
+
+    func testNestedGroupsJoinWithDotsInCreationOrder() throws {
+        try assertMatchesExpected("nested.h5")
+    }
+
+    func testChunkedGzipShuffleBigEndianAndCompactDatasetsDecode() throws {
+        try assertMatchesExpected("chunked.h5")
+    }
+
+    func testEveryDTypeIncludingOpaqueBF16AndF8WithDTypeAttribute() throws {
+        try assertMatchesExpected("all_dtypes.h5")
+    }
+
+    func testKeras2LegacyFileListsWeightsInModelOrderWithReadableNames() throws {
+        try assertMatchesExpected("keras2_legacy.h5")
+    }
+
+    func testKeras3WeightsFileListsLayersInModelOrder() throws {
+        try assertMatchesExpected("keras3.weights.h5")
+        try assertMatchesExpected("keras3_bfloat16.weights.h5")
+    }
+
+    func testContiguousLittleEndianDataIsServedZeroCopy() throws {
+        let store = try HDF5Reader().open(HDF5TestSupport.fixtures + "/chunked.h5", options: ReadOptions())
+        XCTAssertTrue(store.tensor(named: "gzip_shuffle")!.source is HyperslabTensorSource)
+        XCTAssertTrue(store.tensor(named: "big_endian")!.source is HyperslabTensorSource)
+        let flat = try HDF5Reader().open(HDF5TestSupport.fixtures + "/flat.h5", options: ReadOptions())
+        XCTAssertTrue(flat.tensor(named: "weight")!.source is MappedTensorSource)
+    }
+
+    func testOpaqueWithoutDTypeAttributeReadsWithAssumedType() throws {
+        let store = try HDF5Reader().open(HDF5TestSupport.fixtures + "/refused/opaque_without_dtype.h5", options: ReadOptions(assumedVoidType: .bf16))
+        XCTAssertEqual(store.infos.map(\.dtype), [.bf16])
+    }
+
+    func testRefusedFilesNameTheFileTheObjectAndTheReason() throws {
+        let cases: [(String, (HDF5Error) -> Bool)] = [
+            ("external_link.h5", { if case .externalLink(_, "/elsewhere", _) = $0 { return true } else { return false } }),
+            ("dangling_soft_link.h5", { if case .softLinkLeavesFile(_, "/gone", _) = $0 { return true } else { return false } }),
+            ("external_storage.h5", { if case .externalStorage(_, "/raw") = $0 { return true } else { return false } }),
+            ("virtual.h5", { if case .virtualDataset(_, "/virtual") = $0 { return true } else { return false } }),
+            ("shape_bomb_contiguous.h5", { if case .shapeBomb(_, "/huge", _, _) = $0 { return true } else { return false } }),
+            ("shape_bomb_chunked.h5", { if case .shapeBomb(_, "/huge", _, _) = $0 { return true } else { return false } }),
+            ("strings.h5", { if case .unsupportedType(_, "/names", _) = $0 { return true } else { return false } }),
+            ("compound.h5", { if case .unsupportedType(_, "/records", _) = $0 { return true } else { return false } }),
+            ("opaque_without_dtype.h5", { if case .unsupportedType(_, "/mystery", _) = $0 { return true } else { return false } }),
+        ]
+        for (name, matches) in cases {
+            let path = HDF5TestSupport.fixtures + "/refused/" + name
+            XCTAssertThrowsError(try HDF5Reader().open(path, options: ReadOptions()), name) { error in
+                guard let error = error as? HDF5Error else { return XCTFail("\(name): \(error)") }
+                XCTAssertTrue(matches(error), "\(name): \(error)")
+                XCTAssertTrue(error.description.hasPrefix(path), "\(name): \(error)")
+            }
+        }
+    }
+
+    func testTruncatedFileIsRefusedWithAnErrorNamingIt() throws {
+        let folder = try HDF5TestSupport.temporaryFolder()
+        let path = folder + "/truncated.h5"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: HDF5TestSupport.fixtures + "/flat.h5"))
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try HDF5Reader().open(path, options: ReadOptions())) { error in
+            XCTAssertTrue("\(error)".hasPrefix(path), "\(error)")
+        }
+    }
+
+    func testFileWithoutSignatureIsNotHDF5() throws {
+        let folder = try HDF5TestSupport.temporaryFolder()
+        let path = folder + "/fake.h5"
+        try Data(repeating: 7, count: 2048).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try HDF5Reader().open(path, options: ReadOptions())) { error in
+            XCTAssertEqual(error as? HDF5Error, .notHDF5(path: path))
+        }
+    }
+
+    func testCorruptFileWithSignatureReportsLibraryErrorNamingTheFile() throws {
+        let folder = try HDF5TestSupport.temporaryFolder()
+        let path = folder + "/corrupt.h5"
+        try Data(HDF5Signature.bytes + [UInt8](repeating: 0xFF, count: 600)).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try HDF5Reader().open(path, options: ReadOptions())) { error in
+            guard case let .library(file, object, _, detail)? = error as? HDF5Error else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, path)
+            XCTAssertEqual(object, "/")
+            XCTAssertFalse(detail.isEmpty)
+        }
+    }
+}
