@@ -88,11 +88,30 @@ def write_demo_ingredients():
         "model.layers.1.mlp.down_proj.weight": rng.standard_normal((16, 32)).astype(np.float32),
         "model.norm.weight": np.ones(16, np.float32),
     }
-    for index in range(3):
+    for old in demo.glob("finetune-*"):
+        old.unlink()
+    writers = [write_demo_safetensors, write_demo_h5]
+    for index, write in enumerate(writers):
         tuned = {name: (value + 0.01 * rng.standard_normal(value.shape)).astype(ml_dtypes.bfloat16)
                  for name, value in pretrained.items()}
         tuned["model.position_ids"] = np.arange(8, dtype=np.int64)
-        save_file(tuned, demo / f"finetune-{index + 1}.safetensors", metadata={"format": "pt"})
+        write(demo / f"finetune-{index + 1}", tuned)
+
+
+def write_demo_safetensors(stem, tensors):
+    save_file(tensors, stem.with_suffix(".safetensors"), metadata={"format": "pt"})
+
+
+def write_demo_h5(stem, tensors):
+    """One group per name component; bf16 as Keras 3 stores it (opaque bytes, a `dtype` attribute)."""
+    import h5py
+
+    with h5py.File(stem.with_suffix(".h5"), "w") as f:
+        for name, array in tensors.items():
+            if array.dtype == ml_dtypes.bfloat16:
+                f.create_dataset(name.replace(".", "/"), data=array.view("V2")).attrs["dtype"] = "bfloat16"
+            else:
+                f.create_dataset(name.replace(".", "/"), data=array)
 
 
 def write_rounding_vectors():

@@ -67,28 +67,38 @@ public final class SoupProducer: TensorProducer {
         let outputWidth = outputType.componentType.byteWidth
         let chunkValues = options.chunkElementCount * components
         let accumulator = UnsafeMutableBufferPointer<Double>.allocate(capacity: chunkValues)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkValues * outputWidth, alignment: 64)
+        // Two output buffers: one is written while the next chunk is computed into the other.
+        let outputs = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkValues * outputWidth, alignment: 64) }
+        let writeBehind = WriteBehind(bufferCount: outputs.count)
         defer {
+            try? writeBehind.finish()
             accumulator.deallocate()
-            output.deallocate()
+            outputs.forEach { $0.deallocate() }
         }
         let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let totalValues = entry.output.elementCount * components
         var tensorCounts = NonFiniteCount(ingredientCount: entry.inputs.count)
-        var value = 0
-        while value < totalValues {
-            let count = min(chunkValues, totalValues - value)
-            let inputRange = (value * inputWidth)..<((value + count) * inputWidth)
-            let chunkOutput = UnsafeMutableRawBufferPointer(rebasing: output[0..<(count * outputWidth)])
-            let counts = try Self.withViews(of: sources, in: inputRange) { views in
-                compute(kernel, views: views, ingredientCount: entry.inputs.count,
-                        accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<count]), output: chunkOutput)
+        try withoutActuallyEscaping(sink) { sink in
+            var value = 0
+            var chunkIndex = 0
+            while value < totalValues {
+                let count = min(chunkValues, totalValues - value)
+                let inputRange = (value * inputWidth)..<((value + count) * inputWidth)
+                let bufferIndex = chunkIndex % outputs.count
+                try writeBehind.acquire(bufferIndex)
+                let chunkOutput = UnsafeMutableRawBufferPointer(rebasing: outputs[bufferIndex][0..<(count * outputWidth)])
+                let counts = try Self.withViews(of: sources, in: inputRange) { views in
+                    compute(kernel, views: views, ingredientCount: entry.inputs.count,
+                            accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<count]), output: chunkOutput)
+                }
+                tensorCounts.add(counts)
+                writeBehind.write(UnsafeRawBufferPointer(chunkOutput), buffer: bufferIndex, with: sink)
+                for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
+                onProgress?(inputRange.count * sources.count)
+                value += count
+                chunkIndex += 1
             }
-            tensorCounts.add(counts)
-            try sink(UnsafeRawBufferPointer(chunkOutput))
-            for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
-            onProgress?(inputRange.count * sources.count)
-            value += count
+            try writeBehind.finish()
         }
         nonFinite.add(tensorCounts)
         if options.failOnNonFinite, !tensorCounts.isZero {

@@ -94,4 +94,21 @@ final class SoupExecutionTests: XCTestCase {
         strict.failOnNonFinite = true
         XCTAssertThrowsError(try Models.soup([a, b], recipe: recipe, options: strict)) { XCTAssertTrue("\($0)".contains("'w'")) }
     }
+
+    func testAWriteErrorStopsTheSoupAndReachesTheCaller() throws {
+        struct DiskFull: Error {}
+        let count = 50_000
+        let a = try Models.store("a", [("w", .f32, [count], Models.f32(Array(repeating: 1, count: count)))])
+        var options = SoupOptions()
+        options.chunkElementCount = 1000
+        let recipe = try SoupRecipe.uniform(count: 2)
+        let plan = try SoupPlan.make(ingredients: [a, a], base: nil, recipe: recipe, options: options)
+        let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: [:])
+        var chunksWritten = 0
+        XCTAssertThrowsError(try producer.produce(tensorAt: 0) { _ in
+            chunksWritten += 1
+            if chunksWritten == 3 { throw DiskFull() }
+        }) { XCTAssertTrue($0 is DiskFull) }
+        XCTAssertEqual(chunksWritten, 3, "no chunk is written after the failing one")
+    }
 }
