@@ -98,6 +98,33 @@ public enum ElementCodec {
         }
     }
 
+    /// Converts `bytes` of dtype `source` into `output` in dtype `target` with round-to-nearest-even,
+    /// through a small Float64 buffer that stays in the L1 cache.
+    ///
+    /// - Returns: how many of the stored values are NaN or ±Inf.
+    @discardableResult
+    public static func convert(
+        _ bytes: UnsafeRawBufferPointer, from source: DType, to target: DType, into output: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        let count = valueCount(byteCount: bytes.count, dtype: source)
+        let inputWidth = source.componentType.byteWidth
+        let outputWidth = target.componentType.byteWidth
+        let blockValues = 1024
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: blockValues) { values in
+            var nonFinite = 0
+            var start = 0
+            while start < count {
+                let end = min(count, start + blockValues)
+                let block = UnsafeMutableBufferPointer(rebasing: values[0..<(end - start)])
+                decode(UnsafeRawBufferPointer(rebasing: bytes[(start * inputWidth)..<(end * inputWidth)]), dtype: source, into: block)
+                nonFinite += encode(UnsafeBufferPointer(block), to: target,
+                                    into: UnsafeMutableRawBufferPointer(rebasing: output[(start * outputWidth)..<(end * outputWidth)]))
+                start = end
+            }
+            return nonFinite
+        }
+    }
+
     @inline(__always)
     private static func accumulate<Word: FixedWidthInteger>(
         _ source: UnsafeRawPointer, count: Int, weight: Double, into target: UnsafeMutablePointer<Double>,

@@ -54,21 +54,16 @@ public struct StoreProducer: TensorProducer {
     private func cast(_ input: StoredTensor, to dtype: DType, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let inputWidth = input.info.dtype.byteWidth
         let elementsPerChunk = max(1, chunkByteCount / max(inputWidth, dtype.byteWidth))
-        let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: elementsPerChunk)
         let encoded = UnsafeMutableRawBufferPointer.allocate(byteCount: elementsPerChunk * dtype.byteWidth, alignment: 16)
-        defer {
-            values.deallocate()
-            encoded.deallocate()
-        }
+        defer { encoded.deallocate() }
         var element = 0
         while element < input.info.elementCount {
             let count = min(elementsPerChunk, input.info.elementCount - element)
             let range = (element * inputWidth)..<((element + count) * inputWidth)
-            try input.source.withBytes(in: range) { bytes -> Void in
-                ElementCodec.decode(bytes, dtype: input.info.dtype, into: values)
-            }
             let out = UnsafeMutableRawBufferPointer(rebasing: encoded[0..<(count * dtype.byteWidth)])
-            ElementCodec.encode(UnsafeBufferPointer(rebasing: values[0..<count]), to: dtype, into: out)
+            try input.source.withBytes(in: range) { bytes -> Void in
+                ElementCodec.convert(bytes, from: input.info.dtype, to: dtype, into: out)
+            }
             try sink(UnsafeRawBufferPointer(out))
             input.source.releaseBytes(before: range.upperBound)
             onProgress?(range.count)
