@@ -15,9 +15,11 @@ let package = Package(
         .target(name: "TensorStore", path: "Sources/TensorStore"),
         .target(name: "Soup", dependencies: ["TensorStore"], path: "Sources/Soup"),
         .target(name: "Safetensors", dependencies: ["TensorStore"], path: "Formats/Safetensors"),
+        .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "NumPy", dependencies: ["TensorStore", "CZlib"], path: "Formats/NumPy"),
         .target(
             name: "Tureen",
-            dependencies: ["TensorStore", "Soup", "Safetensors"],
+            dependencies: ["TensorStore", "Soup", "Safetensors", "NumPy"],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -27,6 +29,7 @@ let package = Package(
         ),
         .testTarget(name: "TensorStoreTests", dependencies: ["TensorStore"], path: "Tests/TensorStoreTests"),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], path: "Tests/SafetensorsTests"),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy"], path: "Tests/NumPyTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "Tureen"], path: "Tests/SoupTests"),
         .testTarget(name: "TureenCLITests", dependencies: ["Tureen"], path: "Tests/TureenCLITests"),
     ],

@@ -1,3 +1,4 @@
+import NumPy
 import Safetensors
 import TensorStore
 
@@ -5,5 +6,7 @@ extension FormatRegistry {
     /// Every format Tureen ships, in the order the registry tries them. Adding a format is one line here.
     public static let standard = FormatRegistry(formats: [
         .safetensors,
+        .npy,
+        .npz,
     ])
 }

@@ -1,0 +1,202 @@
+import TensorStore
+
+/// Streams a zip archive into an `OutputFile` the way CPython's `zipfile` lays it out for numpy:
+/// each member's local header, then its data (stored or deflated) with the CRC-32 computed on the
+/// way, then the header patched in place; finally the central directory, with zip64 records
+/// wherever a size, offset or count needs them. Timestamps are numpy's fixed 1980-01-01.
+final class ZipArchiveWriter {
+    private let output: OutputFile
+    private var finished: [Entry] = []
+    private var current: Open?
+
+    private static let limit32 = 0xFFFF_FFFF
+    /// MS-DOS date for 1980-01-01 (day 1, month 1, year 0) and time 00:00:00.
+    private static let dosDate: UInt16 = 0x21
+    private static let dosTime: UInt16 = 0
+    /// Unix, zip specification 4.5 (zip64).
+    private static let versionMadeBy: UInt16 = 3 << 8 | 45
+    /// `-rw-------`, as `zipfile` gives members written through `ZipFile.open(..., 'w')`.
+    private static let externalAttributes: UInt32 = 0o600 << 16
+
+    private struct Entry {
+        var name: [UInt8]
+        var method: ZipMember.Method
+        var crc: UInt32
+        var compressedSize: Int
+        var uncompressedSize: Int
+        var localHeaderOffset: Int
+        var zip64Local: Bool
+    }
+
+    private struct Open {
+        var entry: Entry
+        var crc = CRC32()
+        var written = 0
+        var deflater: Deflater?
+    }
+
+    /// A writer appending to `output`.
+    init(output: OutputFile) {
+        self.output = output
+    }
+
+    /// Writes the local header of a member that will hold `uncompressedSize` bytes.
+    func beginMember(name: String, uncompressedSize: Int, compress: Bool) throws {
+        let method: ZipMember.Method = compress ? .deflated : .stored
+        let largest = compress ? Deflater.bound(uncompressedSize) : uncompressedSize
+        let entry = Entry(
+            name: Array(name.utf8), method: method, crc: 0, compressedSize: compress ? 0 : uncompressedSize,
+            uncompressedSize: uncompressedSize, localHeaderOffset: output.length, zip64Local: largest >= Self.limit32
+        )
+        try output.write(localHeader(entry))
+        current = Open(entry: entry, deflater: compress ? try Deflater() : nil)
+    }
+
+    /// Appends uncompressed bytes to the open member.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var open = current else { preconditionFailure("write outside a member") }
+        current = nil
+        open.crc.update(bytes)
+        open.written += bytes.count
+        if let deflater = open.deflater {
+            try deflater.compress(bytes) { compressed in
+                try output.write(compressed)
+                open.entry.compressedSize += compressed.count
+            }
+        } else {
+            try output.write(bytes)
+        }
+        current = open
+    }
+
+    /// Ends the open member and patches its local header with the CRC-32 and sizes.
+    ///
+    /// - Returns: the number of uncompressed bytes written, for the caller to check.
+    @discardableResult
+    func finishMember() throws -> Int {
+        guard var open = current else { preconditionFailure("no member is open") }
+        current = nil
+        if let deflater = open.deflater {
+            try deflater.finish { compressed in
+                try output.write(compressed)
+                open.entry.compressedSize += compressed.count
+            }
+        }
+        open.entry.crc = open.crc.value
+        open.entry.uncompressedSize = open.written
+        try output.overwrite(localHeader(open.entry), at: open.entry.localHeaderOffset)
+        finished.append(open.entry)
+        return open.written
+    }
+
+    /// Writes the central directory and end records.
+    func finish() throws {
+        let directoryOffset = output.length
+        for entry in finished { try output.write(centralHeader(entry)) }
+        let directorySize = output.length - directoryOffset
+        let count = finished.count
+        let needsZip64 = count >= 0xFFFF || directorySize >= Self.limit32 || directoryOffset >= Self.limit32
+        if needsZip64 {
+            let zip64End = output.length
+            var record = LittleEndianBytes()
+            record.u32(0x0606_4B50)
+            record.u64(44)
+            record.u16(Self.versionMadeBy)
+            record.u16(45)
+            record.u32(0)
+            record.u32(0)
+            record.u64(count)
+            record.u64(count)
+            record.u64(directorySize)
+            record.u64(directoryOffset)
+            record.u32(0x0706_4B50)
+            record.u32(0)
+            record.u64(zip64End)
+            record.u32(1)
+            try output.write(record.bytes)
+        }
+        var end = LittleEndianBytes()
+        end.u32(0x0605_4B50)
+        end.u16(0)
+        end.u16(0)
+        end.u16(min(count, 0xFFFF))
+        end.u16(min(count, 0xFFFF))
+        end.u32(min(directorySize, Self.limit32))
+        end.u32(min(directoryOffset, Self.limit32))
+        end.u16(0)
+        try output.write(end.bytes)
+    }
+
+    private func flags(_ entry: Entry) -> UInt16 {
+        entry.name.allSatisfy { $0 < 0x80 } ? 0 : 0x800
+    }
+
+    private func localHeader(_ entry: Entry) -> [UInt8] {
+        var header = LittleEndianBytes()
+        header.u32(0x0403_4B50)
+        header.u16(entry.zip64Local ? 45 : 20)
+        header.u16(flags(entry))
+        header.u16(entry.method.rawValue)
+        header.u16(Self.dosTime)
+        header.u16(Self.dosDate)
+        header.u32(Int(entry.crc))
+        header.u32(entry.zip64Local ? Self.limit32 : entry.compressedSize)
+        header.u32(entry.zip64Local ? Self.limit32 : entry.uncompressedSize)
+        header.u16(entry.name.count)
+        header.u16(entry.zip64Local ? 20 : 0)
+        header.bytes += entry.name
+        if entry.zip64Local {
+            header.u16(0x0001)
+            header.u16(16)
+            header.u64(entry.uncompressedSize)
+            header.u64(entry.compressedSize)
+        }
+        return header.bytes
+    }
+
+    private func centralHeader(_ entry: Entry) -> [UInt8] {
+        var zip64: [Int] = []
+        for value in [entry.uncompressedSize, entry.compressedSize, entry.localHeaderOffset] where value >= Self.limit32 {
+            zip64.append(value)
+        }
+        var header = LittleEndianBytes()
+        header.u32(0x0201_4B50)
+        header.u16(Self.versionMadeBy)
+        header.u16(zip64.isEmpty && !entry.zip64Local ? 20 : 45)
+        header.u16(flags(entry))
+        header.u16(entry.method.rawValue)
+        header.u16(Self.dosTime)
+        header.u16(Self.dosDate)
+        header.u32(Int(entry.crc))
+        header.u32(min(entry.compressedSize, Self.limit32))
+        header.u32(min(entry.uncompressedSize, Self.limit32))
+        header.u16(entry.name.count)
+        header.u16(zip64.isEmpty ? 0 : 4 + 8 * zip64.count)
+        header.u16(0)
+        header.u16(0)
+        header.u16(0)
+        header.u32(Int(Self.externalAttributes))
+        header.u32(min(entry.localHeaderOffset, Self.limit32))
+        header.bytes += entry.name
+        if !zip64.isEmpty {
+            header.u16(0x0001)
+            header.u16(8 * zip64.count)
+            for value in zip64 { header.u64(value) }
+        }
+        return header.bytes
+    }
+}
+
+/// Little-endian integer fields appended to a byte array.
+struct LittleEndianBytes {
+    /// The bytes so far.
+    var bytes: [UInt8] = []
+
+    mutating func u16(_ value: some BinaryInteger) { append(UInt64(value), count: 2) }
+    mutating func u32(_ value: some BinaryInteger) { append(UInt64(value), count: 4) }
+    mutating func u64(_ value: some BinaryInteger) { append(UInt64(value), count: 8) }
+
+    private mutating func append(_ value: UInt64, count: Int) {
+        for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
+    }
+}
