@@ -17,7 +17,7 @@ trap 'rm -rf "$WORK"' EXIT
 MEGABYTES=$(awk -v b="$(stat -c %s "$INPUT")" 'BEGIN { printf "%.0f", b / 1e6 }')
 
 NUMPY_SAVEZ='
-import sys, warnings, numpy as np
+import sys, warnings, ml_dtypes, numpy as np
 from safetensors.numpy import load_file
 warnings.simplefilter("ignore")
 getattr(np, sys.argv[3])(sys.argv[2], **load_file(sys.argv[1]))'
@@ -45,6 +45,7 @@ measure "numpy np.load + save_file" "$PYTHON" -c "$NUMPY_LOAD" "$WORK/numpy.npz"
 rm -f "$WORK"/*.npz "$WORK"/*.safetensors
 measure "tureen safetensors → npz --compress" "$TUREEN" convert --compress "$INPUT" "$WORK/tureen-deflated.npz"
 TUREEN_DEFLATE=$LAST_WALL
+LAST_WALL=0
 measure "numpy load_file + np.savez_compressed" "$PYTHON" -c "$NUMPY_SAVEZ" "$INPUT" "$WORK/numpy-deflated.npz" savez_compressed
 NUMPY_DEFLATE=$LAST_WALL
 measure "tureen deflated npz → safetensors" "$TUREEN" convert "$WORK/tureen-deflated.npz" "$WORK/from-deflated.safetensors"
