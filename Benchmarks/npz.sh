@@ -35,6 +35,11 @@ echo "| step | wall s | peak RSS MB |"
 echo "|---|---|---|"
 measure "cp (safetensors copy)" cp "$INPUT" "$WORK/copy.safetensors"
 CP=$LAST_WALL
+measure "cp + sync (durable, as Tureen commits)" sh -c 'cp "$1" "$2" && sync "$2"' sh "$INPUT" "$WORK/copy-synced.safetensors"
+CP_SYNC=$LAST_WALL
+measure "tureen safetensors → safetensors (pipeline baseline)" "$TUREEN" convert "$INPUT" "$WORK/baseline.safetensors"
+BASELINE=$LAST_WALL
+rm -f "$WORK"/*.safetensors
 measure "tureen safetensors → npz (stored)" "$TUREEN" convert "$INPUT" "$WORK/tureen.npz"
 TO_NPZ=$LAST_WALL
 measure "tureen npz → safetensors" "$TUREEN" convert "$WORK/tureen.npz" "$WORK/tureen.safetensors"
@@ -52,6 +57,7 @@ measure "tureen deflated npz → safetensors" "$TUREEN" convert "$WORK/tureen-de
 INFLATE=$LAST_WALL
 cmp "$INPUT" "$WORK/from-deflated.safetensors" && echo "| deflated round trip byte-identical | yes | - |"
 echo
-echo "stored → npz vs cp: $(ratio "$TO_NPZ" "$CP")x; npz → safetensors vs cp: $(ratio "$FROM_NPZ" "$CP")x"
+echo "stored → npz vs cp: $(ratio "$TO_NPZ" "$CP")x, vs cp + sync: $(ratio "$TO_NPZ" "$CP_SYNC")x, vs safetensors → safetensors: $(ratio "$TO_NPZ" "$BASELINE")x"
+echo "npz → safetensors vs cp: $(ratio "$FROM_NPZ" "$CP")x, vs cp + sync: $(ratio "$FROM_NPZ" "$CP_SYNC")x, vs safetensors → safetensors: $(ratio "$FROM_NPZ" "$BASELINE")x"
 echo "deflate: tureen $(ratio "$MEGABYTES" "$TUREEN_DEFLATE") MB/s, np.savez_compressed $(ratio "$MEGABYTES" "$NUMPY_DEFLATE") MB/s; inflate: tureen $(ratio "$MEGABYTES" "$INFLATE") MB/s"
 echo "deflated size: $(stat -c %s "$WORK/tureen-deflated.npz") bytes (tureen), $(stat -c %s "$WORK/numpy-deflated.npz") bytes (numpy)"

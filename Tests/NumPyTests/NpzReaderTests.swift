@@ -173,4 +173,24 @@ final class NpzReaderTests: XCTestCase {
             XCTAssertEqual(try tensor.allBytes(chunk: 4), littleEndianBytes([Int16(1), 2, 3, 4, 5, 6]))
         }
     }
+
+    func testMutatedArchivesNeverTrap() throws {
+        let valid = ZipBuilder(members: [
+            .init(name: "a.npy", data: f32Array),
+            .init(name: "b.npy", data: f32Array, deflate: true),
+        ], zip64: .maximumPlusExtra).build()
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<3_000 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                let value: UInt8 = Bool.random(using: &generator) ? 0xFF : UInt8.random(in: 0...255, using: &generator)
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = value
+            }
+            _ = try? bytes.withUnsafeBytes { try ZipDirectory.parse($0, path: "fuzz.npz") }
+            if round % 10 == 0 {
+                let path = try scratch.file("fuzz.npz", bytes: bytes)
+                _ = try? NpzReader().open(path, options: ReadOptions()).tensors.map { try $0.allBytes(chunk: 3) }
+            }
+        }
+    }
 }
