@@ -25,14 +25,16 @@ final class InflatingSource: TensorByteSource {
         guard range.lowerBound >= 0, range.upperBound <= member.uncompressedSize - dataOffset else {
             throw TensorStoreError.rangeOutsideFile(path: "\(file.path):\(member.name)", range: range, fileSize: member.uncompressedSize - dataOffset)
         }
-        if inflater == nil || range.lowerBound < position {
-            inflater = nil
-            let fresh = try MemberInflater(file: file, member: member)
-            try fresh.skip(dataOffset)
-            inflater = fresh
+        let inflater: MemberInflater
+        if let current = self.inflater, range.lowerBound >= position {
+            inflater = current
+        } else {
+            self.inflater = nil
+            inflater = try MemberInflater(file: file, member: member)
+            try inflater.skip(dataOffset)
+            self.inflater = inflater
             position = 0
         }
-        guard let inflater else { preconditionFailure("inflater was just created") }
         try inflater.skip(range.lowerBound - position)
         if buffer.count < range.count {
             buffer.deallocate()

@@ -60,7 +60,8 @@ final class MemberInflater {
 
     /// Reads and discards the next `count` bytes.
     func skip(_ count: Int) throws {
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: min(max(count, 1), 1 << 18), alignment: 16)
+        guard count > 0 else { return }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: min(count, 1 << 18), alignment: 16)
         defer { scratch.deallocate() }
         var left = count
         while left > 0 {

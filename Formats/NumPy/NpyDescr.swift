@@ -84,10 +84,9 @@ struct NpyDescr: Equatable {
         }
     }
 
-    /// The dtype recorded in a header comment `tureen-dtype: NAME`, if any comment holds one.
-    static func recordedDType(in comments: [String]) -> DType?? {
-        guard let record = comments.first(where: { $0.hasPrefix(dtypeRecordPrefix) }) else { return .none }
-        let name = String(record.dropFirst(dtypeRecordPrefix.count)).trimmingSpaces()
-        return .some(DType(name: name))
+    /// The dtype name recorded in a header comment `tureen-dtype: NAME`, if any comment holds one.
+    static func recordedName(in comments: [String]) -> String? {
+        guard let record = comments.first(where: { $0.hasPrefix(dtypeRecordPrefix) }) else { return nil }
+        return String(record.dropFirst(dtypeRecordPrefix.count)).trimmingSpaces()
     }
 }

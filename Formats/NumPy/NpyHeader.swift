@@ -81,17 +81,19 @@ struct NpyHeader: Equatable {
 
     private static func resolve(_ dictionary: HeaderDictionary, path: String, member: String, assumedVoidType: DType?) throws -> DType {
         let text = dictionary.descr
-        if text.dropFirst(text.first.map { "<>|=".contains($0) } == true ? 1 : 0).hasPrefix("O") {
+        if text.drop(while: { "<>|=".contains($0) }).hasPrefix("O") {
             throw NumPyError.objectDType(path: path, member: member)
         }
         guard let descr = NpyDescr(text) else { throw NumPyError.unsupportedDescr(path: path, member: member, descr: text) }
-        let recorded = NpyDescr.recordedDType(in: dictionary.comments)
-        if case .some(.none) = recorded {
-            throw NumPyError.badHeader(path: path, member: member, detail: "the \(NpyDescr.dtypeRecordPrefix) comment names no known dtype")
+        var recorded: DType?
+        if let name = NpyDescr.recordedName(in: dictionary.comments) {
+            guard let dtype = DType(name: name) else {
+                throw NumPyError.badHeader(path: path, member: member, detail: "the \(NpyDescr.dtypeRecordPrefix) comment names an unknown dtype '\(name)'")
+            }
+            recorded = dtype
         }
-        let recordedType = recorded ?? nil
-        if let dtype = descr.dtype(recorded: recordedType, assumed: assumedVoidType) { return dtype }
-        if descr.kind == "V" && (descr.width == 1 || descr.width == 2) && recordedType == nil {
+        if let dtype = descr.dtype(recorded: recorded, assumed: assumedVoidType) { return dtype }
+        if descr.kind == "V" && (descr.width == 1 || descr.width == 2) && recorded == nil {
             throw NumPyError.untypedVoid(path: path, member: member, descr: text)
         }
         throw NumPyError.unsupportedDescr(path: path, member: member, descr: text)

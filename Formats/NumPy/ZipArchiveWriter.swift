@@ -54,6 +54,7 @@ final class ZipArchiveWriter {
 
     /// Appends uncompressed bytes to the open member.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
+        // Work on a copy: the deflate sink below updates the entry while the writer writes output.
         guard var open = current else { preconditionFailure("write outside a member") }
         current = nil
         open.crc.update(bytes)
@@ -184,19 +185,5 @@ final class ZipArchiveWriter {
             for value in zip64 { header.u64(value) }
         }
         return header.bytes
-    }
-}
-
-/// Little-endian integer fields appended to a byte array.
-struct LittleEndianBytes {
-    /// The bytes so far.
-    var bytes: [UInt8] = []
-
-    mutating func u16(_ value: some BinaryInteger) { append(UInt64(value), count: 2) }
-    mutating func u32(_ value: some BinaryInteger) { append(UInt64(value), count: 4) }
-    mutating func u64(_ value: some BinaryInteger) { append(UInt64(value), count: 8) }
-
-    private mutating func append(_ value: UInt64, count: Int) {
-        for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
     }
 }
