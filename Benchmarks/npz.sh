@@ -12,7 +12,8 @@ DATA=${BENCH_DATA:-/work/bench-data}
 INPUT=$DATA/llama-bf16-0.safetensors
 mkdir -p "$DATA"
 [ -f "$INPUT" ] || "$PYTHON" Benchmarks/make_llama.py "$INPUT"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tureen-npz.XXXXXX")
+# BENCH_TMP=/dev/shm takes the disk (and the fsync every commit makes) out of the comparison.
+WORK=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/tureen-npz.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 MEGABYTES=$(awk -v b="$(stat -c %s "$INPUT")" 'BEGIN { printf "%.0f", b / 1e6 }')
 
@@ -29,7 +30,7 @@ with np.load(sys.argv[1]) as archive:
 save_file({name: (a.view(ml_dtypes.bfloat16) if a.dtype.kind == "V" else a) for name, a in tensors.items()}, sys.argv[2])'
 
 cat "$INPUT" >/dev/null
-echo "input: $INPUT ($MEGABYTES MB), $(nproc) cores shared with other jobs"
+echo "input: $INPUT ($MEGABYTES MB), outputs in $WORK, $(nproc) cores shared with other jobs (load: $(cut -d" " -f1-3 /proc/loadavg))"
 echo
 echo "| step | wall s | peak RSS MB |"
 echo "|---|---|---|"

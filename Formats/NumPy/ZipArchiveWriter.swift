@@ -8,8 +8,11 @@ final class ZipArchiveWriter {
     private let output: OutputFile
     private var finished: [Entry] = []
     private var current: Open?
+    /// Sizes and offsets from this value on go into zip64 fields (lowered only by tests).
+    private let zip64Limit: Int
 
-    private static let limit32 = 0xFFFF_FFFF
+    /// The marker in a 32-bit field whose value is in the zip64 extra field.
+    private static let zip64Marker = 0xFFFF_FFFF
     /// MS-DOS date for 1980-01-01 (day 1, month 1, year 0) and time 00:00:00.
     private static let dosDate: UInt16 = 0x21
     private static let dosTime: UInt16 = 0
@@ -35,9 +38,10 @@ final class ZipArchiveWriter {
         var deflater: Deflater?
     }
 
-    /// A writer appending to `output`.
-    init(output: OutputFile) {
+    /// A writer appending to `output`; `zip64Limit` is the first size or offset that needs zip64.
+    init(output: OutputFile, zip64Limit: Int = 0xFFFF_FFFF) {
         self.output = output
+        self.zip64Limit = zip64Limit
     }
 
     /// Writes the local header of a member that will hold `uncompressedSize` bytes.
@@ -46,7 +50,7 @@ final class ZipArchiveWriter {
         let largest = compress ? Deflater.bound(uncompressedSize) : uncompressedSize
         let entry = Entry(
             name: Array(name.utf8), method: method, crc: 0, compressedSize: compress ? 0 : uncompressedSize,
-            uncompressedSize: uncompressedSize, localHeaderOffset: output.length, zip64Local: largest >= Self.limit32
+            uncompressedSize: uncompressedSize, localHeaderOffset: output.length, zip64Local: largest >= zip64Limit
         )
         try output.write(localHeader(entry))
         current = Open(entry: entry, deflater: compress ? try Deflater() : nil)
@@ -96,7 +100,7 @@ final class ZipArchiveWriter {
         for entry in finished { try output.write(centralHeader(entry)) }
         let directorySize = output.length - directoryOffset
         let count = finished.count
-        let needsZip64 = count >= 0xFFFF || directorySize >= Self.limit32 || directoryOffset >= Self.limit32
+        let needsZip64 = count >= 0xFFFF || directorySize >= zip64Limit || directoryOffset >= zip64Limit
         if needsZip64 {
             let zip64End = output.length
             var record = LittleEndianBytes()
@@ -122,10 +126,15 @@ final class ZipArchiveWriter {
         end.u16(0)
         end.u16(min(count, 0xFFFF))
         end.u16(min(count, 0xFFFF))
-        end.u32(min(directorySize, Self.limit32))
-        end.u32(min(directoryOffset, Self.limit32))
+        end.u32(field32(directorySize))
+        end.u32(field32(directoryOffset))
         end.u16(0)
         try output.write(end.bytes)
+    }
+
+    /// `value` for a 32-bit field, or the zip64 marker when the value goes in a zip64 field.
+    private func field32(_ value: Int) -> Int {
+        value >= zip64Limit ? Self.zip64Marker : value
     }
 
     private func flags(_ entry: Entry) -> UInt16 {
@@ -141,8 +150,8 @@ final class ZipArchiveWriter {
         header.u16(Self.dosTime)
         header.u16(Self.dosDate)
         header.u32(Int(entry.crc))
-        header.u32(entry.zip64Local ? Self.limit32 : entry.compressedSize)
-        header.u32(entry.zip64Local ? Self.limit32 : entry.uncompressedSize)
+        header.u32(entry.zip64Local ? Self.zip64Marker : entry.compressedSize)
+        header.u32(entry.zip64Local ? Self.zip64Marker : entry.uncompressedSize)
         header.u16(entry.name.count)
         header.u16(entry.zip64Local ? 20 : 0)
         header.bytes += entry.name
@@ -157,7 +166,7 @@ final class ZipArchiveWriter {
 
     private func centralHeader(_ entry: Entry) -> [UInt8] {
         var zip64: [Int] = []
-        for value in [entry.uncompressedSize, entry.compressedSize, entry.localHeaderOffset] where value >= Self.limit32 {
+        for value in [entry.uncompressedSize, entry.compressedSize, entry.localHeaderOffset] where value >= zip64Limit {
             zip64.append(value)
         }
         var header = LittleEndianBytes()
@@ -169,15 +178,15 @@ final class ZipArchiveWriter {
         header.u16(Self.dosTime)
         header.u16(Self.dosDate)
         header.u32(Int(entry.crc))
-        header.u32(min(entry.compressedSize, Self.limit32))
-        header.u32(min(entry.uncompressedSize, Self.limit32))
+        header.u32(field32(entry.compressedSize))
+        header.u32(field32(entry.uncompressedSize))
         header.u16(entry.name.count)
         header.u16(zip64.isEmpty ? 0 : 4 + 8 * zip64.count)
         header.u16(0)
         header.u16(0)
         header.u16(0)
         header.u32(Int(Self.externalAttributes))
-        header.u32(min(entry.localHeaderOffset, Self.limit32))
+        header.u32(field32(entry.localHeaderOffset))
         header.bytes += entry.name
         if !zip64.isEmpty {
             header.u16(0x0001)

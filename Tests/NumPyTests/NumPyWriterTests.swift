@@ -55,6 +55,22 @@ final class NumPyWriterTests: XCTestCase {
         XCTAssertEqual(try store.tensor(named: "t65599")?.allBytes(), [UInt8(truncatingIfNeeded: 65_599)])
     }
 
+    func testZip64FieldsForLargeSizesAndOffsetsReadBack() throws {
+        let content = try everyDType()
+        for compress in [false, true] {
+            let path = scratch.path + "/zip64-\(compress).npz"
+            try NpzWriter(zip64Limit: 100).write(content, to: path, options: WriteOptions(compress: compress))
+            let bytes = try scratch.bytes("zip64-\(compress).npz")
+            XCTAssertEqual(Array(bytes.suffix(22 + 20).prefix(4)), [0x50, 0x4B, 0x06, 0x07], "zip64 end locator")
+            XCTAssertEqual(Array(bytes[18..<26]), [UInt8](repeating: 0xFF, count: 8), "local header sizes live in the zip64 extra")
+            let store = try NpzReader().open(path, options: ReadOptions())
+            XCTAssertEqual(store.infos, content.tensors)
+            for (tensor, expected) in zip(store.tensors, content.contents) {
+                XCTAssertEqual(try tensor.allBytes(), expected, tensor.info.name)
+            }
+        }
+    }
+
     func testNpyHoldsExactlyOneTensor() throws {
         let content = try everyDType()
         XCTAssertThrowsError(try NpyWriter().write(content, to: scratch.path + "/x.npy", options: WriteOptions())) {
