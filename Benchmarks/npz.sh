@@ -49,6 +49,14 @@ cmp "$INPUT" "$WORK/tureen.safetensors" && echo "| round trip byte-identical | y
 measure "numpy load_file + np.savez" "$PYTHON" -c "$NUMPY_SAVEZ" "$INPUT" "$WORK/numpy.npz" savez
 measure "numpy np.load + save_file" "$PYTHON" -c "$NUMPY_LOAD" "$WORK/numpy.npz" "$WORK/numpy.safetensors"
 rm -f "$WORK"/*.npz "$WORK"/*.safetensors
+echo
+echo "stored → npz vs cp: $(ratio "$TO_NPZ" "$CP")x, vs cp + sync: $(ratio "$TO_NPZ" "$CP_SYNC")x, vs safetensors → safetensors: $(ratio "$TO_NPZ" "$BASELINE")x"
+echo "npz → safetensors vs cp: $(ratio "$FROM_NPZ" "$CP")x, vs cp + sync: $(ratio "$FROM_NPZ" "$CP_SYNC")x, vs safetensors → safetensors: $(ratio "$FROM_NPZ" "$BASELINE")x"
+# STORED_ONLY=1 skips the deflate rows, which take minutes.
+[ "${STORED_ONLY:-0}" = 1 ] && exit 0
+echo
+echo "| step | wall s | peak RSS MB |"
+echo "|---|---|---|"
 measure "tureen safetensors → npz --compress" "$TUREEN" convert --compress "$INPUT" "$WORK/tureen-deflated.npz"
 TUREEN_DEFLATE=$LAST_WALL
 LAST_WALL=0
@@ -58,7 +66,5 @@ measure "tureen deflated npz → safetensors" "$TUREEN" convert "$WORK/tureen-de
 INFLATE=$LAST_WALL
 cmp "$INPUT" "$WORK/from-deflated.safetensors" && echo "| deflated round trip byte-identical | yes | - |"
 echo
-echo "stored → npz vs cp: $(ratio "$TO_NPZ" "$CP")x, vs cp + sync: $(ratio "$TO_NPZ" "$CP_SYNC")x, vs safetensors → safetensors: $(ratio "$TO_NPZ" "$BASELINE")x"
-echo "npz → safetensors vs cp: $(ratio "$FROM_NPZ" "$CP")x, vs cp + sync: $(ratio "$FROM_NPZ" "$CP_SYNC")x, vs safetensors → safetensors: $(ratio "$FROM_NPZ" "$BASELINE")x"
 echo "deflate: tureen $(ratio "$MEGABYTES" "$TUREEN_DEFLATE") MB/s, np.savez_compressed $(ratio "$MEGABYTES" "$NUMPY_DEFLATE") MB/s; inflate: tureen $(ratio "$MEGABYTES" "$INFLATE") MB/s"
 echo "deflated size: $(stat -c %s "$WORK/tureen-deflated.npz") bytes (tureen), $(stat -c %s "$WORK/numpy-deflated.npz") bytes (numpy)"
