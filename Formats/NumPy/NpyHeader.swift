@@ -32,23 +32,16 @@ struct NpyHeader: Equatable {
     ) throws -> NpyHeader {
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw NumPyError.notNpy(path: path, member: member) }
         let major = bytes[6], minor = bytes[7]
-        let lengthFieldSize: Int
-        switch (major, minor) {
-        case (1, 0): lengthFieldSize = 2
-        case (2, 0), (3, 0): lengthFieldSize = 4
-        default: throw NumPyError.unsupportedVersion(path: path, member: member, major: major, minor: minor)
+        guard let lengthFieldSize = lengthFieldSize(major: major, minor: minor) else {
+            throw NumPyError.unsupportedVersion(path: path, member: member, major: major, minor: minor)
         }
         let preamble = 8 + lengthFieldSize
-        guard bytes.count >= preamble else {
+        guard let dataOffset = declaredEnd(of: bytes) else {
             throw NumPyError.headerPastEnd(path: path, member: member, headerEnd: preamble, available: bytes.count)
         }
-        let headerLength = lengthFieldSize == 2
-            ? Int(UInt16(bytes[8]) | UInt16(bytes[9]) << 8)
-            : Int(UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24)
-        guard headerLength <= 4 * maximumHeaderLength else {
-            throw NumPyError.headerTooLong(path: path, member: member, length: headerLength)
+        guard dataOffset - preamble <= 4 * maximumHeaderLength else {
+            throw NumPyError.headerTooLong(path: path, member: member, length: dataOffset - preamble)
         }
-        let dataOffset = preamble + headerLength
         guard dataOffset <= bytes.count else {
             throw NumPyError.headerPastEnd(path: path, member: member, headerEnd: dataOffset, available: bytes.count)
         }
@@ -99,13 +92,20 @@ struct NpyHeader: Equatable {
         throw NumPyError.unsupportedDescr(path: path, member: member, descr: text)
     }
 
-    /// Where the header that `prefix` declares ends (its preamble plus the declared length), or nil
-    /// if `prefix` is too short or does not start with the magic string and a known version.
-    static func declaredEnd(of prefix: [UInt8]) -> Int? {
-        guard prefix.count >= 12, prefix.starts(with: magic) else { return nil }
-        switch prefix[6] {
-        case 1: return 10 + (Int(prefix[8]) | Int(prefix[9]) << 8)
-        case 2, 3: return 12 + (Int(prefix[8]) | Int(prefix[9]) << 8 | Int(prefix[10]) << 16 | Int(prefix[11]) << 24)
+    /// Where the header that `bytes` declares ends (its preamble plus the declared length), or nil
+    /// if `bytes` is too short or does not start with the magic string and a known version.
+    static func declaredEnd<Bytes: RandomAccessCollection<UInt8>>(of bytes: Bytes) -> Int? where Bytes.Index == Int {
+        guard bytes.count >= 10, bytes.starts(with: magic),
+              let fieldSize = lengthFieldSize(major: bytes[6], minor: bytes[7]), bytes.count >= 8 + fieldSize else { return nil }
+        let length = (8..<(8 + fieldSize)).reversed().reduce(0) { $0 << 8 | Int(bytes[$1]) }
+        return 8 + fieldSize + length
+    }
+
+    /// The size of the header length field for format version `major.minor`, or nil for an unknown version.
+    private static func lengthFieldSize(major: UInt8, minor: UInt8) -> Int? {
+        switch (major, minor) {
+        case (1, 0): return 2
+        case (2, 0), (3, 0): return 4
         default: return nil
         }
     }
