@@ -17,10 +17,12 @@ let package = Package(
         .target(name: "Soup", dependencies: ["TensorStore", "Compare"], path: "Sources/Soup"),
         .target(name: "Safetensors", dependencies: ["TensorStore"], path: "Formats/Safetensors"),
         .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["TensorStore", "CHDF5"], path: "Formats/HDF5"),
+        .target(name: "NumPy", dependencies: ["TensorStore", "CZlib"], path: "Formats/NumPy"),
         .target(
             name: "Tureen",
-            dependencies: ["TensorStore", "Soup", "Safetensors", "HDF5"],
+            dependencies: ["TensorStore", "Soup", "Safetensors", "NumPy", "HDF5"],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -31,6 +33,7 @@ let package = Package(
         .testTarget(name: "TensorStoreTests", dependencies: ["TensorStore"], path: "Tests/TensorStoreTests"),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], path: "Tests/SafetensorsTests"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors"], path: "Tests/HDF5Tests"),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy"], path: "Tests/NumPyTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "Tureen"], path: "Tests/SoupTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen"], path: "Tests/CompareTests"),
         .testTarget(name: "TureenCLITests", dependencies: ["Tureen"], path: "Tests/TureenCLITests"),

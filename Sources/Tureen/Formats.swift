@@ -1,4 +1,5 @@
 import HDF5
+import NumPy
 import Safetensors
 import TensorStore
 
@@ -6,6 +7,8 @@ extension FormatRegistry {
     /// Every format Tureen ships, in the order the registry tries them. Adding a format is one line here.
     public static let standard = FormatRegistry(formats: [
         .safetensors,
+        .npy,
+        .npz,
         .hdf5,
     ])
 }

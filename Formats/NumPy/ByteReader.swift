@@ -1,0 +1,30 @@
+/// Bounds-checked little-endian reads from a byte view; every read past the end throws.
+struct ByteReader {
+    /// The bytes being read.
+    let bytes: UnsafeRawBufferPointer
+
+    /// Thrown when a read would leave the view.
+    struct OutOfBounds: Error {
+        let offset: Int
+        let count: Int
+    }
+
+    func u16(_ offset: Int) throws -> UInt16 { UInt16(truncatingIfNeeded: try unsigned(offset, count: 2)) }
+    func u32(_ offset: Int) throws -> UInt32 { UInt32(truncatingIfNeeded: try unsigned(offset, count: 4)) }
+    func u64(_ offset: Int) throws -> UInt64 { try unsigned(offset, count: 8) }
+
+    /// `count` bytes at `offset`.
+    func slice(_ offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
+        guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
+            throw OutOfBounds(offset: offset, count: count)
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+
+    private func unsigned(_ offset: Int, count: Int) throws -> UInt64 {
+        let view = try slice(offset, count: count)
+        var value: UInt64 = 0
+        for index in (0..<count).reversed() { value = value << 8 | UInt64(view[index]) }
+        return value
+    }
+}

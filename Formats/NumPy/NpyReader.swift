@@ -1,0 +1,37 @@
+import TensorStore
+
+/// Reads a `.npy` file as a store of one tensor named after the file (`weights.npy` → `weights`).
+/// Little-endian C-order data is served zero-copy from the mapped file.
+public struct NpyReader: CheckpointReader {
+    /// A reader.
+    public init() {}
+
+    public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
+        let file = try MappedFile(path: path)
+        let name = Self.tensorName(forFile: path)
+        let header = try file.withUnsafeBytes { bytes in
+            try NpyHeader.parse(
+                UnsafeRawBufferPointer(rebasing: bytes.prefix(NpyHeader.maximumPrefixLength)),
+                name: name, path: path, member: "", assumedVoidType: options.assumedVoidType
+            )
+        }
+        let available = file.count - header.dataOffset
+        guard available == header.info.byteCount else {
+            throw NumPyError.dataSizeMismatch(path: path, member: "", expected: header.info.byteCount, actual: available)
+        }
+        let stored = try MappedTensorSource(file: file, fileRange: header.dataOffset..<file.count)
+        let tensor = StoredTensor(info: header.info, source: NpyDataSource.make(header: header, stored: stored, isRandomAccess: true))
+        return try TensorStore(location: path, formatName: "npy", tensors: [tensor])
+    }
+
+    /// The file's name without its folder and its `.npy` ending.
+    static func tensorName(forFile path: String) -> String {
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        return fileName.lowercased().hasSuffix(".npy") ? String(fileName.dropLast(4)) : fileName
+    }
+
+    /// Whether `prefix` starts with the `.npy` magic string.
+    static func recognizes(_ prefix: [UInt8]) -> Bool {
+        prefix.starts(with: NpyHeader.magic)
+    }
+}

@@ -1,0 +1,182 @@
+"""NumPy interop: numpy writes, Tureen reads; Tureen writes, numpy reads; bit for bit.
+
+Run with TUREEN=path/to/tureen (the release binary); see the Makefile's interop-test target.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import zipfile
+
+import ml_dtypes
+import numpy as np
+import pytest
+from safetensors.numpy import load_file, save_file
+
+TUREEN = os.environ.get("TUREEN", "tureen")
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "Fixtures"
+
+NUMPY_DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64,
+                np.float16, np.float32, np.float64, np.complex64, np.complex128]
+ML_DTYPES = {"BF16": ml_dtypes.bfloat16, "F8_E4M3": ml_dtypes.float8_e4m3fn, "F8_E5M2": ml_dtypes.float8_e5m2}
+
+
+def tureen(*args, check=True):
+    result = subprocess.run([TUREEN, *map(str, args)], capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"tureen {' '.join(map(str, args))} failed: {result.stderr}")
+    return result
+
+
+def inspect(path, *options):
+    return json.loads(tureen("inspect", "--json", path, *options).stdout)
+
+
+def sample(dtype, shape, rng):
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return rng.integers(0, 2, size=shape).astype(np.bool_)
+    if np.issubdtype(dtype, np.integer):
+        return rng.integers(np.iinfo(dtype).min, np.iinfo(dtype).max, size=shape, dtype=dtype, endpoint=True)
+    if np.issubdtype(dtype, np.complexfloating):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    return rng.standard_normal(shape).astype(np.float32).astype(dtype)
+
+
+def numpy_arrays(rng, complex128=True):
+    """Every numpy dtype, big-endian and Fortran-order arrays, rank 0, zero-size, names with / and dots."""
+    arrays = {f"t_{np.dtype(d).name}": sample(d, (3, 5), rng) for d in NUMPY_DTYPES if complex128 or d != np.complex128}
+    arrays["big_f32"] = sample(np.float32, (4, 3), rng).astype(">f4")
+    arrays["big_i64"] = sample(np.int64, (7,), rng).astype(">i8")
+    arrays["big_c64"] = sample(np.complex64, (2, 2), rng).astype(">c8")
+    arrays["fortran_f16"] = np.asfortranarray(sample(np.float16, (3, 4, 5), rng))
+    arrays["fortran_big_u16"] = np.asfortranarray(sample(np.uint16, (5, 6), rng)).astype(">u2", order="F")
+    arrays["scalar"] = np.array(-2.5, dtype=np.float64)
+    arrays["empty"] = np.zeros((0, 4), dtype=np.float32)
+    arrays["model.layers.0.mlp.up_proj.weight"] = sample(np.float32, (6, 2), rng)
+    arrays["nested/path.with.dots"] = sample(np.int16, (3,), rng)
+    return arrays
+
+
+def canonical(array):
+    """The C-order, little-endian bytes Tureen serves for an array."""
+    return np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).reshape(array.shape)
+
+
+def assert_same(actual, expected, name):
+    expected = canonical(expected)
+    assert actual.shape == expected.shape, name
+    assert actual.dtype == expected.dtype, name
+    assert actual.tobytes() == expected.tobytes(), name
+
+
+@pytest.mark.parametrize("save", [np.savez, np.savez_compressed])
+def test_numpy_npz_reads_in_tureen_bit_for_bit(tmp_path, save):
+    arrays = numpy_arrays(np.random.default_rng(1), complex128=False)
+    save(tmp_path / "in.npz", **arrays)
+    listed = inspect(tmp_path / "in.npz")
+    assert listed["format"] == "npz"
+    assert [t["name"] for t in listed["tensors"]] == list(arrays)
+    assert [t["shape"] for t in listed["tensors"]] == [list(a.shape) for a in arrays.values()]
+    tureen("convert", tmp_path / "in.npz", tmp_path / "out.safetensors")
+    converted = load_file(tmp_path / "out.safetensors")
+    for name, array in arrays.items():
+        assert_same(converted[name], array, name)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_tureen_npz_loads_in_numpy_bit_for_bit(tmp_path, compress):
+    arrays = numpy_arrays(np.random.default_rng(2))
+    np.savez(tmp_path / "in.npz", **arrays)
+    tureen("convert", tmp_path / "in.npz", tmp_path / "out.npz", *(["--compress"] if compress else []))
+    with zipfile.ZipFile(tmp_path / "out.npz") as archive:
+        assert archive.testzip() is None
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED}
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    with np.load(tmp_path / "out.npz") as loaded:
+        assert loaded.files == list(arrays)
+        for name, array in arrays.items():
+            assert loaded[name].flags.c_contiguous
+            assert_same(loaded[name], array, name)
+
+
+def test_bf16_and_float8_survive_numpy_and_ml_dtypes(tmp_path):
+    rng = np.random.default_rng(3)
+    tensors = {name: sample(dtype, (4, 3), rng) for name, dtype in ML_DTYPES.items()}
+    save_file(tensors, tmp_path / "in.safetensors", metadata={"format": "pt"})
+    tureen("convert", tmp_path / "in.safetensors", tmp_path / "out.npz")
+    with np.load(tmp_path / "out.npz") as loaded:
+        for name, dtype in ML_DTYPES.items():
+            assert loaded[name].dtype.kind == "V"
+            viewed = loaded[name].view(dtype)
+            assert viewed.shape == (4, 3)
+            assert viewed.tobytes() == tensors[name].tobytes()
+    assert [t["dtype"] for t in inspect(tmp_path / "out.npz")["tensors"]] == sorted(ML_DTYPES, key=list(ML_DTYPES).index)
+    tureen("convert", tmp_path / "out.npz", tmp_path / "back.safetensors")
+    assert (tmp_path / "back.safetensors").read_bytes() == (tmp_path / "in.safetensors").read_bytes()
+
+
+def test_untyped_void_needs_assume_v2(tmp_path):
+    bf16 = sample(ml_dtypes.bfloat16, (5,), np.random.default_rng(4))
+    np.savez(tmp_path / "ml.npz", w=bf16)
+    refused = tureen("inspect", tmp_path / "ml.npz", check=False)
+    assert refused.returncode == 1
+    assert "--assume-v2" in refused.stderr
+    assert inspect(tmp_path / "ml.npz", "--assume-v2", "bf16")["tensors"][0]["dtype"] == "BF16"
+    tureen("convert", "--assume-v2", "bf16", tmp_path / "ml.npz", tmp_path / "out.safetensors")
+    assert load_file(tmp_path / "out.safetensors")["w"].tobytes() == bf16.tobytes()
+
+
+@pytest.mark.parametrize("fixture", ["safetensors/all_dtypes.safetensors", "safetensors/scalar_and_empty.safetensors",
+                                     "safetensors/with_metadata.safetensors"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_safetensors_to_npz_to_safetensors_is_byte_identical(tmp_path, fixture, compress):
+    source = FIXTURES / fixture
+    tureen("convert", source, tmp_path / "mid.npz", *(["--compress"] if compress else []))
+    tureen("convert", tmp_path / "mid.npz", tmp_path / "back.safetensors")
+    if "metadata" in fixture:
+        # npz holds no metadata: the tensors survive, the note does not.
+        assert load_file(tmp_path / "back.safetensors").keys() == load_file(source).keys()
+    else:
+        assert (tmp_path / "back.safetensors").read_bytes() == source.read_bytes()
+
+
+def test_npy_both_ways(tmp_path):
+    rng = np.random.default_rng(5)
+    fortran = np.asfortranarray(sample(np.float64, (3, 4, 2), rng)).astype(">f8", order="F")
+    np.save(tmp_path / "weights.npy", fortran)
+    assert inspect(tmp_path / "weights.npy")["tensors"] == [{"name": "weights", "dtype": "F64", "shape": [3, 4, 2], "bytes": 192}]
+    tureen("convert", tmp_path / "weights.npy", tmp_path / "copy.npy")
+    assert_same(np.load(tmp_path / "copy.npy"), fortran, "weights")
+    assert (tmp_path / "copy.npy").read_bytes()[:128] == _numpy_npy_bytes(canonical(fortran))[:128]
+
+
+def _numpy_npy_bytes(array):
+    import io
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_npy_output_refuses_several_tensors(tmp_path):
+    result = tureen("convert", FIXTURES / "safetensors/all_dtypes.safetensors", tmp_path / "x.npy", check=False)
+    assert result.returncode == 1
+    assert ".npz" in result.stderr
+    assert not (tmp_path / "x.npy").exists()
+
+
+def test_object_arrays_are_refused(tmp_path):
+    np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    result = tureen("inspect", tmp_path / "objects.npy", check=False)
+    assert result.returncode == 1
+    assert "pickle" in result.stderr
+
+
+def test_zip64_archives_with_more_than_65535_members(tmp_path):
+    count = 65_540
+    arrays = {f"a{i}": np.array([i % 251], dtype=np.uint8) for i in range(count)}
+    np.savez(tmp_path / "many.npz", **arrays)
+    tureen("convert", tmp_path / "many.npz", tmp_path / "copy.npz")
+    with np.load(tmp_path / "copy.npz") as loaded:
+        assert len(loaded.files) == count
+        assert loaded[f"a{count - 1}"].tobytes() == arrays[f"a{count - 1}"].tobytes()
