@@ -90,7 +90,7 @@ def write_demo_ingredients():
     }
     for old in demo.glob("finetune-*"):
         old.unlink()
-    writers = [write_demo_safetensors, write_demo_h5]
+    writers = [write_demo_safetensors, write_demo_h5, write_demo_npz]
     for index, write in enumerate(writers):
         tuned = {name: (value + 0.01 * rng.standard_normal(value.shape)).astype(ml_dtypes.bfloat16)
                  for name, value in pretrained.items()}
@@ -112,6 +112,11 @@ def write_demo_h5(stem, tensors):
                 f.create_dataset(name.replace(".", "/"), data=array.view("V2")).attrs["dtype"] = "bfloat16"
             else:
                 f.create_dataset(name.replace(".", "/"), data=array)
+
+
+def write_demo_npz(stem, tensors):
+    """As numpy saves ml_dtypes arrays: bf16 becomes untyped '<V2' (read with --assume-v2 bf16)."""
+    np.savez(stem.with_suffix(".npz"), **tensors)
 
 
 def write_rounding_vectors():

@@ -9,12 +9,13 @@ ingredients=("$demo"/finetune-*.*)
 step() { printf '\n$ %s\n' "$*"; "$@"; }
 
 echo "Tureen demo: ${#ingredients[@]} fine-tunes of one tiny model, stored in: $(printf '%s\n' "${ingredients[@]##*.}" | sort -u | paste -sd, -)"
+# numpy has no bfloat16: the .npz fine-tune holds untyped 2-byte values, which --assume-v2 reads as bf16.
 step "$tureen" inspect "${ingredients[0]}"
-step "$tureen" check "${ingredients[@]}"
-step "$tureen" soup uniform "${ingredients[@]}" -o "$out/soup.safetensors" --force
-step "$tureen" soup weighted "${ingredients[@]}" --weights 0.5,0.3,0.2 -o "$out/weighted.safetensors" --force
+step "$tureen" check "${ingredients[@]}" --assume-v2 bf16
+step "$tureen" soup uniform "${ingredients[@]}" --assume-v2 bf16 -o "$out/soup.safetensors" --force
+step "$tureen" soup weighted "${ingredients[@]}" --assume-v2 bf16 --weights 0.5,0.3,0.2 -o "$out/weighted.h5" --force
 step "$tureen" convert "$out/soup.safetensors" "$out/soup-f32.safetensors" --dtype f32 --force
-step "$tureen" diff "${ingredients[0]}" "$out/soup.safetensors"
+step "$tureen" diff "${ingredients[0]}" "$out/soup.safetensors" "$out/weighted.h5"
 step "$tureen" inspect "$out/soup-f32.safetensors"
 echo
 echo "outputs are in $out"

@@ -127,15 +127,33 @@ def test_interrupted_soup_leaves_nothing_behind(tureen, tmp_path):
     paths = []
     for index in range(2):
         paths.append(inputs / f"big{index}.safetensors")
-        save_file({"w": rng.standard_normal(30_000_000, dtype=np.float32)}, paths[-1])
+        save_file({"w": rng.standard_normal(40_000_000, dtype=np.float32)}, paths[-1])
     out = tmp_path / "out"
     out.mkdir()
-    # float8 output is the slowest path, so the soup is still running when the signal comes.
-    process = subprocess.Popen([tureen.binary, "soup", "uniform", *map(str, paths), "-o", str(out / "soup.safetensors"),
-                                "--dtype", "f8_e4m3"], stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    process = subprocess.Popen([tureen.binary, "soup", "uniform", *map(str, paths), "-o", str(out / "soup.safetensors")],
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not any(out.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
     process.send_signal(signal.SIGINT)
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGINT, f"soup finished before the signal or failed: {errors}"
     assert "interrupted" in errors
     assert list(out.iterdir()) == []
+
+
+def test_soup_of_ingredients_in_mixed_formats(tureen, tmp_path):
+    import h5py
+
+    paths = make_ingredients(tmp_path, 3, np.float32, seed=4)
+    models = [load_file(p) for p in paths]
+    np.savez(tmp_path / "second.npz", **models[1])
+    with h5py.File(tmp_path / "third.h5", "w") as f:
+        for name, array in models[2].items():
+            f.create_dataset(name.replace(".", "/"), data=array)
+    out = tmp_path / "soup.npz"
+    tureen("soup", "uniform", paths[0], tmp_path / "second.npz", tmp_path / "third.h5", "-o", out)
+    result = dict(np.load(out))
+    reference = {name: sum(m[name].astype(np.float64) for m in models) / 3 for name in models[0] if name != "position_ids"}
+    assert_close_to_reference(result, reference)
+    assert_same_bits(result["position_ids"], models[0]["position_ids"], "position_ids")
