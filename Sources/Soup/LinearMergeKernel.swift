@@ -8,6 +8,14 @@ struct LinearMergeKernel {
     let recipe: SoupRecipe
     let inputType: DType
     let outputType: DType
+    private let division: CorrectlyRoundedDivision
+
+    init(recipe: SoupRecipe, inputType: DType, outputType: DType) {
+        self.recipe = recipe
+        self.inputType = inputType
+        self.outputType = outputType
+        self.division = CorrectlyRoundedDivision(divisor: recipe.divisor)
+    }
 
     /// Values per block: the accumulator block (8 KiB) stays in the L1 cache while every input
     /// passes over it.
@@ -42,9 +50,11 @@ struct LinearMergeKernel {
         ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?,
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
-        accumulator.update(repeating: 0)
         for (index, bytes) in ingredients.enumerated() {
-            counts.perIngredient[index] += ElementCodec.accumulate(bytes, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+            let weight = recipe.weights[index]
+            counts.perIngredient[index] += index == 0
+                ? ElementCodec.decode(bytes, dtype: inputType, weight: weight, into: accumulator)
+                : ElementCodec.accumulate(bytes, dtype: inputType, weight: weight, into: accumulator)
         }
         if let baseRelative = recipe.baseRelative, let base {
             let weightSum = recipe.weights.reduce(0, +)
@@ -53,8 +63,7 @@ struct LinearMergeKernel {
             for i in accumulator.indices { accumulator[i] *= factor }
             ElementCodec.accumulate(base, dtype: inputType, weight: 1, into: accumulator)
         } else if recipe.divisor != 1 {
-            let divisor = recipe.divisor
-            for i in accumulator.indices { accumulator[i] /= divisor }
+            division.apply(to: accumulator)
         }
         counts.result += ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
     }

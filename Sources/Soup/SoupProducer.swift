@@ -20,6 +20,7 @@ public final class SoupProducer: TensorProducer {
     public private(set) var nonFinite: NonFiniteCount
     /// Called with the number of input bytes consumed (summed over ingredients), for progress.
     public var onProgress: ((Int) -> Void)?
+    private let buffers = ChunkBuffers()
 
     public var tensors: [TensorInfo] { plan.entries.map(\.output) }
 
@@ -66,15 +67,12 @@ public final class SoupProducer: TensorProducer {
         let inputWidth = inputType.componentType.byteWidth
         let outputWidth = outputType.componentType.byteWidth
         let chunkValues = options.chunkElementCount * components
-        let accumulator = UnsafeMutableBufferPointer<Double>.allocate(capacity: chunkValues)
+        buffers.reserve(values: chunkValues, outputBytes: chunkValues * outputWidth)
+        let accumulator = buffers.accumulator
         // Two output buffers: one is written while the next chunk is computed into the other.
-        let outputs = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: chunkValues * outputWidth, alignment: 64) }
+        let outputs = buffers.outputs
         let writeBehind = WriteBehind(bufferCount: outputs.count)
-        defer {
-            try? writeBehind.finish()
-            accumulator.deallocate()
-            outputs.forEach { $0.deallocate() }
-        }
+        defer { try? writeBehind.finish() }
         let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let totalValues = entry.output.elementCount * components
         var tensorCounts = NonFiniteCount(ingredientCount: entry.inputs.count)

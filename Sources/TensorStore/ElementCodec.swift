@@ -18,49 +18,57 @@ public enum ElementCodec {
     public static func accumulate(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double, into accumulator: UnsafeMutableBufferPointer<Double>
     ) -> Int {
+        combine(bytes, dtype: dtype, weight: weight, into: accumulator) { $0 += $1 }
+    }
+
+    /// Stores `weight * x` (exactly `x` for the default weight) in `output[i]` for every value `x` in `bytes`.
+    ///
+    /// - Returns: how many of the values were NaN or ±Inf.
+    /// - Precondition: `dtype` is floating point or complex; `output` holds `valueCount` values.
+    @discardableResult
+    public static func decode(
+        _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double = 1, into output: UnsafeMutableBufferPointer<Double>
+    ) -> Int {
+        combine(bytes, dtype: dtype, weight: weight, into: output) { $0 = $1 }
+    }
+
+    /// Decodes every value of `bytes`, scales it by `weight` and merges it into `target` with `merge`.
+    @inline(__always)
+    private static func combine(
+        _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double, into target: UnsafeMutableBufferPointer<Double>,
+        merge: (inout Double, Double) -> Void
+    ) -> Int {
         let count = valueCount(byteCount: bytes.count, dtype: dtype)
-        precondition(count <= accumulator.count, "accumulator too small")
-        guard count > 0, let source = bytes.baseAddress, let target = accumulator.baseAddress else { return 0 }
+        precondition(count <= target.count, "target too small")
+        guard count > 0, let source = bytes.baseAddress, let target = target.baseAddress else { return 0 }
         switch dtype.componentType {
         case .bf16:
-            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt16(0x7F80)) {
+            return combine(source, count: count, weight: weight, into: target, exponentMask: UInt16(0x7F80), merge: merge) {
                 Double(FloatBits.float(fromBF16: $0))
             }
         case .f16:
-            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt16(0x7C00)) {
+            return combine(source, count: count, weight: weight, into: target, exponentMask: UInt16(0x7C00), merge: merge) {
                 Double(Float16(bitPattern: $0))
             }
         case .f32:
-            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt32(0x7F80_0000)) {
+            return combine(source, count: count, weight: weight, into: target, exponentMask: UInt32(0x7F80_0000), merge: merge) {
                 Double(Float(bitPattern: $0))
             }
         case .f64:
-            return accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt64(0x7FF0_0000_0000_0000)) {
+            return combine(source, count: count, weight: weight, into: target, exponentMask: UInt64(0x7FF0_0000_0000_0000), merge: merge) {
                 Double(bitPattern: $0)
             }
         case .f8E4M3:
-            let table = FloatBits.e4m3Table
-            return table.withUnsafeBufferPointer { table in
-                accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt8(0x7F)) { Double(table[Int($0)]) }
+            return FloatBits.e4m3Table.withUnsafeBufferPointer { table in
+                combine(source, count: count, weight: weight, into: target, exponentMask: UInt8(0x7F), merge: merge) { Double(table[Int($0)]) }
             }
         case .f8E5M2:
-            let table = FloatBits.e5m2Table
-            return table.withUnsafeBufferPointer { table in
-                accumulate(source, count: count, weight: weight, into: target, exponentMask: UInt8(0x7C)) { Double(table[Int($0)]) }
+            return FloatBits.e5m2Table.withUnsafeBufferPointer { table in
+                combine(source, count: count, weight: weight, into: target, exponentMask: UInt8(0x7C), merge: merge) { Double(table[Int($0)]) }
             }
         default:
-            preconditionFailure("ElementCodec.accumulate called with non-float dtype \(dtype)")
+            preconditionFailure("ElementCodec called with non-float dtype \(dtype)")
         }
-    }
-
-    /// Decodes `bytes` of `dtype` into `output` (exactly).
-    ///
-    /// - Returns: how many of the values were NaN or ±Inf.
-    @discardableResult
-    public static func decode(_ bytes: UnsafeRawBufferPointer, dtype: DType, into output: UnsafeMutableBufferPointer<Double>) -> Int {
-        let count = valueCount(byteCount: bytes.count, dtype: dtype)
-        UnsafeMutableBufferPointer(rebasing: output[0..<count]).update(repeating: 0)
-        return accumulate(bytes, dtype: dtype, weight: 1, into: output)
     }
 
     /// Rounds each value to nearest-even in `dtype` and stores it in `output`, which holds exactly
@@ -126,16 +134,16 @@ public enum ElementCodec {
     }
 
     @inline(__always)
-    private static func accumulate<Word: FixedWidthInteger>(
+    private static func combine<Word: FixedWidthInteger>(
         _ source: UnsafeRawPointer, count: Int, weight: Double, into target: UnsafeMutablePointer<Double>,
-        exponentMask: Word, decode: (Word) -> Double
+        exponentMask: Word, merge: (inout Double, Double) -> Void, decode: (Word) -> Double
     ) -> Int {
         let width = MemoryLayout<Word>.size
         var nonFinite = 0
         for i in 0..<count {
             let word = source.loadUnaligned(fromByteOffset: i &* width, as: Word.self)
             nonFinite &+= word & exponentMask == exponentMask ? 1 : 0
-            target[i] += weight * decode(word)
+            merge(&target[i], weight * decode(word))
         }
         return nonFinite
     }

@@ -16,6 +16,11 @@ public final class OutputFile {
     private var buffer: UnsafeMutableRawBufferPointer
     private var buffered = 0
     private var committed = false
+    private var writebackStarted = 0
+    /// Writeback of written bytes starts every this many bytes, so the disk works while the
+    /// producer computes, the final fsync has little left to wait for, and written pages leave
+    /// the page cache instead of crowding a memory-limited process.
+    private static let writebackInterval = 32 << 20
 
     /// Creates the temporary file beside `destination`.
     ///
@@ -122,6 +127,14 @@ public final class OutputFile {
             }
             done += written
         }
+        startWritebackIfDue(upTo: offset + bytes.count)
+    }
+
+    private func startWritebackIfDue(upTo end: Int) {
+        guard end - writebackStarted >= OutputFile.writebackInterval else { return }
+        // DONTNEED starts writeback of dirty pages without waiting, and drops the clean ones.
+        posix_fadvise(descriptor, off_t(writebackStarted), off_t(end - writebackStarted), POSIX_FADV_DONTNEED)
+        writebackStarted = end
     }
 
     static func folder(of path: String) -> String {

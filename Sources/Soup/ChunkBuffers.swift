@@ -1,0 +1,25 @@
+/// The working memory of the soup executor, allocated once and reused for every tensor (so that
+/// no large allocation churns through the allocator's per-thread arenas): a Float64 accumulator
+/// and two output buffers, grown when a tensor needs more.
+final class ChunkBuffers {
+    private(set) var accumulator = UnsafeMutableBufferPointer<Double>.allocate(capacity: 0)
+    private(set) var outputs = [UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 64),
+                                UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 64)]
+
+    deinit {
+        accumulator.deallocate()
+        outputs.forEach { $0.deallocate() }
+    }
+
+    /// Makes room for `values` accumulated values and `outputBytes` bytes in each output buffer.
+    func reserve(values: Int, outputBytes: Int) {
+        if accumulator.count < values {
+            accumulator.deallocate()
+            accumulator = .allocate(capacity: values)
+        }
+        for index in outputs.indices where outputs[index].count < outputBytes {
+            outputs[index].deallocate()
+            outputs[index] = .allocate(byteCount: outputBytes, alignment: 64)
+        }
+    }
+}
