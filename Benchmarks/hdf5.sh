@@ -4,7 +4,7 @@
 # table of wall seconds and peak RSS for Docs/benchmarks.md.
 #
 # usage: TUREEN=.build/release/tureen PYTHON=.venv/bin/python bash Benchmarks/hdf5.sh [INPUT.safetensors]
-# Without INPUT it uses /work/bench-data/llama-bf16-0.safetensors if present, else generates one
+# Without INPUT it uses $BENCH_DATA/llama-bf16-0.safetensors if present, else generates one
 # with Benchmarks/make_llama.py in a temporary folder. Outputs go to a temporary folder, removed at exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +14,7 @@ PYTHON=${PYTHON:-python3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tureen-hdf5-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-input=${1:-/work/bench-data/llama-bf16-0.safetensors}
+input=${1:-${BENCH_DATA:-/tmp/tureen-bench}/llama-bf16-0.safetensors}
 if [ ! -f "$input" ]; then
     input=$work/llama-bf16.safetensors
     "$PYTHON" "$here/make_llama.py" "$input"
@@ -66,9 +66,12 @@ measure "tureen h5 → safetensors" "$TUREEN" convert "$work/model.h5" "$work/ba
 from_h5=$LAST_WALL
 cmp -s "$input" "$work/back.safetensors" && identical=yes || identical=NO
 rm -f "$work/back.safetensors"
-measure "tureen safetensors → h5 --compress (gzip + shuffle)" "$TUREEN" convert --compress "$input" "$work/model-gzip.h5"
-measure "tureen h5 (gzip) → safetensors" "$TUREEN" convert "$work/model-gzip.h5" "$work/back-gzip.safetensors"
-rm -f "$work/model-gzip.h5" "$work/back-gzip.safetensors"
+# STORED_ONLY=1 skips the gzip rows, which take minutes.
+if [ "${STORED_ONLY:-0}" != 1 ]; then
+    measure "tureen safetensors → h5 --compress (gzip + shuffle)" "$TUREEN" convert --compress "$input" "$work/model-gzip.h5"
+    measure "tureen h5 (gzip) → safetensors" "$TUREEN" convert "$work/model-gzip.h5" "$work/back-gzip.safetensors"
+    rm -f "$work/model-gzip.h5" "$work/back-gzip.safetensors"
+fi
 measure "h5py peer safetensors → h5" "$PYTHON" -c "$peer_to_h5" "$input" "$work/peer.h5"
 peer_to=$LAST_WALL
 measure "h5py peer h5 → safetensors" "$PYTHON" -c "$peer_from_h5" "$work/peer.h5" "$work/peer.safetensors"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # 1 GB bf16 safetensors → npz → safetensors: Tureen against `cp` and against the numpy peer
 # (safetensors.numpy.load_file + np.savez / np.savez_compressed), all in the same run.
-# Data lives in $BENCH_DATA (default /work/bench-data) and a temporary folder, never in the repo.
+# Data lives in $BENCH_DATA (default /tmp/tureen-bench) and a temporary folder, never in the repo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/measure.sh
 
 TUREEN=${TUREEN:-.build/release/tureen}
 PYTHON=${PYTHON:-.venv/bin/python}
-DATA=${BENCH_DATA:-/work/bench-data}
+DATA=${BENCH_DATA:-/tmp/tureen-bench}
 INPUT=$DATA/llama-bf16-0.safetensors
 mkdir -p "$DATA"
 [ -f "$INPUT" ] || "$PYTHON" Benchmarks/make_llama.py "$INPUT"

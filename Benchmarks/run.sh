@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark (or those named: convert soup npz hdf5) and prints Markdown for Docs/benchmarks.md.
 # Needs $TUREEN (release binary) and $PYTHON (venv with the reference libraries); `make bench` sets both.
+# Inputs are made once in $BENCH_DATA (default /tmp/tureen-bench, about 3.3 GB); STORED_ONLY=1 skips
+# the compressed conversions, which take minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+export BENCH_DATA=${BENCH_DATA:-/tmp/tureen-bench}
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(convert soup npz hdf5)
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM; $(date -u +%Y-%m-%d)"
