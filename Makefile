@@ -14,12 +14,16 @@ all: build
 
 setup: system-packages python
 
-# Installs the C libraries the formats link against, only when one is missing.
+# Installs what is missing from Debian's packages: the C libraries the formats link against, and
+# venv support for a Debian python3 (which ships without it).
 system-packages:
-	@if ! (command -v pkg-config >/dev/null && pkg-config --exists hdf5 zlib); then \
-		echo "installing $(APT_PACKAGES)"; \
+	@missing=""; \
+	(command -v pkg-config >/dev/null && pkg-config --exists hdf5 zlib) || missing="$(APT_PACKAGES)"; \
+	python3 -c "import venv, ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
 # A virtual environment with the reference libraries the interop tests compare against.
@@ -53,6 +57,7 @@ fixtures: python
 	$(PYTHON) Fixtures/make_fixtures.py
 
 bench: setup release
+	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)
 	TUREEN=$(abspath $(RELEASE_BIN)) PYTHON=$(abspath $(PYTHON)) bash Benchmarks/run.sh
 
 clean:

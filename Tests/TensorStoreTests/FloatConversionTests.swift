@@ -70,11 +70,11 @@ final class FloatConversionTests: XCTestCase {
         }
     }
 
-    func testEncodeRoundsDoublesToNearestEvenInEveryFloatDType() throws {
+    func testEncodeRoundsDoublesOnceToNearestEvenBF16() throws {
         let values: [Double] = [1.0 + 0x1p-8 + 0x1p-30, -2.5, .infinity, -.infinity]
         var output = [UInt8](repeating: 0, count: values.count * 2)
         values.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBytes { ElementCodec.encode(source, to: .bf16, into: $0) }
+            _ = output.withUnsafeMutableBytes { ElementCodec.encode(source, to: .bf16, into: $0) }
         }
         let words = output.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) }
         XCTAssertEqual(words, [0x3F81, 0xC020, 0x7F80, 0xFF80])
