@@ -42,7 +42,7 @@ release: system-packages
 	swift build -c release $(CPU_FLAGS)
 
 unit-test: system-packages
-	swift test
+	swift test --disable-swift-testing
 
 interop-test: setup release
 	TUREEN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/interop
