@@ -12,6 +12,8 @@ import ml_dtypes
 import numpy as np
 from safetensors.numpy import save_file
 
+from samples import sample
+
 HERE = pathlib.Path(__file__).resolve().parent
 SAFETENSORS = HERE / "safetensors"
 
@@ -22,16 +24,6 @@ ALL_DTYPES = {
     "F8_E4M3": ml_dtypes.float8_e4m3fn, "F8_E5M2": ml_dtypes.float8_e5m2, "C64": np.complex64,
 }
 
-
-def sample(dtype, shape, rng):
-    """Values that exercise the dtype: small integers, or floats with a sign and a fraction."""
-    if dtype == np.bool_:
-        return rng.integers(0, 2, size=shape).astype(np.bool_)
-    if np.issubdtype(np.dtype(dtype), np.integer):
-        return rng.integers(0, 100, size=shape).astype(dtype)
-    if dtype == np.complex64:
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
-    return rng.standard_normal(shape).astype(np.float32).astype(dtype)
 
 
 def write_safetensors_fixtures():

@@ -20,6 +20,8 @@ import ml_dtypes
 import numpy as np
 from safetensors.numpy import save_file
 
+from samples import sample
+
 HERE = pathlib.Path(__file__).resolve().parent
 HDF5 = HERE / "hdf5"
 DTYPE_NAMES = {
@@ -30,16 +32,6 @@ DTYPE_NAMES = {
     np.dtype(ml_dtypes.float8_e5m2): "F8_E5M2", np.dtype(np.complex64): "C64", np.dtype(np.complex128): "C128",
 }
 
-
-def sample(dtype, shape, rng):
-    dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return rng.integers(0, 2, size=shape).astype(np.bool_)
-    if dtype.kind in "iu":
-        return rng.integers(0, 100, size=shape).astype(dtype)
-    if dtype.kind == "c":
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
-    return rng.standard_normal(shape).astype(np.float32).astype(dtype)
 
 
 def write_expected(path, tensors, metadata=None):

@@ -7,6 +7,8 @@ import pathlib
 import ml_dtypes
 import numpy as np
 
+from samples import sample
+
 HERE = pathlib.Path(__file__).resolve().parent / "numpy"
 
 NUMPY_DTYPES = {
@@ -15,17 +17,6 @@ NUMPY_DTYPES = {
     "f16": np.float16, "f32": np.float32, "f64": np.float64, "c64": np.complex64, "c128": np.complex128,
 }
 
-
-def sample(dtype, shape, rng):
-    """Values that exercise the dtype: small integers, or floats with a sign and a fraction."""
-    dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return rng.integers(0, 2, size=shape).astype(np.bool_)
-    if np.issubdtype(dtype, np.integer):
-        return rng.integers(0, 100, size=shape).astype(dtype)
-    if np.issubdtype(dtype, np.complexfloating):
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
-    return rng.standard_normal(shape).astype(np.float32).astype(dtype)
 
 
 def arrays(rng):

@@ -1,28 +1,25 @@
 """Shared helpers for the interop tests: they run the release `tureen` binary named by $TUREEN
 and check its outputs with the reference Python libraries."""
-import os
 import pathlib
-import subprocess
+import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "Fixtures"
+import runner
+
+FIXTURES = runner.ROOT / "Fixtures"
+sys.path.insert(0, str(FIXTURES))  # Fixtures/samples.py, shared with the fixture scripts
 
 
 @pytest.fixture(scope="session")
 def tureen():
-    binary = os.environ.get("TUREEN", str(ROOT / ".build" / "release" / "tureen"))
-    if not pathlib.Path(binary).exists():
-        pytest.fail(f"tureen binary not found at {binary}; run `make release` or set TUREEN")
+    if not pathlib.Path(runner.TUREEN).exists():
+        pytest.fail(f"tureen binary not found at {runner.TUREEN}; run `make release` or set TUREEN")
 
     def run(*args, check=True):
-        result = subprocess.run([binary, *map(str, args)], capture_output=True, text=True)
-        if check and result.returncode != 0:
-            raise AssertionError(f"tureen {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
-        return result
+        return runner.tureen(*args, check=check)
 
-    run.binary = binary
+    run.binary = runner.TUREEN
     return run
 
 

@@ -1,8 +1,6 @@
 """Interop between Tureen's HDF5 format and h5py, both ways, against the release binary in $TUREEN."""
 import json
-import os
 import struct
-import subprocess
 
 import h5py
 import ml_dtypes
@@ -10,25 +8,14 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
-TUREEN = os.environ.get("TUREEN", "tureen")
+from runner import run as tureen
+from samples import sample
+
 OPAQUE = {ml_dtypes.bfloat16: "bfloat16", ml_dtypes.float8_e4m3fn: "float8_e4m3fn", ml_dtypes.float8_e5m2: "float8_e5m2"}
 PLAIN = [np.bool_, np.uint8, np.int8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64,
          np.float16, np.float32, np.float64, np.complex64]
 
 
-def tureen(*args):
-    return subprocess.run([TUREEN, *map(str, args)], capture_output=True, text=True)
-
-
-def sample(dtype, shape, rng):
-    dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return rng.integers(0, 2, size=shape).astype(np.bool_)
-    if dtype.kind in "iu":
-        return rng.integers(0, 100, size=shape).astype(dtype)
-    if dtype.kind == "c":
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
-    return rng.standard_normal(shape).astype(np.float32).astype(dtype)
 
 
 def raw(array):

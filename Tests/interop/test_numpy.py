@@ -3,9 +3,7 @@
 Run with TUREEN=path/to/tureen (the release binary); see the Makefile's interop-test target.
 """
 import json
-import os
 import pathlib
-import subprocess
 import zipfile
 
 import ml_dtypes
@@ -13,7 +11,9 @@ import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
-TUREEN = os.environ.get("TUREEN", "tureen")
+from runner import tureen
+from samples import sample
+
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "Fixtures"
 
 NUMPY_DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64,
@@ -21,40 +21,24 @@ NUMPY_DTYPES = [np.bool_, np.uint8, np.int8, np.int16, np.uint16, np.int32, np.u
 ML_DTYPES = {"BF16": ml_dtypes.bfloat16, "F8_E4M3": ml_dtypes.float8_e4m3fn, "F8_E5M2": ml_dtypes.float8_e5m2}
 
 
-def tureen(*args, check=True):
-    result = subprocess.run([TUREEN, *map(str, args)], capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise AssertionError(f"tureen {' '.join(map(str, args))} failed: {result.stderr}")
-    return result
-
 
 def inspect(path, *options):
     return json.loads(tureen("inspect", "--json", path, *options).stdout)
 
 
-def sample(dtype, shape, rng):
-    dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return rng.integers(0, 2, size=shape).astype(np.bool_)
-    if np.issubdtype(dtype, np.integer):
-        return rng.integers(np.iinfo(dtype).min, np.iinfo(dtype).max, size=shape, dtype=dtype, endpoint=True)
-    if np.issubdtype(dtype, np.complexfloating):
-        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
-    return rng.standard_normal(shape).astype(np.float32).astype(dtype)
-
 
 def numpy_arrays(rng, complex128=True):
     """Every numpy dtype, big-endian and Fortran-order arrays, rank 0, zero-size, names with / and dots."""
-    arrays = {f"t_{np.dtype(d).name}": sample(d, (3, 5), rng) for d in NUMPY_DTYPES if complex128 or d != np.complex128}
+    arrays = {f"t_{np.dtype(d).name}": sample(d, (3, 5), rng, full_range=True) for d in NUMPY_DTYPES if complex128 or d != np.complex128}
     arrays["big_f32"] = sample(np.float32, (4, 3), rng).astype(">f4")
-    arrays["big_i64"] = sample(np.int64, (7,), rng).astype(">i8")
+    arrays["big_i64"] = sample(np.int64, (7,), rng, full_range=True).astype(">i8")
     arrays["big_c64"] = sample(np.complex64, (2, 2), rng).astype(">c8")
     arrays["fortran_f16"] = np.asfortranarray(sample(np.float16, (3, 4, 5), rng))
-    arrays["fortran_big_u16"] = np.asfortranarray(sample(np.uint16, (5, 6), rng)).astype(">u2", order="F")
+    arrays["fortran_big_u16"] = np.asfortranarray(sample(np.uint16, (5, 6), rng, full_range=True)).astype(">u2", order="F")
     arrays["scalar"] = np.array(-2.5, dtype=np.float64)
     arrays["empty"] = np.zeros((0, 4), dtype=np.float32)
     arrays["model.layers.0.mlp.up_proj.weight"] = sample(np.float32, (6, 2), rng)
-    arrays["nested/path.with.dots"] = sample(np.int16, (3,), rng)
+    arrays["nested/path.with.dots"] = sample(np.int16, (3,), rng, full_range=True)
     return arrays
 
 
