@@ -10,12 +10,12 @@ struct SoupSummary {
 
     var text: String {
         var lines = [
-            String(format: "souped %d ingredients into %@ in %.2fs: %d tensors averaged, %d integer/bool tensors copied, %d parameters, %@",
-                   ingredients.count, output, seconds, report.mergedTensors, report.copiedTensors, report.parameters,
-                   ProgressBar.size(report.outputBytes)),
+            "souped \(ingredients.count) ingredients into \(output) in " + String(format: "%.2f", seconds) + "s: "
+                + "\(counted(report.mergedTensors, "tensor")) averaged, \(counted(report.copiedTensors, "integer/bool tensor")) copied, "
+                + "\(counted(report.parameters, "parameter")), \(ProgressBar.size(report.outputBytes))",
         ]
         if !report.skipped.isEmpty {
-            lines.append("skipped \(report.skipped.count) tensors missing from some ingredients:")
+            lines.append("skipped \(counted(report.skipped.count, "tensor")) missing from some ingredients:")
             lines += report.skipped.map { "  \($0.name): missing from \($0.missingFrom.joined(separator: ", "))" }
         }
         if report.nonFinite.isZero {
@@ -26,5 +26,9 @@ struct SoupSummary {
                 + (report.nonFinite.base > 0 ? ", base: \(report.nonFinite.base)" : "") + ", result: \(report.nonFinite.result)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 }
