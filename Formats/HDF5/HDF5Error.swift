@@ -14,6 +14,7 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case unavailableFilter(path: String, object: String, filter: String)
     case shapeBomb(path: String, object: String, declaredBytes: Int, limit: Int)
     case dataOutsideFile(path: String, object: String, end: Int, fileSize: Int)
+    case groupsTooDeep(path: String, object: String, limit: Int)
     case unmappableName(path: String, tensor: String, detail: String)
     case notKerasLayout(path: String, tensor: String)
     case unknownLayout(path: String, layout: String)
@@ -40,6 +41,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): dataset \(object) declares \(declaredBytes) bytes, more than the file can hold (at most \(limit)); the file is corrupt or hostile"
         case let .dataOutsideFile(path, object, end, fileSize):
             return "\(path): dataset \(object) has data up to byte \(end) but the file has \(fileSize) bytes; the file is truncated"
+        case let .groupsTooDeep(path, object, limit):
+            let shown = object.count > 200 ? object.prefix(200) + "…" : object
+            return "\(path): group \(shown) nests more than \(limit) groups deep; the file is corrupt or hostile"
         case let .unmappableName(path, tensor, detail):
             return "\(path): tensor '\(tensor)' cannot become an HDF5 path: \(detail)"
         case let .notKerasLayout(path, tensor):

@@ -21,6 +21,10 @@ struct HDF5Walker {
         let type: H5O_type_t
     }
 
+    /// The deepest group nesting read. Real checkpoints nest a handful of levels; a corrupt or hostile
+    /// file nesting thousands would make the walk's memory grow with the square of the depth.
+    static let maximumDepth = 256
+
     let fileID: hid_t
     let file: String
     private var visited: Set<haddr_t> = []
@@ -34,7 +38,7 @@ struct HDF5Walker {
 
     /// The path components of every dataset, depth first.
     ///
-    /// - Throws: `HDF5Error.externalLink`, `.softLinkLeavesFile`, or `.library`.
+    /// - Throws: `HDF5Error.externalLink`, `.softLinkLeavesFile`, `.groupsTooDeep`, or `.library`.
     static func datasets(inFile fileID: hid_t, file: String) throws -> [[String]] {
         var walker = HDF5Walker(fileID: fileID, file: file)
         let root = try HDF5Handle(H5Gopen2(fileID, "/", tureen_H5P_DEFAULT()), "open the root group", file: file, object: "/")
@@ -69,6 +73,9 @@ struct HDF5Walker {
             switch child.type {
             case H5O_TYPE_GROUP where visited.insert(child.address).inserted:
                 let objectPath = "/" + childComponents.joined(separator: "/")
+                guard childComponents.count <= HDF5Walker.maximumDepth else {
+                    throw HDF5Error.groupsTooDeep(path: file, object: objectPath, limit: HDF5Walker.maximumDepth)
+                }
                 let opened = try HDF5Handle(H5Gopen2(group, child.name, tureen_H5P_DEFAULT()), "open the group", file: file, object: objectPath)
                 try walk(opened.id, at: childComponents)
             case H5O_TYPE_DATASET:

@@ -7,6 +7,8 @@ final class MaterializedSource: TensorByteSource {
     private let base: any TensorByteSource
     private let byteCount: Int
     private var bytes: [UInt8]?
+    /// The most bytes asked of the base at once.
+    static let step = 64 << 20
 
     /// Wraps `base`, whose tensor is `byteCount` bytes.
     init(base: any TensorByteSource, byteCount: Int) {
@@ -19,10 +21,24 @@ final class MaterializedSource: TensorByteSource {
             throw TensorStoreError.rangeOutsideFile(path: "<materialized>", range: range, fileSize: byteCount)
         }
         if bytes == nil {
-            bytes = try base.withBytes(in: 0..<byteCount) { Array($0) }
+            bytes = try readWhole()
             base.releaseBytes(before: byteCount)
         }
         return try bytes!.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Reads the base in steps, so memory grows with the bytes actually decoded: a corrupt header
+    /// may declare far more than its compressed data holds, and allocating that up front would fail.
+    private func readWhole() throws -> [UInt8] {
+        var whole: [UInt8] = []
+        whole.reserveCapacity(min(byteCount, MaterializedSource.step))
+        var offset = 0
+        while offset < byteCount {
+            let end = offset + min(MaterializedSource.step, byteCount - offset)
+            try base.withBytes(in: offset..<end) { whole.append(contentsOf: $0) }
+            offset = end
+        }
+        return whole
     }
 
     func releaseBytes(before offset: Int) {

@@ -1,6 +1,6 @@
 /// A parsed JSON value. Objects keep their members in order so duplicates can be detected and
 /// reported; numbers keep their text so large integers are checked, not rounded.
-public indirect enum JSONValue: Equatable {
+public enum JSONValue: Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)

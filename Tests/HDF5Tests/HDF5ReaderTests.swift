@@ -111,4 +111,17 @@ final class HDF5ReaderTests: XCTestCase {
             XCTAssertFalse(detail.isEmpty)
         }
     }
+
+    func testGroupsNestedPastTheDepthLimitAreRefusedNotOverflowingTheStack() throws {
+        let path = try HDF5TestSupport.temporaryFolder() + "/deep.h5"
+        let depth = HDF5Walker.maximumDepth + 1
+        let info = try TensorInfo(name: String(repeating: "g.", count: depth) + "w", dtype: .u8, shape: [1])
+        try HDF5Writer().write(HDF5TestSupport.MemoryProducer(tensors: [info], contents: [[7]]), to: path, options: WriteOptions())
+        XCTAssertThrowsError(try HDF5Reader().open(path, options: ReadOptions())) { error in
+            guard case let .groupsTooDeep(file, object, limit)? = error as? HDF5Error else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, path)
+            XCTAssertEqual(limit, HDF5Walker.maximumDepth)
+            XCTAssertTrue(object.hasPrefix("/g/g/"))
+        }
+    }
 }
