@@ -246,8 +246,10 @@ def run_tureen(*args):
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
-def backtrace(*target):
-    return subprocess.run(["gdb", "-q", "-batch", *target, "-ex", "bt"], capture_output=True, text=True,
+def backtrace(*options, program=()):
+    """gdb's backtrace after `options` (`-p PID` to attach, or `-ex run` with `program`)."""
+    arguments = ["--args", *map(str, program)] if program else []
+    return subprocess.run(["gdb", "-q", "-batch", *options, "-ex", "bt", *arguments], capture_output=True, text=True,
                           errors="replace", timeout=120).stdout
 
 
@@ -261,7 +263,7 @@ def crashed_inside_libhdf5(command, result):
     """Whether a crash happened inside libhdf5's own code (from gdb's backtrace of a rerun when gdb
     is installed, else from the Swift runtime's crash report)."""
     if shutil.which("gdb"):
-        return innermost_frame_is_libhdf5(backtrace("-ex", "run", "--args", TUREEN, *map(str, command)))
+        return innermost_frame_is_libhdf5(backtrace("-ex", "run", program=[TUREEN, *command]))
     crashed = result.stderr.split("crashed:", 1)[-1].strip().splitlines()
     return bool(crashed) and "libhdf5" in crashed[0]
 
