@@ -75,7 +75,8 @@ HUGE_DECIMALS = [
 ]
 # libhdf5 1.10 trusts the global heap references and sizes it reads (H5HG_read copies whatever a
 # corrupt variable-length string attribute points at; a zero-sized heap object loops forever), so
-# some corrupt HDF5 files crash or hang it: a C library bug Tureen cannot fix (see Docs/hdf5.md,
+# some corrupt HDF5 files crash or hang it (and, more rarely, corrupt group B-tree nodes make its
+# metadata reader copy out of bounds): C library bugs Tureen cannot fix (see Docs/hdf5.md,
 # "Corrupt files"). Crashes and hangs whose innermost frame is libhdf5's are counted and reported,
 # not failed; every other crash or hang, and any of the other readers', fails.
 LIBHDF5_CRASHES = []
