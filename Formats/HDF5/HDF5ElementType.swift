@@ -106,12 +106,18 @@ struct HDF5ElementType {
         let base = H5Tget_super(type)
         guard base >= 0 else { return false }
         defer { H5Tclose(base) }
-        guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_nmembers(type) == 2 else { return false }
-        var values: [Int8] = [0, 0]
-        for member in 0..<2 {
-            guard H5Tget_member_value(type, UInt32(member), &values[member]) >= 0 else { return false }
+        // H5Tget_member_value copies as many bytes as the enum type (not its base) is wide, and a
+        // corrupt file can make the two differ: both must be 1 before it writes into one byte.
+        guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_size(type) == 1, H5Tget_nmembers(type) == 2 else {
+            return false
         }
-        return Set(values) == [0, 1]
+        var values: Set<Int8> = []
+        for member in 0..<UInt32(2) {
+            var value: Int8 = 0
+            guard H5Tget_member_value(type, member, &value) >= 0 else { return false }
+            values.insert(value)
+        }
+        return values == [0, 1]
     }
 
     /// h5py's complex numbers: a compound of two equal IEEE floats at offsets 0 and w (named `r`, `i`).

@@ -28,6 +28,20 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses one JSON object spanning all of `bytes`, handing each member to `body` as soon as it
+    /// is parsed instead of building the whole tree, so a huge object costs the memory of one member.
+    ///
+    /// - Throws: `JSONParser.Failure` if `bytes` is not one object, or what `body` throws.
+    public static func parseObject(_ bytes: UnsafeRawBufferPointer, eachMember body: (String, JSONValue) throws -> Void) throws {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.current == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
+        parser.depth = 1
+        try parser.parseMembers(body)
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else { throw parser.failure("unexpected data after the value") }
+    }
+
     /// Parses one JSON value from `bytes`.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBytes { try parse($0) }
@@ -67,12 +81,18 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws -> JSONValue {
-        position += 1
         var members: [(key: String, value: JSONValue)] = []
+        try parseMembers { members.append(($0, $1)) }
+        return .object(members)
+    }
+
+    /// Parses an object from its `{` through its `}`, handing each member to `body`.
+    private mutating func parseMembers(_ body: (String, JSONValue) throws -> Void) throws {
+        position += 1
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
@@ -82,7 +102,7 @@ public struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw failure("expected ':' after member name") }
             position += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            try body(key, try parseValue())
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 position += 1
@@ -90,7 +110,7 @@ public struct JSONParser {
             }
             guard current == UInt8(ascii: "}") else { throw failure("expected ',' or '}' in an object") }
             position += 1
-            return .object(members)
+            return
         }
     }
 

@@ -38,23 +38,21 @@ public struct SafetensorsHeader {
         }
         let headerBytes = UnsafeRawBufferPointer(rebasing: prefix[8..<(8 + length)])
         guard headerBytes.first == UInt8(ascii: "{") else { throw SafetensorsError.headerNotObject(path: path) }
-        let root: JSONValue
-        do {
-            root = try JSONParser.parse(headerBytes)
-        } catch let failure as JSONParser.Failure {
-            throw SafetensorsError.headerNotUTF8JSON(path: path, detail: failure.description)
-        }
-        guard case let .object(members) = root else { throw SafetensorsError.headerNotObject(path: path) }
         var seen = Set<String>()
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
-        for (key, value) in members {
-            guard seen.insert(key).inserted else { throw SafetensorsError.duplicateKey(path: path, key: key) }
-            if key == "__metadata__" {
-                metadata = try parseMetadata(value, path: path)
-            } else {
-                entries.append(try parseEntry(named: key, value, path: path))
+        do {
+            // Member by member: a header of a million tensors never exists as a whole JSON tree.
+            try JSONParser.parseObject(headerBytes) { key, value in
+                guard seen.insert(key).inserted else { throw SafetensorsError.duplicateKey(path: path, key: key) }
+                if key == "__metadata__" {
+                    metadata = try parseMetadata(value, path: path)
+                } else {
+                    entries.append(try parseEntry(named: key, value, path: path))
+                }
             }
+        } catch let failure as JSONParser.Failure {
+            throw SafetensorsError.headerNotUTF8JSON(path: path, detail: failure.description)
         }
         entries.sort { ($0.dataRange.lowerBound, $0.dataRange.upperBound) < ($1.dataRange.lowerBound, $1.dataRange.upperBound) }
         var end = 0

@@ -4,6 +4,9 @@ import TensorStore
 /// `model.safetensors.index.json` that maps every tensor to its shard (the huggingface_hub layout).
 enum ShardedSafetensors {
     static let indexSuffix = ".safetensors.index.json"
+    /// The largest index read: the index of a model with a million tensors takes under 100 MB, and a
+    /// larger file would be parsed whole into memory.
+    static let maximumIndexSize = 100_000_000
 
     /// Opens a folder: through its index when it has exactly one, else all its `.safetensors` files in name order.
     static func open(folder: String) throws -> TensorStore {
@@ -29,6 +32,9 @@ enum ShardedSafetensors {
     static func open(index indexPath: String, location: String? = nil) throws -> TensorStore {
         let folder = FileSystem.folder(of: indexPath)
         let file = try MappedFile(path: indexPath)
+        guard file.count <= maximumIndexSize else {
+            throw SafetensorsError.badIndex(path: indexPath, detail: "the index is \(file.count) bytes, more than the \(maximumIndexSize)-byte limit")
+        }
         let root: JSONValue
         do {
             root = try file.withUnsafeBytes { try JSONParser.parse($0) }

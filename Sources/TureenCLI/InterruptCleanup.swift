@@ -16,7 +16,10 @@ enum InterruptCleanup {
             source.setEventHandler {
                 TemporaryOutputs.removeAll()
                 fputs("\ntureen: interrupted; nothing was written\n", stderr)
-                exit(128 + signalNumber)
+                // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits
+                // forever for the library lock if the main thread is inside libhdf5 (a corrupt file
+                // can hang it), so the interrupt would never end the process.
+                _exit(128 + signalNumber)
             }
             source.resume()
             sources.append(source)

@@ -124,4 +124,18 @@ final class HDF5ReaderTests: XCTestCase {
             XCTAssertTrue(object.hasPrefix("/g/g/"))
         }
     }
+
+    func testEnumWiderThanItsOneByteBaseIsRefusedNotWrittenPastABuffer() throws {
+        // all_dtypes.h5 with byte 876, the size of h5py's bool enum type, changed from 1 to 129 (found by
+        // the fuzzer): libhdf5 copied 129-byte member values into one byte of stack.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: HDF5TestSupport.fixtures + "/all_dtypes.h5")))
+        XCTAssertEqual(bytes[876], 1)
+        bytes[876] = 0x81
+        let path = try HDF5TestSupport.temporaryFolder() + "/wide_enum.h5"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try HDF5Reader().open(path, options: ReadOptions())) { error in
+            guard let error = error as? HDF5Error else { return XCTFail("\(error)") }
+            XCTAssertTrue("\(error)".hasPrefix(path + ": "), "\(error)")
+        }
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Safetensors
+@testable import Safetensors
 import TensorStore
 import XCTest
 
@@ -108,5 +108,29 @@ final class SafetensorsReaderTests: XCTestCase {
         XCTAssertThrowsError(try reader.open(folder, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("'a'")) }
         FileManager.default.createFile(atPath: index, contents: Data(#"{"weight_map":{}}"#.utf8))
         XCTAssertThrowsError(try reader.open(folder, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("no tensors")) }
+    }
+
+    func testRefusesIndexLargerThanTheLimitBeforeParsingIt() throws {
+        let index = folder + "/model.safetensors.index.json"
+        FileManager.default.createFile(atPath: index, contents: Data("{}".utf8))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: index))
+        try handle.truncate(atOffset: UInt64(ShardedSafetensors.maximumIndexSize + 1))
+        try handle.close()
+        XCTAssertThrowsError(try reader.open(index, options: ReadOptions())) { error in
+            XCTAssertTrue("\(error)".hasPrefix(index + ": invalid shard index: the index is 100000001 bytes"), "\(error)")
+        }
+    }
+
+    func testStreamedObjectMembersArriveInOrderAndMalformedObjectsAreRefused() throws {
+        var members: [String] = []
+        try Array(#" {"a": [1, {"b": 2}], "c": "d"} "#.utf8).withUnsafeBytes { bytes in
+            try JSONParser.parseObject(bytes) { key, _ in members.append(key) }
+        }
+        XCTAssertEqual(members, ["a", "c"])
+        for text in [#"[1]"#, #"{"a": 1} x"#, #"{"a": 1,}"#, #"{"a" 1}"#, ""] {
+            XCTAssertThrowsError(try Array(text.utf8).withUnsafeBytes { try JSONParser.parseObject($0) { _, _ in } }, text) { error in
+                XCTAssertTrue(error is JSONParser.Failure, "\(error)")
+            }
+        }
     }
 }
