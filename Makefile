@@ -58,7 +58,7 @@ fixtures: python
 
 bench: setup release
 	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)
-	TUREEN=$(abspath $(RELEASE_BIN)) PYTHON=$(abspath $(PYTHON)) bash Benchmarks/run.sh
+	REPEAT=$${REPEAT:-3} TUREEN=$(abspath $(RELEASE_BIN)) PYTHON=$(abspath $(PYTHON)) bash Benchmarks/run.sh
 
 clean:
 	rm -rf .build $(VENV)

@@ -18,9 +18,9 @@ echo "| command | wall s | peak RSS MB |"
 echo "|---|---|---|"
 rm -f "$out"/*; measure "cp" cp "$input" "$out/cp.safetensors"; cp_wall=$LAST_WALL
 rm -f "$out"/*; measure "cp + sync (durable, as tureen: it fsyncs before renaming)" sh -c 'cp "$0" "$1" && sync "$1"' "$input" "$out/cps.safetensors"; cps_wall=$LAST_WALL
-rm -f "$out"/*; measure "tureen convert (bf16)" "$TUREEN" convert "$input" "$out/t.safetensors"; t_wall=$LAST_WALL; t_rss=$LAST_RSS
+rm -f "$out"/*; measure "tureen convert (bf16)" "$TUREEN" convert --force "$input" "$out/t.safetensors"; t_wall=$LAST_WALL; t_rss=$LAST_RSS
 rm -f "$out"/*; measure "python load_file+save_file (bf16)" "$PYTHON" "$here/convert_peer.py" "$input" "$out/p.safetensors"; p_wall=$LAST_WALL; p_rss=$LAST_RSS
-rm -f "$out"/*; measure "tureen convert --dtype f32" "$TUREEN" convert "$input" "$out/t32.safetensors" --dtype f32; t32_wall=$LAST_WALL; t32_rss=$LAST_RSS
+rm -f "$out"/*; measure "tureen convert --dtype f32" "$TUREEN" convert --force "$input" "$out/t32.safetensors" --dtype f32; t32_wall=$LAST_WALL; t32_rss=$LAST_RSS
 rm -f "$out"/*; measure "python load_file+astype+save_file (f32)" "$PYTHON" "$here/convert_peer.py" "$input" "$out/p32.safetensors" --dtype f32; p32_wall=$LAST_WALL; p32_rss=$LAST_RSS
 rm -f "$out"/*
 echo

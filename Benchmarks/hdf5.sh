@@ -58,18 +58,18 @@ rm -f "$work/copy.safetensors"
 measure "cp + fsync (Tureen fsyncs its outputs)" bash -c 'cp "$1" "$2" && sync -f "$2"' _ "$input" "$work/copy.safetensors"
 cp_sync_wall=$LAST_WALL
 rm -f "$work/copy.safetensors"
-measure "tureen safetensors → safetensors (same producer, for reference)" "$TUREEN" convert "$input" "$work/copy.safetensors"
+measure "tureen safetensors → safetensors (same producer, for reference)" "$TUREEN" convert --force "$input" "$work/copy.safetensors"
 rm -f "$work/copy.safetensors"
-measure "tureen safetensors → h5 (contiguous)" "$TUREEN" convert "$input" "$work/model.h5"
+measure "tureen safetensors → h5 (contiguous)" "$TUREEN" convert --force "$input" "$work/model.h5"
 to_h5=$LAST_WALL
-measure "tureen h5 → safetensors" "$TUREEN" convert "$work/model.h5" "$work/back.safetensors"
+measure "tureen h5 → safetensors" "$TUREEN" convert --force "$work/model.h5" "$work/back.safetensors"
 from_h5=$LAST_WALL
 cmp -s "$input" "$work/back.safetensors" && identical=yes || identical=NO
 rm -f "$work/back.safetensors"
 # STORED_ONLY=1 skips the gzip rows, which take minutes.
 if [ "${STORED_ONLY:-0}" != 1 ]; then
-    measure "tureen safetensors → h5 --compress (gzip + shuffle)" "$TUREEN" convert --compress "$input" "$work/model-gzip.h5"
-    measure "tureen h5 (gzip) → safetensors" "$TUREEN" convert "$work/model-gzip.h5" "$work/back-gzip.safetensors"
+    measure "tureen safetensors → h5 --compress (gzip + shuffle)" "$TUREEN" convert --force --compress "$input" "$work/model-gzip.h5"
+    measure "tureen h5 (gzip) → safetensors" "$TUREEN" convert --force "$work/model-gzip.h5" "$work/back-gzip.safetensors"
     rm -f "$work/model-gzip.h5" "$work/back-gzip.safetensors"
 fi
 measure "h5py peer safetensors → h5" "$PYTHON" -c "$peer_to_h5" "$input" "$work/peer.h5"

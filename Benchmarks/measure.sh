@@ -1,23 +1,28 @@
 # Sourced by the benchmark scripts: `measure LABEL COMMAND...` runs COMMAND under /usr/bin/time -v
-# and prints one row: label, wall seconds, peak RSS in MB. The page cache is warmed by the caller.
+# $REPEAT times (default 1) and prints one row: label, median wall seconds (every run's in
+# brackets when repeated), peak RSS in MB (the largest). The page cache is warmed by the caller.
+# The disk here is shared and its speed varies run to run: repeat, and compare rows of one run.
 measure() {
     local label=$1
     shift
-    local log
+    local log walls=() rss=0 run
     log=$(mktemp)
-    if ! /usr/bin/time -v "$@" >/dev/null 2>"$log"; then
-        echo "| $label | failed (exit $?) | - |"
-        tail -n 30 "$log" | grep -v '^\s' >&2
-        rm -f "$log"
-        return 0
-    fi
-    local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")
+    for run in $(seq "${REPEAT:-1}"); do
+        if ! /usr/bin/time -v "$@" >/dev/null 2>"$log"; then
+            echo "| $label | failed (exit $?) | - |"
+            tail -n 30 "$log" | grep -v '^\s' >&2
+            rm -f "$log"
+            return 0
+        fi
+        walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')")
+        rss=$(awk -F': ' -v previous="$rss" '/Maximum resident set size/ { value = $2 / 1024; printf "%.0f", (value > previous ? value : previous) }' "$log")
+    done
     rm -f "$log"
-    LAST_WALL=$wall
+    LAST_WALL=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{ all[NR] = $1 } END { print all[int((NR + 1) / 2)] }')
     LAST_RSS=$rss
-    echo "| $label | $wall | $rss |"
+    local detail=""
+    [ "${#walls[@]}" -gt 1 ] && detail=" (${walls[*]})"
+    echo "| $label | $LAST_WALL$detail | $rss |"
 }
 
 # ratio A B: A/B with two decimals.

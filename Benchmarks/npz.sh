@@ -38,12 +38,12 @@ measure "cp (safetensors copy)" cp "$INPUT" "$WORK/copy.safetensors"
 CP=$LAST_WALL
 measure "cp + sync (durable, as Tureen commits)" sh -c 'cp "$1" "$2" && sync "$2"' sh "$INPUT" "$WORK/copy-synced.safetensors"
 CP_SYNC=$LAST_WALL
-measure "tureen safetensors → safetensors (pipeline baseline)" "$TUREEN" convert "$INPUT" "$WORK/baseline.safetensors"
+measure "tureen safetensors → safetensors (pipeline baseline)" "$TUREEN" convert --force "$INPUT" "$WORK/baseline.safetensors"
 BASELINE=$LAST_WALL
 rm -f "$WORK"/*.safetensors
-measure "tureen safetensors → npz (stored)" "$TUREEN" convert "$INPUT" "$WORK/tureen.npz"
+measure "tureen safetensors → npz (stored)" "$TUREEN" convert --force "$INPUT" "$WORK/tureen.npz"
 TO_NPZ=$LAST_WALL
-measure "tureen npz → safetensors" "$TUREEN" convert "$WORK/tureen.npz" "$WORK/tureen.safetensors"
+measure "tureen npz → safetensors" "$TUREEN" convert --force "$WORK/tureen.npz" "$WORK/tureen.safetensors"
 FROM_NPZ=$LAST_WALL
 cmp "$INPUT" "$WORK/tureen.safetensors" && echo "| round trip byte-identical | yes | - |"
 measure "numpy load_file + np.savez" "$PYTHON" -c "$NUMPY_SAVEZ" "$INPUT" "$WORK/numpy.npz" savez
@@ -57,12 +57,12 @@ echo "npz → safetensors vs cp: $(ratio "$FROM_NPZ" "$CP")x, vs cp + sync: $(ra
 echo
 echo "| step | wall s | peak RSS MB |"
 echo "|---|---|---|"
-measure "tureen safetensors → npz --compress" "$TUREEN" convert --compress "$INPUT" "$WORK/tureen-deflated.npz"
+measure "tureen safetensors → npz --compress" "$TUREEN" convert --force --compress "$INPUT" "$WORK/tureen-deflated.npz"
 TUREEN_DEFLATE=$LAST_WALL
 LAST_WALL=0
 measure "numpy load_file + np.savez_compressed" "$PYTHON" -c "$NUMPY_SAVEZ" "$INPUT" "$WORK/numpy-deflated.npz" savez_compressed
 NUMPY_DEFLATE=$LAST_WALL
-measure "tureen deflated npz → safetensors" "$TUREEN" convert "$WORK/tureen-deflated.npz" "$WORK/from-deflated.safetensors"
+measure "tureen deflated npz → safetensors" "$TUREEN" convert --force "$WORK/tureen-deflated.npz" "$WORK/from-deflated.safetensors"
 INFLATE=$LAST_WALL
 cmp "$INPUT" "$WORK/from-deflated.safetensors" && echo "| deflated round trip byte-identical | yes | - |"
 echo

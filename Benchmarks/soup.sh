@@ -21,7 +21,7 @@ echo
 echo "| command | wall s | peak RSS MB |"
 echo "|---|---|---|"
 measure "cat inputs > /dev/null (floor)" cat "${inputs[@]}"; cat_wall=$LAST_WALL
-rm -f "$out"/*; measure "tureen soup uniform" "$TUREEN" soup uniform "${inputs[@]}" -o "$out/tureen.safetensors"; t_wall=$LAST_WALL; t_rss=$LAST_RSS
+rm -f "$out"/*; measure "tureen soup uniform" "$TUREEN" soup uniform --force "${inputs[@]}" -o "$out/tureen.safetensors"; t_wall=$LAST_WALL; t_rss=$LAST_RSS
 measure "python peer (safe_open, float32 accumulate, save_file)" "$PYTHON" "$here/soup_peer.py" "$out/peer.safetensors" "${inputs[@]}"; p_wall=$LAST_WALL; p_rss=$LAST_RSS
 echo
 echo "python/tureen wall: $(ratio "$p_wall" "$t_wall")×; tureen/cat floor: $(ratio "$t_wall" "$cat_wall")×; python/tureen peak RSS: $(ratio "$p_rss" "$t_rss")×"
@@ -38,7 +38,7 @@ if mkdir "$group" 2>/dev/null; then
     echo
     echo "| command | wall s | peak RSS MB |"
     echo "|---|---|---|"
-    measure "tureen soup uniform (256 MB cgroup)" "$here/in_memory_cgroup.sh" "$group" "$TUREEN" soup uniform "${inputs[@]}" -o "$out/tureen-limited.safetensors"
+    measure "tureen soup uniform (256 MB cgroup)" "$here/in_memory_cgroup.sh" "$group" "$TUREEN" soup uniform --force "${inputs[@]}" -o "$out/tureen-limited.safetensors"
     cmp -s "$out/tureen.safetensors" "$out/tureen-limited.safetensors" && same=identical || same=DIFFERENT
     evict "${inputs[@]}"
     echo "| python peer (256 MB cgroup) | $(limited "$PYTHON" "$here/soup_peer.py" "$out/peer-limited.safetensors" "${inputs[@]}" >/dev/null 2>&1 && echo completed || echo "failed: exit $?") | - |"
