@@ -9,12 +9,14 @@ struct LinearMergeKernel {
     let inputType: DType
     let outputType: DType
     private let division: CorrectlyRoundedDivision
+    private let weightSum: Double
 
     init(recipe: SoupRecipe, inputType: DType, outputType: DType) {
         self.recipe = recipe
         self.inputType = inputType
         self.outputType = outputType
         self.division = CorrectlyRoundedDivision(divisor: recipe.divisor)
+        self.weightSum = recipe.weights.reduce(0, +)
     }
 
     /// Values per block: the accumulator block (8 KiB) stays in the L1 cache while every input
@@ -35,8 +37,7 @@ struct LinearMergeKernel {
             let end = min(accumulator.count, start + Self.blockValues)
             let inputRange = (start * inputWidth)..<(end * inputWidth)
             mergeBlock(
-                ingredients: ingredients.map { UnsafeRawBufferPointer(rebasing: $0[inputRange]) },
-                base: base.map { UnsafeRawBufferPointer(rebasing: $0[inputRange]) },
+                ingredients: ingredients, base: base, inputRange: inputRange,
                 accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[start..<end]),
                 output: UnsafeMutableRawBufferPointer(rebasing: output[(start * outputWidth)..<(end * outputWidth)]),
                 counts: &counts
@@ -46,18 +47,20 @@ struct LinearMergeKernel {
         return counts
     }
 
+    /// Merges the values at `inputRange` of every input into `accumulator` and rounds them into `output`.
     private func mergeBlock(
-        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?,
+        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?, inputRange: Range<Int>,
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
-        for (index, bytes) in ingredients.enumerated() {
+        for (index, ingredient) in ingredients.enumerated() {
+            let bytes = UnsafeRawBufferPointer(rebasing: ingredient[inputRange])
             let weight = recipe.weights[index]
             counts.perIngredient[index] += index == 0
                 ? ElementCodec.decode(bytes, dtype: inputType, weight: weight, into: accumulator)
                 : ElementCodec.accumulate(bytes, dtype: inputType, weight: weight, into: accumulator)
         }
-        if let baseRelative = recipe.baseRelative, let base {
-            let weightSum = recipe.weights.reduce(0, +)
+        if let baseRelative = recipe.baseRelative, let wholeBase = base {
+            let base = UnsafeRawBufferPointer(rebasing: wholeBase[inputRange])
             counts.base += ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
             let factor = baseRelative.scale / recipe.divisor
             for i in accumulator.indices { accumulator[i] *= factor }

@@ -4,12 +4,6 @@ import Glibc
 
 /// The few file-system questions Tureen asks, answered with POSIX calls.
 public enum FileSystem {
-    /// Whether `path` exists (following links).
-    public static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
-    }
-
     /// Whether `path` is a folder (following links).
     public static func isDirectory(_ path: String) -> Bool {
         var status = stat()

@@ -13,7 +13,6 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case outputExists(path: String)
     case outputIsInput(path: String)
     case cannotWrite(path: String, reason: String)
-    case tensorNotFound(path: String, tensor: String)
     case unsupportedConversion(tensor: String, from: DType, to: DType)
     case producerShortfall(path: String, tensor: String, expected: Int, actual: Int)
 
@@ -43,8 +42,6 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the output is also an input; choose another output path"
         case let .cannotWrite(path, reason):
             return "\(path): cannot write: \(reason)"
-        case let .tensorNotFound(path, tensor):
-            return "\(path): no tensor named '\(tensor)'"
         case let .unsupportedConversion(tensor, from, to):
             return "tensor '\(tensor)': cannot convert \(from) to \(to); only floating-point tensors are cast"
         case let .producerShortfall(path, tensor, expected, actual):
