@@ -4,9 +4,10 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 APT_PACKAGES := libhdf5-dev zlib1g-dev pkg-config
 RELEASE_BIN := .build/release/tureen
-# The soup and cast kernels vectorise 4-wide with AVX2 and FMA: release builds use them when the
-# building machine has them (as -march=native would), and stay portable x86-64 otherwise.
-CPU_FLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo "-Xswiftc -target-cpu -Xswiftc haswell")
+# The soup and cast kernels are vectorised loops: release builds are tuned for the building
+# machine's CPU (AVX-512 or AVX2 and FMA where it has them, as -march=native does). `make release
+# PORTABLE=1` builds for any CPU of the architecture, for a binary that will run elsewhere.
+CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
 .PHONY: all setup system-packages python build release test unit-test interop-test demo fixtures bench clean
 

@@ -53,21 +53,31 @@ struct LinearMergeKernel {
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
         for (index, ingredient) in ingredients.enumerated() {
-            let bytes = UnsafeRawBufferPointer(rebasing: ingredient[inputRange])
-            let weight = recipe.weights[index]
-            counts.perIngredient[index] += index == 0
-                ? ElementCodec.decode(bytes, dtype: inputType, weight: weight, into: accumulator)
-                : ElementCodec.accumulate(bytes, dtype: inputType, weight: weight, into: accumulator)
+            let input = UnsafeRawBufferPointer(rebasing: ingredient[inputRange])
+            if index == 0 {
+                ElementCodec.decode(input, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+            } else {
+                ElementCodec.accumulate(input, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+            }
         }
-        if let baseRelative = recipe.baseRelative, let wholeBase = base {
-            let base = UnsafeRawBufferPointer(rebasing: wholeBase[inputRange])
-            counts.base += ElementCodec.accumulate(base, dtype: inputType, weight: -weightSum, into: accumulator)
+        let baseInput = base.map { UnsafeRawBufferPointer(rebasing: $0[inputRange]) }
+        if let baseRelative = recipe.baseRelative, let baseInput {
+            ElementCodec.accumulate(baseInput, dtype: inputType, weight: -weightSum, into: accumulator)
             let factor = baseRelative.scale / recipe.divisor
             for i in accumulator.indices { accumulator[i] *= factor }
-            ElementCodec.accumulate(base, dtype: inputType, weight: 1, into: accumulator)
+            ElementCodec.accumulate(baseInput, dtype: inputType, weight: 1, into: accumulator)
         } else if recipe.divisor != 1 {
             division.apply(to: accumulator)
         }
-        counts.result += ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
+        ElementCodec.encode(UnsafeBufferPointer(accumulator), to: outputType, into: output)
+        let resultCount = ElementCodec.countNonFinite(UnsafeRawBufferPointer(output), dtype: outputType)
+        guard resultCount > 0 else { return }
+        // NaN and ±Inf propagate through every step above, so a block whose result is finite has
+        // none in its inputs either; only the rare block with some is counted input by input.
+        counts.result += resultCount
+        for (index, ingredient) in ingredients.enumerated() {
+            counts.perIngredient[index] += ElementCodec.countNonFinite(UnsafeRawBufferPointer(rebasing: ingredient[inputRange]), dtype: inputType)
+        }
+        if let baseInput { counts.base += ElementCodec.countNonFinite(baseInput, dtype: inputType) }
     }
 }

@@ -72,11 +72,14 @@ public final class SoupProducer: TensorProducer {
         // Two output buffers: one is written while the next chunk is computed into the other.
         let outputs = buffers.outputs
         let writeBehind = WriteBehind(bufferCount: outputs.count)
-        defer { try? writeBehind.finish() }
         let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
+        let computation = ChunkComputation(
+            kernel: kernel, sources: sources, ingredientCount: entry.inputs.count, threadCount: options.threadCount, buffers: buffers)
         let totalValues = entry.output.elementCount * components
         var tensorCounts = NonFiniteCount(ingredientCount: entry.inputs.count)
         try withoutActuallyEscaping(sink) { sink in
+            // Every queued write must be done with `sink` before this closure returns, thrown or not.
+            defer { try? writeBehind.finish() }
             var value = 0
             var chunkIndex = 0
             while value < totalValues {
@@ -85,13 +88,12 @@ public final class SoupProducer: TensorProducer {
                 let bufferIndex = chunkIndex % outputs.count
                 try writeBehind.acquire(bufferIndex)
                 let chunkOutput = UnsafeMutableRawBufferPointer(rebasing: outputs[bufferIndex][0..<(count * outputWidth)])
-                let counts = try Self.withViews(of: sources, in: inputRange) { views in
-                    compute(kernel, views: views, ingredientCount: entry.inputs.count,
-                            accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<count]), output: chunkOutput)
-                }
-                tensorCounts.add(counts)
+                tensorCounts.add(try computation.compute(
+                    values: value..<(value + count), accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<count]), output: chunkOutput))
                 writeBehind.write(UnsafeRawBufferPointer(chunkOutput), buffer: bufferIndex, with: sink)
-                for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
+                if !computation.readsByCopying {
+                    for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
+                }
                 onProgress?(inputRange.count * sources.count)
                 value += count
                 chunkIndex += 1
@@ -101,45 +103,6 @@ public final class SoupProducer: TensorProducer {
         nonFinite.add(tensorCounts)
         if options.failOnNonFinite, !tensorCounts.isZero {
             throw SoupError.nonFiniteResult(summary: "tensor '\(entry.output.name)': \(Self.describe(tensorCounts))")
-        }
-    }
-
-    /// Splits one chunk's values between threads; each runs the kernel on its slice.
-    private func compute(
-        _ kernel: LinearMergeKernel, views: [UnsafeRawBufferPointer], ingredientCount: Int,
-        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
-    ) -> NonFiniteCount {
-        let values = accumulator.count
-        let parts = values >= 1 << 16 ? max(1, options.threadCount) : 1
-        let inputWidth = kernel.inputType.componentType.byteWidth
-        let outputWidth = kernel.outputType.componentType.byteWidth
-        let partCounts = UnsafeMutableBufferPointer<NonFiniteCount>.allocate(capacity: parts)
-        defer { partCounts.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let lower = values * part / parts
-            let upper = values * (part + 1) / parts
-            let slices = views.map { UnsafeRawBufferPointer(rebasing: $0[(lower * inputWidth)..<(upper * inputWidth)]) }
-            let counts = kernel.merge(
-                ingredients: Array(slices[0..<ingredientCount]),
-                base: slices.count > ingredientCount ? slices[ingredientCount] : nil,
-                accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[lower..<upper]),
-                output: UnsafeMutableRawBufferPointer(rebasing: output[(lower * outputWidth)..<(upper * outputWidth)])
-            )
-            (partCounts.baseAddress! + part).initialize(to: counts)
-        }
-        var total = NonFiniteCount(ingredientCount: ingredientCount)
-        for part in 0..<parts { total.add(partCounts[part]) }
-        return total
-    }
-
-    /// Calls `body` with a view of `range` in every source, nesting each source's scoped view.
-    private static func withViews<Result>(
-        of sources: [StoredTensor], in range: Range<Int>, collected: [UnsafeRawBufferPointer] = [],
-        _ body: ([UnsafeRawBufferPointer]) throws -> Result
-    ) throws -> Result {
-        guard collected.count < sources.count else { return try body(collected) }
-        return try sources[collected.count].source.withBytes(in: range) { view in
-            try withViews(of: sources, in: range, collected: collected + [view], body)
         }
     }
 

@@ -42,6 +42,46 @@ public enum FloatBits {
         return Float(bitPattern: (nearest.bitPattern &- roundedAway) | inexact)
     }
 
+    /// `value` rounded to nearest-even bfloat16 in one rounding; NaN stays NaN, ±Inf stays ±Inf,
+    /// and values beyond the largest finite bfloat16 (after rounding) become ±Inf.
+    @inlinable
+    public static func bf16(fromDouble value: Double) -> UInt16 {
+        let rounded = roundedToPrecision(value, significandBits: 8, exponents: -126...127)
+        // `rounded` is a bfloat16 value (or beyond its range, where Float gives ±Inf), so both the
+        // Float conversion and dropping the low 16 bits are exact.
+        let magnitude = UInt16(truncatingIfNeeded: Float(rounded).bitPattern >> 16)
+        return magnitude | UInt16(truncatingIfNeeded: value.bitPattern >> 48) & 0x8000
+    }
+
+    /// `value` rounded to nearest-even IEEE half precision in one rounding; NaN stays NaN, ±Inf
+    /// stays ±Inf, and values beyond ±65504 (after rounding) become ±Inf.
+    @inlinable
+    public static func f16(fromDouble value: Double) -> UInt16 {
+        let rounded = roundedToPrecision(value, significandBits: 11, exponents: -14...15)
+        // `rounded` is a half-precision value (or beyond its range), so both conversions are exact.
+        let magnitude = Float16(Float(rounded)).bitPattern
+        return magnitude | UInt16(truncatingIfNeeded: value.bitPattern >> 48) & 0x8000
+    }
+
+    /// `value` rounded to nearest-even at the precision of a binary format with `significandBits`
+    /// (the leading bit included) and normal exponents `exponents`, below which the spacing stays
+    /// that of the smallest normal (subnormals). Branch-free, so loops that call it vectorise.
+    ///
+    /// Adding `c` = ±2^(e + 53 − significandBits), where 2^e is `value`'s binade clamped to
+    /// `exponents`, leaves the sum's last bit worth one unit in the last place of the narrow
+    /// format, so the addition rounds there (ties to even); subtracting `c` again is exact. NaN
+    /// and ±Inf pass through; a rounded zero may lose its sign, which callers restore.
+    @inlinable
+    static func roundedToPrecision(_ value: Double, significandBits: Int, exponents: ClosedRange<Int>) -> Double {
+        let shift = Double(sign: .plus, exponent: 53 - significandBits, significand: 1)
+        let smallest = Double(sign: .plus, exponent: exponents.lowerBound, significand: 1) * shift
+        let largest = Double(sign: .plus, exponent: exponents.upperBound, significand: 1) * shift
+        let binade = Double(bitPattern: value.bitPattern & 0x7FF0_0000_0000_0000) * shift
+        let scale = Swift.min(Swift.max(binade, smallest), largest)
+        let offset = Double(bitPattern: scale.bitPattern | (value.bitPattern & 0x8000_0000_0000_0000))
+        return (value + offset) - offset
+    }
+
     /// The `Float` a float8 E4M3FN bit pattern stands for (no infinities; `S.1111.111` is NaN).
     public static func float(fromF8E4M3 bits: UInt8) -> Float { e4m3Table[Int(bits)] }
 

@@ -2,9 +2,16 @@
 import Glibc
 #endif
 
-/// A file written through a temporary file beside its destination: buffered sequential writes,
-/// positioned rewrites of earlier bytes (to patch headers), then `commit()` fsyncs and renames it
-/// into place. Dropped without `commit()`, it removes the temporary file, so nothing partial is left.
+/// A file written through a temporary file beside its destination: sequential or positioned
+/// writes, positioned rewrites of earlier bytes (to patch headers), then `commit()` fsyncs and
+/// renames it into place. Dropped without `commit()`, it removes the temporary file, so nothing
+/// partial is left.
+///
+/// Bytes are collected in block-aligned stages, written on a thread of their own while the caller
+/// fills the next stage. Whole blocks go to the disk with `O_DIRECT` where the file system allows
+/// it, so writing a model does not fill the page cache with dirty pages (the kernel would copy
+/// every byte, then flush it all at the final fsync). Partial blocks, and every block where direct
+/// I/O is refused, are written through the page cache.
 public final class OutputFile {
     /// The final path.
     public let destination: String
@@ -12,20 +19,18 @@ public final class OutputFile {
     public let temporaryPath: String
     /// The number of bytes written so far (the current end of the file).
     public private(set) var length: Int = 0
-    private var descriptor: Int32
-    private var buffer: UnsafeMutableRawBufferPointer
-    private var buffered = 0
+    private let descriptors: OutputDescriptors
+    /// Two stages: one is filled while the other is being written.
+    private let stages: [BlockAlignedStage]
+    private var stageTickets: [SerialWorker.Ticket]
+    private var current = 0
+    private let writer = SerialWorker()
     private var committed = false
-    private var writebackStarted = 0
-    /// Writeback of written bytes starts every this many bytes, so the disk works while the
-    /// producer computes, the final fsync has little left to wait for, and written pages leave
-    /// the page cache instead of crowding a memory-limited process.
-    private static let writebackInterval = 32 << 20
 
-    /// Creates the temporary file beside `destination`.
+    /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable.
-    public init(destination: String, bufferSize: Int = 1 << 20) throws {
+    public init(destination: String, bufferSize: Int = 8 << 20) throws {
         self.destination = destination
         let folder = OutputFile.folder(of: destination)
         let base = destination.split(separator: "/").last.map(String.init) ?? "output"
@@ -34,16 +39,17 @@ public final class OutputFile {
         guard made >= 0 else {
             throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
         }
-        descriptor = made
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         TemporaryOutputs.register(temporaryPath, isFolder: false)
-        fchmod(descriptor, 0o644)
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 64)
+        fchmod(made, 0o644)
+        descriptors = OutputDescriptors(path: destination, buffered: made, direct: DirectIO.openForWriting(temporaryPath))
+        stages = [BlockAlignedStage(capacity: bufferSize), BlockAlignedStage(capacity: bufferSize)]
+        stageTickets = [0, 0]
     }
 
     deinit {
-        buffer.deallocate()
-        if descriptor >= 0 { close(descriptor) }
+        try? writer.finish()
+        descriptors.close()
         if !committed { unlink(temporaryPath) }
         TemporaryOutputs.unregister(temporaryPath)
     }
@@ -52,16 +58,7 @@ public final class OutputFile {
     ///
     /// - Throws: `TensorStoreError.cannotWrite` on an I/O error (disk full, …).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if bytes.count >= buffer.count {
-            try flush()
-            try writeAll(bytes, at: length - buffered)
-            length += bytes.count
-            return
-        }
-        if buffered + bytes.count > buffer.count { try flush() }
-        UnsafeMutableRawBufferPointer(rebasing: buffer[buffered..<(buffered + bytes.count)]).copyMemory(from: bytes)
-        buffered += bytes.count
-        length += bytes.count
+        try write(bytes, at: length)
     }
 
     /// Appends `bytes` at the end of the file.
@@ -76,8 +73,9 @@ public final class OutputFile {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count), end <= length else {
             throw TensorStoreError.cannotWrite(path: destination, reason: "internal: patch at \(offset) is past the end")
         }
-        try flush()
-        try bytes.withUnsafeBytes { try writeAll($0, at: offset) }
+        try handOffStage()
+        try writer.finish()
+        try bytes.withUnsafeBytes { try descriptors.writeBuffered($0, at: offset) }
     }
 
     /// Writes `bytes` at `offset`, which may lie past the current end (the file grows; a gap reads
@@ -89,52 +87,43 @@ public final class OutputFile {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
             throw TensorStoreError.cannotWrite(path: destination, reason: "internal: write at \(offset) is outside the file")
         }
-        try flush()
-        try writeAll(bytes, at: offset)
+        if offset != stages[current].end { try handOffStage(continuingAt: offset) }
+        var taken = 0
+        while taken < bytes.count {
+            taken += stages[current].append(UnsafeRawBufferPointer(rebasing: bytes[taken...]))
+            if stages[current].isFull { try handOffStage() }
+        }
         length = max(length, end)
     }
 
-    /// Writes buffered bytes to the file.
-    public func flush() throws {
-        guard buffered > 0 else { return }
-        try writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<buffered]), at: length - buffered)
-        buffered = 0
-    }
-
-    /// Flushes, fsyncs and renames the file into place.
+    /// Writes every staged byte, fsyncs and renames the file into place.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if any step fails (the temporary file is then removed).
     public func commit() throws {
-        try flush()
-        guard fsync(descriptor) == 0 else {
-            throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
-        }
-        close(descriptor)
-        descriptor = -1
+        try handOffStage()
+        try writer.finish()
+        try descriptors.sync()
         guard rename(temporaryPath, destination) == 0 else {
             throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
         }
         committed = true
     }
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
+    /// Queues the current stage's bytes for writing and continues the run (at `offset`, or where
+    /// the stage ended) in the other stage, once that one has been written.
+    private func handOffStage(continuingAt offset: Int? = nil) throws {
+        let stage = stages[current]
+        let next = offset ?? stage.end
+        if !stage.isEmpty {
+            let pieces = stage.pieces()
+            let descriptors = descriptors
+            stageTickets[current] = writer.submit {
+                for piece in pieces { try descriptors.write(piece) }
             }
-            done += written
+            current = 1 - current
+            try writer.wait(for: stageTickets[current])
         }
-        startWritebackIfDue(upTo: offset + bytes.count)
-    }
-
-    private func startWritebackIfDue(upTo end: Int) {
-        guard end - writebackStarted >= OutputFile.writebackInterval else { return }
-        // DONTNEED starts writeback of dirty pages without waiting, and drops the clean ones.
-        posix_fadvise(descriptor, off_t(writebackStarted), off_t(end - writebackStarted), POSIX_FADV_DONTNEED)
-        writebackStarted = end
+        stages[current].start(at: next)
     }
 
     static func folder(of path: String) -> String {

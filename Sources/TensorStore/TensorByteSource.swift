@@ -13,10 +13,25 @@ public protocol TensorByteSource: AnyObject {
 
     /// Says that bytes before `offset` will not be asked for again, so their memory can be released.
     func releaseBytes(before offset: Int)
+
+    /// Whether `copyBytes(in:into:)` may be called from several threads at once, for any range in
+    /// any order (bytes that sit in a file or in memory as they are; not a decoder's output).
+    var supportsConcurrentCopies: Bool { get }
+
+    /// Copies the bytes in `range` into `buffer`, which holds at least `range.count` bytes.
+    ///
+    /// - Throws: an error naming the file and tensor if the bytes cannot be read.
+    func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws
 }
 
 extension TensorByteSource {
     public func releaseBytes(before offset: Int) {}
+
+    public var supportsConcurrentCopies: Bool { false }
+
+    public func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        try withBytes(in: range) { UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]).copyMemory(from: $0) }
+    }
 }
 
 /// A tensor whose bytes lie, as they are, in a mapped file: served zero-copy.
@@ -50,6 +65,15 @@ public final class MappedTensorSource: TensorByteSource {
         let end = fileRange.lowerBound + min(max(offset, 0), fileRange.count)
         file.releasePages(in: fileRange.lowerBound..<end)
     }
+
+    public var supportsConcurrentCopies: Bool { true }
+
+    public func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard range.lowerBound >= 0, range.upperBound <= fileRange.count else {
+            throw TensorStoreError.rangeOutsideFile(path: file.path, range: range, fileSize: fileRange.count)
+        }
+        try file.read((fileRange.lowerBound + range.lowerBound)..<(fileRange.lowerBound + range.upperBound), into: buffer)
+    }
 }
 
 /// A tensor whose bytes are held in memory: for small tensors, tests and decoded data.
@@ -68,4 +92,6 @@ public final class MemoryTensorSource: TensorByteSource {
         }
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
+
+    public var supportsConcurrentCopies: Bool { true }
 }

@@ -4,6 +4,7 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
     case notARegularFile(path: String)
     case cannotMap(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
     case rangeOutsideFile(path: String, range: Range<Int>, fileSize: Int)
     case sizeOverflow(path: String, tensor: String, detail: String)
     case invalidShape(path: String, tensor: String, detail: String)
@@ -24,6 +25,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): not a regular file"
         case let .cannotMap(path, reason):
             return "\(path): cannot map the file into memory: \(reason)"
+        case let .cannotRead(path, reason):
+            return "\(path): cannot read: \(reason)"
         case let .rangeOutsideFile(path, range, fileSize):
             return "\(path): bytes \(range.lowerBound)..<\(range.upperBound) lie outside the file (\(fileSize) bytes); the file is truncated or corrupt"
         case let .sizeOverflow(path, tensor, detail):

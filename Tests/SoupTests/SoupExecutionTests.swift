@@ -111,4 +111,102 @@ final class SoupExecutionTests: XCTestCase {
         }) { XCTAssertTrue($0 is DiskFull) }
         XCTAssertEqual(chunksWritten, 3, "no chunk is written after the failing one")
     }
+
+    func testCopiedAndViewedSourcesGiveTheSameSoup() throws {
+        // Memory sources are read by per-thread copies; sources that only offer views (as decoders
+        // do) are viewed once per chunk. Both paths, over many pieces and both threads, must agree.
+        let count = 300_001
+        let values: [[Float]] = (0..<3).map { seed in
+            (0..<count).map { index -> Float in
+                let scrambled = (index &* 7919 &+ seed &* 104_729) % 100_003
+                return Float(scrambled) * 0.001 - 50
+            }
+        }
+        let copied = try values.enumerated().map { try Models.store("c\($0.offset)", [("w", .f32, [count], Models.f32($0.element))]) }
+        let viewed = try values.enumerated().map { index, floats in
+            try TensorStore(location: "v\(index)", formatName: "memory", tensors: [
+                StoredTensor(info: try TensorInfo(name: "w", dtype: .f32, shape: [count]), source: ViewOnlySource(bytes: Models.f32(floats))),
+            ])
+        }
+        XCTAssertTrue(copied[0].tensors[0].source.supportsConcurrentCopies)
+        XCTAssertFalse(viewed[0].tensors[0].source.supportsConcurrentCopies)
+        var options = SoupOptions()
+        options.chunkElementCount = 100_000
+        options.outputDType = .bf16
+        let recipe = try SoupRecipe.uniform(count: 3)
+        let fromCopies = try Models.soup(copied, recipe: recipe, options: options)["w"]!
+        XCTAssertEqual(fromCopies, try Models.soup(viewed, recipe: recipe, options: options)["w"]!)
+        let expected = (0..<count).map { index in
+            FloatBits.bf16(fromDouble: values.reduce(0.0) { $0 + Double($1[index]) } / 3)
+        }
+        XCTAssertEqual(fromCopies.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self)) }, expected)
+    }
+
+    func testNonFiniteValuesAnywhereInALargeTensorAreCountedPerInput() throws {
+        let count = 250_000
+        var a = [Float](repeating: 1, count: count)
+        var b = [Float](repeating: 2, count: count)
+        var base = [Float](repeating: 0, count: count)
+        a[0] = .nan
+        a[131_071] = .infinity
+        b[131_072] = -.infinity
+        b[count - 1] = .nan
+        base[200_000] = .infinity
+        let stores = try [("a", a), ("b", b), ("base", base)].map { try Models.store($0.0, [("w", .f32, [count], Models.f32($0.1))]) }
+        let recipe = try SoupRecipe.weighted([1, 1], normalize: false, baseRelative: .init(scale: 0.5))
+        let plan = try SoupPlan.make(ingredients: Array(stores[0..<2]), base: stores[2], recipe: recipe, options: SoupOptions())
+        let producer = SoupProducer(plan: plan, recipe: recipe, options: SoupOptions(), metadata: [:])
+        var output: [UInt8] = []
+        try producer.produce(tensorAt: 0) { output += $0 }
+        XCTAssertEqual(producer.nonFinite.perIngredient, [2, 2])
+        XCTAssertEqual(producer.nonFinite.base, 1)
+        XCTAssertEqual(producer.nonFinite.result, 5)
+        XCTAssertEqual(Models.floats(output).filter { !$0.isFinite }.count, 5)
+    }
+
+    func testAReadErrorStopsTheSoupAndNamesTheFile() throws {
+        let count = 100_000
+        let good = try Models.store("a", [("w", .f32, [count], Models.f32(Array(repeating: 1, count: count)))])
+        let failing = try TensorStore(location: "b", formatName: "memory", tensors: [
+            StoredTensor(info: try TensorInfo(name: "w", dtype: .f32, shape: [count]), source: FailingSource(failAt: 250_000)),
+        ])
+        XCTAssertThrowsError(try Models.soup([good, failing], recipe: try .uniform(count: 2))) { error in
+            XCTAssertTrue("\(error)".contains("broken.safetensors"), "\(error)")
+        }
+    }
+}
+
+/// Bytes in memory that, like a decoder's output, can only be viewed in order.
+private final class ViewOnlySource: TensorByteSource {
+    private let bytes: [UInt8]
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+}
+
+/// A file-backed source whose bytes cannot be read past `failAt`.
+private final class FailingSource: TensorByteSource {
+    private let failAt: Int
+
+    init(failAt: Int) {
+        self.failAt = failAt
+    }
+
+    var supportsConcurrentCopies: Bool { true }
+
+    func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        try body(UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard range.upperBound <= failAt else {
+            throw TensorStoreError.cannotRead(path: "broken.safetensors", reason: "input/output error")
+        }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]).initializeMemory(as: UInt8.self, repeating: 0)
+    }
 }

@@ -1,0 +1,119 @@
+import Dispatch
+import TensorStore
+
+/// How one chunk of a merged tensor is computed on every thread: each thread takes a slice of the
+/// chunk's values and runs the kernel over it.
+///
+/// Where every source allows concurrent copies (bytes in a file or in memory, as they are), each
+/// thread copies its slice of every input into buffers of its own, a cache-sized piece at a time,
+/// and merges from there: `pread` copies from the page cache through the kernel's own mapping,
+/// which streams faster than reading the process's mapping and leaves no pages to release.
+/// Otherwise (decoded sources) each input is viewed once, on the calling thread, and the threads
+/// share the views.
+struct ChunkComputation {
+    let kernel: LinearMergeKernel
+    /// The ingredients, then the base if there is one.
+    let sources: [StoredTensor]
+    let ingredientCount: Int
+    let threadCount: Int
+    let buffers: ChunkBuffers
+
+    /// Bytes of each input copied at a time: with every input's piece and the output, a thread's
+    /// working set stays within its share of the L2 cache.
+    static let copyBytes = 128 << 10
+
+    /// Whether the chunk is read by copies rather than through views.
+    var readsByCopying: Bool { sources.allSatisfy(\.source.supportsConcurrentCopies) }
+
+    /// Computes the values `values` of the tensor into `output` (components of the output dtype),
+    /// using `accumulator`, which holds exactly `values.count` values.
+    ///
+    /// - Throws: what reading a source throws.
+    func compute(
+        values: Range<Int>, accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
+    ) throws -> NonFiniteCount {
+        let inputWidth = kernel.inputType.componentType.byteWidth
+        let parts = values.count >= 1 << 16 ? max(1, threadCount) : 1
+        if readsByCopying {
+            let copyBuffers = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: Self.copyBytes)
+            return try inParallel(parts: parts, count: values.count) { part, slice in
+                try copyAndMerge(slice, of: values, buffers: copyBuffers[part], accumulator: accumulator, output: output)
+            }
+        }
+        let byteRange = (values.lowerBound * inputWidth)..<(values.upperBound * inputWidth)
+        return try Self.withViews(of: sources, in: byteRange) { views in
+            try inParallel(parts: parts, count: values.count) { _, slice in
+                let inputs = views.map { UnsafeRawBufferPointer(rebasing: $0[(slice.lowerBound * inputWidth)..<(slice.upperBound * inputWidth)]) }
+                return merge(inputs, slice: slice, accumulator: accumulator, output: output)
+            }
+        }
+    }
+
+    /// Copies `slice` (chunk-relative) of every input a piece at a time and merges each piece.
+    private func copyAndMerge(
+        _ slice: Range<Int>, of values: Range<Int>, buffers: [UnsafeMutableRawBufferPointer],
+        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
+    ) throws -> NonFiniteCount {
+        let inputWidth = kernel.inputType.componentType.byteWidth
+        let pieceValues = Self.copyBytes / inputWidth
+        var counts = NonFiniteCount(ingredientCount: ingredientCount)
+        var start = slice.lowerBound
+        while start < slice.upperBound {
+            let end = min(slice.upperBound, start + pieceValues)
+            let byteRange = ((values.lowerBound + start) * inputWidth)..<((values.lowerBound + end) * inputWidth)
+            var inputs: [UnsafeRawBufferPointer] = []
+            for (source, buffer) in zip(sources, buffers) {
+                let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<byteRange.count])
+                try source.source.copyBytes(in: byteRange, into: piece)
+                inputs.append(UnsafeRawBufferPointer(piece))
+            }
+            counts.add(merge(inputs, slice: start..<end, accumulator: accumulator, output: output))
+            start = end
+        }
+        return counts
+    }
+
+    /// Runs the kernel on `inputs` (the ingredients' and the base's bytes for `slice`).
+    private func merge(
+        _ inputs: [UnsafeRawBufferPointer], slice: Range<Int>,
+        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
+    ) -> NonFiniteCount {
+        let outputWidth = kernel.outputType.componentType.byteWidth
+        return kernel.merge(
+            ingredients: Array(inputs[0..<ingredientCount]),
+            base: inputs.count > ingredientCount ? inputs[ingredientCount] : nil,
+            accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[slice]),
+            output: UnsafeMutableRawBufferPointer(rebasing: output[(slice.lowerBound * outputWidth)..<(slice.upperBound * outputWidth)])
+        )
+    }
+
+    /// Splits `0..<count` into `parts` slices, runs `body` on each on its own thread, and adds up
+    /// the counts.
+    ///
+    /// - Throws: the first error a part threw.
+    private func inParallel(
+        parts: Int, count: Int, _ body: (Int, Range<Int>) throws -> NonFiniteCount
+    ) throws -> NonFiniteCount {
+        let results = UnsafeMutableBufferPointer<Result<NonFiniteCount, Error>>.allocate(capacity: parts)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let slice = (count * part / parts)..<(count * (part + 1) / parts)
+            (results.baseAddress! + part).initialize(to: Result { try body(part, slice) })
+        }
+        defer { results.baseAddress!.deinitialize(count: parts) }
+        var total = NonFiniteCount(ingredientCount: ingredientCount)
+        for result in results { total.add(try result.get()) }
+        return total
+    }
+
+    /// Calls `body` with a view of `range` in every source, nesting each source's scoped view.
+    private static func withViews<Result>(
+        of sources: [StoredTensor], in range: Range<Int>, collected: [UnsafeRawBufferPointer] = [],
+        _ body: ([UnsafeRawBufferPointer]) throws -> Result
+    ) throws -> Result {
+        guard collected.count < sources.count else { return try body(collected) }
+        return try sources[collected.count].source.withBytes(in: range) { view in
+            try withViews(of: sources, in: range, collected: collected + [view], body)
+        }
+    }
+}
