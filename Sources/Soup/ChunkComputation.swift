@@ -25,26 +25,24 @@ struct ChunkComputation {
     /// Whether the chunk is read by copies rather than through views.
     var readsByCopying: Bool { sources.allSatisfy(\.source.supportsConcurrentCopies) }
 
-    /// Computes the values `values` of the tensor into `output` (components of the output dtype),
-    /// using `accumulator`, which holds exactly `values.count` values.
+    /// Computes the values `values` of the tensor into `output` (components of the output dtype).
     ///
     /// - Throws: what reading a source throws.
-    func compute(
-        values: Range<Int>, accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
-    ) throws -> NonFiniteCount {
+    func compute(values: Range<Int>, output: UnsafeMutableRawBufferPointer) throws -> NonFiniteCount {
         let inputWidth = kernel.inputType.componentType.byteWidth
         let parts = values.count >= 1 << 16 ? max(1, threadCount) : 1
+        let accumulators = buffers.accumulators(parts: parts, values: LinearMergeKernel.blockValues)
         if readsByCopying {
             let copyBuffers = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: Self.copyBytes)
             return try inParallel(parts: parts, count: values.count) { part, slice in
-                try copyAndMerge(slice, of: values, buffers: copyBuffers[part], accumulator: accumulator, output: output)
+                try copyAndMerge(slice, of: values, buffers: copyBuffers[part], accumulator: accumulators[part], output: output)
             }
         }
         let byteRange = (values.lowerBound * inputWidth)..<(values.upperBound * inputWidth)
         return try Self.withViews(of: sources, in: byteRange) { views in
-            try inParallel(parts: parts, count: values.count) { _, slice in
+            try inParallel(parts: parts, count: values.count) { part, slice in
                 let inputs = views.map { UnsafeRawBufferPointer(rebasing: $0[(slice.lowerBound * inputWidth)..<(slice.upperBound * inputWidth)]) }
-                return merge(inputs, slice: slice, accumulator: accumulator, output: output)
+                return merge(inputs, slice: slice, accumulator: accumulators[part], output: output)
             }
         }
     }
@@ -73,7 +71,8 @@ struct ChunkComputation {
         return counts
     }
 
-    /// Runs the kernel on `inputs` (the ingredients' and the base's bytes for `slice`).
+    /// Runs the kernel on `inputs` (the ingredients' and the base's bytes for `slice`), with a
+    /// thread's block `accumulator`.
     private func merge(
         _ inputs: [UnsafeRawBufferPointer], slice: Range<Int>,
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
@@ -82,7 +81,7 @@ struct ChunkComputation {
         return kernel.merge(
             ingredients: Array(inputs[0..<ingredientCount]),
             base: inputs.count > ingredientCount ? inputs[ingredientCount] : nil,
-            accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[slice]),
+            accumulator: accumulator,
             output: UnsafeMutableRawBufferPointer(rebasing: output[(slice.lowerBound * outputWidth)..<(slice.upperBound * outputWidth)])
         )
     }

@@ -24,21 +24,23 @@ struct LinearMergeKernel {
     static let blockValues = 1024
 
     /// Computes `output` (components of `outputType`) from the ingredient and base slices, counting
-    /// non-finite values as it goes. `accumulator` holds exactly as many values as the slice.
+    /// non-finite values as it goes. `accumulator` is scratch space for `blockValues` values.
     func merge(
         ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?,
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
     ) -> NonFiniteCount {
+        precondition(accumulator.count >= Self.blockValues, "accumulator smaller than a block")
         var counts = NonFiniteCount(ingredientCount: ingredients.count)
         let inputWidth = inputType.componentType.byteWidth
         let outputWidth = outputType.componentType.byteWidth
+        let valueCount = output.count / outputWidth
         var start = 0
-        while start < accumulator.count {
-            let end = min(accumulator.count, start + Self.blockValues)
+        while start < valueCount {
+            let end = min(valueCount, start + Self.blockValues)
             let inputRange = (start * inputWidth)..<(end * inputWidth)
             mergeBlock(
                 ingredients: ingredients, base: base, inputRange: inputRange,
-                accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[start..<end]),
+                accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<(end - start)]),
                 output: UnsafeMutableRawBufferPointer(rebasing: output[(start * outputWidth)..<(end * outputWidth)]),
                 counts: &counts
             )

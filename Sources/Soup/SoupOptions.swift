@@ -19,9 +19,9 @@ public struct SoupOptions: Sendable {
     public var skipMissingTensors = false
     /// Stop with an error if any ingredient or the result holds NaN or ±Inf.
     public var failOnNonFinite = false
-    /// Elements per chunk: bounds the working memory (8 bytes of accumulator and two output
-    /// buffers per element). Large enough that thread hand-offs and page releases are rare; the
-    /// kernel itself works in L1-sized blocks.
+    /// Elements per chunk: the size of the two output buffers, and of the views taken of decoded
+    /// inputs. Large enough that thread hand-offs and page releases are rare; the kernel itself
+    /// works in L1-sized blocks.
     public var chunkElementCount = 1 << 20
     /// Threads that share each chunk's arithmetic.
     public var threadCount = 2

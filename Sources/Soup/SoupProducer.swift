@@ -4,9 +4,10 @@ import TensorStore
 /// The streaming executor: computes a planned soup tensor by tensor, chunk by chunk, and hands the
 /// result to a writer as a `TensorProducer`.
 ///
-/// Each chunk is a mapped (or decoded) view of every ingredient; both cores share its arithmetic;
-/// pages behind the cursor are released. Working memory is one Float64 accumulator and one output
-/// buffer of `chunkElementCount` elements, whatever the size of the model.
+/// Both cores share each chunk's arithmetic (`ChunkComputation`), and a writer thread writes one
+/// chunk while the next is computed (`WriteBehind`). Working memory is two output buffers of
+/// `chunkElementCount` elements and, per thread, a block accumulator and small input buffers,
+/// whatever the size of the model.
 public final class SoupProducer: TensorProducer {
     /// The checked plan being executed.
     public let plan: SoupPlan
@@ -67,8 +68,7 @@ public final class SoupProducer: TensorProducer {
         let inputWidth = inputType.componentType.byteWidth
         let outputWidth = outputType.componentType.byteWidth
         let chunkValues = options.chunkElementCount * components
-        buffers.reserve(values: chunkValues, outputBytes: chunkValues * outputWidth)
-        let accumulator = buffers.accumulator
+        buffers.reserve(outputBytes: chunkValues * outputWidth)
         // Two output buffers: one is written while the next chunk is computed into the other.
         let outputs = buffers.outputs
         let writeBehind = WriteBehind(bufferCount: outputs.count)
@@ -88,8 +88,7 @@ public final class SoupProducer: TensorProducer {
                 let bufferIndex = chunkIndex % outputs.count
                 try writeBehind.acquire(bufferIndex)
                 let chunkOutput = UnsafeMutableRawBufferPointer(rebasing: outputs[bufferIndex][0..<(count * outputWidth)])
-                tensorCounts.add(try computation.compute(
-                    values: value..<(value + count), accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<count]), output: chunkOutput))
+                tensorCounts.add(try computation.compute(values: value..<(value + count), output: chunkOutput))
                 writeBehind.write(UnsafeRawBufferPointer(chunkOutput), buffer: bufferIndex, with: sink)
                 if !computation.readsByCopying {
                     for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
