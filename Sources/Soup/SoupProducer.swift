@@ -1,4 +1,3 @@
-import Dispatch
 import TensorStore
 
 /// The streaming executor: computes a planned soup tensor by tensor, chunk by chunk, and hands the

@@ -11,6 +11,7 @@ struct TureenCommand: ParsableCommand {
 
     static func main() {
         InterruptCleanup.install()
+        OpenFileLimit.raiseToHardLimit()
         main(nil)
     }
 }

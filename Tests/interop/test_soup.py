@@ -1,11 +1,16 @@
 """Soup interop: Tureen's soups of files written by the safetensors library, checked against a
 float64 numpy reference (≥ 99.99 % bit-identical, every element within 1 ulp)."""
+import json
+import resource
+import subprocess
+
 import ml_dtypes
 import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
 from bits import assert_same_bits, ulp_distance
+from runner import TUREEN
 
 
 def make_ingredients(folder, count, dtype, seed=0, shapes=None):
@@ -157,3 +162,39 @@ def test_soup_of_ingredients_in_mixed_formats(tureen, tmp_path):
     reference = {name: sum(m[name].astype(np.float64) for m in models) / 3 for name in models[0] if name != "position_ids"}
     assert_close_to_reference(result, reference)
     assert_same_bits(result["position_ids"], models[0]["position_ids"], "position_ids")
+
+
+def test_soup_of_checkpoints_with_more_shards_than_the_open_file_soft_limit(tmp_path):
+    # Every input shard stays open while it is read; tureen raises its soft limit on open files to
+    # the hard limit, so a soup of two 120-shard checkpoints works under a soft limit of 64.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 400:
+        pytest.skip(f"the hard limit on open files ({hard}) leaves no room to test raising the soft one")
+    rng = np.random.default_rng(7)
+    folders = []
+    for index in range(2):
+        folder = tmp_path / f"sharded{index}"
+        folder.mkdir()
+        weight_map = {}
+        for shard in range(120):
+            name = f"model.layers.{shard}.weight"
+            file = f"model-{shard + 1:05d}-of-00120.safetensors"
+            save_file({name: rng.standard_normal(16).astype(np.float32)}, folder / file)
+            weight_map[name] = file
+        (folder / "model.safetensors.index.json").write_text(json.dumps({"metadata": {}, "weight_map": weight_map}))
+        folders.append(folder)
+    out = tmp_path / "soup.safetensors"
+    def lower_the_soft_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+
+    result = subprocess.run([TUREEN, "soup", "uniform", *folders, "-o", out], capture_output=True, text=True, preexec_fn=lower_the_soft_limit)
+    assert result.returncode == 0, result.stderr
+    soup = load_file(out)
+    assert len(soup) == 120
+    parts = [{} for _ in folders]
+    for part, folder in zip(parts, folders):
+        for file in folder.glob("*.safetensors"):
+            part.update(load_file(file))
+    for name, value in soup.items():
+        expected = ((parts[0][name].astype(np.float64) + parts[1][name]) / 2).astype(np.float32)
+        assert_same_bits(value, expected, name)
