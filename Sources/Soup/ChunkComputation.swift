@@ -18,9 +18,9 @@ struct ChunkComputation {
     let threadCount: Int
     let buffers: ChunkBuffers
 
-    /// Bytes of each input copied at a time: with every input's piece and the output, a thread's
-    /// working set stays within its share of the L2 cache.
-    static let copyBytes = 128 << 10
+    /// Bytes of each input copied at a time: small enough that a thread's pieces of a few inputs
+    /// stay in its L2 cache, large enough that each `pread` moves a good run of bytes.
+    static let pieceBytes = 128 << 10
 
     /// Whether the chunk is read by copies rather than through views.
     var readsByCopying: Bool { sources.allSatisfy(\.source.supportsConcurrentCopies) }
@@ -33,7 +33,7 @@ struct ChunkComputation {
         let parts = values.count >= 1 << 16 ? max(1, threadCount) : 1
         let accumulators = buffers.accumulators(parts: parts, values: LinearMergeKernel.blockValues)
         if readsByCopying {
-            let copyBuffers = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: Self.copyBytes)
+            let copyBuffers = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: Self.pieceBytes)
             return try inParallel(parts: parts, count: values.count) { part, slice in
                 try copyAndMerge(slice, of: values, buffers: copyBuffers[part], accumulator: accumulators[part], output: output)
             }
@@ -53,7 +53,7 @@ struct ChunkComputation {
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
     ) throws -> NonFiniteCount {
         let inputWidth = kernel.inputType.componentType.byteWidth
-        let pieceValues = Self.copyBytes / inputWidth
+        let pieceValues = Self.pieceBytes / inputWidth
         var counts = NonFiniteCount(ingredientCount: ingredientCount)
         var start = slice.lowerBound
         while start < slice.upperBound {

@@ -21,6 +21,8 @@ public final class SoupProducer: TensorProducer {
     /// Called with the number of input bytes consumed (summed over ingredients), for progress.
     public var onProgress: ((Int) -> Void)?
     private let buffers = ChunkBuffers()
+    /// The writer thread, started with the first merged tensor and kept for the rest.
+    private var writeBehind: WriteBehind?
 
     public var tensors: [TensorInfo] { plan.entries.map(\.output) }
 
@@ -70,7 +72,8 @@ public final class SoupProducer: TensorProducer {
         buffers.reserve(outputBytes: chunkValues * outputWidth)
         // Two output buffers: one is written while the next chunk is computed into the other.
         let outputs = buffers.outputs
-        let writeBehind = WriteBehind(bufferCount: outputs.count)
+        let writeBehind = try writeBehind ?? WriteBehind(bufferCount: outputs.count)
+        self.writeBehind = writeBehind
         let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let computation = ChunkComputation(
             kernel: kernel, sources: sources, ingredientCount: entry.inputs.count, threadCount: options.threadCount, buffers: buffers)

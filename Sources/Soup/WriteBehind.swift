@@ -5,12 +5,15 @@ import TensorStore
 /// of its own, since writes block on the disk). The first write error is rethrown to the caller
 /// at its next wait.
 final class WriteBehind {
-    private let worker = SerialWorker()
+    private let worker: SerialWorker
     /// The write that last used each buffer (0: none yet).
     private var lastWrites: [SerialWorker.Ticket]
 
     /// A ring of `bufferCount` buffers, all free.
-    init(bufferCount: Int) {
+    ///
+    /// - Throws: `TensorStoreError.cannotStartThread`.
+    init(bufferCount: Int) throws {
+        worker = try SerialWorker()
         lastWrites = Array(repeating: 0, count: bufferCount)
     }
 

@@ -4,8 +4,9 @@
 /// file opened with `O_DIRECT`. The run's first and last blocks may be partial; those are handed
 /// out separately, for an ordinary (page-cached) write.
 final class BlockAlignedStage {
-    /// The alignment of direct I/O on Linux file systems (the page size; a multiple of every
-    /// logical sector size in use).
+    /// The alignment of direct I/O: a multiple of every logical block size in use (512 bytes or
+    /// 4 KiB). A file system that asks for more refuses the write, and the output falls back to
+    /// the page cache.
     static let blockSize = 4096
 
     /// One piece of staged bytes to write at `offset`.

@@ -17,11 +17,12 @@ enum DirectIO {
         #endif
     }
 
-    /// A second, write-only descriptor for `path` with `O_DIRECT`, or nil where the platform or
-    /// file system does not offer direct I/O (tmpfs, for one); writes then stay buffered.
-    static func openForWriting(_ path: String) -> Int32? {
+    /// A second, write-only descriptor with `O_DIRECT` for the file open as `descriptor` (reopened
+    /// through `/proc/self/fd`, so it is the same file even if its path is replaced meanwhile), or
+    /// nil where the platform or file system does not offer direct I/O; writes then stay buffered.
+    static func reopenForWriting(_ descriptor: Int32) -> Int32? {
         guard let flag else { return nil }
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC | flag)
-        return descriptor >= 0 ? descriptor : nil
+        let direct = open("/proc/self/fd/\(descriptor)", O_WRONLY | O_CLOEXEC | flag)
+        return direct >= 0 ? direct : nil
     }
 }

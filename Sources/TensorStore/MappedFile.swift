@@ -8,22 +8,27 @@ import Darwin
 /// `madvise` and `munmap`; callers reach the bytes through closure-scoped, bounds-checked views.
 ///
 /// Pages are loaded lazily by the kernel, so mapping a file larger than RAM costs address space,
-/// not memory; `releasePages(in:)` drops pages the caller has finished with. The file also stays
-/// open for `read(_:into:)`, which copies bytes out of the page cache without mapping them.
+/// not memory; `releasePages(in:)` drops pages the caller has finished with. While the process's
+/// `DescriptorBudget` allows, the file also stays open for `read(_:into:)`, which copies bytes out
+/// of the page cache without mapping them.
 public final class MappedFile: @unchecked Sendable {
     /// The path the file was opened from.
     public let path: String
     /// The file's size in bytes.
     public let count: Int
     private let base: UnsafeRawPointer?
-    private let descriptor: Int32
+    /// Kept open for positioned reads while the budget allows; nil otherwise.
+    private let descriptor: Int32?
+    private let budget: DescriptorBudget
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-    /// Opens and maps `path` read-only. A zero-length file maps to an empty view.
+    /// Opens and maps `path` read-only, keeping it open for positioned reads if `budget` allows.
+    /// A zero-length file maps to an empty view.
     ///
     /// - Throws: `TensorStoreError.cannotOpen`, `.notARegularFile` or `.cannotMap`.
-    public init(path: String) throws {
+    public init(path: String, budget: DescriptorBudget = .shared) throws {
         self.path = path
+        self.budget = budget
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
@@ -37,32 +42,44 @@ public final class MappedFile: @unchecked Sendable {
             close(descriptor)
             throw TensorStoreError.notARegularFile(path: path)
         }
-        self.descriptor = descriptor
         count = Int(status.st_size)
-        guard count > 0 else {
+        if count > 0 {
+            let address = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor, 0)
+            guard let address, address != MAP_FAILED else {
+                defer { close(descriptor) }
+                throw TensorStoreError.cannotMap(path: path, reason: String(cString: strerror(errno)))
+            }
+            base = UnsafeRawPointer(address)
+        } else {
             base = nil
-            return
         }
-        let address = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor, 0)
-        guard let address, address != MAP_FAILED else {
-            defer { close(descriptor) }
-            throw TensorStoreError.cannotMap(path: path, reason: String(cString: strerror(errno)))
+        if count > 0 && budget.reserve() {
+            self.descriptor = descriptor
+            // Reads go front to back: a larger read-ahead window.
+            posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+        } else {
+            self.descriptor = nil
+            close(descriptor)
         }
-        base = UnsafeRawPointer(address)
-        // Reads go front to back: a larger read-ahead window.
-        posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
     }
 
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
-        close(descriptor)
+        if let descriptor {
+            close(descriptor)
+            budget.release()
+        }
     }
+
+    /// Whether `read(_:into:)` is available: the file kept its descriptor.
+    public var supportsPositionedReads: Bool { descriptor != nil }
 
     /// Copies the bytes in `range` into `buffer`, which holds at least `range.count` bytes, with
     /// `pread`: safe from any thread, and nothing is mapped into the process. (Copying from the
     /// page cache this way streams faster than reading through the mapping, which pays a page
     /// fault every few pages and a TLB miss on every one.)
     ///
+    /// - Precondition: `supportsPositionedReads`.
     /// - Throws: `TensorStoreError.rangeOutsideFile` if `range` is not inside the file;
     ///   `.cannotRead` on an I/O error or if the file has shrunk since it was opened.
     public func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
@@ -70,6 +87,7 @@ public final class MappedFile: @unchecked Sendable {
             throw TensorStoreError.rangeOutsideFile(path: path, range: range, fileSize: count)
         }
         precondition(buffer.count >= range.count, "read buffer too small")
+        guard let descriptor else { preconditionFailure("\(path) has no descriptor for positioned reads") }
         var done = 0
         while done < range.count {
             let got = pread(descriptor, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))

@@ -30,7 +30,7 @@ final class OutputDescriptors: @unchecked Sendable {
         if piece.isWholeBlocks, let direct {
             guard let failure = Self.writeAll(piece.bytes, at: piece.offset, to: direct) else { return }
             guard failure == EINVAL else { throw error(failure) }
-            Glibc.close(direct)
+            close(direct)
             self.direct = nil
         }
         try writeBuffered(piece.bytes, at: piece.offset)
@@ -51,10 +51,10 @@ final class OutputDescriptors: @unchecked Sendable {
         guard fsync(buffered) == 0 else { throw error(errno) }
     }
 
-    /// Closes both descriptors.
-    func close() {
-        if buffered >= 0 { Glibc.close(buffered) }
-        if let direct { Glibc.close(direct) }
+    /// Closes both descriptors (again: a no-op).
+    func closeAll() {
+        if buffered >= 0 { close(buffered) }
+        if let direct { close(direct) }
         buffered = -1
         direct = nil
     }

@@ -24,13 +24,14 @@ public final class OutputFile {
     private let stages: [BlockAlignedStage]
     private var stageTickets: [SerialWorker.Ticket]
     private var current = 0
-    private let writer = SerialWorker()
+    private let writer: SerialWorker
     private var committed = false
 
     /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time.
     ///
-    /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable.
+    /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable; `.cannotStartThread`.
     public init(destination: String, bufferSize: Int = 8 << 20) throws {
+        writer = try SerialWorker()
         self.destination = destination
         let folder = OutputFile.folder(of: destination)
         let base = destination.split(separator: "/").last.map(String.init) ?? "output"
@@ -42,14 +43,15 @@ public final class OutputFile {
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         TemporaryOutputs.register(temporaryPath, isFolder: false)
         fchmod(made, 0o644)
-        descriptors = OutputDescriptors(path: destination, buffered: made, direct: DirectIO.openForWriting(temporaryPath))
+        _ = fcntl(made, F_SETFD, FD_CLOEXEC)
+        descriptors = OutputDescriptors(path: destination, buffered: made, direct: DirectIO.reopenForWriting(made))
         stages = [BlockAlignedStage(capacity: bufferSize), BlockAlignedStage(capacity: bufferSize)]
         stageTickets = [0, 0]
     }
 
     deinit {
         try? writer.finish()
-        descriptors.close()
+        descriptors.closeAll()
         if !committed { unlink(temporaryPath) }
         TemporaryOutputs.unregister(temporaryPath)
     }
@@ -103,6 +105,7 @@ public final class OutputFile {
         try handOffStage()
         try writer.finish()
         try descriptors.sync()
+        descriptors.closeAll()
         guard rename(temporaryPath, destination) == 0 else {
             throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
         }

@@ -16,14 +16,19 @@ public final class SerialWorker: Sendable {
     private let queue = JobQueue()
 
     /// Starts the thread.
-    public init() {
-        let context = Unmanaged.passRetained(queue).toOpaque()
+    ///
+    /// - Throws: `TensorStoreError.cannotStartThread` if the system refuses one.
+    public init() throws {
+        let context = Unmanaged.passRetained(queue)
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { context in
             Unmanaged<JobQueue>.fromOpaque(context!).takeRetainedValue().runJobs()
             return nil
-        }, context)
-        precondition(started == 0, "cannot start a thread: \(String(cString: strerror(started)))")
+        }, context.toOpaque())
+        guard started == 0 else {
+            context.release()
+            throw TensorStoreError.cannotStartThread(reason: String(cString: strerror(started)))
+        }
         pthread_detach(thread)
     }
 

@@ -30,6 +30,11 @@ extension TensorByteSource {
     public var supportsConcurrentCopies: Bool { false }
 
     public func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        try copyBytesFromView(in: range, into: buffer)
+    }
+
+    /// `copyBytes(in:into:)` through `withBytes`.
+    func copyBytesFromView(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         try withBytes(in: range) { UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]).copyMemory(from: $0) }
     }
 }
@@ -66,9 +71,11 @@ public final class MappedTensorSource: TensorByteSource {
         file.releasePages(in: fileRange.lowerBound..<end)
     }
 
-    public var supportsConcurrentCopies: Bool { true }
+    /// True while the file keeps a descriptor for positioned reads (see `DescriptorBudget`).
+    public var supportsConcurrentCopies: Bool { file.supportsPositionedReads }
 
     public func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard file.supportsPositionedReads else { return try copyBytesFromView(in: range, into: buffer) }
         guard range.lowerBound >= 0, range.upperBound <= fileRange.count else {
             throw TensorStoreError.rangeOutsideFile(path: file.path, range: range, fileSize: fileRange.count)
         }

@@ -16,6 +16,7 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     case unsupportedConversion(tensor: String, from: DType, to: DType)
     case producerShortfall(path: String, tensor: String, expected: Int, actual: Int)
+    case cannotStartThread(reason: String)
 
     public var description: String {
         switch self {
@@ -49,6 +50,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "tensor '\(tensor)': cannot convert \(from) to \(to); only floating-point tensors are cast"
         case let .producerShortfall(path, tensor, expected, actual):
             return "\(path): tensor '\(tensor)': expected \(expected) bytes but \(actual) were produced"
+        case let .cannotStartThread(reason):
+            return "cannot start a thread: \(reason)"
         }
     }
 }

@@ -32,6 +32,26 @@ final class FileTests: XCTestCase {
         }
     }
 
+    func testFilesBeyondTheDescriptorBudgetAreCopiedThroughTheMapping() throws {
+        let budget = DescriptorBudget(limit: 1)
+        var files: [MappedFile] = []
+        for index in 0..<2 {
+            let path = folder + "/input\(index)"
+            _ = FileManager.default.createFile(atPath: path, contents: Data([UInt8](repeating: UInt8(index + 1), count: 10_000)))
+            files.append(try MappedFile(path: path, budget: budget))
+        }
+        XCTAssertEqual(files.map(\.supportsPositionedReads), [true, false])
+        for (index, file) in files.enumerated() {
+            let source = try MappedTensorSource(file: file, fileRange: 100..<9_100)
+            var copy = [UInt8](repeating: 0, count: 5_000)
+            try copy.withUnsafeMutableBytes { try source.copyBytes(in: 1_000..<6_000, into: $0) }
+            XCTAssertEqual(copy, [UInt8](repeating: UInt8(index + 1), count: 5_000))
+            XCTAssertThrowsError(try copy.withUnsafeMutableBytes { try source.copyBytes(in: 8_000..<9_001, into: $0) })
+        }
+        files.removeFirst()
+        XCTAssertTrue(try MappedFile(path: folder + "/input0", budget: budget).supportsPositionedReads, "a closed file gives its descriptor back")
+    }
+
     func testMappedFileNamesMissingFiles() {
         XCTAssertThrowsError(try MappedFile(path: folder + "/missing")) { error in
             XCTAssertTrue("\(error)".contains("missing"))

@@ -83,7 +83,7 @@ final class OutputStagingTests: XCTestCase {
 
     func testSerialWorkerRunsJobsInOrderAndStopsAtTheFirstFailure() throws {
         struct Refused: Error {}
-        let worker = SerialWorker()
+        let worker = try SerialWorker()
         let log = Log()
         var tickets: [SerialWorker.Ticket] = []
         for index in 0..<5 {
