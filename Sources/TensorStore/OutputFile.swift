@@ -89,6 +89,8 @@ public final class OutputFile {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
             throw TensorStoreError.cannotWrite(path: destination, reason: "internal: write at \(offset) is outside the file")
         }
+        // Nothing written leaves the file as it is (a gap past the end would not exist on disk).
+        guard !bytes.isEmpty else { return }
         if offset != stages[current].end { try handOffStage(continuingAt: offset) }
         var taken = 0
         while taken < bytes.count {
