@@ -14,6 +14,9 @@ public final class SoupProducer: TensorProducer {
     public let recipe: SoupRecipe
     /// How it is computed.
     public let options: SoupOptions
+    /// Recipes for single tensors, by name, in place of `recipe` (a learned soup's per-tensor
+    /// weights); checked with `SoupPlan.check(tensorRecipes:recipe:)`.
+    public var tensorRecipes: [String: SoupRecipe] = [:]
     /// Metadata carried into the output (the first ingredient's).
     public let metadata: [String: String]
     /// Non-finite values seen so far, per ingredient and in the result.
@@ -64,7 +67,7 @@ public final class SoupProducer: TensorProducer {
     private func merge(_ entry: SoupPlan.Entry, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let inputType = entry.inputs[0].info.dtype
         let outputType = entry.output.dtype
-        let kernel = LinearMergeKernel(recipe: recipe, inputType: inputType, outputType: outputType)
+        let kernel = LinearMergeKernel(recipe: tensorRecipes[entry.output.name] ?? recipe, inputType: inputType, outputType: outputType)
         let components = inputType.componentsPerElement
         let inputWidth = inputType.componentType.byteWidth
         let outputWidth = outputType.componentType.byteWidth

@@ -10,12 +10,12 @@ public enum TemporaryOutputs {
     nonisolated(unsafe) private static var paths: [String: Bool] = [:]
 
     /// Records a temporary path (`isFolder` for folders, removed with their files).
-    static func register(_ path: String, isFolder: Bool) {
+    package static func register(_ path: String, isFolder: Bool) {
         lock.sync { paths[path] = isFolder }
     }
 
     /// Forgets a temporary path once it is committed or removed.
-    static func unregister(_ path: String) {
+    package static func unregister(_ path: String) {
         _ = lock.sync { paths.removeValue(forKey: path) }
     }
 
