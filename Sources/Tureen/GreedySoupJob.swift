@@ -80,8 +80,8 @@ public struct GreedySoupJob {
         let individuals = try search.scoreIndividuals(onStep: onStep)
         let steps = try search.searchSoup(individuals: individuals, onStep: onStep)
         try search.writeResult(to: output, writer: outputWriter.writer, format: outputWriter.format)
-        scratch.finish()
         journal.remove()
+        scratch.finish()
         return GreedySoupReport(
             individuals: individuals, steps: steps, kept: search.kept.map { ingredients[$0] },
             finalScore: search.bestScore, bestIndividual: individuals[search.order[0]], evaluatorCalls: search.evaluatorCalls,

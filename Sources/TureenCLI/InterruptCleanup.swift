@@ -3,8 +3,10 @@ import Glibc
 #endif
 import Dispatch
 import TensorStore
+import Tureen
 
-/// On SIGINT or SIGTERM, removes the temporary outputs being written and exits with 128 + signal,
+/// On SIGINT or SIGTERM, ends any evaluator command, removes the temporary outputs being written
+/// (and a search's candidate files) and exits with 128 + signal,
 /// so an interrupted command leaves nothing behind. Handled on a dispatch queue, where any code may run.
 enum InterruptCleanup {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
@@ -14,6 +16,7 @@ enum InterruptCleanup {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                RunningChildren.shared.terminateAll()
                 TemporaryOutputs.removeAll()
                 fputs("\ntureen: interrupted; nothing was written\n", stderr)
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits

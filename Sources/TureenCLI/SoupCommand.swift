@@ -9,7 +9,7 @@ struct SoupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soup",
         abstract: "Average fine-tuned checkpoints of one model (model soups), in any mix of formats.",
-        subcommands: [UniformSoupCommand.self, WeightedSoupCommand.self]
+        subcommands: [UniformSoupCommand.self, WeightedSoupCommand.self, GreedySoupCommand.self, LearnedSoupCommand.self]
     )
 }
 
@@ -41,7 +41,10 @@ struct WeightedSoupCommand: ParsableCommand {
     var ingredients: [String]
 
     @Option(help: "One weight per ingredient, comma-separated (e.g. 0.5,0.3,0.2).")
-    var weights: String
+    var weights: String?
+
+    @Option(help: "Weights saved by `tureen soup learned --weights-out` (JSON; per-tensor weights included), instead of --weights.")
+    var weightsFile: String?
 
     @Flag(help: "Use the weights as given instead of dividing them by their sum.")
     var noNormalize = false
@@ -49,7 +52,7 @@ struct WeightedSoupCommand: ParsableCommand {
     @OptionGroup var soup: SoupArguments
 
     func parsedWeights() throws -> [Double] {
-        try weights.split(separator: ",").map { text in
+        try (weights ?? "").split(separator: ",").map { text in
             guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("--weights takes comma-separated numbers; '\(text)' is not one")
             }
@@ -58,6 +61,8 @@ struct WeightedSoupCommand: ParsableCommand {
     }
 
     func validate() throws {
+        guard (weights == nil) != (weightsFile == nil) else { throw ValidationError("give either --weights or --weights-file") }
+        guard weightsFile == nil else { return }
         let parsed = try parsedWeights()
         guard parsed.count == ingredients.count else {
             throw ValidationError("\(parsed.count) weights were given for \(ingredients.count) ingredients; give one weight per ingredient")
@@ -66,6 +71,10 @@ struct WeightedSoupCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let weightsFile {
+                let (recipe, tensorRecipes) = try WeightsFileRecipes.load(weightsFile, ingredients: ingredients, normalize: !noNormalize, baseRelative: soup.baseRelative)
+                return try soup.run(ingredients: ingredients, recipe: recipe, tensorRecipes: tensorRecipes)
+            }
             let recipe = try SoupRecipe.weighted(try parsedWeights(), normalize: !noNormalize, baseRelative: soup.baseRelative)
             try soup.run(ingredients: ingredients, recipe: recipe)
         }
@@ -101,8 +110,9 @@ struct SoupArguments: ParsableArguments {
         if base == nil, scale != 1 { throw ValidationError("--scale applies to base-relative soups; give --base too") }
     }
 
-    func run(ingredients: [String], recipe: SoupRecipe) throws {
+    func run(ingredients: [String], recipe: SoupRecipe, tensorRecipes: [String: SoupRecipe] = [:]) throws {
         var job = SoupJob(ingredients: ingredients, recipe: recipe, output: output)
+        job.tensorRecipes = tensorRecipes
         job.base = base
         job.options.outputDType = writing.castType
         job.options.integerPolicy = integers
