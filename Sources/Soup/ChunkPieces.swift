@@ -89,11 +89,14 @@ struct ChunkPieces {
             failures.baseAddress!.deinitialize(count: parts)
             failures.deallocate()
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            do {
-                try body(part, (count * part / parts)..<(count * (part + 1) / parts))
-            } catch {
-                failures[part] = error
+        withoutActuallyEscaping(body) { body in
+            let shared = SharedWithParts(body: body, failures: failures)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                do {
+                    try shared.body(part, (count * part / parts)..<(count * (part + 1) / parts))
+                } catch {
+                    shared.failures[part] = error
+                }
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
@@ -110,4 +113,12 @@ struct ChunkPieces {
             try withViews(of: sources, values: values, widths: widths, collected: collected + [view], body)
         }
     }
+}
+
+/// What `concurrentPerform`'s threads share: the work and a slot per part for its error.
+// @unchecked Sendable: concurrentPerform returns only when every part is done, so both outlive
+// the threads, and each part writes its own slot and its own slice of the buffers `body` uses.
+private struct SharedWithParts: @unchecked Sendable {
+    let body: (Int, Range<Int>) throws -> Void
+    let failures: UnsafeMutableBufferPointer<Error?>
 }
