@@ -15,7 +15,7 @@ public struct CommandEvaluator: Evaluator {
     }
 
     public func score(checkpointAt path: String) throws -> Double {
-        try CommandRun.value(of: template.arguments(["{path}": path]), key: "score", timeout: timeout)
+        try CommandRun.value(of: template.arguments(["{path}": path]), key: .score, timeout: timeout)
     }
 
     public var journalIdentity: String { template.description }
@@ -37,13 +37,13 @@ public struct CommandGradientEvaluator: GradientEvaluator {
     }
 
     public func lossAndGradient(checkpointAt path: String, gradientPath: String) throws -> Double {
-        try CommandRun.value(of: template.arguments(["{path}": path, "{grad}": gradientPath]), key: "loss", timeout: timeout)
+        try CommandRun.value(of: template.arguments(["{path}": path, "{grad}": gradientPath]), key: .loss, timeout: timeout)
     }
 }
 
 /// Runs an evaluator command and turns its outcome into a value or an `EvaluatorError`.
 enum CommandRun {
-    static func value(of arguments: [String], key: String, timeout: Double?) throws -> Double {
+    static func value(of arguments: [String], key: PrintedValue.Key, timeout: Double?) throws -> Double {
         let command = arguments.map { word in
             word.isEmpty || word.contains(where: { " \t\n'\"\\$`;&|<>()*?[]{}~#".contains($0) }) ? CommandTemplate.shellQuoted(word) : word
         }.joined(separator: " ")
@@ -66,10 +66,10 @@ enum CommandRun {
         }
         switch PrintedValue.read(outcome.standardOutput, key: key) {
         case let .unreadable(lastLine):
-            throw EvaluatorError.noValue(command: command, key: key, lastLine: lastLine, standardError: standardError)
+            throw EvaluatorError.noValue(command: command, key: key.rawValue, lastLine: lastLine, standardError: standardError)
         case let .value(value):
             guard value.isFinite else {
-                throw EvaluatorError.nonFinite(command: command, key: key, value: value, standardError: standardError)
+                throw EvaluatorError.nonFinite(command: command, key: key.rawValue, value: value, standardError: standardError)
             }
             return value
         }

@@ -15,24 +15,16 @@ extension GreedySoupJob {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GreedySoupError.unreadableScores(file: path, reason: "no such file or not readable")
         }
-        let object: [String: Any]
+        let object: [String: Double]
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw GreedySoupError.unreadableScores(file: path, reason: "the JSON is not an object")
-            }
-            object = parsed
-        } catch let error as GreedySoupError {
-            throw error
+            object = try JSONDecoder().decode([String: Double].self, from: data)
         } catch {
-            throw GreedySoupError.unreadableScores(file: path, reason: "invalid JSON")
+            throw GreedySoupError.unreadableScores(file: path, reason: "it is not a JSON object of numbers")
         }
         var byFile: [String: Double] = [:]
         for (key, value) in object {
-            guard let number = value as? NSNumber, !(value is Bool), number.doubleValue.isFinite else {
-                throw GreedySoupError.unreadableScores(file: path, reason: "the score of '\(key)' is not a finite number")
-            }
-            byFile[resolved(key)] = number.doubleValue
-            byFile[key] = number.doubleValue
+            byFile[resolved(key)] = value
+            byFile[key] = value
         }
         var scores: [String: Double] = [:]
         var missing: [String] = []
