@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Reads a `.npy` file as a store of one tensor named after the file (`weights.npy` → `weights`).
 /// Little-endian C-order data is served zero-copy from the mapped file.

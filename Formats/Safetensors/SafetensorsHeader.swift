@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The parsed header of one safetensors file: its tensors with their data byte ranges, and metadata.
 ///

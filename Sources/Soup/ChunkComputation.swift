@@ -1,5 +1,4 @@
-import Dispatch
-import TensorStore
+import TureenCore
 
 /// How one chunk of a merged tensor is computed on every thread: each thread takes a slice of the
 /// chunk's values and runs the kernel over it.
@@ -93,15 +92,8 @@ struct ChunkComputation {
     private func inParallel(
         parts: Int, count: Int, _ body: (Int, Range<Int>) throws -> NonFiniteCount
     ) throws -> NonFiniteCount {
-        let results = UnsafeMutableBufferPointer<Result<NonFiniteCount, Error>>.allocate(capacity: parts)
-        defer { results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let slice = (count * part / parts)..<(count * (part + 1) / parts)
-            (results.baseAddress! + part).initialize(to: Result { try body(part, slice) })
-        }
-        defer { results.baseAddress!.deinitialize(count: parts) }
         var total = NonFiniteCount(ingredientCount: ingredientCount)
-        for result in results { total.add(try result.get()) }
+        for counts in try ParallelLoop.map(parts: parts, count: count, body) { total.add(counts) }
         return total
     }
 

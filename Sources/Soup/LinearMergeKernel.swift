@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The arithmetic of a linear soup over one slice of a chunk: Float64 accumulation of Σ wᵢ·θᵢ,
 /// divided by the recipe's divisor (for base-relative soups: minus (Σ wᵢ)·θ0, times λ / divisor,

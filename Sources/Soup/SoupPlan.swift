@@ -1,5 +1,5 @@
 import Compare
-import TensorStore
+import TureenCore
 
 /// A tensor that some models have and others lack.
 public struct MissingTensor: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The streaming executor: computes a planned soup tensor by tensor, chunk by chunk, and hands the
 /// result to a writer as a `TensorProducer`.

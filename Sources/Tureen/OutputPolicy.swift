@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The checks every command makes before writing: an output never replaces an input, and never
 /// replaces an existing file unless the user said `--force`.

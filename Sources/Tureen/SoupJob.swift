@@ -1,5 +1,5 @@
 import Soup
-import TensorStore
+import TureenCore
 
 /// A soup from paths to a path: opens the ingredients (any mix of formats), checks them, runs the
 /// streaming executor and writes the result atomically in the format of the output's extension.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import TensorStore
 import Tureen
 
 /// `tureen convert IN OUT`: any format to any other, optionally casting floating-point tensors.

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Dispatch
-import TensorStore
+import Tureen
 
 /// On SIGINT or SIGTERM, removes the temporary outputs being written and exits with 128 + signal,
 /// so an interrupted command leaves nothing behind. Handled on a dispatch queue, where any code may run.
@@ -15,7 +15,7 @@ enum InterruptCleanup {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 TemporaryOutputs.removeAll()
-                fputs("\ntureen: interrupted; nothing was written\n", stderr)
+                StandardError.write("\ntureen: interrupted; nothing was written\n")
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits
                 // forever for the library lock if the main thread is inside libhdf5 (a corrupt file
                 // can hang it), so the interrupt would never end the process.

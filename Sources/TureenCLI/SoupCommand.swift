@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import Soup
-import TensorStore
 import Tureen
 
 /// `tureen soup uniform|weighted`: average checkpoints into one, streaming with flat memory.
@@ -94,6 +92,7 @@ struct SoupArguments: ParsableArguments {
 
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var threading: ThreadingOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
 
@@ -108,6 +107,7 @@ struct SoupArguments: ParsableArguments {
         job.options.integerPolicy = integers
         job.options.skipMissingTensors = skipMissing
         job.options.failOnNonFinite = failOnNonfinite
+        if let threads = threading.threads { job.options.threadCount = threads }
         job.writeOptions = try writing.writeOptions()
         job.readOptions = reading.readOptions
         job.force = writing.force

@@ -1,6 +1,6 @@
 import Foundation
 import Safetensors
-import TensorStore
+import TureenCore
 @testable import HDF5
 
 /// Paths and helpers shared by the HDF5 tests.

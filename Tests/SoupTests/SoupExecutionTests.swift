@@ -1,5 +1,5 @@
 @testable import Soup
-import TensorStore
+import TureenCore
 import XCTest
 
 final class SoupExecutionTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import TensorStore
+@testable import TureenCore
 
 final class FileTests: XCTestCase {
     var folder: String!

@@ -10,7 +10,9 @@ final class BlockAlignedStage {
     static let blockSize = 4096
 
     /// One piece of staged bytes to write at `offset`.
-    struct Piece {
+    // Safe to send to the writer thread: `OutputFile` hands a stage's pieces to one job and does
+    // not start that stage again until it has waited for the job, so the bytes never change under it.
+    struct Piece: @unchecked Sendable {
         /// The bytes (a view into the stage, valid until the stage changes).
         let bytes: UnsafeRawBufferPointer
         /// Where they belong in the file.

@@ -1,27 +1,26 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 
 /// The temporary files and folders being written right now, so that an interrupted command
 /// (Ctrl-C, SIGTERM) can remove them before it exits: nothing partial is ever left behind.
 public enum TemporaryOutputs {
-    private static let lock = DispatchQueue(label: "tureen.temporary-outputs")
-    nonisolated(unsafe) private static var paths: [String: Bool] = [:]
+    /// Each path, and whether it is a folder.
+    private static let paths = LockedValue<[String: Bool]>([:])
 
     /// Records a temporary path (`isFolder` for folders, removed with their files).
     static func register(_ path: String, isFolder: Bool) {
-        lock.sync { paths[path] = isFolder }
+        paths.withLock { $0[path] = isFolder }
     }
 
     /// Forgets a temporary path once it is committed or removed.
     static func unregister(_ path: String) {
-        _ = lock.sync { paths.removeValue(forKey: path) }
+        _ = paths.withLock { $0.removeValue(forKey: path) }
     }
 
     /// Removes every registered temporary file and folder. Call from a signal handler's queue, not from the handler itself.
     public static func removeAll() {
-        lock.sync {
+        paths.withLock { paths in
             for (path, isFolder) in paths where !isFolder { unlink(path) }
             for (path, isFolder) in paths where isFolder { OutputFolder.removeTree(path) }
             paths.removeAll()

@@ -1,6 +1,6 @@
 import Foundation
 import Soup
-import TensorStore
+import TureenCore
 import Tureen
 import XCTest
 

@@ -6,40 +6,31 @@ import Glibc
 /// Mappings do not count toward the process's limit on open files, descriptors do: a soup of
 /// checkpoints with hundreds of shards each must not run out of them. Files past the budget close
 /// their descriptor once mapped and are read through the mapping instead.
-public final class DescriptorBudget: @unchecked Sendable {
+public final class DescriptorBudget: Sendable {
     /// The budget every `MappedFile` draws from by default: half the soft limit on open files at
     /// first use, leaving the rest to outputs, libraries and the caller.
     public static let shared = DescriptorBudget(limit: DescriptorBudget.halfTheSoftLimit())
 
     private let limit: Int
-    private var used = 0
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let used = LockedValue(0)
 
     /// A budget of `limit` descriptors.
     public init(limit: Int) {
         self.limit = limit
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Takes one descriptor from the budget, if any is left.
     func reserve() -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        guard used < limit else { return false }
-        used += 1
-        return true
+        used.withLock { used in
+            guard used < limit else { return false }
+            used += 1
+            return true
+        }
     }
 
     /// Gives back a descriptor taken with `reserve()`.
     func release() {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        used -= 1
+        used.withLock { $0 -= 1 }
     }
 
     private static func halfTheSoftLimit() -> Int {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import TensorStore
+@testable import TureenCore
 
 /// Reads the raw tensors of `Fixtures/safetensors/rounding_vectors.safetensors` (written by numpy and
 /// ml_dtypes) with a minimal header walk of its own, so these tests do not depend on the format target.

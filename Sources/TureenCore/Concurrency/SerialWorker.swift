@@ -37,7 +37,7 @@ public final class SerialWorker: Sendable {
     }
 
     /// Queues `job` to run after every job submitted before it.
-    public func submit(_ job: @escaping () throws -> Void) -> Ticket {
+    public func submit(_ job: @escaping @Sendable () throws -> Void) -> Ticket {
         queue.submit(job)
     }
 
@@ -56,86 +56,66 @@ public final class SerialWorker: Sendable {
     }
 }
 
-/// The jobs and their bookkeeping, shared by the worker's thread and its callers under one mutex.
-private final class JobQueue: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var waiting: [(() throws -> Void)?] = []
-    private var nextIndex = 0
-    private var submitted = 0
-    private var finished = 0
-    private var failure: Error?
-    private var isStopping = false
+/// The jobs and their bookkeeping, shared by the worker's thread and its callers under one lock.
+private final class JobQueue: Sendable {
+    /// A job to run on the worker's thread.
+    typealias Job = @Sendable () throws -> Void
 
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
+    private struct State {
+        var waiting: [Job?] = []
+        var nextIndex = 0
+        var submitted = 0
+        var finished = 0
+        var failure: Error?
+        var isStopping = false
     }
 
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        changed.deallocate()
-        mutex.deallocate()
-    }
+    private let state = LockedValue(State())
 
-    func submit(_ job: @escaping () throws -> Void) -> SerialWorker.Ticket {
-        locked {
-            waiting.append(job)
-            submitted += 1
-            pthread_cond_broadcast(changed)
-            return submitted
+    func submit(_ job: @escaping Job) -> SerialWorker.Ticket {
+        state.withLockBroadcasting { state in
+            state.waiting.append(job)
+            state.submitted += 1
+            return state.submitted
         }
     }
 
     /// Waits for `ticket`, or for every job submitted so far when nil.
     func wait(for ticket: SerialWorker.Ticket?) throws {
-        try locked {
-            let target = ticket ?? submitted
-            while finished < target { pthread_cond_wait(changed, mutex) }
-            if let failure { throw failure }
+        let target = ticket ?? state.withLock { $0.submitted }
+        try state.wait(until: { $0.finished >= target }) { state in
+            if let failure = state.failure { throw failure }
         }
     }
 
     func stop() {
-        locked {
-            isStopping = true
-            pthread_cond_broadcast(changed)
-        }
+        state.withLockBroadcasting { $0.isStopping = true }
     }
 
     /// The thread's loop: runs each job in turn (skipping them after a failure) until stopped.
     func runJobs() {
         while true {
-            var job = locked { () -> (() throws -> Void)?? in
-                while nextIndex == waiting.count && !isStopping { pthread_cond_wait(changed, mutex) }
-                guard nextIndex < waiting.count else { return nil }
-                let job = failure == nil ? waiting[nextIndex] : nil
-                waiting[nextIndex] = nil
-                nextIndex += 1
-                if nextIndex == waiting.count {
-                    waiting.removeAll(keepingCapacity: true)
-                    nextIndex = 0
+            // nil: stopped with nothing left; .some(nil): a job skipped after a failure.
+            var job: Job?? = state.wait(until: { $0.nextIndex < $0.waiting.count || $0.isStopping }) { state in
+                guard state.nextIndex < state.waiting.count else { return nil }
+                let job = state.failure == nil ? state.waiting[state.nextIndex] : nil
+                state.waiting[state.nextIndex] = nil
+                state.nextIndex += 1
+                if state.nextIndex == state.waiting.count {
+                    state.waiting.removeAll(keepingCapacity: true)
+                    state.nextIndex = 0
                 }
                 return .some(job)
             }
-            guard case .some = job else { return }
+            guard job != nil else { return }
             var error: Error?
-            if case .some(.some) = job {
-                do { try job!!() } catch let thrown { error = thrown }
-            }
+            do { try job??() } catch let thrown { error = thrown }
+            // Released before it counts as done, so a waiter may rely on its captures being gone.
             job = nil
-            locked {
-                if failure == nil { failure = error }
-                finished += 1
-                pthread_cond_broadcast(changed)
+            state.withLockBroadcasting { state in
+                if state.failure == nil { state.failure = error }
+                state.finished += 1
             }
         }
-    }
-
-    private func locked<Result>(_ body: () throws -> Result) rethrows -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
     }
 }
