@@ -4,6 +4,3 @@
 @_exported import Soup
 @_exported import TureenCore
 
-// Plumbing the CLI shares with the library, visible within the package only (`@_exported` carries
-// public declarations, not package ones).
-package typealias StandardError = TureenCore.StandardError

@@ -2,11 +2,11 @@ import TureenCore
 
 /// The checks every command makes before writing: an output never replaces an input, and never
 /// replaces an existing file unless the user said `--force`.
-public enum OutputPolicy {
+package enum OutputPolicy {
     /// Throws if `output` exists (without `force`) or names one of `inputs` (or a file inside an input folder).
     ///
     /// - Throws: `TensorStoreError.outputExists` or `.outputIsInput`.
-    public static func check(output: String, inputs: [String], force: Bool) throws {
+    package static func check(output: String, inputs: [String], force: Bool) throws {
         let outputIdentity = FileSystem.identity(of: output)
         for input in inputs {
             if let outputIdentity, let inputIdentity = FileSystem.identity(of: input), outputIdentity == inputIdentity {

@@ -9,16 +9,16 @@ import Glibc
 /// The first error a job throws is kept; later jobs are skipped, and every wait rethrows it. A job
 /// is released before it counts as done, so a waiter may rely on its captures being gone. The
 /// thread ends when the worker is released, after the jobs already queued.
-public final class SerialWorker: Sendable {
+package final class SerialWorker: Sendable {
     /// Identifies a submitted job; jobs finish in ticket order.
-    public typealias Ticket = Int
+    package typealias Ticket = Int
 
     private let queue = JobQueue()
 
     /// Starts the thread.
     ///
     /// - Throws: `TensorStoreError.cannotStartThread` if the system refuses one.
-    public init() throws {
+    package init() throws {
         let context = Unmanaged.passRetained(queue)
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { context in
@@ -37,21 +37,21 @@ public final class SerialWorker: Sendable {
     }
 
     /// Queues `job` to run after every job submitted before it.
-    public func submit(_ job: @escaping @Sendable () throws -> Void) -> Ticket {
+    package func submit(_ job: @escaping @Sendable () throws -> Void) -> Ticket {
         queue.submit(job)
     }
 
     /// Waits until the job with `ticket` (and so every earlier one) is done or skipped.
     ///
     /// - Throws: the first error any job threw.
-    public func wait(for ticket: Ticket) throws {
+    package func wait(for ticket: Ticket) throws {
         try queue.wait(for: ticket)
     }
 
     /// Waits until every submitted job is done or skipped.
     ///
     /// - Throws: the first error any job threw.
-    public func finish() throws {
+    package func finish() throws {
         try queue.wait(for: nil)
     }
 }

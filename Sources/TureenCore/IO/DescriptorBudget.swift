@@ -6,16 +6,16 @@ import Glibc
 /// Mappings do not count toward the process's limit on open files, descriptors do: a soup of
 /// checkpoints with hundreds of shards each must not run out of them. Files past the budget close
 /// their descriptor once mapped and are read through the mapping instead.
-public final class DescriptorBudget: Sendable {
+package final class DescriptorBudget: Sendable {
     /// The budget every `MappedFile` draws from by default: half the soft limit on open files at
     /// first use, leaving the rest to outputs, libraries and the caller.
-    public static let shared = DescriptorBudget(limit: DescriptorBudget.halfTheSoftLimit())
+    package static let shared = DescriptorBudget(limit: DescriptorBudget.halfTheSoftLimit())
 
     private let limit: Int
     private let used = LockedValue(0)
 
     /// A budget of `limit` descriptors.
-    public init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 

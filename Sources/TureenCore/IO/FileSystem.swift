@@ -3,15 +3,15 @@ import Glibc
 #endif
 
 /// The few file-system questions Tureen asks, answered with POSIX calls.
-public enum FileSystem {
+package enum FileSystem {
     /// Whether `path` is a folder (following links).
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// The device and inode of `path`, to tell whether two paths name the same file.
-    public static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+    package static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         return (UInt64(status.st_dev), UInt64(status.st_ino))
@@ -20,7 +20,7 @@ public enum FileSystem {
     /// The names in a folder (without `.` and `..`), sorted.
     ///
     /// - Throws: `TensorStoreError.cannotOpen` if the folder cannot be read.
-    public static func contents(of folder: String) throws -> [String] {
+    package static func contents(of folder: String) throws -> [String] {
         guard let directory = opendir(folder) else {
             throw TensorStoreError.cannotOpen(path: folder, reason: String(cString: strerror(errno)))
         }
@@ -34,7 +34,7 @@ public enum FileSystem {
     }
 
     /// The folder part of `path` (`.` when it has none).
-    public static func folder(of path: String) -> String {
+    package static func folder(of path: String) -> String {
         OutputFile.folder(of: path)
     }
 }

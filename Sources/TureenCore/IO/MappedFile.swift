@@ -11,11 +11,11 @@ import Darwin
 /// not memory; `releasePages(in:)` drops pages the caller has finished with. While the process's
 /// `DescriptorBudget` allows, the file also stays open for `read(_:into:)`, which copies bytes out
 /// of the page cache without mapping them.
-public final class MappedFile: @unchecked Sendable {
+package final class MappedFile: @unchecked Sendable {
     /// The path the file was opened from.
-    public let path: String
+    package let path: String
     /// The file's size in bytes.
-    public let count: Int
+    package let count: Int
     private let base: UnsafeRawPointer?
     /// Kept open for positioned reads while the budget allows; nil otherwise.
     private let descriptor: Int32?
@@ -26,7 +26,7 @@ public final class MappedFile: @unchecked Sendable {
     /// A zero-length file maps to an empty view.
     ///
     /// - Throws: `TensorStoreError.cannotOpen`, `.notARegularFile` or `.cannotMap`.
-    public init(path: String, budget: DescriptorBudget = .shared) throws {
+    package init(path: String, budget: DescriptorBudget = .shared) throws {
         self.path = path
         self.budget = budget
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -72,7 +72,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Whether `read(_:into:)` is available: the file kept its descriptor.
-    public var supportsPositionedReads: Bool { descriptor != nil }
+    package var supportsPositionedReads: Bool { descriptor != nil }
 
     /// Copies the bytes in `range` into `buffer`, which holds at least `range.count` bytes, with
     /// `pread`: safe from any thread, and nothing is mapped into the process. (Copying from the
@@ -82,7 +82,7 @@ public final class MappedFile: @unchecked Sendable {
     /// - Precondition: `supportsPositionedReads`.
     /// - Throws: `TensorStoreError.rangeOutsideFile` if `range` is not inside the file;
     ///   `.cannotRead` on an I/O error or if the file has shrunk since it was opened.
-    public func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+    package func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard range.lowerBound >= 0, range.upperBound <= count else {
             throw TensorStoreError.rangeOutsideFile(path: path, range: range, fileSize: count)
         }
@@ -103,7 +103,7 @@ public final class MappedFile: @unchecked Sendable {
     /// Calls `body` with a view of the bytes in `range`; the view is valid only inside `body`.
     ///
     /// - Throws: `TensorStoreError.rangeOutsideFile` if `range` is not inside the file, or what `body` throws.
-    public func withUnsafeBytes<Result>(
+    package func withUnsafeBytes<Result>(
         in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result {
         guard range.lowerBound >= 0, range.upperBound <= count else {
@@ -114,14 +114,14 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Calls `body` with a view of the whole file.
-    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         guard let base else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// Tells the kernel that this process no longer needs the whole pages inside `range`, so they
     /// leave its resident set (the page cache keeps them). Reading them again faults them back in.
-    public func releasePages(in range: Range<Int>) {
+    package func releasePages(in range: Range<Int>) {
         guard let base else { return }
         let lower = max(0, range.lowerBound)
         let upper = min(count, range.upperBound)
@@ -132,7 +132,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Hints that `range` will be read soon and in order, so the kernel can read ahead.
-    public func adviseWillNeed(_ range: Range<Int>) {
+    package func adviseWillNeed(_ range: Range<Int>) {
         guard let base else { return }
         let lower = max(0, range.lowerBound) / MappedFile.pageSize * MappedFile.pageSize
         let upper = min(count, range.upperBound)

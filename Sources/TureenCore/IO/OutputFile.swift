@@ -12,13 +12,13 @@ import Glibc
 /// it, so writing a model does not fill the page cache with dirty pages (the kernel would copy
 /// every byte, then flush it all at the final fsync). Partial blocks, and every block where direct
 /// I/O is refused, are written through the page cache.
-public final class OutputFile {
+package final class OutputFile {
     /// The final path.
-    public let destination: String
+    package let destination: String
     /// The temporary path being written.
-    public let temporaryPath: String
+    package let temporaryPath: String
     /// The number of bytes written so far (the current end of the file).
-    public private(set) var length: Int = 0
+    package private(set) var length: Int = 0
     private let descriptors: OutputDescriptors
     /// Two stages: one is filled while the other is being written.
     private let stages: [BlockAlignedStage]
@@ -30,7 +30,7 @@ public final class OutputFile {
     /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable; `.cannotStartThread`.
-    public init(destination: String, bufferSize: Int = 8 << 20) throws {
+    package init(destination: String, bufferSize: Int = 8 << 20) throws {
         writer = try SerialWorker()
         self.destination = destination
         let folder = OutputFile.folder(of: destination)
@@ -59,19 +59,19 @@ public final class OutputFile {
     /// Appends `bytes` at the end of the file.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` on an I/O error (disk full, …).
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         try write(bytes, at: length)
     }
 
     /// Appends `bytes` at the end of the file.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
     /// Overwrites already-written bytes at `offset` (for headers patched once sizes are known).
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the range is past the end or on an I/O error.
-    public func overwrite(_ bytes: [UInt8], at offset: Int) throws {
+    package func overwrite(_ bytes: [UInt8], at offset: Int) throws {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count), end <= length else {
             throw TensorStoreError.cannotWrite(path: destination, reason: "internal: patch at \(offset) is past the end")
         }
@@ -85,7 +85,7 @@ public final class OutputFile {
     /// into place. `length` becomes the furthest end written; sequential writes continue from it.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` for a negative offset or on an I/O error.
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
             throw TensorStoreError.cannotWrite(path: destination, reason: "internal: write at \(offset) is outside the file")
         }
@@ -103,7 +103,7 @@ public final class OutputFile {
     /// Writes every staged byte, fsyncs and renames the file into place.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if any step fails (the temporary file is then removed).
-    public func commit() throws {
+    package func commit() throws {
         try handOffStage()
         try writer.finish()
         try descriptors.sync()

@@ -6,18 +6,18 @@ import Glibc
 /// files are created inside it with `file(named:)`, and `commit()` renames the folder into place,
 /// replacing an existing folder only after the new one is complete. Dropped without `commit()`,
 /// the temporary folder and its files are removed.
-public final class OutputFolder {
+package final class OutputFolder {
     /// The final path.
-    public let destination: String
+    package let destination: String
     /// The temporary folder being filled.
-    public let temporaryPath: String
+    package let temporaryPath: String
     private var fileNames: [String] = []
     private var committed = false
 
     /// Creates the temporary folder beside `destination`.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the parent folder is not writable.
-    public init(destination: String) throws {
+    package init(destination: String) throws {
         let trimmed = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
         self.destination = trimmed
         let base = trimmed.split(separator: "/").last.map(String.init) ?? "output"
@@ -39,7 +39,7 @@ public final class OutputFolder {
     }
 
     /// Starts a file called `name` inside the folder; commit it before committing the folder.
-    public func file(named name: String) throws -> OutputFile {
+    package func file(named name: String) throws -> OutputFile {
         fileNames.append(name)
         return try OutputFile(destination: "\(temporaryPath)/\(name)")
     }
@@ -47,7 +47,7 @@ public final class OutputFolder {
     /// Moves the finished folder into place (replacing an existing folder at the destination).
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the rename fails.
-    public func commit() throws {
+    package func commit() throws {
         var status = stat()
         let replacing = lstat(destination, &status) == 0
         let aside = "\(temporaryPath).old"

@@ -4,7 +4,7 @@ import Glibc
 
 /// The temporary files and folders being written right now, so that an interrupted command
 /// (Ctrl-C, SIGTERM) can remove them before it exits: nothing partial is ever left behind.
-public enum TemporaryOutputs {
+package enum TemporaryOutputs {
     /// Each path, and whether it is a folder.
     private static let paths = LockedValue<[String: Bool]>([:])
 
@@ -19,7 +19,7 @@ public enum TemporaryOutputs {
     }
 
     /// Removes every registered temporary file and folder. Call from a signal handler's queue, not from the handler itself.
-    public static func removeAll() {
+    package static func removeAll() {
         paths.withLock { paths in
             for (path, isFolder) in paths where !isFolder { unlink(path) }
             for (path, isFolder) in paths where isFolder { OutputFolder.removeTree(path) }

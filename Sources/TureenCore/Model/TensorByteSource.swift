@@ -40,16 +40,16 @@ extension TensorByteSource {
 }
 
 /// A tensor whose bytes lie, as they are, in a mapped file: served zero-copy.
-public final class MappedTensorSource: TensorByteSource {
+package final class MappedTensorSource: TensorByteSource {
     /// The mapped file holding the bytes.
-    public let file: MappedFile
+    package let file: MappedFile
     /// The tensor's byte range within the file.
-    public let fileRange: Range<Int>
+    package let fileRange: Range<Int>
 
     /// A source over `fileRange` of `file`.
     ///
     /// - Throws: `TensorStoreError.rangeOutsideFile` if the range is not inside the file.
-    public init(file: MappedFile, fileRange: Range<Int>) throws {
+    package init(file: MappedFile, fileRange: Range<Int>) throws {
         guard fileRange.lowerBound >= 0, fileRange.upperBound <= file.count else {
             throw TensorStoreError.rangeOutsideFile(path: file.path, range: fileRange, fileSize: file.count)
         }
@@ -57,7 +57,7 @@ public final class MappedTensorSource: TensorByteSource {
         self.fileRange = fileRange
     }
 
-    public func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+    package func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
         guard range.lowerBound >= 0, range.upperBound <= fileRange.count else {
             throw TensorStoreError.rangeOutsideFile(path: file.path, range: range, fileSize: fileRange.count)
         }
@@ -66,15 +66,15 @@ public final class MappedTensorSource: TensorByteSource {
         return try file.withUnsafeBytes(in: absolute, body)
     }
 
-    public func releaseBytes(before offset: Int) {
+    package func releaseBytes(before offset: Int) {
         let end = fileRange.lowerBound + min(max(offset, 0), fileRange.count)
         file.releasePages(in: fileRange.lowerBound..<end)
     }
 
     /// True while the file keeps a descriptor for positioned reads (see `DescriptorBudget`).
-    public var supportsConcurrentCopies: Bool { file.supportsPositionedReads }
+    package var supportsConcurrentCopies: Bool { file.supportsPositionedReads }
 
-    public func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
+    package func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard file.supportsPositionedReads else { return try copyBytesFromView(in: range, into: buffer) }
         guard range.lowerBound >= 0, range.upperBound <= fileRange.count else {
             throw TensorStoreError.rangeOutsideFile(path: file.path, range: range, fileSize: fileRange.count)

@@ -1,8 +1,8 @@
 /// Parses sizes such as `5GB`, `500MB`, `2GiB` or `1000000` the way huggingface_hub does
 /// (KB/MB/GB are powers of 10; KiB/MiB/GiB powers of 2).
-public enum ByteSize {
+package enum ByteSize {
     /// The number of bytes `text` stands for, or nil if it is not a positive size.
-    public static func parse(_ text: String) -> Int? {
+    package static func parse(_ text: String) -> Int? {
         let trimmed = text.trimmingWhitespace()
         let units: [(String, Int)] = [
             ("KIB", 1 << 10), ("MIB", 1 << 20), ("GIB", 1 << 30), ("TIB", 1 << 40),

@@ -1,8 +1,8 @@
 /// Overflow-checked size arithmetic for values read from files: every size or offset goes through
 /// these before it is used, so a hostile header yields an error instead of a trap.
-public enum CheckedArithmetic {
+package enum CheckedArithmetic {
     /// The product of `factors`, or nil if any factor is negative or the product overflows `Int`.
-    public static func product(_ factors: [Int]) -> Int? {
+    package static func product(_ factors: [Int]) -> Int? {
         var result = 1
         for factor in factors {
             guard factor >= 0 else { return nil }
@@ -14,19 +14,19 @@ public enum CheckedArithmetic {
     }
 
     /// `a + b`, or nil on overflow.
-    public static func sum(_ a: Int, _ b: Int) -> Int? {
+    package static func sum(_ a: Int, _ b: Int) -> Int? {
         let (value, overflow) = a.addingReportingOverflow(b)
         return overflow ? nil : value
     }
 
     /// `a * b`, or nil on overflow.
-    public static func multiply(_ a: Int, _ b: Int) -> Int? {
+    package static func multiply(_ a: Int, _ b: Int) -> Int? {
         let (value, overflow) = a.multipliedReportingOverflow(by: b)
         return overflow ? nil : value
     }
 
     /// Converts an unsigned 64-bit value read from a file to `Int`, or nil if it does not fit.
-    public static func int(_ value: UInt64) -> Int? {
+    package static func int(_ value: UInt64) -> Int? {
         value <= UInt64(Int.max) ? Int(value) : nil
     }
 }

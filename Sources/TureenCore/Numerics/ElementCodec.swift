@@ -4,16 +4,16 @@
 ///
 /// Each loop is one branch-free pass that the compiler vectorises. Counting NaN and ±Inf is a pass
 /// of its own (`countNonFinite`), so callers pay for it only where they need it.
-public enum ElementCodec {
+package enum ElementCodec {
     /// The number of `Double` values `byteCount` bytes of `dtype` decode to.
-    public static func valueCount(byteCount: Int, dtype: DType) -> Int {
+    package static func valueCount(byteCount: Int, dtype: DType) -> Int {
         byteCount / dtype.componentType.byteWidth
     }
 
     /// Adds `weight * x` to `accumulator[i]` for every value `x` in `bytes`.
     ///
     /// - Precondition: `dtype` is floating point or complex; `accumulator` holds `valueCount` values.
-    public static func accumulate(
+    package static func accumulate(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double, into accumulator: UnsafeMutableBufferPointer<Double>
     ) {
         combine(bytes, dtype: dtype, weight: weight, into: accumulator) { $0 += $1 }
@@ -22,7 +22,7 @@ public enum ElementCodec {
     /// Stores `weight * x` (exactly `x` for the default weight) in `output[i]` for every value `x` in `bytes`.
     ///
     /// - Precondition: `dtype` is floating point or complex; `output` holds `valueCount` values.
-    public static func decode(
+    package static func decode(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double = 1, into output: UnsafeMutableBufferPointer<Double>
     ) {
         combine(bytes, dtype: dtype, weight: weight, into: output) { $0 = $1 }
@@ -71,7 +71,7 @@ public enum ElementCodec {
     /// E4M3FN, which has no infinities, the NaN pattern).
     ///
     /// - Precondition: `dtype` is floating point or complex.
-    public static func countNonFinite(_ bytes: UnsafeRawBufferPointer, dtype: DType) -> Int {
+    package static func countNonFinite(_ bytes: UnsafeRawBufferPointer, dtype: DType) -> Int {
         let count = valueCount(byteCount: bytes.count, dtype: dtype)
         guard count > 0, let source = bytes.baseAddress else { return 0 }
         switch dtype.componentType {
@@ -87,7 +87,7 @@ public enum ElementCodec {
 
     /// Rounds each value to nearest-even in `dtype` and stores it in `output`, which holds exactly
     /// `values.count` components of `dtype`. Overflow gives ±Inf (NaN for float8 E4M3FN).
-    public static func encode(_ values: UnsafeBufferPointer<Double>, to dtype: DType, into output: UnsafeMutableRawBufferPointer) {
+    package static func encode(_ values: UnsafeBufferPointer<Double>, to dtype: DType, into output: UnsafeMutableRawBufferPointer) {
         let count = values.count
         precondition(output.count == count * dtype.componentType.byteWidth, "output size mismatch")
         guard count > 0, let source = values.baseAddress, let target = output.baseAddress else { return }
@@ -111,7 +111,7 @@ public enum ElementCodec {
 
     /// Converts `bytes` of dtype `source` into `output` in dtype `target` with round-to-nearest-even,
     /// through a small Float64 buffer that stays in the L1 cache.
-    public static func convert(
+    package static func convert(
         _ bytes: UnsafeRawBufferPointer, from source: DType, to target: DType, into output: UnsafeMutableRawBufferPointer
     ) {
         let count = valueCount(byteCount: bytes.count, dtype: source)

@@ -1,15 +1,15 @@
 /// Bit-level conversions between `Float` and the narrow float formats Swift has no type for
 /// (bfloat16, float8 E4M3FN and E5M2), with round-to-nearest-even and NaN/±Inf preserved.
-public enum FloatBits {
+package enum FloatBits {
     /// The `Float` a bfloat16 bit pattern stands for (exact).
     @inlinable
-    public static func float(fromBF16 bits: UInt16) -> Float {
+    package static func float(fromBF16 bits: UInt16) -> Float {
         Float(bitPattern: UInt32(bits) << 16)
     }
 
     /// `value` rounded to nearest-even bfloat16; NaN stays NaN (quieted), ±Inf stays ±Inf.
     @inlinable
-    public static func bf16(from value: Float) -> UInt16 {
+    package static func bf16(from value: Float) -> UInt16 {
         let bits = value.bitPattern
         if value.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
         let roundingBias = UInt32(0x7FFF) + ((bits >> 16) & 1)
@@ -18,13 +18,13 @@ public enum FloatBits {
 
     /// The `Float` an IEEE half-precision bit pattern stands for (exact).
     @inlinable
-    public static func float(fromF16 bits: UInt16) -> Float {
+    package static func float(fromF16 bits: UInt16) -> Float {
         Float(Float16(bitPattern: bits))
     }
 
     /// `value` rounded to nearest-even IEEE half precision.
     @inlinable
-    public static func f16(from value: Float) -> UInt16 {
+    package static func f16(from value: Float) -> UInt16 {
         Float16(value).bitPattern
     }
 
@@ -32,7 +32,7 @@ public enum FloatBits {
     /// are truncated toward zero with the last bit set. Rounding that result again to any format
     /// with at most 22 significand bits gives the correctly rounded result (no double rounding).
     @inlinable
-    public static func floatRoundedToOdd(_ value: Double) -> Float {
+    package static func floatRoundedToOdd(_ value: Double) -> Float {
         let nearest = Float(value)
         let back = Double(nearest)
         // Branch-free so the loops that call it vectorise: step back toward zero when rounding went
@@ -45,7 +45,7 @@ public enum FloatBits {
     /// `value` rounded to nearest-even bfloat16 in one rounding; NaN stays NaN, ±Inf stays ±Inf,
     /// and values beyond the largest finite bfloat16 (after rounding) become ±Inf.
     @inlinable
-    public static func bf16(fromDouble value: Double) -> UInt16 {
+    package static func bf16(fromDouble value: Double) -> UInt16 {
         let rounded = roundedToPrecision(value, significandBits: 8, exponents: -126...127)
         // `rounded` is a bfloat16 value (or beyond its range, where Float gives ±Inf), so both the
         // Float conversion and dropping the low 16 bits are exact.
@@ -56,7 +56,7 @@ public enum FloatBits {
     /// `value` rounded to nearest-even IEEE half precision in one rounding; NaN stays NaN, ±Inf
     /// stays ±Inf, and values beyond ±65504 (after rounding) become ±Inf.
     @inlinable
-    public static func f16(fromDouble value: Double) -> UInt16 {
+    package static func f16(fromDouble value: Double) -> UInt16 {
         let rounded = roundedToPrecision(value, significandBits: 11, exponents: -14...15)
         // `rounded` is a half-precision value (or beyond its range), so both conversions are exact.
         let magnitude = Float16(Float(rounded)).bitPattern
@@ -83,16 +83,16 @@ public enum FloatBits {
     }
 
     /// The `Float` a float8 E4M3FN bit pattern stands for (no infinities; `S.1111.111` is NaN).
-    public static func float(fromF8E4M3 bits: UInt8) -> Float { e4m3Table[Int(bits)] }
+    package static func float(fromF8E4M3 bits: UInt8) -> Float { e4m3Table[Int(bits)] }
 
     /// The `Float` a float8 E5M2 bit pattern stands for (IEEE-like, with ±Inf and NaN).
-    public static func float(fromF8E5M2 bits: UInt8) -> Float { e5m2Table[Int(bits)] }
+    package static func float(fromF8E5M2 bits: UInt8) -> Float { e5m2Table[Int(bits)] }
 
     /// `value` rounded to nearest-even float8 E4M3FN; values beyond ±448 (after rounding) and ±Inf become NaN.
-    public static func f8E4M3(from value: Float) -> UInt8 { E4M3.encode(value) }
+    package static func f8E4M3(from value: Float) -> UInt8 { E4M3.encode(value) }
 
     /// `value` rounded to nearest-even float8 E5M2; overflow becomes ±Inf.
-    public static func f8E5M2(from value: Float) -> UInt8 { E5M2.encode(value) }
+    package static func f8E5M2(from value: Float) -> UInt8 { E5M2.encode(value) }
 
     static let e4m3Table: [Float] = (0..<256).map { E4M3.decode(UInt8($0)) }
     static let e5m2Table: [Float] = (0..<256).map { E5M2.decode(UInt8($0)) }
