@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Reads and writes the string attributes Tureen uses: metadata on the root group, `dtype` on
 /// opaque datasets, and Keras 2's `layer_names` / `weight_names` lists.

@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Writes one tensor into a chunked (compressed) dataset: the producer's chunks are gathered into
 /// hyperslab windows aligned to the dataset's chunk rows, and each full window goes to `H5Dwrite`.

@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Turns one dataset into a tensor: checks that its data lives inside the file and that its size is
 /// plausible, then serves contiguous, unfiltered little-endian data zero-copy from the mapped file
@@ -91,7 +91,7 @@ enum HDF5DatasetReader {
             let filter = H5Pget_filter2(creation, UInt32(index), &flags, &valueCount, nil, name.count, &name, &configuration)
             try HDF5Library.check(filter, "read filter \(index)", file: file, object: object)
             guard H5Zfilter_avail(filter) > 0 else {
-                let label = String(cString: name)
+                let label = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 throw HDF5Error.unavailableFilter(path: file, object: object, filter: "filter \(filter)" + (label.isEmpty ? "" : " (\(label))"))
             }
         }

@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// A dataset's element type as Tureen sees it: the dtype, whether the stored bytes already are the
 /// tensor's little-endian bytes (so they can be served zero-copy), and the memory type that makes

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Why an HDF5 file was refused or could not be written. Every case names the file and, where there
 /// is one, the object path inside it (`/model/layers/0/weight`).

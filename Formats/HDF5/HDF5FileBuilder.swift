@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Lays out an HDF5 file with libhdf5: groups (recording creation order, so tensors read back in
 /// the order they were written), one dataset per tensor, the `dtype` attributes of opaque

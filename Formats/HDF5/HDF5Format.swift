@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 extension CheckpointFormat {
     /// HDF5: h5py files, Keras 2 `.h5` and Keras 3 `.weights.h5`, through libhdf5.

@@ -6,9 +6,9 @@
 /// a group): `model.layers.0.weight` becomes `/model/layers/0/weight`, and beside a tensor `a.b`, the
 /// tensor `a.b.c` becomes `/a/b.c`. Reading that back joins to the same names, so a round trip
 /// keeps every name that has no `/` (a `/` comes back as `.`).
-public enum HDF5Names {
+package enum HDF5Names {
     /// The tensor name for a dataset at `components` (the path without its leading `/`).
-    public static func tensorName(forPath components: [String]) -> String {
+    package static func tensorName(forPath components: [String]) -> String {
         components.joined(separator: ".")
     }
 
@@ -16,7 +16,7 @@ public enum HDF5Names {
     ///
     /// - Throws: `HDF5Error.unmappableName` for a name that is empty or would leave a `/` inside a
     ///   link name; `file` names the output in the error.
-    public static func paths(for names: [String], file: String) throws -> [[String]] {
+    package static func paths(for names: [String], file: String) throws -> [[String]] {
         let tensorNames = Set(names)
         return try names.map { name in
             let components = split(name, keepingWhole: tensorNames)

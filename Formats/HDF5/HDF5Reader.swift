@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Reads HDF5 files (h5py files, Keras 2 `.h5`, Keras 3 `.weights.h5`) through libhdf5: every
 /// numeric dataset in every group is a tensor (see `HDF5Names`, `KerasLayout`), every scalar

@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Builds the HDF5 datatypes Tureen writes, matching what h5py writes for the same NumPy dtypes:
 /// little-endian integers and IEEE floats, bool as an enum over int8 (`FALSE`, `TRUE`), complex as

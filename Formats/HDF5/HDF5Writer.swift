@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// Writes HDF5 files that h5py and Keras read: one dataset per tensor in groups taken from its
 /// name (`HDF5Names`), metadata as root attributes.

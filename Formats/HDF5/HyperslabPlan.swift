@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Splits a C-order array into bounded windows, each both one rectangular hyperslab (for
 /// `H5Dread`/`H5Dwrite`) and one contiguous run of elements (for the tensor's byte stream).

@@ -1,5 +1,5 @@
 import CHDF5
-import TensorStore
+import TureenCore
 
 /// A tensor read through libhdf5 one hyperslab window at a time (chunked, compressed, big-endian,
 /// compact or unwritten datasets). libhdf5 decodes and converts to little-endian; the source keeps

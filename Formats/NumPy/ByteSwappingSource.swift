@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Serves big-endian data as little-endian: each range of the base source is copied and every
 /// component (a whole element, or each half of a complex element) has its bytes reversed.

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Serves a Fortran-order (column-major) array in C order by gathering elements from the whole
 /// column-major data, which the base must serve at once: zero-copy from a mapped file (pages

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Serves a deflated member's tensor bytes by inflating the member in order, one requested range
 /// at a time into a buffer the size of the largest range; an earlier range restarts the inflater.

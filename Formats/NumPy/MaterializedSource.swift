@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Reads a sequential source whole into memory on first use, so a consumer that needs random
 /// access (a Fortran-order transpose of deflated data) can have it. Costs the tensor's size in

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Builds the C-order, little-endian source for an array from the source of its stored data bytes.
 enum NpyDataSource {

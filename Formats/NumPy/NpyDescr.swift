@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// A NumPy dtype descriptor such as `<f4`, `>i8`, `|b1` or `<V2`, mapped to Tureen's dtypes.
 ///

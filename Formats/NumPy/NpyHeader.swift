@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The parsed header of a `.npy` array: what the data is and where it starts. Parsing is a pure
 /// function over the first bytes of the array, so a fuzzer can drive it.

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Writes a single tensor as a `.npy` file (version 1.0, little-endian, C order), streamed.
 public struct NpyWriter: CheckpointWriter {

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Reads `.npz` archives (`np.savez` and `np.savez_compressed`): one tensor per `.npy` member, named
 /// after the member without `.npy` (`a/b.c.npy` → `a/b.c`). Stored members are served zero-copy from

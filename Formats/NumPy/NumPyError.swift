@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Why a `.npy` or `.npz` file was refused or could not be written. Every case names the file and,
 /// where there is one, the member or tensor.

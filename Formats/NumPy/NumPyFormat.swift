@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 extension CheckpointFormat {
     /// NumPy `.npy`: one array per file.

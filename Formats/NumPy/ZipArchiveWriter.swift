@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Streams a zip archive into an `OutputFile` the way CPython's `zipfile` lays it out for numpy:
 /// each member's local header, then its data (stored or deflated) with the CRC-32 computed on the

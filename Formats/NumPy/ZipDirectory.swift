@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Reads a zip archive's central directory (zip64 included) into members with their data offsets.
 /// A pure function over the archive's bytes, so a fuzzer can drive it; every size and offset is

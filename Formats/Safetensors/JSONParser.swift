@@ -1,14 +1,14 @@
 /// A strict JSON parser over bytes (RFC 8259): UTF-8 only, no trailing commas, no comments,
 /// nesting limited so hostile input cannot exhaust the stack. It is a pure function of its input,
 /// so a fuzzer can drive it directly.
-public struct JSONParser {
+package struct JSONParser {
     /// Why parsing stopped.
-    public struct Failure: Error, CustomStringConvertible {
+    package struct Failure: Error, CustomStringConvertible {
         /// The byte offset where the problem was found.
-        public let offset: Int
+        package let offset: Int
         /// What was expected there.
-        public let reason: String
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+        package let reason: String
+        package var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
     private let bytes: UnsafeRawBufferPointer
@@ -19,7 +19,7 @@ public struct JSONParser {
     /// Parses one JSON value spanning all of `bytes` (surrounding whitespace allowed).
     ///
     /// - Throws: `JSONParser.Failure` with the offset and what was expected.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -32,7 +32,7 @@ public struct JSONParser {
     /// is parsed instead of building the whole tree, so a huge object costs the memory of one member.
     ///
     /// - Throws: `JSONParser.Failure` if `bytes` is not one object, or what `body` throws.
-    public static func parseObject(_ bytes: UnsafeRawBufferPointer, eachMember body: (String, JSONValue) throws -> Void) throws {
+    package static func parseObject(_ bytes: UnsafeRawBufferPointer, eachMember body: (String, JSONValue) throws -> Void) throws {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.current == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
@@ -43,7 +43,7 @@ public struct JSONParser {
     }
 
     /// Parses one JSON value from `bytes`.
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBytes { try parse($0) }
     }
 

@@ -1,6 +1,6 @@
 /// A parsed JSON value. Objects keep their members in order so duplicates can be detected and
 /// reported; numbers keep their text so large integers are checked, not rounded.
-public enum JSONValue: Equatable {
+package enum JSONValue: Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -8,7 +8,7 @@ public enum JSONValue: Equatable {
     case bool(Bool)
     case null
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case let (.object(a), .object(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -22,7 +22,7 @@ public enum JSONValue: Equatable {
     }
 
     /// The value as a non-negative integer that fits in `Int`, or nil (fractions, exponents, signs, overflow).
-    public var nonNegativeInteger: Int? {
+    package var nonNegativeInteger: Int? {
         guard case let .number(text) = self, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             return nil
         }
@@ -30,7 +30,7 @@ public enum JSONValue: Equatable {
     }
 
     /// A short name of the value's kind, for error messages.
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .object: return "an object"
         case .array: return "an array"

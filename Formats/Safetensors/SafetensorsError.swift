@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Why a safetensors file, folder or index was refused. Every case names the file and, where there
 /// is one, the tensor.

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 extension CheckpointFormat {
     /// safetensors: single files, sharded folders and `*.safetensors.index.json`.

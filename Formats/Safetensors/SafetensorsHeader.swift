@@ -1,24 +1,24 @@
-import TensorStore
+import TureenCore
 
 /// The parsed header of one safetensors file: its tensors with their data byte ranges, and metadata.
 ///
 /// `parse` is a pure function of the header bytes and the file size, so a fuzzer can drive it.
-public struct SafetensorsHeader {
+package struct SafetensorsHeader {
     /// One tensor entry: what it is and where its bytes are, relative to the start of the data section.
-    public struct Entry {
-        public let info: TensorInfo
-        public let dataRange: Range<Int>
+    package struct Entry {
+        package let info: TensorInfo
+        package let dataRange: Range<Int>
     }
 
     /// The largest header the reference reader accepts.
-    public static let maximumHeaderLength: UInt64 = 100_000_000
+    package static let maximumHeaderLength: UInt64 = 100_000_000
 
     /// Tensors in data order.
-    public let entries: [Entry]
+    package let entries: [Entry]
     /// The `__metadata__` map, or empty.
-    public let metadata: [String: String]
+    package let metadata: [String: String]
     /// The file offset where the data section starts (8 + header length).
-    public let dataStart: Int
+    package let dataStart: Int
 
     /// Validates the first bytes of a file as a safetensors header with every rule of the reference
     /// reader, plus: duplicate keys are refused and `__metadata__` must map strings to strings.
@@ -28,7 +28,7 @@ public struct SafetensorsHeader {
     ///   - fileSize: the file's total size in bytes.
     ///   - path: the file's name, for errors.
     /// - Throws: `SafetensorsError` naming the file, the tensor and the rule broken.
-    public static func parse(_ prefix: UnsafeRawBufferPointer, fileSize: Int, path: String) throws -> SafetensorsHeader {
+    package static func parse(_ prefix: UnsafeRawBufferPointer, fileSize: Int, path: String) throws -> SafetensorsHeader {
         guard fileSize >= 8, prefix.count >= 8 else { throw SafetensorsError.fileTooSmall(path: path, size: fileSize) }
         let headerLength = prefix.loadUnaligned(as: UInt64.self).littleEndian
         guard headerLength <= maximumHeaderLength else { throw SafetensorsError.headerTooLarge(path: path, length: headerLength) }

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Reads safetensors checkpoints: one file, a folder of shards, or a `model.safetensors.index.json`.
 /// Tensor bytes are served zero-copy from the mapped files.

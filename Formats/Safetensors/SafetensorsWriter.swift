@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Writes safetensors files byte-identical to the safetensors Python library (tensors ordered by
 /// dtype, descending in its enum order, then by name; compact JSON; space padding to a multiple of

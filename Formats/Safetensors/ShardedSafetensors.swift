@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Sharded safetensors checkpoints: a folder of `model-0000K-of-0000N.safetensors` files with a
 /// `model.safetensors.index.json` that maps every tensor to its shard (the huggingface_hub layout).

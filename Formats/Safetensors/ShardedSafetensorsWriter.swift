@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Writes a checkpoint as a folder of safetensors shards plus `model.safetensors.index.json`, split
 /// as huggingface_hub splits: tensors in order, a new shard when the next tensor would overflow the

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Whether checkpoints share an architecture: the same tensor names, shapes and dtypes in every
 /// input. Metadata differences are listed but never make checkpoints incompatible.

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// One way in which checkpoints differ in their layout. Per-input arrays follow the order of the
 /// compared inputs, with nil where an input lacks the tensor or key.

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// One checkpoint as a comparison sees it: its store, a label for reports, and the name each
 /// tensor is compared under (its own name, or its normalised name when normalisation was asked for).

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// How far checkpoints are apart, per tensor and for the whole model, for every pair of inputs:
 /// L2 distance, largest absolute difference, relative change and, with a base θ0, the cosine of
@@ -31,12 +31,13 @@ public struct ModelDistance {
     public let norms: [Double]
 
     /// Measures every pair of `comparison`'s inputs, with the input at `basePosition` as θ0 if given.
-    /// Each input is read once, chunk by chunk; `progress` gets (bytes done, bytes in all).
+    /// Each input is read once, chunk by chunk, on `threads` threads (nil: every core this process
+    /// may use); `progress` gets (bytes done, bytes in all).
     ///
     /// - Throws: `CompareError.incompatibleArchitectures` if `comparison` is not compatible,
     ///   `.tooFewInputs` with fewer than two inputs besides the base, and read errors.
     public static func measure(
-        _ comparison: ArchitectureComparison, basePosition: Int? = nil, progress: ((Int, Int) -> Void)? = nil
+        _ comparison: ArchitectureComparison, basePosition: Int? = nil, threads: Int? = nil, progress: ((Int, Int) -> Void)? = nil
     ) throws -> ModelDistance {
         try comparison.requireCompatible()
         let inputs = comparison.inputs.indices.filter { $0 != basePosition }.map { comparison.inputs[$0] }
@@ -57,10 +58,11 @@ public struct ModelDistance {
         for name in measured {
             let tensors = readers.compactMap { $0.tensor(comparedAs: name) }
             var sums = DistanceSums(inputCount: inputs.count)
-            try ValueChunks(tensors: tensors).forEach { chunks in
+            let stream = ValueChunks(tensors: tensors, threads: threads)
+            try stream.forEach { chunks in
                 let values = Array(chunks.prefix(inputs.count))
                 let baseValues = base == nil ? nil : chunks[inputs.count]
-                for part in ParallelParts.map(count: values[0].count, { DistanceSums(values: values, base: baseValues, range: $0) }) {
+                for part in try ParallelLoop.map(count: values[0].count, threads: stream.threads, { DistanceSums(values: values, base: baseValues, range: $0) }) {
                     sums.add(part)
                 }
             }

@@ -4,25 +4,25 @@
 /// A name is split into literal text and runs of decimal digits; runs with a leading zero (`007`)
 /// or more than 18 digits stay literal. Names with the same literal text are one family; within a
 /// family the index tuples are covered exactly by patterns such as `{0..4,6..31}.experts.{0..7}`.
-public enum NumberedNameGrouping {
+package enum NumberedNameGrouping {
     /// One pattern and the names it stands for, in their original order.
-    public struct Group<Key: Hashable>: Hashable {
+    package struct Group<Key: Hashable>: Hashable {
         /// The pattern, e.g. `model.layers.{0..31}.mlp.up_proj.weight`.
-        public let pattern: String
+        package let pattern: String
         /// The key the names were grouped under (a difference's detail, a rename rule, …).
-        public let key: Key
+        package let key: Key
         /// The names the pattern covers.
-        public let names: [String]
+        package let names: [String]
     }
 
     /// Groups `names` into patterns, ordered by where their first name appears.
-    public static func patterns(_ names: [String]) -> [String] {
+    package static func patterns(_ names: [String]) -> [String] {
         group(names.map { ($0, 0) }).map(\.pattern)
     }
 
     /// Groups items with the same key whose names differ only in integer indices, ordered by
     /// where each group's first item appears.
-    public static func group<Key: Hashable>(_ items: [(name: String, key: Key)]) -> [Group<Key>] {
+    package static func group<Key: Hashable>(_ items: [(name: String, key: Key)]) -> [Group<Key>] {
         var families: [FamilyKey<Key>: [Member]] = [:]
         var familyOrder: [FamilyKey<Key>] = []
         for (index, item) in items.enumerated() {

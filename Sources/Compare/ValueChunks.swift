@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Streams the values of tensors with the same number of values side by side, a chunk at a time,
 /// decoded to Float64. Memory stays at one chunk buffer per tensor; pages behind each chunk are
@@ -6,8 +6,16 @@ import TensorStore
 struct ValueChunks {
     /// The tensors read side by side (same element count, and real or complex alike).
     let tensors: [StoredTensor]
+    /// The threads that decode each chunk.
+    let threads: Int
     /// How many values each chunk holds at most.
     var valuesPerChunk = 1 << 18
+
+    /// Streams `tensors` side by side, decoding on `threads` threads (nil: every available core).
+    init(tensors: [StoredTensor], threads: Int?) {
+        self.tensors = tensors
+        self.threads = threads ?? ParallelLoop.defaultThreadCount
+    }
 
     /// The number of values per tensor.
     var valueCount: Int {
@@ -40,7 +48,7 @@ struct ValueChunks {
         let width = ValueDecoding.bytesPerValue(dtype)
         let byteRange = (values.lowerBound * width)..<(values.upperBound * width)
         try tensor.source.withBytes(in: byteRange) { bytes in
-            _ = ParallelParts.map(count: values.count) { part in
+            _ = try ParallelLoop.map(count: values.count, threads: threads) { part in
                 let partBytes = UnsafeRawBufferPointer(rebasing: bytes[(part.lowerBound * width)..<(part.upperBound * width)])
                 ValueDecoding.decode(partBytes, dtype: dtype, into: UnsafeMutableBufferPointer(rebasing: buffer[part]))
             }

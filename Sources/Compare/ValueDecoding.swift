@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Decodes tensor bytes of any dtype to Float64: integers and bools (exact up to 2^53; bools as 0
 /// or 1), complex numbers as their real and imaginary components. The common float widths are

@@ -1,5 +1,4 @@
-import Dispatch
-import TensorStore
+import TureenCore
 
 /// Reads the same values of several tensors, each in its own dtype, a cache-sized piece at a time
 /// on every thread, for kernels that walk a chunk once: the greedy soup's running sum and the
@@ -83,23 +82,7 @@ struct ChunkPieces {
     ///
     /// - Throws: the first error a part threw.
     private func inParallel(parts: Int, count: Int, _ body: (Int, Range<Int>) throws -> Void) throws {
-        let failures = UnsafeMutableBufferPointer<Error?>.allocate(capacity: parts)
-        failures.initialize(repeating: nil)
-        defer {
-            failures.baseAddress!.deinitialize(count: parts)
-            failures.deallocate()
-        }
-        withoutActuallyEscaping(body) { body in
-            let shared = SharedWithParts(body: body, failures: failures)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                do {
-                    try shared.body(part, (count * part / parts)..<(count * (part + 1) / parts))
-                } catch {
-                    shared.failures[part] = error
-                }
-            }
-        }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        _ = try ParallelLoop.map(parts: parts, count: count, body)
     }
 
     /// Calls `body` with a view of `values` in every source, nesting each source's scoped view.
@@ -115,10 +98,3 @@ struct ChunkPieces {
     }
 }
 
-/// What `concurrentPerform`'s threads share: the work and a slot per part for its error.
-// @unchecked Sendable: concurrentPerform returns only when every part is done, so both outlive
-// the threads, and each part writes its own slot and its own slice of the buffers `body` uses.
-private struct SharedWithParts: @unchecked Sendable {
-    let body: (Int, Range<Int>) throws -> Void
-    let failures: UnsafeMutableBufferPointer<Error?>
-}

@@ -1,18 +1,19 @@
-import TensorStore
+import TureenCore
 
 /// The arithmetic of the learned soup's gradient pass over one piece of one tensor: with the
 /// current soup θ = Σⱼ wⱼθⱼ / Σⱼ wⱼ (in Float64, never rounded) and the loss gradient g, adds
 /// ⟨g, θᵢ − θ⟩ for every ingredient i. Differences from the soup, not ⟨g, θᵢ⟩ − ⟨g, θ⟩, so that
 /// nearly equal ingredients do not cancel.
 struct GradientKernel {
-    let ingredientType: DType
+    /// Each ingredient's dtype for the tensor (they may differ: a bf16 and an f32 fine-tune).
+    let ingredientTypes: [DType]
     let gradientType: DType
     /// The tensor's mixing weights, one per ingredient.
     let weights: [Double]
     private let weightSum: Double
 
-    init(ingredientType: DType, gradientType: DType, weights: [Double]) {
-        self.ingredientType = ingredientType
+    init(ingredientTypes: [DType], gradientType: DType, weights: [Double]) {
+        self.ingredientTypes = ingredientTypes
         self.gradientType = gradientType
         self.weights = weights
         self.weightSum = weights.reduce(0, +)
@@ -26,7 +27,7 @@ struct GradientKernel {
     func accumulate(inputs: [UnsafeRawBufferPointer], scratch: UnsafeMutableBufferPointer<Double>, into derivatives: UnsafeMutableBufferPointer<Double>) {
         let blockValues = LinearMergeKernel.blockValues
         precondition(scratch.count >= Self.scratchValues, "scratch smaller than three blocks")
-        let ingredientWidth = ingredientType.componentType.byteWidth
+        let ingredientWidths = ingredientTypes.map(\.componentType.byteWidth)
         let gradientWidth = gradientType.componentType.byteWidth
         let ingredientCount = weights.count
         let valueCount = inputs[ingredientCount].count / gradientWidth
@@ -37,13 +38,14 @@ struct GradientKernel {
             let soup = UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
             let gradient = UnsafeMutableBufferPointer(rebasing: scratch[blockValues..<(blockValues + count)])
             let ingredient = UnsafeMutableBufferPointer(rebasing: scratch[(2 * blockValues)..<(2 * blockValues + count)])
-            let ingredientBytes = (start * ingredientWidth)..<(end * ingredientWidth)
+            func ingredientBytes(_ index: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: inputs[index][(start * ingredientWidths[index])..<(end * ingredientWidths[index])])
+            }
             for index in 0..<ingredientCount {
-                let bytes = UnsafeRawBufferPointer(rebasing: inputs[index][ingredientBytes])
                 if index == 0 {
-                    ElementCodec.decode(bytes, dtype: ingredientType, weight: weights[index], into: soup)
+                    ElementCodec.decode(ingredientBytes(index), dtype: ingredientTypes[index], weight: weights[index], into: soup)
                 } else {
-                    ElementCodec.accumulate(bytes, dtype: ingredientType, weight: weights[index], into: soup)
+                    ElementCodec.accumulate(ingredientBytes(index), dtype: ingredientTypes[index], weight: weights[index], into: soup)
                 }
             }
             for i in soup.indices { soup[i] /= weightSum }
@@ -51,7 +53,7 @@ struct GradientKernel {
                 UnsafeRawBufferPointer(rebasing: inputs[ingredientCount][(start * gradientWidth)..<(end * gradientWidth)]),
                 dtype: gradientType, into: gradient)
             for index in 0..<ingredientCount {
-                ElementCodec.decode(UnsafeRawBufferPointer(rebasing: inputs[index][ingredientBytes]), dtype: ingredientType, into: ingredient)
+                ElementCodec.decode(ingredientBytes(index), dtype: ingredientTypes[index], into: ingredient)
                 derivatives[index] += Self.dot(gradient, ingredient, minus: soup)
             }
             start = end

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The learned soup's gradient pass: one streaming pass over the ingredients and the loss
 /// gradient that gives, for every merged tensor t and ingredient i, dₜᵢ = ⟨∂loss/∂θₜ, θₜᵢ − θₜ⟩
@@ -59,7 +59,7 @@ package struct GradientPass {
                 continue
             }
             let gradientTensor = gradient.tensor(named: entry.output.name)!
-            let kernel = GradientKernel(ingredientType: entry.inputs[0].info.dtype, gradientType: gradientTensor.info.dtype, weights: weights(index))
+            let kernel = GradientKernel(ingredientTypes: entry.inputs.map(\.info.dtype), gradientType: gradientTensor.info.dtype, weights: weights(index))
             let row = try derivatives(of: entry, gradient: gradientTensor, kernel: kernel, buffers: buffers, onProgress: onProgress)
             guard row.allSatisfy(\.isFinite) else { throw GradientError.nonFinite(path: gradient.location, tensor: entry.output.name) }
             rows.append(row)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import TensorStore
+import TureenCore
 
 /// Integer and bool tensors are never averaged: before a soup writes anything, they must be
 /// identical in every model. Compared chunk by chunk, so a large integer tensor needs little memory.

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// NaN and ±Inf counts, per ingredient and in the result.
 public struct NonFiniteCount: Sendable, Equatable {

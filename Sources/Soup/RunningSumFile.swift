@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The Float64 running sum of a greedy soup's kept ingredients, kept in a scratch file: each
 /// merged tensor's sums (F64, or C128 for complex tensors), one tensor after another in the order
@@ -56,10 +56,14 @@ package final class RunningSumWriter {
 
     /// Appends sums of the current tensor.
     ///
-    /// - Throws: `TensorStoreError.cannotWrite` on an I/O error or if more bytes come than the tensor holds.
+    /// - Throws: `TensorStoreError.cannotWrite` on an I/O error; `.producerShortfall` if more
+    ///   bytes come than the tensor holds.
     func append(_ bytes: UnsafeRawBufferPointer) throws {
         guard let tensor = current, bytes.count <= tensor.remaining else {
-            throw TensorStoreError.cannotWrite(path: output.destination, reason: "internal: running-sum bytes past the tensor's end")
+            let info = current?.info ?? layout.last?.info
+            throw TensorStoreError.producerShortfall(
+                path: output.destination, tensor: info?.name ?? "", expected: info?.byteCount ?? 0,
+                actual: (info?.byteCount ?? 0) - (current?.remaining ?? 0) + bytes.count)
         }
         try output.write(bytes)
         current = (tensor.info, tensor.remaining - bytes.count)

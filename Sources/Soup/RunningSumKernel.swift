@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// The arithmetic of a greedy-soup candidate over one piece: the Float64 sum of the addends (the
 /// running sum of the kept ingredients and the new one, each decoded exactly from its own dtype, in

@@ -1,20 +1,19 @@
-import TensorStore
+import TureenCore
 
 /// The greedy soup's executor: produces the uniform soup of `count` ingredients from their running
 /// sum — the addends, summed in order in Float64: a `RunningSumFile` of the ingredients kept so
 /// far and the ingredients not yet in it — in one streaming pass, and writes the new Float64 sum
 /// to a `RunningSumWriter` in the same pass when one is given.
 ///
-/// Integer and bool tensors are copied from `integerSource` (the first ingredient of the soup, as
-/// `SoupProducer` copies them from its first). Working memory is two output buffers and two sum
+/// The plan is the uniform soup's of the same ingredients, in the same order: it gives each tensor's
+/// output dtype, and integer and bool tensors are copied from its first ingredient, as
+/// `SoupProducer` copies them. Working memory is two output buffers and two sum
 /// buffers of `chunkElementCount` elements, and small per-thread buffers, whatever the model's size.
 package final class RunningSumProducer: TensorProducer {
-    /// The checked plan: output tensors and which are merged.
+    /// The checked plan of the uniform soup: output tensors and which are merged.
     package let plan: SoupPlan
     /// The stores summed, in order; each holds every merged tensor of the plan by name.
     package let addends: [TensorStore]
-    /// Where integer and bool tensors are copied from.
-    package let integerSource: TensorStore
     /// The number of ingredients the addends stand for together (the divisor).
     package let count: Int
     package let options: SoupOptions
@@ -35,7 +34,8 @@ package final class RunningSumProducer: TensorProducer {
     /// The number of input bytes one pass reads.
     package var totalInputBytes: Int {
         plan.entries.reduce(0) { total, entry in
-            total + (entry.isMerged ? addends.reduce(0) { $0 + ($1.tensor(named: entry.output.name)?.info.byteCount ?? 0) } : entry.inputs[0].info.byteCount)
+            let sources = entry.isMerged ? addends.compactMap { $0.tensor(named: entry.output.name) } : [entry.inputs[0]]
+            return total + sources.reduce(0) { $0 + $1.info.byteCount }
         }
     }
 
@@ -44,13 +44,12 @@ package final class RunningSumProducer: TensorProducer {
     /// - Throws: `SoupError.incompatibleIngredients` if an addend lacks a merged tensor or holds it
     ///   with another shape, `.noIngredients` if `addends` is empty or `count` < 1.
     package init(
-        plan: SoupPlan, addends: [TensorStore], integerSource: TensorStore, count: Int, options: SoupOptions,
+        plan: SoupPlan, addends: [TensorStore], count: Int, options: SoupOptions,
         metadata: [String: String], sumWriter: RunningSumWriter?
     ) throws {
         guard !addends.isEmpty, count >= 1 else { throw SoupError.noIngredients }
-        for entry in plan.entries {
-            let stores = entry.isMerged ? addends : [integerSource]
-            for store in stores {
+        for entry in plan.entries where entry.isMerged {
+            for store in addends {
                 guard let tensor = store.tensor(named: entry.output.name), tensor.info.shape == entry.output.shape,
                       tensor.info.dtype.componentsPerElement == entry.output.dtype.componentsPerElement else {
                     throw SoupError.incompatibleIngredients(report: "\(store.location) lacks tensor '\(entry.output.name)' \(entry.output.shapeDescription) or holds it with another shape")
@@ -59,7 +58,6 @@ package final class RunningSumProducer: TensorProducer {
         }
         self.plan = plan
         self.addends = addends
-        self.integerSource = integerSource
         self.count = count
         self.options = options
         self.metadata = metadata
@@ -72,7 +70,7 @@ package final class RunningSumProducer: TensorProducer {
 
     package func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let entry = plan.entries[index]
-        guard entry.isMerged else { return try copy(integerSource.tensor(named: entry.output.name)!, into: sink) }
+        guard entry.isMerged else { return try copy(entry.inputs[0], into: sink) }
         try merge(entry, into: sink)
     }
 

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Why a soup was refused or stopped. Each case names the tensor and ingredient involved.
 public enum SoupError: Error, CustomStringConvertible {

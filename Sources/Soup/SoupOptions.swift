@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// How a soup treats what the recipe does not say: output dtype, integer tensors, tensors missing
 /// from some ingredients, non-finite values, and the execution knobs.
@@ -11,8 +11,8 @@ public struct SoupOptions: Sendable {
         case takeFirst = "first"
     }
 
-    /// Write floating-point tensors in this dtype; nil keeps each tensor's own dtype.
-    public var outputDType: DType?
+    /// The dtype each floating-point tensor is written in (the first ingredient's unless told).
+    public var outputDType: OutputDTypeRule = .firstIngredient
     /// The integer and bool tensor policy.
     public var integerPolicy: IntegerPolicy = .requireIdentical
     /// Leave out (and report) tensors missing from some ingredients instead of refusing the soup.
@@ -23,8 +23,9 @@ public struct SoupOptions: Sendable {
     /// inputs. Large enough that thread hand-offs and page releases are rare; the kernel itself
     /// works in L1-sized blocks.
     public var chunkElementCount = 1 << 20
-    /// Threads that share each chunk's arithmetic.
-    public var threadCount = 2
+    /// Threads that share each chunk's arithmetic: by default, every core this process may run on
+    /// (its CPU affinity, which a container or `taskset` may narrow).
+    public var threadCount = ParallelLoop.defaultThreadCount
 
     /// Options with every choice at its default.
     public init() {}

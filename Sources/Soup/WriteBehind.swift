@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Hands computed chunks to the writer while the caller computes the next one: a ring of output
 /// buffers, each either being filled by the caller or being written on a `SerialWorker` (a thread
@@ -27,7 +27,11 @@ final class WriteBehind {
     /// Writes `bytes` (the contents of buffer `index`) with `sink` on the writer thread. The
     /// buffer is not touched by the caller until `acquire(index)` returns, after this write.
     func write(_ bytes: UnsafeRawBufferPointer, buffer index: Int, with sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        // Safe to send: the caller leaves the buffer alone until `acquire(index)` has waited for this
+        // write, and once a tensor's chunks go through here its sink is called on the worker's thread
+        // only, one write at a time.
         nonisolated(unsafe) let chunk = bytes
+        nonisolated(unsafe) let sink = sink
         lastWrites[index] = worker.submit { try sink(chunk) }
     }
 

@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import TensorStore
+import SystemPackage
+import TureenCore
 
 /// What identifies an ingredient's contents cheaply, for score journals: its size, its
 /// modification time and a hash of its header (the first MiB of the file). A folder checkpoint
@@ -19,7 +17,7 @@ public struct CheckpointFingerprint: Sendable, Hashable, Codable, CustomStringCo
 
     /// Fingerprints the checkpoint at `path`.
     ///
-    /// - Throws: `TensorStoreError.cannotOpen` or `.cannotRead`.
+    /// - Throws: `TensorStoreError.cannotOpen`, `.notARegularFile`, `.cannotRead` or `.truncatedWhileReading`.
     public init(path: String) throws {
         if FileSystem.isDirectory(path) {
             var size = 0
@@ -38,22 +36,33 @@ public struct CheckpointFingerprint: Sendable, Hashable, Codable, CustomStringCo
             self.header = hash.hex
             return
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        var bytes = [UInt8](repeating: 0, count: min(Int(status.st_size), Self.headerBytes))
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking])
+        } catch {
+            throw TensorStoreError.cannotOpen(path: path, errno: error as? Errno ?? .ioError)
+        }
+        defer { try? descriptor.close() }
+        let status: Stat
+        do { status = try descriptor.stat() } catch { throw TensorStoreError.cannotOpen(path: path, errno: error) }
+        guard status.type == .regular else { throw TensorStoreError.notARegularFile(path: path) }
+        var bytes = [UInt8](repeating: 0, count: min(Int(status.size), Self.headerBytes))
         var done = 0
         while done < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(done)) }
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else { throw TensorStoreError.cannotRead(path: path, reason: got == 0 ? "the file ended early" : String(cString: strerror(errno))) }
+            let got: Int
+            do {
+                got = try bytes.withUnsafeMutableBytes {
+                    try descriptor.read(fromAbsoluteOffset: Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: $0[done...]))
+                }
+            } catch {
+                throw TensorStoreError.cannotRead(path: path, errno: error as? Errno ?? .ioError)
+            }
+            guard got > 0 else { throw TensorStoreError.truncatedWhileReading(path: path, endedAt: done) }
             done += got
         }
         var hash = FNV1a()
         hash.add(bytes)
-        size = Int(status.st_size)
+        size = Int(status.size)
         modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
         header = hash.hex
     }

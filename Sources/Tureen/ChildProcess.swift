@@ -59,8 +59,8 @@ struct ChildProcess {
             close(errors[0])
             throw error
         }
-        RunningChildren.shared.insert(pid)
-        defer { RunningChildren.shared.remove(pid) }
+        RunningChildren.insert(pid)
+        defer { RunningChildren.remove(pid) }
         var streams = [Stream(descriptor: output[0]), Stream(descriptor: errors[0])]
         defer { for stream in streams where stream.isOpen { close(stream.descriptor) } }
         let deadline = timeout.map { Self.now() + $0 }

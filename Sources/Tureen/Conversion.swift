@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Converts a checkpoint from any readable format to any writable one, optionally casting
 /// floating-point tensors; streams chunk by chunk with flat memory.

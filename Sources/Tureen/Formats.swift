@@ -1,7 +1,7 @@
 import HDF5
 import NumPy
 import Safetensors
-import TensorStore
+import TureenCore
 
 extension FormatRegistry {
     /// Every format Tureen ships, in the order the registry tries them. Adding a format is one line here.

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Soup
-import TensorStore
+import TureenCore
 
 /// The state of one greedy soup run: scores, the kept set, and the running sum, which is a
 /// `RunningSumFile` of the ingredients folded into it so far plus the kept ingredients not yet
@@ -10,7 +10,6 @@ import TensorStore
 struct GreedySearch {
     let job: GreedySoupJob
     let stores: [TensorStore]
-    let plan: SoupPlan
     let scratch: ScratchFolder
     let journal: ScoreJournal
     let candidateWriter: any CheckpointWriter
@@ -34,17 +33,16 @@ struct GreedySearch {
     /// A candidate file holding exactly the soup of `kept`, if one was written.
     private var keptCandidate: String?
 
-    init(job: GreedySoupJob, registry: FormatRegistry, stores: [TensorStore], plan: SoupPlan, scratch: ScratchFolder, journal: ScoreJournal) throws {
+    init(job: GreedySoupJob, registry: FormatRegistry, stores: [TensorStore], scratch: ScratchFolder, journal: ScoreJournal) throws {
         self.job = job
         self.stores = stores
-        self.plan = plan
         self.scratch = scratch
         self.journal = journal
         let writer = try registry.writer(for: "candidate." + job.candidateFormat.fileExtension)
         candidateWriter = writer.writer
         candidateFormatName = writer.format.name
         fingerprints = try job.ingredients.map(CheckpointFingerprint.init(path:))
-        candidateSettings = "\(job.candidateFormat.rawValue) dtype=\(job.options.outputDType?.rawValue ?? "own") integers=\(job.options.integerPolicy.rawValue)"
+        candidateSettings = "\(job.candidateFormat.rawValue) dtype=\(job.options.outputDType) integers=\(job.options.integerPolicy.rawValue)"
     }
 
     /// Whether score `a` is better than `b`.
@@ -90,11 +88,12 @@ struct GreedySearch {
         let path = job.ingredients[index]
         let sameFormat = !FileSystem.isDirectory(path) && stores[index].formatName == candidateFormatName
             && path.lowercased().hasSuffix("." + job.candidateFormat.fileExtension)
-        let sameDType = plan.entries.allSatisfy { $0.output.dtype == $0.inputs[0].info.dtype }
+        let alone = try plan(of: [index])
+        let sameDType = alone.entries.allSatisfy { $0.output.dtype == $0.inputs[0].info.dtype }
         var candidate = path
         if !(sameFormat && sameDType) {
             candidate = scratch.file("ingredient-\(index + 1).\(job.candidateFormat.fileExtension)")
-            _ = try write(addends: [stores[index]], integerSource: index, count: 1, to: candidate, sumPath: nil)
+            _ = try write(addends: [stores[index]], members: [index], to: candidate, sumPath: nil)
         }
         defer { if candidate != path { scratch.remove(candidate) } }
         let score = try evaluate(candidate, describing: "ingredient \(path)")
@@ -146,7 +145,7 @@ struct GreedySearch {
             let sumPath = isLast && canMoveCandidateToOutput ? nil : scratch.file("running-sum-\(step).f64")
             let addends = (sum.map { [$0.store] } ?? []) + unsummed.map { stores[$0] } + [stores[next]]
             candidate = path
-            newSum = try write(addends: addends, integerSource: kept[0], count: members.count, to: path, sumPath: sumPath)
+            newSum = try write(addends: addends, members: members, to: path, sumPath: sumPath)
             let names = members.map { job.ingredients[$0] }.joined(separator: " + ")
             score = try evaluate(path, describing: "candidate \(step) (the soup of \(names)) at \(path)")
             try journal.record(score, for: candidateKey, ingredients: members.map { job.ingredients[$0] })
@@ -194,21 +193,26 @@ struct GreedySearch {
         }
         let addends = (sum.map { [$0.store] } ?? []) + unsummed.map { stores[$0] }
         let producer = try RunningSumProducer(
-            plan: plan, addends: addends, integerSource: stores[kept[0]], count: kept.count, options: job.options,
-            metadata: stores[kept[0]].metadata, sumWriter: nil)
+            plan: try plan(of: kept), addends: addends, count: kept.count, options: job.options, metadata: stores[kept[0]].metadata, sumWriter: nil)
         try writer.write(producer, to: output, options: job.writeOptions)
     }
 
-    /// Writes the uniform soup of the ingredients `addends` stand for to `path`, and their running
-    /// sum to `sumPath` when given; both are scratch files, removed on error or interrupt.
-    private func write(addends: [TensorStore], integerSource: Int, count: Int, to path: String, sumPath: String?) throws -> RunningSumFile? {
+    /// The plan of the uniform soup of `members`, in order: what `SoupJob` would write for them
+    /// (output dtypes follow the dtype rule over these ingredients; integers come from the first).
+    private func plan(of members: [Int]) throws -> SoupPlan {
+        try SoupPlan.make(ingredients: members.map { stores[$0] }, base: nil, recipe: try .uniform(count: members.count), options: job.options)
+    }
+
+    /// Writes the uniform soup of `members` from `addends` (which stand for them) to `path`, and
+    /// their running sum to `sumPath` when given; both are scratch files, removed on error or interrupt.
+    private func write(addends: [TensorStore], members: [Int], to path: String, sumPath: String?) throws -> RunningSumFile? {
         scratch.track(path)
         if let sumPath { scratch.track(sumPath) }
         do {
             let sumWriter = try sumPath.map(RunningSumWriter.init(path:))
             let producer = try RunningSumProducer(
-                plan: plan, addends: addends, integerSource: stores[integerSource], count: count, options: job.options,
-                metadata: stores[integerSource].metadata, sumWriter: sumWriter)
+                plan: try plan(of: members), addends: addends, count: members.count, options: job.options,
+                metadata: stores[members[0]].metadata, sumWriter: sumWriter)
             try candidateWriter.write(producer, to: path, options: WriteOptions())
             return try sumWriter?.commit()
         } catch {

@@ -1,5 +1,5 @@
 import Soup
-import TensorStore
+import TureenCore
 
 /// The greedy soup (the model-soups paper's Recipe 1): score every ingredient alone, sort them
 /// best first, start from the best, and keep each next ingredient if the uniform soup of the kept
@@ -69,14 +69,15 @@ public struct GreedySoupJob {
         try OutputPolicy.check(output: output, inputs: ingredients, force: force)
         let outputWriter = try registry.writer(for: output)
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
+        // Every check a soup makes, on all the ingredients, before anything is scored.
+        _ = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
         let missing = ingredients.filter { precomputedScores[$0] == nil }
         if !precomputedScores.isEmpty, !missing.isEmpty {
             throw GreedySoupError.missingScores(file: "the precomputed scores", ingredients: missing)
         }
         let scratch = try ScratchFolder(path: scratchFolder, beside: output)
         let journal = try ScoreJournal(path: scratch.file(Self.journalName), resume: resume)
-        var search = try GreedySearch(job: self, registry: registry, stores: stores, plan: plan, scratch: scratch, journal: journal)
+        var search = try GreedySearch(job: self, registry: registry, stores: stores, scratch: scratch, journal: journal)
         let individuals = try search.scoreIndividuals(onStep: onStep)
         let steps = try search.searchSoup(individuals: individuals, onStep: onStep)
         try search.writeResult(to: output, writer: outputWriter.writer, format: outputWriter.format)

@@ -1,5 +1,5 @@
 import Soup
-import TensorStore
+import TureenCore
 
 /// The learned soup (the model-soups paper's "learned soup", by layer or for the whole model) at
 /// flat memory: mixing weights softmax(α) are learned by gradient descent on a held-out loss,

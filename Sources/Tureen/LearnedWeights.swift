@@ -1,6 +1,6 @@
 import Foundation
 import Soup
-import TensorStore
+import TureenCore
 
 /// Mixing weights as a learned soup saves them (`--weights-out`) and `tureen soup weighted
 /// --weights-file` reads them:
@@ -56,17 +56,32 @@ public struct LearnedWeights: Sendable, Codable, Equatable {
         return (try SoupRecipe.weighted(weights, normalize: normalize, baseRelative: baseRelative), perTensor)
     }
 
+    /// Why a weights file cannot be read.
+    public enum FileError: Error, CustomStringConvertible, Equatable {
+        /// The file does not exist or cannot be read.
+        case unreadable(path: String)
+        /// The file is not weights JSON; `detail` says where it differs.
+        case invalid(path: String, detail: String)
+
+        public var description: String {
+            switch self {
+            case let .unreadable(path):
+                return "\(path): cannot read the weights file (it does not exist or is not readable)"
+            case let .invalid(path, detail):
+                return "\(path): not a weights file (JSON with \"by\", \"ingredients\", \"weights\" and optionally \"tensors\"): \(detail)"
+            }
+        }
+    }
+
     /// Reads weights saved as JSON.
     ///
-    /// - Throws: `TensorStoreError.cannotOpen`, or `.cannotRead` naming the file when it is not such JSON.
+    /// - Throws: `FileError`.
     public static func load(from path: String) throws -> LearnedWeights {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TensorStoreError.cannotOpen(path: path, reason: "no such file or not readable")
-        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.unreadable(path: path) }
         do {
             return try JSONDecoder().decode(LearnedWeights.self, from: data)
         } catch {
-            throw TensorStoreError.cannotRead(path: path, reason: "not a weights file (JSON with \"by\", \"ingredients\", \"weights\" and optionally \"tensors\"): \(error)")
+            throw FileError.invalid(path: path, detail: "\(error)")
         }
     }
 

@@ -1,12 +1,13 @@
-import TensorStore
+import SystemPackage
+import TureenCore
 
 /// The checks every command makes before writing: an output never replaces an input, and never
 /// replaces an existing file unless the user said `--force`.
-public enum OutputPolicy {
+package enum OutputPolicy {
     /// Throws if `output` exists (without `force`) or names one of `inputs` (or a file inside an input folder).
     ///
     /// - Throws: `TensorStoreError.outputExists` or `.outputIsInput`.
-    public static func check(output: String, inputs: [String], force: Bool) throws {
+    package static func check(output: String, inputs: [String], force: Bool) throws {
         let outputIdentity = FileSystem.identity(of: output)
         for input in inputs {
             if let outputIdentity, let inputIdentity = FileSystem.identity(of: input), outputIdentity == inputIdentity {
@@ -20,11 +21,7 @@ public enum OutputPolicy {
         if outputIdentity != nil, !force { throw TensorStoreError.outputExists(path: output) }
     }
 
-    private static func normalized(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") where part != "." {
-            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
-        }
-        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    private static func normalized(_ path: String) -> FilePath {
+        FilePath(path).lexicallyNormalized()
     }
 }

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 import Foundation
-import TensorStore
+import SystemPackage
+import TureenCore
 
 /// Scores already computed, as JSON lines in the scratch folder, so `--resume` continues an
 /// interrupted search without scoring anything twice. An entry is keyed by the evaluator, how
@@ -43,9 +44,7 @@ final class ScoreJournal {
                 scores[entry.key] = entry.score
             }
         } else {
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw TensorStoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-            close(descriptor)
+            try Self.open(path, truncating: true).close()
         }
     }
 
@@ -66,12 +65,24 @@ final class ScoreJournal {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try encoder.encode(Entry(key: key, ingredients: ingredients, score: score))
         line.append(UInt8(ascii: "\n"))
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw TensorStoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(descriptor) == 0 else {
-            throw TensorStoreError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        let descriptor = try Self.open(path, truncating: false)
+        defer { try? descriptor.close() }
+        do {
+            _ = try descriptor.writeAll(line)
+        } catch {
+            throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+        guard fsync(descriptor.rawValue) == 0 else { throw TensorStoreError.cannotWrite(path: path, errno: .latest) }
+    }
+
+    /// Opens the journal for appending (emptied first when `truncating`), creating it if needed.
+    private static func open(_ path: String, truncating: Bool) throws -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: truncating ? [.append, .create, .closeOnExec, .truncate] : [.append, .create, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)
         }
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import TensorStore
+import TureenCore
 
 /// The folder where a soup search writes its candidates, running sums, gradients and journal:
 /// `--scratch`, or by default a folder beside the output named after it (`soup.safetensors.scratch`).
@@ -24,7 +24,7 @@ final class ScratchFolder {
         self.path = path ?? outputPath + ".scratch"
         self.isDefault = path == nil
         if mkdir(self.path, 0o755) != 0 && !(errno == EEXIST && FileSystem.isDirectory(self.path)) {
-            throw TensorStoreError.cannotWrite(path: self.path, reason: "cannot create the scratch folder: " + String(cString: strerror(errno)))
+            throw TensorStoreError.cannotWrite(path: self.path, errno: .latest)
         }
     }
 

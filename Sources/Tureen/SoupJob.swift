@@ -1,5 +1,5 @@
 import Soup
-import TensorStore
+import TureenCore
 
 /// A soup from paths to a path: opens the ingredients (any mix of formats), checks them, runs the
 /// streaming executor and writes the result atomically in the format of the output's extension.
@@ -37,6 +37,10 @@ public struct SoupJob {
         public let copiedTensors: Int
         /// Tensors left out because some ingredients lack them.
         public let skipped: [MissingTensor]
+        /// Inputs that store merged tensors in another float dtype than the first ingredient.
+        public let mixedPrecision: [MixedPrecision]
+        /// The rule that chose each merged tensor's output dtype.
+        public let outputDType: OutputDTypeRule
         /// NaN and ±Inf counts.
         public let nonFinite: NonFiniteCount
         /// Parameters and bytes written.
@@ -63,6 +67,8 @@ public struct SoupJob {
             mergedTensors: plan.entries.filter(\.isMerged).count,
             copiedTensors: plan.entries.filter { !$0.isMerged }.count,
             skipped: plan.skipped,
+            mixedPrecision: plan.mixedPrecision,
+            outputDType: options.outputDType,
             nonFinite: producer.nonFinite,
             parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
             outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Compare
+import Tureen
 
 /// `tureen check A B …`: do these checkpoints share an architecture? Exit 0 if so, 1 if not,
 /// 2 if an input cannot be read.
@@ -24,6 +24,7 @@ struct CheckCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var threading: ThreadingOptions
 
     func validate() throws {
         let count = inputs.count + (against == nil ? 0 : 1)
@@ -48,7 +49,7 @@ struct CheckCommand: ParsableCommand {
             var done = 0
             for input in opened.all {
                 let result = try reportingErrors(exitCode: 2) {
-                    try TensorScan.scan(input.store) { bytes, _ in progress.update(done: done + bytes, total: total) }
+                    try TensorScan.scan(input.store, threads: threading.threads) { bytes, _ in progress.update(done: done + bytes, total: total) }
                 }
                 done += input.store.totalByteCount
                 scans.append((input, result))

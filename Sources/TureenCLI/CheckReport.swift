@@ -1,6 +1,5 @@
-import Compare
 import Foundation
-import TensorStore
+import Tureen
 
 /// What `tureen check` prints: the architecture verdicts, grouped differences, renames and the
 /// optional scan, as text or JSON.

@@ -1,5 +1,5 @@
 import Foundation
-import TensorStore
+import Tureen
 
 /// What `tureen inspect` prints: every tensor, totals and metadata, as text or JSON.
 struct CheckpointSummary: Encodable {

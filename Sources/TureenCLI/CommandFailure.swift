@@ -1,7 +1,5 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
+import Tureen
 
 /// Runs a command body, turning library errors into one line on stderr and exit code `code`.
 @discardableResult
@@ -18,5 +16,5 @@ func reportingErrors<Result>(exitCode code: Int32 = 1, _ body: () throws -> Resu
 
 /// Writes `text` and a newline to stderr.
 func printToStandardError(_ text: String) {
-    fputs(text + "\n", stderr)
+    StandardError.writeLine(text)
 }

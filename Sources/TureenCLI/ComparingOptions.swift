@@ -1,6 +1,4 @@
 import ArgumentParser
-import Compare
-import TensorStore
 import Tureen
 
 /// Options and opening shared by `check` and `diff`.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Compare
+import Tureen
 
 /// `tureen diff A B … [--base BASE]`: how far apart checkpoints are, per tensor and for the whole
 /// model. Exit 1 (with the check report) when they do not share an architecture, 2 when an input
@@ -22,6 +22,7 @@ struct DiffCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var threading: ThreadingOptions
 
     func validate() throws {
         guard inputs.count >= 2 else { throw ValidationError("diff needs two or more checkpoints") }
@@ -37,7 +38,7 @@ struct DiffCommand: ParsableCommand {
         }
         let progress = ProgressBar(label: "diff")
         let distance = try reportingErrors(exitCode: 2) {
-            try ModelDistance.measure(comparison, basePosition: opened.base == nil ? nil : 0, progress: progress.update)
+            try ModelDistance.measure(comparison, basePosition: opened.base == nil ? nil : 0, threads: threading.threads, progress: progress.update)
         }
         progress.finish()
         let report = DiffReport(distance: distance, renames: comparison.groupedRenames())

@@ -1,5 +1,5 @@
-import Compare
 import Foundation
+import Tureen
 
 /// What `tureen diff` prints: per-tensor and whole-model distances for two inputs, pairwise
 /// matrices for more, as text or JSON.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TensorStore
 import Tureen
 
 /// `tureen inspect PATH`: lists a checkpoint's tensors, totals and metadata.

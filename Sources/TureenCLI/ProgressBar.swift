@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Tureen
 
 /// A progress line on stderr (bytes done of total, rate, time left), shown only when stderr is a
 /// terminal and the work has taken more than about a second.
@@ -32,11 +33,11 @@ final class ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let line = String(format: "\r%@ [%@] %@ / %@  %@/s  %.0fs left ", label, bar, Self.size(done), Self.size(total), Self.size(Int(rate)), left)
-        fputs(line, stderr)
+        StandardError.write(line)
     }
 
     func finish() {
-        if drawn { fputs("\n", stderr) }
+        if drawn { StandardError.write("\n") }
     }
 
     static func size(_ bytes: Int) -> String {

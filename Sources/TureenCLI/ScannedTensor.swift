@@ -1,4 +1,4 @@
-import Compare
+import Tureen
 
 /// One tensor's `--scan` figures.
 struct ScannedTensor: Encodable {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TensorStore
 import Tureen
 
 /// Runs a search soup's body like `reportingErrors`, adding hints that name the flags which

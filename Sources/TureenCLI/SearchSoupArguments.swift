@@ -1,5 +1,4 @@
 import ArgumentParser
-import Soup
 import Tureen
 
 /// Options shared by the soups that search with an evaluator (greedy and learned): the output,
@@ -20,6 +19,9 @@ struct SearchSoupArguments: ParsableArguments {
     @Option(help: "Folder for candidates and scratch files (default: OUTPUT.scratch beside the output).")
     var scratch: String?
 
+    @Option(help: "The dtype of floating-point tensors in candidates and the result: f32, bf16, f16, f64, f8_e4m3, f8_e5m2, or 'widest' (default: the first ingredient's, as for the uniform soup of the same ingredients).")
+    var dtype: OutputDTypeRule = .firstIngredient
+
     @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
     var integers: SoupOptions.IntegerPolicy = .requireIdentical
 
@@ -34,10 +36,12 @@ struct SearchSoupArguments: ParsableArguments {
 
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var threading: ThreadingOptions
 
     var soupOptions: SoupOptions {
         var options = SoupOptions()
-        options.outputDType = writing.castType
+        options.outputDType = dtype
+        if let threads = threading.threads { options.threadCount = threads }
         options.integerPolicy = integers
         options.failOnNonFinite = failOnNonfinite
         return options

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import Soup
-import TensorStore
 import Tureen
 
 /// `tureen soup uniform|weighted`: average checkpoints into one, streaming with flat memory.
@@ -92,6 +90,9 @@ struct SoupArguments: ParsableArguments {
     @Option(help: "λ for base-relative soups.")
     var scale: Double = 1
 
+    @Option(help: "The dtype of floating-point tensors: f32, bf16, f16, f64, f8_e4m3, f8_e5m2, or 'widest' (per tensor, the narrowest dtype holding every ingredient's values exactly).")
+    var dtype: OutputDTypeRule = .firstIngredient
+
     @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
     var integers: SoupOptions.IntegerPolicy = .requireIdentical
 
@@ -103,6 +104,7 @@ struct SoupArguments: ParsableArguments {
 
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var threading: ThreadingOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
 
@@ -114,10 +116,11 @@ struct SoupArguments: ParsableArguments {
         var job = SoupJob(ingredients: ingredients, recipe: recipe, output: output)
         job.tensorRecipes = tensorRecipes
         job.base = base
-        job.options.outputDType = writing.castType
+        job.options.outputDType = dtype
         job.options.integerPolicy = integers
         job.options.skipMissingTensors = skipMissing
         job.options.failOnNonFinite = failOnNonfinite
+        if let threads = threading.threads { job.options.threadCount = threads }
         job.writeOptions = try writing.writeOptions()
         job.readOptions = reading.readOptions
         job.force = writing.force
@@ -133,3 +136,24 @@ struct SoupArguments: ParsableArguments {
 }
 
 extension SoupOptions.IntegerPolicy: ExpressibleByArgument {}
+
+extension OutputDTypeRule: ExpressibleByArgument {
+    /// `widest`, or a floating-point dtype name.
+    public init?(argument: String) {
+        if argument == "widest" {
+            self = .widest
+        } else if let dtype = DType(name: argument), dtype.isFloatingPoint {
+            self = .fixed(dtype)
+        } else {
+            return nil
+        }
+    }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .firstIngredient: return "the first ingredient's"
+        case let .fixed(dtype): return dtype.rawValue.lowercased()
+        case .widest: return "widest"
+        }
+    }
+}

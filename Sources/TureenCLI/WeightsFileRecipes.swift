@@ -1,4 +1,3 @@
-import Soup
 import Tureen
 
 /// `tureen soup weighted --weights-file`: the recipes of a weights file saved by a learned soup.

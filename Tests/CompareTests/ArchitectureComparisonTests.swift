@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 import Tureen
 import XCTest
 @testable import Compare

@@ -1,4 +1,4 @@
-import TensorStore
+import TureenCore
 
 /// Builds in-memory stores for tests: `store(["w": ([2, 2], [1, 2, 3, 4])])`.
 enum StoreBuilder {

@@ -1,6 +1,6 @@
 import XCTest
 import Safetensors
-import TensorStore
+import TureenCore
 @testable import HDF5
 
 final class HDF5ReaderTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-import TensorStore
+import TureenCore
 @testable import NumPy
 
 final class MaterializedSourceTests: XCTestCase {

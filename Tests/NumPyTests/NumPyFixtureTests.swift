@@ -1,5 +1,5 @@
 import XCTest
-import TensorStore
+import TureenCore
 @testable import NumPy
 
 /// The files numpy and ml_dtypes wrote (`Fixtures/make_numpy_fixtures.py`) that need no numpy to check.

@@ -1,5 +1,5 @@
 import Foundation
-import TensorStore
+import TureenCore
 @testable import NumPy
 
 /// The repository's `Fixtures/numpy` folder.

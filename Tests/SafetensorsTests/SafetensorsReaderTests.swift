@@ -1,6 +1,6 @@
 import Foundation
 @testable import Safetensors
-import TensorStore
+import TureenCore
 import XCTest
 
 final class SafetensorsReaderTests: XCTestCase {

@@ -1,5 +1,5 @@
 import Foundation
-import TensorStore
+import TureenCore
 
 /// Paths and helpers shared by the safetensors tests.
 enum TestFiles {

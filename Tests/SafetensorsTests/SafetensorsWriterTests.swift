@@ -1,6 +1,6 @@
 import Foundation
 import Safetensors
-import TensorStore
+import TureenCore
 import XCTest
 
 final class SafetensorsWriterTests: XCTestCase {

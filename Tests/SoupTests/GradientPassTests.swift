@@ -1,6 +1,6 @@
 import Foundation
 @testable import Soup
-import TensorStore
+import TureenCore
 import XCTest
 
 /// The learned soup's arithmetic: the gradient pass, the softmax and Adam.

@@ -1,6 +1,6 @@
 import Foundation
 @testable import Soup
-import TensorStore
+import TureenCore
 import XCTest
 
 /// The greedy soup's executor: a candidate from a Float64 running sum must be the uniform soup
@@ -51,7 +51,7 @@ final class RunningSumTests: XCTestCase {
             let addends = (sum.map { [$0] } ?? [stores[0]]) + [stores[kept - 1]]
             let writer = try RunningSumWriter(path: folder + "/sum-\(kept).f64")
             let producer = try RunningSumProducer(
-                plan: plan, addends: addends, integerSource: stores[0], count: kept, options: options, metadata: [:], sumWriter: writer)
+                plan: plan, addends: addends, count: kept, options: options, metadata: [:], sumWriter: writer)
             let candidate = try produce(producer)
             sum = try writer.commit().open()
             let uniform = try Models.soup(Array(stores[0..<kept]), recipe: try .uniform(count: kept), options: options)
@@ -64,7 +64,7 @@ final class RunningSumTests: XCTestCase {
         let stores = try ingredients(3, elements: 70_000)
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: 3), options: SoupOptions())
         let producer = try RunningSumProducer(
-            plan: plan, addends: stores, integerSource: stores[0], count: 3, options: SoupOptions(), metadata: [:], sumWriter: nil)
+            plan: plan, addends: stores, count: 3, options: SoupOptions(), metadata: [:], sumWriter: nil)
         XCTAssertEqual(try produce(producer), try Models.soup(stores, recipe: try .uniform(count: 3)))
     }
 
@@ -81,31 +81,31 @@ final class RunningSumTests: XCTestCase {
         options.chunkElementCount = 80_000
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: 2), options: options)
         let copiedResult = try produce(try RunningSumProducer(
-            plan: plan, addends: stores, integerSource: stores[0], count: 2, options: options, metadata: [:], sumWriter: nil))
+            plan: plan, addends: stores, count: 2, options: options, metadata: [:], sumWriter: nil))
         let viewedResult = try produce(try RunningSumProducer(
-            plan: plan, addends: viewed, integerSource: viewed[0], count: 2, options: options, metadata: [:], sumWriter: nil))
+            plan: plan, addends: viewed, count: 2, options: options, metadata: [:], sumWriter: nil))
         XCTAssertEqual(copiedResult, viewedResult)
     }
 
     func testOneIngredientIsWrittenAsItIs() throws {
         let stores = try ingredients(1, elements: 1000)
         var options = SoupOptions()
-        options.outputDType = .f32
+        options.outputDType = .fixed(.f32)
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: 1), options: options)
         let result = try produce(try RunningSumProducer(
-            plan: plan, addends: stores, integerSource: stores[0], count: 1, options: options, metadata: [:], sumWriter: nil))
+            plan: plan, addends: stores, count: 1, options: options, metadata: [:], sumWriter: nil))
         XCTAssertEqual(result, try Models.soup(stores, recipe: try .uniform(count: 1), options: options))
         XCTAssertEqual(result["ids"], Models.i64([4, 5]))
     }
 
-    func testIntegerTensorsComeFromTheIntegerSource() throws {
+    func testIntegerTensorsComeFromThePlansFirstIngredient() throws {
         let a = try Models.store("a", [("w", .f32, [1], Models.f32([1])), ("ids", .i64, [1], Models.i64([1]))])
         let b = try Models.store("b", [("w", .f32, [1], Models.f32([3])), ("ids", .i64, [1], Models.i64([2]))])
         var options = SoupOptions()
         options.integerPolicy = .takeFirst
-        let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: options)
+        let plan = try SoupPlan.make(ingredients: [b, a], base: nil, recipe: try .uniform(count: 2), options: options)
         let result = try produce(try RunningSumProducer(
-            plan: plan, addends: [b, a], integerSource: b, count: 2, options: options, metadata: [:], sumWriter: nil))
+            plan: plan, addends: [b, a], count: 2, options: options, metadata: [:], sumWriter: nil))
         XCTAssertEqual(result["ids"], Models.i64([2]))
         XCTAssertEqual(Models.floats(result["w"]!), [2])
     }
@@ -115,7 +115,7 @@ final class RunningSumTests: XCTestCase {
         let other = try Models.store("other.safetensors", [("v", .f32, [2], Models.f32([1, 2]))])
         let plan = try SoupPlan.make(ingredients: [a], base: nil, recipe: try .uniform(count: 1), options: SoupOptions())
         XCTAssertThrowsError(try RunningSumProducer(
-            plan: plan, addends: [a, other], integerSource: a, count: 2, options: SoupOptions(), metadata: [:], sumWriter: nil)) { error in
+            plan: plan, addends: [a, other], count: 2, options: SoupOptions(), metadata: [:], sumWriter: nil)) { error in
             XCTAssertTrue("\(error)".contains("other.safetensors"), "\(error)")
             XCTAssertTrue("\(error)".contains("'w'"), "\(error)")
         }
@@ -126,11 +126,11 @@ final class RunningSumTests: XCTestCase {
         let b = try Models.store("b", [("w", .f32, [3], Models.f32([1, 1, .infinity]))])
         var options = SoupOptions()
         let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: options)
-        let producer = try RunningSumProducer(plan: plan, addends: [a, b], integerSource: a, count: 2, options: options, metadata: [:], sumWriter: nil)
+        let producer = try RunningSumProducer(plan: plan, addends: [a, b], count: 2, options: options, metadata: [:], sumWriter: nil)
         _ = try produce(producer)
         XCTAssertEqual(producer.nonFiniteResults, 2)
         options.failOnNonFinite = true
-        let strict = try RunningSumProducer(plan: plan, addends: [a, b], integerSource: a, count: 2, options: options, metadata: [:], sumWriter: nil)
+        let strict = try RunningSumProducer(plan: plan, addends: [a, b], count: 2, options: options, metadata: [:], sumWriter: nil)
         XCTAssertThrowsError(try produce(strict)) { XCTAssertTrue("\($0)".contains("'w'")) }
     }
 

@@ -1,5 +1,5 @@
 import Soup
-import TensorStore
+import TureenCore
 
 /// In-memory models for soup tests.
 enum Models {

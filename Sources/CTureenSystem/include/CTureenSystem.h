@@ -1,0 +1,24 @@
+#ifndef C_TUREEN_SYSTEM_H
+#define C_TUREEN_SYSTEM_H
+
+/* Constants that Swift's Glibc module does not export because glibc declares them only under
+   _GNU_SOURCE (as CNIOLinux does for swift-nio). Read from the C library, never hard-coded. */
+#ifdef __linux__
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <sched.h>
+
+/* O_DIRECT: writes that bypass the page cache. */
+static inline int c_tureen_o_direct(void) { return O_DIRECT; }
+
+/* The cores in this process's affinity mask (a container or taskset may allow fewer than the
+   machine has), or 0 if the mask cannot be read. */
+static inline int c_tureen_affinity_cpu_count(void) {
+    cpu_set_t set;
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+}
+#endif
+
+#endif

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
+/// The few file-system questions Tureen asks, answered with POSIX calls.
+package enum FileSystem {
+    /// Whether `path` is a folder (following links).
+    package static func isDirectory(_ path: String) -> Bool {
+        (try? Stat(FilePath(path)))?.type == .directory
+    }
+
+    /// The device and inode of `path`, to tell whether two paths name the same file.
+    package static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        guard let status = try? Stat(FilePath(path)) else { return nil }
+        return (UInt64(status.deviceID.rawValue), UInt64(status.inode.rawValue))
+    }
+
+    /// The names in a folder (without `.` and `..`), sorted.
+    ///
+    /// - Throws: `TensorStoreError.cannotOpen` if the folder cannot be read.
+    package static func contents(of folder: String) throws -> [String] {
+        guard let directory = opendir(folder) else {
+            throw TensorStoreError.cannotOpen(path: folder, errno: .latest)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// The folder part of `path` (`.` when it has none).
+    package static func folder(of path: String) -> String {
+        let folder = FilePath(path).removingLastComponent()
+        return folder.isEmpty ? "." : folder.string
+    }
+}

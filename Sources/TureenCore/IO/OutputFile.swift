@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
+/// A file written through a temporary file beside its destination: sequential or positioned
+/// writes, positioned rewrites of earlier bytes (to patch headers), then `commit()` fsyncs and
+/// renames it into place. Dropped without `commit()`, it removes the temporary file, so nothing
+/// partial is left.
+///
+/// Bytes are collected in block-aligned stages, written on a thread of their own while the caller
+/// fills the next stage. Whole blocks go to the disk with `O_DIRECT` where the file system allows
+/// it, so writing a model does not fill the page cache with dirty pages (the kernel would copy
+/// every byte, then flush it all at the final fsync). Partial blocks, and every block where direct
+/// I/O is refused, are written through the page cache.
+package final class OutputFile {
+    /// The final path.
+    package let destination: String
+    /// The temporary path being written.
+    package let temporaryPath: String
+    /// The number of bytes written so far (the current end of the file).
+    package private(set) var length: Int = 0
+    private let descriptors: OutputDescriptors
+    /// Two stages: one is filled while the other is being written.
+    private let stages: [BlockAlignedStage]
+    private var stageTickets: [SerialWorker.Ticket]
+    private var current = 0
+    private let writer: SerialWorker
+    private var committed = false
+
+    /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable; `.cannotStartThread`.
+    package init(destination: String, bufferSize: Int = 8 << 20) throws {
+        writer = try SerialWorker()
+        self.destination = destination
+        var template = Array(TemporaryOutputs.template(beside: destination).utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard made >= 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        TemporaryOutputs.register(temporaryPath, isFolder: false)
+        fchmod(made, 0o644)
+        _ = fcntl(made, F_SETFD, FD_CLOEXEC)
+        let descriptor = FileDescriptor(rawValue: made)
+        descriptors = OutputDescriptors(path: destination, buffered: descriptor, direct: DirectIO.reopenForWriting(descriptor))
+        stages = [BlockAlignedStage(capacity: bufferSize), BlockAlignedStage(capacity: bufferSize)]
+        stageTickets = [0, 0]
+    }
+
+    deinit {
+        try? writer.finish()
+        descriptors.closeAll()
+        if !committed { unlink(temporaryPath) }
+        TemporaryOutputs.unregister(temporaryPath)
+    }
+
+    /// Appends `bytes` at the end of the file.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` on an I/O error (disk full, …).
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try write(bytes, at: length)
+    }
+
+    /// Appends `bytes` at the end of the file.
+    package func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Overwrites already-written bytes at `offset` (for headers patched once sizes are known).
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the range is past the end or on an I/O error.
+    package func overwrite(_ bytes: [UInt8], at offset: Int) throws {
+        guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count), end <= length else {
+            throw TensorStoreError.writeOutsideOutput(path: destination, offset: offset, length: bytes.count)
+        }
+        try handOffStage()
+        try writer.finish()
+        try bytes.withUnsafeBytes { try descriptors.writeBuffered($0, at: offset) }
+    }
+
+    /// Writes `bytes` at `offset`, which may lie past the current end (the file grows; a gap reads
+    /// as zeros), for formats whose library lays out the file and leaves the data to be streamed
+    /// into place. `length` becomes the furthest end written; sequential writes continue from it.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` for a negative offset or on an I/O error.
+    package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
+            throw TensorStoreError.writeOutsideOutput(path: destination, offset: offset, length: bytes.count)
+        }
+        // Nothing written leaves the file as it is (a gap past the end would not exist on disk).
+        guard !bytes.isEmpty else { return }
+        if offset != stages[current].end { try handOffStage(continuingAt: offset) }
+        var taken = 0
+        while taken < bytes.count {
+            taken += stages[current].append(UnsafeRawBufferPointer(rebasing: bytes[taken...]))
+            if stages[current].isFull { try handOffStage() }
+        }
+        length = max(length, end)
+    }
+
+    /// Writes every staged byte, fsyncs and renames the file into place.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if any step fails (the temporary file is then removed).
+    package func commit() throws {
+        try handOffStage()
+        try writer.finish()
+        try descriptors.sync()
+        descriptors.closeAll()
+        guard rename(temporaryPath, destination) == 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+        committed = true
+    }
+
+    /// Queues the current stage's bytes for writing and continues the run (at `offset`, or where
+    /// the stage ended) in the other stage, once that one has been written.
+    private func handOffStage(continuingAt offset: Int? = nil) throws {
+        let stage = stages[current]
+        let next = offset ?? stage.end
+        if !stage.isEmpty {
+            let pieces = stage.pieces()
+            let descriptors = descriptors
+            stageTickets[current] = writer.submit {
+                for piece in pieces { try descriptors.write(piece) }
+            }
+            current = 1 - current
+            try writer.wait(for: stageTickets[current])
+        }
+        stages[current].start(at: next)
+    }
+}

@@ -1,0 +1,35 @@
+import XCTest
+@testable import TureenCore
+
+final class CoreTypesTests: XCTestCase {
+    func testTensorInfoRejectsOverflowingShapes() {
+        XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f32, shape: [1 << 40, 1 << 30])) { error in
+            XCTAssertTrue("\(error)".contains("'w'"), "error should name the tensor: \(error)")
+        }
+        XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f64, shape: [Int.max / 4]))
+        XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f32, shape: [-1, 4]))
+    }
+
+    func testTensorInfoCountsScalarsAndEmptyTensors() throws {
+        XCTAssertEqual(try TensorInfo(name: "s", dtype: .bf16, shape: []).byteCount, 2)
+        XCTAssertEqual(try TensorInfo(name: "e", dtype: .f32, shape: [3, 0]).byteCount, 0)
+        XCTAssertEqual(try TensorInfo(name: "m", dtype: .c64, shape: [2, 3]).byteCount, 48)
+    }
+
+    func testDTypeParsesSafetensorsNamesAndAliases() {
+        XCTAssertEqual(DType(name: "BF16"), .bf16)
+        XCTAssertEqual(DType(name: "bfloat16"), .bf16)
+        XCTAssertEqual(DType(name: "f32"), .f32)
+        XCTAssertEqual(DType(name: "f8_e4m3"), .f8E4M3)
+        XCTAssertNil(DType(name: "f7"))
+    }
+
+    func testByteSizeUsesDecimalAndBinaryUnits() {
+        XCTAssertEqual(ByteSize.parse("5GB"), 5_000_000_000)
+        XCTAssertEqual(ByteSize.parse("500MB"), 500_000_000)
+        XCTAssertEqual(ByteSize.parse("2GiB"), 2 << 30)
+        XCTAssertEqual(ByteSize.parse("1000"), 1000)
+        XCTAssertNil(ByteSize.parse("-5GB"))
+        XCTAssertNil(ByteSize.parse("lots"))
+    }
+}

@@ -1,0 +1,93 @@
+import XCTest
+@testable import TureenCore
+
+final class FileTests: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "tureen-file-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func testMappedFileHandlesZeroLengthFiles() throws {
+        let path = folder + "/empty"
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        let file = try MappedFile(path: path)
+        XCTAssertEqual(file.count, 0)
+        XCTAssertEqual(try file.withUnsafeBytes(in: 0..<0) { $0.count }, 0)
+        XCTAssertThrowsError(try file.withUnsafeBytes(in: 0..<1) { $0.count })
+    }
+
+    func testMappedFileRefusesRangesOutsideTheFile() throws {
+        let path = folder + "/small"
+        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3, 4]))
+        let file = try MappedFile(path: path)
+        XCTAssertEqual(try file.withUnsafeBytes(in: 1..<3) { Array($0) }, [2, 3])
+        XCTAssertThrowsError(try file.withUnsafeBytes(in: 2..<5) { $0.count }) { error in
+            XCTAssertTrue("\(error)".contains(path))
+        }
+    }
+
+    func testFilesBeyondTheDescriptorBudgetAreCopiedThroughTheMapping() throws {
+        let budget = DescriptorBudget(limit: 1)
+        var files: [MappedFile] = []
+        for index in 0..<2 {
+            let path = folder + "/input\(index)"
+            _ = FileManager.default.createFile(atPath: path, contents: Data([UInt8](repeating: UInt8(index + 1), count: 10_000)))
+            files.append(try MappedFile(path: path, budget: budget))
+        }
+        XCTAssertEqual(files.map(\.supportsPositionedReads), [true, false])
+        for (index, file) in files.enumerated() {
+            let source = try MappedTensorSource(file: file, fileRange: 100..<9_100)
+            var copy = [UInt8](repeating: 0, count: 5_000)
+            try copy.withUnsafeMutableBytes { try source.copyBytes(in: 1_000..<6_000, into: $0) }
+            XCTAssertEqual(copy, [UInt8](repeating: UInt8(index + 1), count: 5_000))
+            XCTAssertThrowsError(try copy.withUnsafeMutableBytes { try source.copyBytes(in: 8_000..<9_001, into: $0) })
+        }
+        files.removeFirst()
+        XCTAssertTrue(try MappedFile(path: folder + "/input0", budget: budget).supportsPositionedReads, "a closed file gives its descriptor back")
+    }
+
+    func testMappedFileNamesMissingFiles() {
+        XCTAssertThrowsError(try MappedFile(path: folder + "/missing")) { error in
+            XCTAssertTrue("\(error)".contains("missing"))
+        }
+    }
+
+    func testOutputFileLeavesNothingBehindWithoutCommit() throws {
+        let path = folder + "/out.bin"
+        do {
+            let output = try OutputFile(destination: path)
+            try output.write([1, 2, 3])
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
+    }
+
+    func testOutputFileCommitsPatchedBytes() throws {
+        let path = folder + "/out.bin"
+        let output = try OutputFile(destination: path, bufferSize: 4)
+        try output.write([0, 0, 9, 9, 9, 9, 9, 7])
+        try output.overwrite([5, 6], at: 0)
+        try output.commit()
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data([5, 6, 9, 9, 9, 9, 9, 7]))
+    }
+
+    func testOutputFolderReplacesAnExistingFolderOnlyOnCommit() throws {
+        let path = folder + "/shards"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: path + "/old", contents: Data([1]))
+        let output = try OutputFolder(destination: path)
+        let file = try output.file(named: "new")
+        try file.write([2])
+        try file.commit()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path), ["old"])
+        try output.commit()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path), ["new"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["shards"])
+    }
+}
