@@ -69,6 +69,7 @@ struct ChildProcess {
             let remaining = deadline.map { $0 - Self.now() }
             if let remaining, remaining <= 0 {
                 let ending = terminate(pid)
+                RunningChildren.waitIfEnding()
                 return Outcome(ending: ending, standardOutput: streams[0].tail, standardError: streams[1].tail)
             }
             let open = streams.indices.filter { streams[$0].isOpen }
@@ -92,6 +93,7 @@ struct ChildProcess {
                 break
             }
         }
+        RunningChildren.waitIfEnding()
         let ending: Ending = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
         return Outcome(ending: ending, standardOutput: streams[0].tail, standardError: streams[1].tail)
     }
