@@ -25,9 +25,7 @@ struct UniformSoupCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            try soup.run(ingredients: ingredients, recipe: try SoupRecipe.uniform(count: ingredients.count, baseRelative: soup.baseRelative))
-        }
+        try soup.run(ingredients: ingredients, recipe: try SoupRecipe.uniform(count: ingredients.count, baseRelative: soup.baseRelative))
     }
 }
 
@@ -38,35 +36,24 @@ struct WeightedSoupCommand: ParsableCommand {
     @Argument(help: "The ingredient checkpoints.")
     var ingredients: [String]
 
-    @Option(help: "One weight per ingredient, comma-separated (e.g. 0.5,0.3,0.2).")
-    var weights: String
+    // Unconditional, so that a list starting with a minus sign (`--weights -1,2,0`) is a value, not an option.
+    @Option(parsing: .unconditional, help: "One weight per ingredient, comma-separated (e.g. 0.5,0.3,0.2).", transform: ArgumentValue.numbers)
+    var weights: [Double]
 
     @Flag(help: "Use the weights as given instead of dividing them by their sum.")
     var noNormalize = false
 
     @OptionGroup var soup: SoupArguments
 
-    func parsedWeights() throws -> [Double] {
-        try weights.split(separator: ",").map { text in
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--weights takes comma-separated numbers; '\(text)' is not one")
-            }
-            return value
-        }
-    }
-
     func validate() throws {
-        let parsed = try parsedWeights()
-        guard parsed.count == ingredients.count else {
-            throw ValidationError("\(parsed.count) weights were given for \(ingredients.count) ingredients; give one weight per ingredient")
+        guard weights.count == ingredients.count else {
+            throw ValidationError("\(weights.count) weights were given for \(ingredients.count) ingredients; give one weight per ingredient")
         }
     }
 
     func run() throws {
-        try reportingErrors {
-            let recipe = try SoupRecipe.weighted(try parsedWeights(), normalize: !noNormalize, baseRelative: soup.baseRelative)
-            try soup.run(ingredients: ingredients, recipe: recipe)
-        }
+        let recipe = try SoupRecipe.weighted(weights, normalize: !noNormalize, baseRelative: soup.baseRelative)
+        try soup.run(ingredients: ingredients, recipe: recipe)
     }
 }
 
@@ -78,7 +65,8 @@ struct SoupArguments: ParsableArguments {
     @Option(help: "A base model: θ = base + scale · Σ wᵢ(θᵢ − base) (task arithmetic; WiSE-FT with one ingredient).")
     var base: String?
 
-    @Option(help: "λ for base-relative soups.")
+    // Unconditional, so that a negative λ (`--scale -0.5`) is a value, not an option.
+    @Option(parsing: .unconditional, help: "λ for base-relative soups.")
     var scale: Double = 1
 
     @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
@@ -108,7 +96,7 @@ struct SoupArguments: ParsableArguments {
         job.options.skipMissingTensors = skipMissing
         job.options.failOnNonFinite = failOnNonfinite
         if let threads = threading.threads { job.options.threadCount = threads }
-        job.writeOptions = try writing.writeOptions()
+        job.writeOptions = writing.writeOptions
         job.readOptions = reading.readOptions
         job.force = writing.force
         let progress = ProgressBar(label: "soup")
@@ -121,5 +109,3 @@ struct SoupArguments: ParsableArguments {
         printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
     }
 }
-
-extension SoupOptions.IntegerPolicy: ExpressibleByArgument {}

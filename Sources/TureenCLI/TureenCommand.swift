@@ -12,6 +12,11 @@ struct TureenCommand: ParsableCommand {
     static func main() {
         InterruptCleanup.install()
         OpenFileLimit.raiseToHardLimit()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            ErrorReport.exit(reporting: error)
+        }
     }
 }
