@@ -49,6 +49,30 @@ extension WriteOptions.Layout: ExpressibleByArgument {
 
 extension SoupOptions.IntegerPolicy: ExpressibleByArgument {}
 
+extension OutputDTypeRule: ExpressibleByArgument {
+    /// `widest`, or a floating-point dtype name.
+    public init?(argument: String) {
+        if argument == "widest" {
+            self = .widest
+        } else if let dtype = FloatingPointDType(argument: argument)?.dtype {
+            self = .fixed(dtype)
+        } else {
+            return nil
+        }
+    }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .firstIngredient: return "the first ingredient's"
+        case let .fixed(dtype): return dtype.defaultValueDescription
+        case .widest: return "widest"
+        }
+    }
+
+    /// `widest` and the floating-point dtypes.
+    public static var allValueStrings: [String] { ["widest"] + FloatingPointDType.allValueStrings }
+}
+
 /// Parsers for option values that are more than one token of a type.
 enum ArgumentValue {
     /// A positive number of bytes: `5GB`, `500MB`, `2GiB` or `1000000` (GB = 10⁹, as in huggingface_hub).

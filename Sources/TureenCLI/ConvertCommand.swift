@@ -14,12 +14,15 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, or a folder for sharded safetensors.")
     var output: String
 
+    @Option(help: ArgumentHelp("Cast floating-point tensors to this dtype; integers and bools are kept.", valueName: "dtype"))
+    var dtype: FloatingPointDType?
+
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
         var conversion = Conversion(input: input, output: output)
-        conversion.castTo = writing.castType
+        conversion.castTo = dtype?.dtype
         conversion.writeOptions = writing.writeOptions
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
@@ -31,9 +34,6 @@ struct ConvertCommand: ParsableCommand {
 
 /// Output options shared by every command that writes a checkpoint.
 struct WritingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Cast floating-point tensors to this dtype; integers and bools are kept.", valueName: "dtype"))
-    var dtype: FloatingPointDType?
-
     @Option(help: ArgumentHelp("Write sharded safetensors with shards of at most this size (e.g. 5GB, 500MB, 2GiB).", valueName: "size"),
             transform: ArgumentValue.byteSize)
     var maxShardSize: Int?
@@ -46,8 +46,6 @@ struct WritingOptions: ParsableArguments {
 
     @Flag(help: "Replace the output if it exists.")
     var force = false
-
-    var castType: DType? { dtype?.dtype }
 
     var writeOptions: WriteOptions {
         WriteOptions(maxShardSize: maxShardSize, compress: compress, layout: layout)

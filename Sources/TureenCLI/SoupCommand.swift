@@ -69,6 +69,9 @@ struct SoupArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "λ for base-relative soups.")
     var scale: Double = 1
 
+    @Option(help: ArgumentHelp("The dtype of floating-point tensors; 'widest' is, per tensor, the narrowest dtype holding every ingredient's values exactly.", valueName: "dtype"))
+    var dtype: OutputDTypeRule = .firstIngredient
+
     @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
     var integers: SoupOptions.IntegerPolicy = .requireIdentical
 
@@ -91,7 +94,7 @@ struct SoupArguments: ParsableArguments {
     func run(ingredients: [String], recipe: SoupRecipe) throws {
         var job = SoupJob(ingredients: ingredients, recipe: recipe, output: output)
         job.base = base
-        job.options.outputDType = writing.castType
+        job.options.outputDType = dtype
         job.options.integerPolicy = integers
         job.options.skipMissingTensors = skipMissing
         job.options.failOnNonFinite = failOnNonfinite

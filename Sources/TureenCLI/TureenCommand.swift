@@ -10,13 +10,15 @@ struct TureenCommand: ParsableCommand {
     )
 
     static func main() {
-        InterruptCleanup.install()
+        let interruptHandlers = InterruptCleanup.install()
         OpenFileLimit.raiseToHardLimit()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            ErrorReport.exit(reporting: error)
+        withExtendedLifetime(interruptHandlers) {
+            do {
+                var command = try parseAsRoot()
+                try command.run()
+            } catch {
+                ErrorReport.exit(reporting: error)
+            }
         }
     }
 }

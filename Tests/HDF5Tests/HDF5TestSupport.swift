@@ -33,7 +33,7 @@ enum HDF5TestSupport {
         var failAfter: Int?
 
         func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-            if let failAfter, index >= failAfter { throw TensorStoreError.cannotWrite(path: "test", reason: "injected failure") }
+            if let failAfter, index >= failAfter { throw TensorStoreError.cannotWrite(path: "test", errno: .ioError) }
             try contents[index].withUnsafeBytes { bytes in
                 var offset = 0
                 while offset < bytes.count {

@@ -34,7 +34,7 @@ final class SoupExecutionTests: XCTestCase {
     func testOutputDTypeRoundsFloatTensorsAndKeepsIntegers() throws {
         let a = try Models.store("a", [("w", .f32, [1], Models.f32([1.00390625])), ("ids", .i64, [2], Models.i64([0, 1]))])
         var options = SoupOptions()
-        options.outputDType = .bf16
+        options.outputDType = .fixed(.bf16)
         let plan = try SoupPlan.make(ingredients: [a, a], base: nil, recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(plan.entries.map(\.output.dtype), [.bf16, .i64])
         let out = try Models.soup([a, a], recipe: try .uniform(count: 2), options: options)
@@ -137,7 +137,7 @@ final class SoupExecutionTests: XCTestCase {
         XCTAssertFalse(viewed[0].tensors[0].source.supportsConcurrentCopies)
         var options = SoupOptions()
         options.chunkElementCount = 100_000
-        options.outputDType = .bf16
+        options.outputDType = .fixed(.bf16)
         let recipe = try SoupRecipe.uniform(count: 3)
         let fromCopies = try Models.soup(copied, recipe: recipe, options: options)["w"]!
         XCTAssertEqual(fromCopies, try Models.soup(viewed, recipe: recipe, options: options)["w"]!)
@@ -210,7 +210,7 @@ private final class FailingSource: TensorByteSource {
 
     func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard range.upperBound <= failAt else {
-            throw TensorStoreError.cannotRead(path: "broken.safetensors", reason: "input/output error")
+            throw TensorStoreError.cannotRead(path: "broken.safetensors", errno: .ioError)
         }
         UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]).initializeMemory(as: UInt8.self, repeating: 0)
     }
