@@ -24,10 +24,10 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["TureenCore", "CHDF5"], path: "Formats/HDF5"),
-        .target(name: "NumPy", dependencies: ["TureenCore", "CZlib"], path: "Formats/NumPy"),
+        .target(name: "NumPy", dependencies: ["TureenCore", "CZlib", .product(name: "SystemPackage", package: "swift-system")], path: "Formats/NumPy"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5"],
+            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         .executableTarget(

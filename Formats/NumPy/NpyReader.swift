@@ -1,3 +1,4 @@
+import SystemPackage
 import TureenCore
 
 /// Reads a `.npy` file as a store of one tensor named after the file (`weights.npy` → `weights`).
@@ -26,7 +27,7 @@ public struct NpyReader: CheckpointReader {
 
     /// The file's name without its folder and its `.npy` ending.
     static func tensorName(forFile path: String) -> String {
-        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        let fileName = FilePath(path).lastComponent?.string ?? path
         return fileName.lowercased().hasSuffix(".npy") ? String(fileName.dropLast(4)) : fileName
     }
 

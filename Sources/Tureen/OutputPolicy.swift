@@ -1,3 +1,4 @@
+import SystemPackage
 import TureenCore
 
 /// The checks every command makes before writing: an output never replaces an input, and never
@@ -20,11 +21,7 @@ package enum OutputPolicy {
         if outputIdentity != nil, !force { throw TensorStoreError.outputExists(path: output) }
     }
 
-    private static func normalized(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") where part != "." {
-            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
-        }
-        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    private static func normalized(_ path: String) -> FilePath {
+        FilePath(path).lexicallyNormalized()
     }
 }

@@ -219,7 +219,7 @@ private final class FailingSource: TensorByteSource {
 
     func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard range.upperBound <= failAt else {
-            throw TensorStoreError.cannotRead(path: "broken.safetensors", reason: "input/output error")
+            throw TensorStoreError.cannotRead(path: "broken.safetensors", errno: .ioError)
         }
         UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]).initializeMemory(as: UInt8.self, repeating: 0)
     }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemPackage
 
 /// Picks a checkpoint format for a path: by its first bytes when they are decisive, else by its
 /// extension; folders go to the formats that read folders.
@@ -17,16 +13,17 @@ public struct FormatRegistry: Sendable {
 
     /// The format to read `path` with.
     ///
-    /// - Throws: `TensorStoreError.cannotOpen` if the path does not exist, `.unknownFormat` if no format claims it.
+    /// - Throws: `TensorStoreError.cannotOpen` if the path does not exist, `.notARegularFile` for
+    ///   anything but a file or folder (a FIFO or device would block or never end), `.unknownFormat`
+    ///   if no format claims it.
     public func formatForReading(_ path: String) throws -> CheckpointFormat {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        if (status.st_mode & S_IFMT) == S_IFDIR {
+        let status: Stat
+        do { status = try Stat(FilePath(path)) } catch { throw TensorStoreError.cannotOpen(path: path, errno: error) }
+        if status.type == .directory {
             if let format = formats.first(where: { $0.recognizesDirectory?(path) ?? false }) { return format }
             throw TensorStoreError.unknownFormat(path: path, known: formatNames)
         }
+        guard status.type == .regular else { throw TensorStoreError.notARegularFile(path: path) }
         let prefix = try Self.readPrefix(of: path)
         let byContent = formats.filter { $0.recognizesPrefix(prefix) }
         let byExtension = format(forExtensionOf: path)
@@ -65,7 +62,7 @@ public struct FormatRegistry: Sendable {
     public var formatNames: [String] { formats.map(\.name) }
 
     private func format(forExtensionOf path: String) -> CheckpointFormat? {
-        let fileName = path.split(separator: "/").last.map(String.init)?.lowercased() ?? ""
+        let fileName = FilePath(path).lastComponent?.string.lowercased() ?? ""
         var best: (format: CheckpointFormat, length: Int)?
         for format in formats {
             for ext in format.fileExtensions where fileName.hasSuffix("." + ext) {
@@ -77,20 +74,21 @@ public struct FormatRegistry: Sendable {
 
     private static func looksLikeFolder(_ path: String) -> Bool {
         if path.hasSuffix("/") { return true }
-        var status = stat()
-        if stat(path, &status) == 0 { return (status.st_mode & S_IFMT) == S_IFDIR }
-        let fileName = path.split(separator: "/").last.map(String.init) ?? path
-        return !fileName.contains(".")
+        if let status = try? Stat(FilePath(path)) { return status.type == .directory }
+        return FilePath(path).extension == nil
     }
 
     private static func readPrefix(of path: String) throws -> [UInt8] {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        do {
+            // Non-blocking: the path may have been replaced by a FIFO since it was checked.
+            let descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking])
+            return try descriptor.closeAfter {
+                var prefix = [UInt8](repeating: 0, count: 1024)
+                let count = try prefix.withUnsafeMutableBytes { try descriptor.read(into: $0) }
+                return Array(prefix.prefix(count))
+            }
+        } catch {
+            throw TensorStoreError.cannotOpen(path: path, errno: error as? Errno ?? .ioError)
         }
-        defer { close(descriptor) }
-        var prefix = [UInt8](repeating: 0, count: 1024)
-        let count = prefix.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        return Array(prefix.prefix(max(count, 0)))
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// A thread of its own that runs jobs one at a time, in the order they were submitted: for work
 /// that blocks on the disk while the caller goes on computing. (Dispatch's worker threads are as
@@ -27,7 +28,7 @@ package final class SerialWorker: Sendable {
         }, context.toOpaque())
         guard started == 0 else {
             context.release()
-            throw TensorStoreError.cannotStartThread(reason: String(cString: strerror(started)))
+            throw TensorStoreError.cannotStartThread(errno: Errno(rawValue: started))
         }
         pthread_detach(thread)
     }

@@ -1,20 +1,19 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// The few file-system questions Tureen asks, answered with POSIX calls.
 package enum FileSystem {
     /// Whether `path` is a folder (following links).
     package static func isDirectory(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        (try? Stat(FilePath(path)))?.type == .directory
     }
 
     /// The device and inode of `path`, to tell whether two paths name the same file.
     package static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return (UInt64(status.st_dev), UInt64(status.st_ino))
+        guard let status = try? Stat(FilePath(path)) else { return nil }
+        return (UInt64(status.deviceID.rawValue), UInt64(status.inode.rawValue))
     }
 
     /// The names in a folder (without `.` and `..`), sorted.
@@ -22,7 +21,7 @@ package enum FileSystem {
     /// - Throws: `TensorStoreError.cannotOpen` if the folder cannot be read.
     package static func contents(of folder: String) throws -> [String] {
         guard let directory = opendir(folder) else {
-            throw TensorStoreError.cannotOpen(path: folder, reason: String(cString: strerror(errno)))
+            throw TensorStoreError.cannotOpen(path: folder, errno: .latest)
         }
         defer { closedir(directory) }
         var names: [String] = []
@@ -35,6 +34,7 @@ package enum FileSystem {
 
     /// The folder part of `path` (`.` when it has none).
     package static func folder(of path: String) -> String {
-        OutputFile.folder(of: path)
+        let folder = FilePath(path).removingLastComponent()
+        return folder.isEmpty ? "." : folder.string
     }
 }

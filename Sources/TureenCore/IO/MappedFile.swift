@@ -1,8 +1,9 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#else
+#error("Tureen builds on Linux (Glibc) only")
 #endif
+import SystemPackage
 
 /// A whole file mapped read-only into memory. The only place in Tureen that calls `mmap`,
 /// `madvise` and `munmap`; callers reach the bytes through closure-scoped, bounds-checked views.
@@ -18,7 +19,7 @@ package final class MappedFile: @unchecked Sendable {
     package let count: Int
     private let base: UnsafeRawPointer?
     /// Kept open for positioned reads while the budget allows; nil otherwise.
-    private let descriptor: Int32?
+    private let descriptor: FileDescriptor?
     private let budget: DescriptorBudget
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
@@ -29,44 +30,43 @@ package final class MappedFile: @unchecked Sendable {
     package init(path: String, budget: DescriptorBudget = .shared) throws {
         self.path = path
         self.budget = budget
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        let descriptor: FileDescriptor
+        do {
+            // Non-blocking, so that opening a FIFO or device does not wait forever (it is then refused).
+            descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking])
+        } catch {
+            throw TensorStoreError.cannotOpen(path: path, errno: error as? Errno ?? .ioError)
         }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            defer { close(descriptor) }
-            throw TensorStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            close(descriptor)
-            throw TensorStoreError.notARegularFile(path: path)
-        }
-        count = Int(status.st_size)
-        if count > 0 {
-            let address = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor, 0)
-            guard let address, address != MAP_FAILED else {
-                defer { close(descriptor) }
-                throw TensorStoreError.cannotMap(path: path, reason: String(cString: strerror(errno)))
+        do {
+            let status: Stat
+            do { status = try descriptor.stat() } catch { throw TensorStoreError.cannotOpen(path: path, errno: error) }
+            guard status.type == .regular else { throw TensorStoreError.notARegularFile(path: path) }
+            count = Int(status.size)
+            if count > 0 {
+                let address = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor.rawValue, 0)
+                guard let address, address != MAP_FAILED else { throw TensorStoreError.cannotMap(path: path, errno: .latest) }
+                base = UnsafeRawPointer(address)
+            } else {
+                base = nil
             }
-            base = UnsafeRawPointer(address)
-        } else {
-            base = nil
+        } catch {
+            try? descriptor.close()
+            throw error
         }
         if count > 0 && budget.reserve() {
             self.descriptor = descriptor
             // Reads go front to back: a larger read-ahead window.
-            posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+            posix_fadvise(descriptor.rawValue, 0, 0, POSIX_FADV_SEQUENTIAL)
         } else {
             self.descriptor = nil
-            close(descriptor)
+            try? descriptor.close()
         }
     }
 
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
         if let descriptor {
-            close(descriptor)
+            try? descriptor.close()
             budget.release()
         }
     }
@@ -81,7 +81,7 @@ package final class MappedFile: @unchecked Sendable {
     ///
     /// - Precondition: `supportsPositionedReads`.
     /// - Throws: `TensorStoreError.rangeOutsideFile` if `range` is not inside the file;
-    ///   `.cannotRead` on an I/O error or if the file has shrunk since it was opened.
+    ///   `.cannotRead` on an I/O error; `.truncatedWhileReading` if the file has shrunk since it was opened.
     package func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard range.lowerBound >= 0, range.upperBound <= count else {
             throw TensorStoreError.rangeOutsideFile(path: path, range: range, fileSize: count)
@@ -90,12 +90,16 @@ package final class MappedFile: @unchecked Sendable {
         guard let descriptor else { preconditionFailure("\(path) has no descriptor for positioned reads") }
         var done = 0
         while done < range.count {
-            let got = pread(descriptor, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else {
-                let reason = got == 0 ? "the file ended at byte \(range.lowerBound + done); it was truncated after opening" : String(cString: strerror(errno))
-                throw TensorStoreError.cannotRead(path: path, reason: reason)
+            let got: Int
+            do {
+                // Interrupted reads are retried by swift-system.
+                got = try descriptor.read(
+                    fromAbsoluteOffset: Int64(range.lowerBound + done),
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<range.count]))
+            } catch {
+                throw TensorStoreError.cannotRead(path: path, errno: error as? Errno ?? .ioError)
             }
+            guard got > 0 else { throw TensorStoreError.truncatedWhileReading(path: path, endedAt: range.lowerBound + done) }
             done += got
         }
     }

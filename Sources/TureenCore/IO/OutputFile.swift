@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// A file written through a temporary file beside its destination: sequential or positioned
 /// writes, positioned rewrites of earlier bytes (to patch headers), then `commit()` fsyncs and
@@ -33,18 +34,15 @@ package final class OutputFile {
     package init(destination: String, bufferSize: Int = 8 << 20) throws {
         writer = try SerialWorker()
         self.destination = destination
-        let folder = OutputFile.folder(of: destination)
-        let base = destination.split(separator: "/").last.map(String.init) ?? "output"
-        var template = Array("\(folder)/.\(base).tureen-XXXXXX".utf8CString)
+        var template = Array(TemporaryOutputs.template(beside: destination).utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard made >= 0 else {
-            throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
-        }
-        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        guard made >= 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         TemporaryOutputs.register(temporaryPath, isFolder: false)
         fchmod(made, 0o644)
         _ = fcntl(made, F_SETFD, FD_CLOEXEC)
-        descriptors = OutputDescriptors(path: destination, buffered: made, direct: DirectIO.reopenForWriting(made))
+        let descriptor = FileDescriptor(rawValue: made)
+        descriptors = OutputDescriptors(path: destination, buffered: descriptor, direct: DirectIO.reopenForWriting(descriptor))
         stages = [BlockAlignedStage(capacity: bufferSize), BlockAlignedStage(capacity: bufferSize)]
         stageTickets = [0, 0]
     }
@@ -73,7 +71,7 @@ package final class OutputFile {
     /// - Throws: `TensorStoreError.cannotWrite` if the range is past the end or on an I/O error.
     package func overwrite(_ bytes: [UInt8], at offset: Int) throws {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count), end <= length else {
-            throw TensorStoreError.cannotWrite(path: destination, reason: "internal: patch at \(offset) is past the end")
+            throw TensorStoreError.writeOutsideOutput(path: destination, offset: offset, length: bytes.count)
         }
         try handOffStage()
         try writer.finish()
@@ -87,7 +85,7 @@ package final class OutputFile {
     /// - Throws: `TensorStoreError.cannotWrite` for a negative offset or on an I/O error.
     package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
-            throw TensorStoreError.cannotWrite(path: destination, reason: "internal: write at \(offset) is outside the file")
+            throw TensorStoreError.writeOutsideOutput(path: destination, offset: offset, length: bytes.count)
         }
         // Nothing written leaves the file as it is (a gap past the end would not exist on disk).
         guard !bytes.isEmpty else { return }
@@ -108,9 +106,7 @@ package final class OutputFile {
         try writer.finish()
         try descriptors.sync()
         descriptors.closeAll()
-        guard rename(temporaryPath, destination) == 0 else {
-            throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
-        }
+        guard rename(temporaryPath, destination) == 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
         committed = true
     }
 
@@ -129,11 +125,5 @@ package final class OutputFile {
             try writer.wait(for: stageTickets[current])
         }
         stages[current].start(at: next)
-    }
-
-    static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let folder = String(path[..<slash])
-        return folder.isEmpty ? "/" : folder
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// A folder written through a temporary folder beside its destination (for sharded checkpoints):
 /// files are created inside it with `file(named:)`, and `commit()` renames the folder into place,
@@ -18,15 +19,13 @@ package final class OutputFolder {
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the parent folder is not writable.
     package init(destination: String) throws {
-        let trimmed = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
+        // FilePath drops a trailing separator: "shards/" names the folder "shards".
+        let trimmed = FilePath(destination).string
         self.destination = trimmed
-        let base = trimmed.split(separator: "/").last.map(String.init) ?? "output"
-        var template = Array("\(OutputFile.folder(of: trimmed))/.\(base).tureen-XXXXXX".utf8CString)
+        var template = Array(TemporaryOutputs.template(beside: trimmed).utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else {
-            throw TensorStoreError.cannotWrite(path: trimmed, reason: String(cString: strerror(errno)))
-        }
-        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        guard made != nil else { throw TensorStoreError.cannotWrite(path: trimmed, errno: .latest) }
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         TemporaryOutputs.register(temporaryPath, isFolder: true)
         chmod(temporaryPath, 0o755)
     }
@@ -51,13 +50,11 @@ package final class OutputFolder {
         var status = stat()
         let replacing = lstat(destination, &status) == 0
         let aside = "\(temporaryPath).old"
-        if replacing, rename(destination, aside) != 0 {
-            throw TensorStoreError.cannotWrite(path: destination, reason: String(cString: strerror(errno)))
-        }
+        if replacing, rename(destination, aside) != 0 { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
         guard rename(temporaryPath, destination) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let failure = Errno.latest
             if replacing { rename(aside, destination) }
-            throw TensorStoreError.cannotWrite(path: destination, reason: reason)
+            throw TensorStoreError.cannotWrite(path: destination, errno: failure)
         }
         committed = true
         if replacing { OutputFolder.removeTree(aside) }

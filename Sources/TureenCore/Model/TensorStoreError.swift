@@ -1,33 +1,58 @@
+import SystemPackage
+
 /// Errors raised by the core: files that cannot be opened, mapped or written, sizes that overflow,
-/// and formats the registry cannot tell apart.
+/// and formats the registry cannot tell apart. System call failures carry their `Errno`, so a
+/// caller can match `.noSpace` or `.noSuchFileOrDirectory`.
 public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
-    case cannotOpen(path: String, reason: String)
+    /// The file or folder could not be opened.
+    case cannotOpen(path: String, errno: Errno)
+    /// The path names something other than a regular file where a file was expected.
     case notARegularFile(path: String)
-    case cannotMap(path: String, reason: String)
-    case cannotRead(path: String, reason: String)
+    /// The file could not be mapped into memory.
+    case cannotMap(path: String, errno: Errno)
+    /// Reading the file failed.
+    case cannotRead(path: String, errno: Errno)
+    /// The file ended before a byte it had when it was opened: it was truncated meanwhile.
+    case truncatedWhileReading(path: String, endedAt: Int)
+    /// A byte range named by the file's own layout lies outside the file.
     case rangeOutsideFile(path: String, range: Range<Int>, fileSize: Int)
+    /// A tensor's size, computed from its shape and dtype, does not fit in memory addresses.
     case sizeOverflow(path: String, tensor: String, detail: String)
+    /// A tensor's shape is not valid for its dtype or data.
     case invalidShape(path: String, tensor: String, detail: String)
+    /// Two tensors of one checkpoint have the same name.
     case duplicateTensor(path: String, tensor: String)
+    /// Neither the extension nor the first bytes say which format the file is in.
     case unknownFormat(path: String, known: [String])
+    /// The output's format is read-only in Tureen.
     case formatCannotWrite(path: String, format: String)
+    /// The output exists and replacing it was not asked for.
     case outputExists(path: String)
+    /// The output path names one of the inputs.
     case outputIsInput(path: String)
-    case cannotWrite(path: String, reason: String)
+    /// Writing the output failed.
+    case cannotWrite(path: String, errno: Errno)
+    /// A writer asked to write at an offset the output cannot take (a bug in the writer, not the data).
+    case writeOutsideOutput(path: String, offset: Int, length: Int)
+    /// A tensor cannot be cast to the requested dtype (only floating-point tensors are cast).
     case unsupportedConversion(tensor: String, from: DType, to: DType)
+    /// A producer gave a tensor fewer or more bytes than its shape and dtype say.
     case producerShortfall(path: String, tensor: String, expected: Int, actual: Int)
-    case cannotStartThread(reason: String)
+    /// The system refused to start a thread.
+    case cannotStartThread(errno: Errno)
 
     public var description: String {
         switch self {
-        case let .cannotOpen(path, reason):
-            return "\(path): cannot open: \(reason)"
+        case let .cannotOpen(path, errno):
+            return "\(path): cannot open: \(errno)"
         case let .notARegularFile(path):
             return "\(path): not a regular file"
-        case let .cannotMap(path, reason):
-            return "\(path): cannot map the file into memory: \(reason)"
-        case let .cannotRead(path, reason):
-            return "\(path): cannot read: \(reason)"
+        case let .cannotMap(path, errno):
+            return "\(path): cannot map the file into memory: \(errno)"
+        case let .cannotRead(path, errno):
+            return "\(path): cannot read: \(errno)"
+        case let .truncatedWhileReading(path, end):
+            return "\(path): cannot read: the file ended at byte \(end); it was truncated after opening"
         case let .rangeOutsideFile(path, range, fileSize):
             return "\(path): bytes \(range.lowerBound)..<\(range.upperBound) lie outside the file (\(fileSize) bytes); the file is truncated or corrupt"
         case let .sizeOverflow(path, tensor, detail):
@@ -44,14 +69,16 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the output already exists; pass --force to replace it"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
-        case let .cannotWrite(path, reason):
-            return "\(path): cannot write: \(reason)"
+        case let .cannotWrite(path, errno):
+            return "\(path): cannot write: \(errno)"
+        case let .writeOutsideOutput(path, offset, length):
+            return "\(path): cannot write: internal: \(length) bytes at offset \(offset) lie outside the output"
         case let .unsupportedConversion(tensor, from, to):
             return "tensor '\(tensor)': cannot convert \(from) to \(to); only floating-point tensors are cast"
         case let .producerShortfall(path, tensor, expected, actual):
             return "\(path): tensor '\(tensor)': expected \(expected) bytes but \(actual) were produced"
-        case let .cannotStartThread(reason):
-            return "cannot start a thread: \(reason)"
+        case let .cannotStartThread(errno):
+            return "cannot start a thread: \(errno)"
         }
     }
 }
