@@ -9,6 +9,7 @@ import Glibc
 /// lock serialises them. Zero-copy tensors never touch libhdf5 after the file is opened.
 enum HDF5Library {
     private final class Mutex: @unchecked Sendable {
+        // Safe to share: the pthread mutex is the synchronisation itself, set up once before use.
         let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
         init() {

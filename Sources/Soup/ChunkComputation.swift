@@ -28,7 +28,7 @@ struct ChunkComputation {
     ///
     /// - Throws: what reading a source throws.
     func compute(values: Range<Int>, output: UnsafeMutableRawBufferPointer) throws -> NonFiniteCount {
-        let inputWidth = kernel.inputType.componentType.byteWidth
+        let widths = kernel.inputWidths
         let parts = values.count >= 1 << 16 ? max(1, threadCount) : 1
         let accumulators = buffers.accumulators(parts: parts, values: LinearMergeKernel.blockValues)
         if readsByCopying {
@@ -37,10 +37,12 @@ struct ChunkComputation {
                 try copyAndMerge(slice, of: values, buffers: copyBuffers[part], accumulator: accumulators[part], output: output)
             }
         }
-        let byteRange = (values.lowerBound * inputWidth)..<(values.upperBound * inputWidth)
-        return try Self.withViews(of: sources, in: byteRange) { views in
+        let byteRanges = widths.map { (values.lowerBound * $0)..<(values.upperBound * $0) }
+        return try Self.withViews(of: sources, in: byteRanges) { views in
             try inParallel(parts: parts, count: values.count) { part, slice in
-                let inputs = views.map { UnsafeRawBufferPointer(rebasing: $0[(slice.lowerBound * inputWidth)..<(slice.upperBound * inputWidth)]) }
+                let inputs = zip(views, widths).map { view, width in
+                    UnsafeRawBufferPointer(rebasing: view[(slice.lowerBound * width)..<(slice.upperBound * width)])
+                }
                 return merge(inputs, slice: slice, accumulator: accumulators[part], output: output)
             }
         }
@@ -51,15 +53,16 @@ struct ChunkComputation {
         _ slice: Range<Int>, of values: Range<Int>, buffers: [UnsafeMutableRawBufferPointer],
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
     ) throws -> NonFiniteCount {
-        let inputWidth = kernel.inputType.componentType.byteWidth
-        let pieceValues = Self.pieceBytes / inputWidth
+        let widths = kernel.inputWidths
+        // Pieces hold the same number of values of every input, sized by the widest dtype.
+        let pieceValues = Self.pieceBytes / (widths.max() ?? 1)
         var counts = NonFiniteCount(ingredientCount: ingredientCount)
         var start = slice.lowerBound
         while start < slice.upperBound {
             let end = min(slice.upperBound, start + pieceValues)
-            let byteRange = ((values.lowerBound + start) * inputWidth)..<((values.lowerBound + end) * inputWidth)
             var inputs: [UnsafeRawBufferPointer] = []
-            for (source, buffer) in zip(sources, buffers) {
+            for (source, (buffer, width)) in zip(sources, zip(buffers, widths)) {
+                let byteRange = ((values.lowerBound + start) * width)..<((values.lowerBound + end) * width)
                 let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<byteRange.count])
                 try source.source.copyBytes(in: byteRange, into: piece)
                 inputs.append(UnsafeRawBufferPointer(piece))
@@ -97,14 +100,14 @@ struct ChunkComputation {
         return total
     }
 
-    /// Calls `body` with a view of `range` in every source, nesting each source's scoped view.
+    /// Calls `body` with a view of `ranges[i]` in each source `i`, nesting each source's scoped view.
     private static func withViews<Result>(
-        of sources: [StoredTensor], in range: Range<Int>, collected: [UnsafeRawBufferPointer] = [],
+        of sources: [StoredTensor], in ranges: [Range<Int>], collected: [UnsafeRawBufferPointer] = [],
         _ body: ([UnsafeRawBufferPointer]) throws -> Result
     ) throws -> Result {
         guard collected.count < sources.count else { return try body(collected) }
-        return try sources[collected.count].source.withBytes(in: range) { view in
-            try withViews(of: sources, in: range, collected: collected + [view], body)
+        return try sources[collected.count].source.withBytes(in: ranges[collected.count]) { view in
+            try withViews(of: sources, in: ranges, collected: collected + [view], body)
         }
     }
 }

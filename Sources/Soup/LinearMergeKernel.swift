@@ -2,18 +2,19 @@ import TureenCore
 
 /// The arithmetic of a linear soup over one slice of a chunk: Float64 accumulation of Σ wᵢ·θᵢ,
 /// divided by the recipe's divisor (for base-relative soups: minus (Σ wᵢ)·θ0, times λ / divisor,
-/// plus θ0), then one rounding to nearest-even in the output dtype. Inputs are byte views in their
-/// own dtype; nothing is rounded before the end.
+/// plus θ0), then one rounding to nearest-even in the output dtype. Inputs are byte views, each in
+/// its own dtype (a bf16 fine-tune beside its f32 base); nothing is rounded before the end.
 struct LinearMergeKernel {
     let recipe: SoupRecipe
-    let inputType: DType
+    /// The dtype of each input: the ingredients', then the base's.
+    let inputTypes: [DType]
     let outputType: DType
     private let division: CorrectlyRoundedDivision
     private let weightSum: Double
 
-    init(recipe: SoupRecipe, inputType: DType, outputType: DType) {
+    init(recipe: SoupRecipe, inputTypes: [DType], outputType: DType) {
         self.recipe = recipe
-        self.inputType = inputType
+        self.inputTypes = inputTypes
         self.outputType = outputType
         self.division = CorrectlyRoundedDivision(divisor: recipe.divisor)
         self.weightSum = recipe.weights.reduce(0, +)
@@ -23,6 +24,9 @@ struct LinearMergeKernel {
     /// passes over it.
     static let blockValues = 1024
 
+    /// Bytes per value (per component of a complex element) of each input.
+    var inputWidths: [Int] { inputTypes.map(\.componentType.byteWidth) }
+
     /// Computes `output` (components of `outputType`) from the ingredient and base slices, counting
     /// non-finite values as it goes. `accumulator` is scratch space for `blockValues` values.
     func merge(
@@ -31,15 +35,13 @@ struct LinearMergeKernel {
     ) -> NonFiniteCount {
         precondition(accumulator.count >= Self.blockValues, "accumulator smaller than a block")
         var counts = NonFiniteCount(ingredientCount: ingredients.count)
-        let inputWidth = inputType.componentType.byteWidth
         let outputWidth = outputType.componentType.byteWidth
         let valueCount = output.count / outputWidth
         var start = 0
         while start < valueCount {
             let end = min(valueCount, start + Self.blockValues)
-            let inputRange = (start * inputWidth)..<(end * inputWidth)
             mergeBlock(
-                ingredients: ingredients, base: base, inputRange: inputRange,
+                ingredients: ingredients, base: base, values: start..<end,
                 accumulator: UnsafeMutableBufferPointer(rebasing: accumulator[0..<(end - start)]),
                 output: UnsafeMutableRawBufferPointer(rebasing: output[(start * outputWidth)..<(end * outputWidth)]),
                 counts: &counts
@@ -49,25 +51,30 @@ struct LinearMergeKernel {
         return counts
     }
 
-    /// Merges the values at `inputRange` of every input into `accumulator` and rounds them into `output`.
+    /// Merges `values` (slice-relative) of every input into `accumulator` and rounds them into `output`.
     private func mergeBlock(
-        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?, inputRange: Range<Int>,
+        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?, values: Range<Int>,
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
+        let widths = inputWidths
+        func slice(_ input: UnsafeRawBufferPointer, _ index: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: input[(values.lowerBound * widths[index])..<(values.upperBound * widths[index])])
+        }
         for (index, ingredient) in ingredients.enumerated() {
-            let input = UnsafeRawBufferPointer(rebasing: ingredient[inputRange])
+            let input = slice(ingredient, index)
             if index == 0 {
-                ElementCodec.decode(input, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+                ElementCodec.decode(input, dtype: inputTypes[index], weight: recipe.weights[index], into: accumulator)
             } else {
-                ElementCodec.accumulate(input, dtype: inputType, weight: recipe.weights[index], into: accumulator)
+                ElementCodec.accumulate(input, dtype: inputTypes[index], weight: recipe.weights[index], into: accumulator)
             }
         }
-        let baseInput = base.map { UnsafeRawBufferPointer(rebasing: $0[inputRange]) }
+        let baseIndex = ingredients.count
+        let baseInput = base.map { slice($0, baseIndex) }
         if let baseRelative = recipe.baseRelative, let baseInput {
-            ElementCodec.accumulate(baseInput, dtype: inputType, weight: -weightSum, into: accumulator)
+            ElementCodec.accumulate(baseInput, dtype: inputTypes[baseIndex], weight: -weightSum, into: accumulator)
             let factor = baseRelative.scale / recipe.divisor
             for i in accumulator.indices { accumulator[i] *= factor }
-            ElementCodec.accumulate(baseInput, dtype: inputType, weight: 1, into: accumulator)
+            ElementCodec.accumulate(baseInput, dtype: inputTypes[baseIndex], weight: 1, into: accumulator)
         } else if recipe.divisor != 1 {
             division.apply(to: accumulator)
         }
@@ -78,8 +85,8 @@ struct LinearMergeKernel {
         // none in its inputs either; only the rare block with some is counted input by input.
         counts.result += resultCount
         for (index, ingredient) in ingredients.enumerated() {
-            counts.perIngredient[index] += ElementCodec.countNonFinite(UnsafeRawBufferPointer(rebasing: ingredient[inputRange]), dtype: inputType)
+            counts.perIngredient[index] += ElementCodec.countNonFinite(slice(ingredient, index), dtype: inputTypes[index])
         }
-        if let baseInput { counts.base += ElementCodec.countNonFinite(baseInput, dtype: inputType) }
+        if let baseInput { counts.base += ElementCodec.countNonFinite(baseInput, dtype: inputTypes[baseIndex]) }
     }
 }

@@ -11,8 +11,8 @@ public struct SoupOptions: Sendable {
         case takeFirst = "first"
     }
 
-    /// Write floating-point tensors in this dtype; nil keeps each tensor's own dtype.
-    public var outputDType: DType?
+    /// The dtype each floating-point tensor is written in (the first ingredient's unless told).
+    public var outputDType: OutputDTypeRule = .firstIngredient
     /// The integer and bool tensor policy.
     public var integerPolicy: IntegerPolicy = .requireIdentical
     /// Leave out (and report) tensors missing from some ingredients instead of refusing the soup.

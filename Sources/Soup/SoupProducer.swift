@@ -3,7 +3,7 @@ import TureenCore
 /// The streaming executor: computes a planned soup tensor by tensor, chunk by chunk, and hands the
 /// result to a writer as a `TensorProducer`.
 ///
-/// Both cores share each chunk's arithmetic (`ChunkComputation`), and a writer thread writes one
+/// Every thread shares each chunk's arithmetic (`ChunkComputation`), and a writer thread writes one
 /// chunk while the next is computed (`WriteBehind`). Working memory is two output buffers of
 /// `chunkElementCount` elements and, per thread, a block accumulator and small input buffers,
 /// whatever the size of the model.
@@ -28,7 +28,9 @@ public final class SoupProducer: TensorProducer {
 
     /// The number of input bytes the soup reads (every ingredient and the base).
     public var totalInputBytes: Int {
-        plan.entries.reduce(0) { $0 + $1.inputs.count * $1.inputs[0].info.byteCount + ($1.base?.info.byteCount ?? 0) }
+        plan.entries.reduce(0) { total, entry in
+            total + entry.inputs.reduce(0) { $0 + $1.info.byteCount } + (entry.base?.info.byteCount ?? 0)
+        }
     }
 
     /// An executor for `plan`.
@@ -62,11 +64,11 @@ public final class SoupProducer: TensorProducer {
     }
 
     private func merge(_ entry: SoupPlan.Entry, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let inputType = entry.inputs[0].info.dtype
+        let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let outputType = entry.output.dtype
-        let kernel = LinearMergeKernel(recipe: recipe, inputType: inputType, outputType: outputType)
-        let components = inputType.componentsPerElement
-        let inputWidth = inputType.componentType.byteWidth
+        let kernel = LinearMergeKernel(recipe: recipe, inputTypes: sources.map(\.info.dtype), outputType: outputType)
+        let components = outputType.componentsPerElement
+        let inputWidths = kernel.inputWidths
         let outputWidth = outputType.componentType.byteWidth
         let chunkValues = options.chunkElementCount * components
         buffers.reserve(outputBytes: chunkValues * outputWidth)
@@ -74,7 +76,6 @@ public final class SoupProducer: TensorProducer {
         let outputs = buffers.outputs
         let writeBehind = try writeBehind ?? WriteBehind(bufferCount: outputs.count)
         self.writeBehind = writeBehind
-        let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let computation = ChunkComputation(
             kernel: kernel, sources: sources, ingredientCount: entry.inputs.count, threadCount: options.threadCount, buffers: buffers)
         let totalValues = entry.output.elementCount * components
@@ -86,16 +87,15 @@ public final class SoupProducer: TensorProducer {
             var chunkIndex = 0
             while value < totalValues {
                 let count = min(chunkValues, totalValues - value)
-                let inputRange = (value * inputWidth)..<((value + count) * inputWidth)
                 let bufferIndex = chunkIndex % outputs.count
                 try writeBehind.acquire(bufferIndex)
                 let chunkOutput = UnsafeMutableRawBufferPointer(rebasing: outputs[bufferIndex][0..<(count * outputWidth)])
                 tensorCounts.add(try computation.compute(values: value..<(value + count), output: chunkOutput))
                 writeBehind.write(UnsafeRawBufferPointer(chunkOutput), buffer: bufferIndex, with: sink)
                 if !computation.readsByCopying {
-                    for source in sources { source.source.releaseBytes(before: inputRange.upperBound) }
+                    for (source, width) in zip(sources, inputWidths) { source.source.releaseBytes(before: (value + count) * width) }
                 }
-                onProgress?(inputRange.count * sources.count)
+                onProgress?(inputWidths.reduce(0) { $0 + count * $1 })
                 value += count
                 chunkIndex += 1
             }

@@ -35,6 +35,10 @@ public struct SoupJob {
         public let copiedTensors: Int
         /// Tensors left out because some ingredients lack them.
         public let skipped: [MissingTensor]
+        /// Inputs that store merged tensors in another float dtype than the first ingredient.
+        public let mixedPrecision: [MixedPrecision]
+        /// The rule that chose each merged tensor's output dtype.
+        public let outputDType: OutputDTypeRule
         /// NaN and ±Inf counts.
         public let nonFinite: NonFiniteCount
         /// Parameters and bytes written.
@@ -59,6 +63,8 @@ public struct SoupJob {
             mergedTensors: plan.entries.filter(\.isMerged).count,
             copiedTensors: plan.entries.filter { !$0.isMerged }.count,
             skipped: plan.skipped,
+            mixedPrecision: plan.mixedPrecision,
+            outputDType: options.outputDType,
             nonFinite: producer.nonFinite,
             parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
             outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount }

@@ -14,12 +14,23 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, or a folder for sharded safetensors.")
     var output: String
 
+    @Option(help: "Cast floating-point tensors to this dtype (f32, bf16, f16, f64, f8_e4m3, f8_e5m2); integers and bools are kept.")
+    var dtype: String?
+
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
 
+    func validate() throws {
+        if let dtype {
+            guard let parsed = DType(name: dtype), parsed.isFloatingPoint else {
+                throw ValidationError("--dtype takes a floating-point dtype (f32, bf16, f16, f64, f8_e4m3, f8_e5m2), not '\(dtype)'")
+            }
+        }
+    }
+
     func run() throws {
         var conversion = Conversion(input: input, output: output)
-        conversion.castTo = writing.castType
+        conversion.castTo = dtype.flatMap(DType.init(name:))
         conversion.writeOptions = try writing.writeOptions()
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
@@ -31,9 +42,6 @@ struct ConvertCommand: ParsableCommand {
 
 /// Output options shared by every command that writes a checkpoint.
 struct WritingOptions: ParsableArguments {
-    @Option(help: "Cast floating-point tensors to this dtype (f32, bf16, f16, f64, f8_e4m3, f8_e5m2); integers and bools are kept.")
-    var dtype: String?
-
     @Option(help: "Write sharded safetensors with shards of at most this size (e.g. 5GB, 500MB).")
     var maxShardSize: String?
 
@@ -46,18 +54,11 @@ struct WritingOptions: ParsableArguments {
     @Flag(help: "Replace the output if it exists.")
     var force = false
 
-    var castType: DType? { dtype.flatMap(DType.init(name:)) }
-
     func writeOptions() throws -> WriteOptions {
         WriteOptions(maxShardSize: try maxShardSize.map(parseShardSize), compress: compress, layout: layout)
     }
 
     func validate() throws {
-        if let dtype {
-            guard let parsed = DType(name: dtype), parsed.isFloatingPoint else {
-                throw ValidationError("--dtype takes a floating-point dtype (f32, bf16, f16, f64, f8_e4m3, f8_e5m2), not '\(dtype)'")
-            }
-        }
         if let maxShardSize { _ = try parseShardSize(maxShardSize) }
     }
 

@@ -7,10 +7,9 @@ import Tureen
 /// On SIGINT or SIGTERM, removes the temporary outputs being written and exits with 128 + signal,
 /// so an interrupted command leaves nothing behind. Handled on a dispatch queue, where any code may run.
 enum InterruptCleanup {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-
-    static func install() {
-        for signalNumber in [SIGINT, SIGTERM] {
+    /// Installs the handlers; they stay installed while the returned sources are kept alive.
+    static func install() -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { signalNumber in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
@@ -22,7 +21,7 @@ enum InterruptCleanup {
                 _exit(128 + signalNumber)
             }
             source.resume()
-            sources.append(source)
+            return source
         }
     }
 }

@@ -81,6 +81,9 @@ struct SoupArguments: ParsableArguments {
     @Option(help: "λ for base-relative soups.")
     var scale: Double = 1
 
+    @Option(help: "The dtype of floating-point tensors: f32, bf16, f16, f64, f8_e4m3, f8_e5m2, or 'widest' (per tensor, the narrowest dtype holding every ingredient's values exactly).")
+    var dtype: OutputDTypeRule = .firstIngredient
+
     @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
     var integers: SoupOptions.IntegerPolicy = .requireIdentical
 
@@ -103,7 +106,7 @@ struct SoupArguments: ParsableArguments {
     func run(ingredients: [String], recipe: SoupRecipe) throws {
         var job = SoupJob(ingredients: ingredients, recipe: recipe, output: output)
         job.base = base
-        job.options.outputDType = writing.castType
+        job.options.outputDType = dtype
         job.options.integerPolicy = integers
         job.options.skipMissingTensors = skipMissing
         job.options.failOnNonFinite = failOnNonfinite
@@ -123,3 +126,24 @@ struct SoupArguments: ParsableArguments {
 }
 
 extension SoupOptions.IntegerPolicy: ExpressibleByArgument {}
+
+extension OutputDTypeRule: ExpressibleByArgument {
+    /// `widest`, or a floating-point dtype name.
+    public init?(argument: String) {
+        if argument == "widest" {
+            self = .widest
+        } else if let dtype = DType(name: argument), dtype.isFloatingPoint {
+            self = .fixed(dtype)
+        } else {
+            return nil
+        }
+    }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .firstIngredient: return "the first ingredient's"
+        case let .fixed(dtype): return dtype.rawValue.lowercased()
+        case .widest: return "widest"
+        }
+    }
+}

@@ -10,8 +10,8 @@ struct TureenCommand: ParsableCommand {
     )
 
     static func main() {
-        InterruptCleanup.install()
+        let interruptHandlers = InterruptCleanup.install()
         OpenFileLimit.raiseToHardLimit()
-        main(nil)
+        withExtendedLifetime(interruptHandlers) { main(nil) }
     }
 }

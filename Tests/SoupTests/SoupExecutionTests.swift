@@ -48,7 +48,7 @@ final class SoupExecutionTests: XCTestCase {
     func testOutputDTypeRoundsFloatTensorsAndKeepsIntegers() throws {
         let a = try StoreBuilder.store("a", [("w", .f32, [1], TensorBytes.f32([1.00390625])), ("ids", .i64, [2], TensorBytes.i64([0, 1]))])
         var options = SoupOptions()
-        options.outputDType = .bf16
+        options.outputDType = .fixed(.bf16)
         let plan = try SoupPlan.make(ingredients: [a, a], base: nil, recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(plan.entries.map(\.output.dtype), [.bf16, .i64])
         let out = try soup([a, a], recipe: try .uniform(count: 2), options: options)
@@ -146,7 +146,7 @@ final class SoupExecutionTests: XCTestCase {
         XCTAssertFalse(viewed[0].tensors[0].source.supportsConcurrentCopies)
         var options = SoupOptions()
         options.chunkElementCount = 100_000
-        options.outputDType = .bf16
+        options.outputDType = .fixed(.bf16)
         let recipe = try SoupRecipe.uniform(count: 3)
         let fromCopies = try soup(copied, recipe: recipe, options: options)["w"]!
         XCTAssertEqual(fromCopies, try soup(viewed, recipe: recipe, options: options)["w"]!)

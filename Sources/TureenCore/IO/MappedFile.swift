@@ -13,6 +13,8 @@ import SystemPackage
 /// `DescriptorBudget` allows, the file also stays open for `read(_:into:)`, which copies bytes out
 /// of the page cache without mapping them.
 package final class MappedFile: @unchecked Sendable {
+    // Safe to share: every stored property is immutable after init; `pread` and reads of a
+    // read-only mapping may run on any number of threads at once.
     /// The path the file was opened from.
     package let path: String
     /// The file's size in bytes.
