@@ -4,24 +4,11 @@ import TureenTestSupport
 import XCTest
 
 final class SoupExecutionTests: XCTestCase {
-    /// Runs a soup and returns every output tensor's bytes by name.
-    private func soup(_ ingredients: [TensorStore], base: TensorStore? = nil, recipe: SoupRecipe, options: SoupOptions = SoupOptions()) throws -> [String: [UInt8]] {
-        let plan = try SoupPlan.make(ingredients: ingredients, base: base, recipe: recipe, options: options)
-        let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: [:])
-        var result: [String: [UInt8]] = [:]
-        for (index, info) in producer.tensors.enumerated() {
-            var bytes: [UInt8] = []
-            try producer.produce(tensorAt: index) { bytes += $0 }
-            result[info.name] = bytes
-        }
-        return result
-    }
-
     func testUniformSoupIsTheCorrectlyRoundedMean() throws {
         let a = try StoreBuilder.store("a", [("w", .f32, [3], TensorBytes.f32([0.3645243, 1, 3]))])
         let b = try StoreBuilder.store("b", [("w", .f32, [3], TensorBytes.f32([-1.0226563, 2, 4]))])
         let c = try StoreBuilder.store("c", [("w", .f32, [3], TensorBytes.f32([0.10702231, 4, 5]))])
-        let out = try soup([a, b, c], recipe: try .uniform(count: 3))
+        let out = try runSoup([a, b, c], recipe: try .uniform(count: 3))
         let expected = [(Double(Float(0.3645243)) + Double(Float(-1.0226563)) + Double(Float(0.10702231))) / 3, 7.0 / 3, 4]
         XCTAssertEqual(TensorBytes.floats(out["w"]!), expected.map { Float($0) })
     }
@@ -32,7 +19,7 @@ final class SoupExecutionTests: XCTestCase {
         let b = try StoreBuilder.store("b", [("w", .f32, [count], TensorBytes.f32((0..<count).map { Float($0) * 1.5 }))])
         var options = SoupOptions()
         options.chunkElementCount = 70_001
-        let out = try soup([a, b], recipe: try .uniform(count: 2), options: options)
+        let out = try runSoup([a, b], recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(TensorBytes.floats(out["w"]!), (0..<count).map { Float($0) })
     }
 
@@ -41,7 +28,7 @@ final class SoupExecutionTests: XCTestCase {
         let a = try StoreBuilder.store("a", [("w", .f32, [2], TensorBytes.f32([3, 1]))])
         let b = try StoreBuilder.store("b", [("w", .f32, [2], TensorBytes.f32([1, 5]))])
         let recipe = try SoupRecipe.weighted([1, 1], normalize: false, baseRelative: .init(scale: 0.5))
-        let out = try soup([a, b], base: base, recipe: recipe)
+        let out = try runSoup([a, b], base: base, recipe: recipe)
         XCTAssertEqual(TensorBytes.floats(out["w"]!), [2, 3])
     }
 
@@ -51,7 +38,7 @@ final class SoupExecutionTests: XCTestCase {
         options.outputDType = .fixed(.bf16)
         let plan = try SoupPlan.make(ingredients: [a, a], base: nil, recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(plan.entries.map(\.output.dtype), [.bf16, .i64])
-        let out = try soup([a, a], recipe: try .uniform(count: 2), options: options)
+        let out = try runSoup([a, a], recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(out["w"], [0x80, 0x3F], "1 + 2^-8 is a tie and rounds to even")
         XCTAssertEqual(out["ids"], TensorBytes.i64([0, 1]))
     }
@@ -59,13 +46,13 @@ final class SoupExecutionTests: XCTestCase {
     func testIntegerTensorsThatDifferAreRefusedUnlessTakingTheFirst() throws {
         let a = try StoreBuilder.store("a", [("ids", .i64, [2], TensorBytes.i64([0, 1]))])
         let b = try StoreBuilder.store("b", [("ids", .i64, [2], TensorBytes.i64([0, 2]))])
-        XCTAssertThrowsError(try soup([a, b], recipe: try .uniform(count: 2))) { error in
+        XCTAssertThrowsError(try runSoup([a, b], recipe: try .uniform(count: 2))) { error in
             XCTAssertTrue("\(error)".contains("'ids'"))
             XCTAssertTrue("\(error)".contains("b"))
         }
         var options = SoupOptions()
         options.integerPolicy = .takeFirst
-        XCTAssertEqual(try soup([a, b], recipe: try .uniform(count: 2), options: options)["ids"], TensorBytes.i64([0, 1]))
+        XCTAssertEqual(try runSoup([a, b], recipe: try .uniform(count: 2), options: options)["ids"], TensorBytes.i64([0, 1]))
     }
 
     func testIncompatibleIngredientsGetAGroupedReport() throws {
@@ -106,7 +93,7 @@ final class SoupExecutionTests: XCTestCase {
         XCTAssertEqual(producer.nonFinite.result, 2)
         var strict = SoupOptions()
         strict.failOnNonFinite = true
-        XCTAssertThrowsError(try soup([a, b], recipe: recipe, options: strict)) { XCTAssertTrue("\($0)".contains("'w'")) }
+        XCTAssertThrowsError(try runSoup([a, b], recipe: recipe, options: strict)) { XCTAssertTrue("\($0)".contains("'w'")) }
     }
 
     func testAWriteErrorStopsTheSoupAndReachesTheCaller() throws {
@@ -148,8 +135,8 @@ final class SoupExecutionTests: XCTestCase {
         options.chunkElementCount = 100_000
         options.outputDType = .fixed(.bf16)
         let recipe = try SoupRecipe.uniform(count: 3)
-        let fromCopies = try soup(copied, recipe: recipe, options: options)["w"]!
-        XCTAssertEqual(fromCopies, try soup(viewed, recipe: recipe, options: options)["w"]!)
+        let fromCopies = try runSoup(copied, recipe: recipe, options: options)["w"]!
+        XCTAssertEqual(fromCopies, try runSoup(viewed, recipe: recipe, options: options)["w"]!)
         let expected = (0..<count).map { index in
             FloatBits.bf16(fromDouble: values.reduce(0.0) { $0 + Double($1[index]) } / 3)
         }
@@ -184,7 +171,7 @@ final class SoupExecutionTests: XCTestCase {
         let failing = try TensorStore(location: "b", formatName: "memory", tensors: [
             StoredTensor(info: try TensorInfo(name: "w", dtype: .f32, shape: [count]), source: FailingSource(failAt: 250_000)),
         ])
-        XCTAssertThrowsError(try soup([good, failing], recipe: try .uniform(count: 2))) { error in
+        XCTAssertThrowsError(try runSoup([good, failing], recipe: try .uniform(count: 2))) { error in
             XCTAssertTrue("\(error)".contains("broken.safetensors"), "\(error)")
         }
     }

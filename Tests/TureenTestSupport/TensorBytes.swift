@@ -38,4 +38,11 @@ package enum TensorBytes {
             return bytes
         }
     }
+
+    /// The values of a floating-point tensor of `dtype`, each exactly as stored.
+    package static func decode(_ bytes: [UInt8], as dtype: DType) -> [Double] {
+        var values = [Double](repeating: 0, count: bytes.count / dtype.byteWidth)
+        bytes.withUnsafeBytes { input in values.withUnsafeMutableBufferPointer { ElementCodec.decode(input, dtype: dtype, weight: 1, into: $0) } }
+        return values
+    }
 }
