@@ -1,5 +1,6 @@
 import XCTest
 import TureenCore
+import TureenTestSupport
 @testable import NumPy
 
 final class NpyHeaderTests: XCTestCase {
@@ -101,7 +102,7 @@ final class NpyHeaderTests: XCTestCase {
     }
 
     func testEncodesHeadersByteForByteAsNumpyDoes() throws {
-        let numpy = try Array(Data(contentsOf: URL(fileURLWithPath: NumPyFixtures.folder + "/matrix.npy")).prefix(128))
+        let numpy = try Array(Fixtures.bytes("numpy/matrix.npy").prefix(128))
         let encoded = NpyHeader.encode(try TensorInfo(name: "matrix", dtype: .f32, shape: [3, 4]))
         XCTAssertEqual(encoded, numpy)
     }

@@ -1,10 +1,11 @@
 import XCTest
 import TureenCore
+import TureenTestSupport
 @testable import NumPy
 
 /// The files numpy and ml_dtypes wrote (`Fixtures/make_numpy_fixtures.py`) that need no numpy to check.
 final class NumPyFixtureTests: XCTestCase {
-    private func path(_ name: String) -> String { NumPyFixtures.folder + "/" + name }
+    private func path(_ name: String) -> String { Fixtures.path("numpy/" + name) }
 
     func testPositionalArraysKeepNumpysNames() throws {
         let store = try NpzReader().open(path("positional.npz"), options: ReadOptions())
