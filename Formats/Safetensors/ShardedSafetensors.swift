@@ -25,7 +25,7 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        return try TensorStore(location: folder, formatName: "safetensors", tensors: tensors, metadata: metadata)
+        return try TensorStore(location: folder, formatName: .safetensors, tensors: tensors, metadata: metadata)
     }
 
     /// Opens a checkpoint through its index file, cross-checking every shard's header with the map.
@@ -64,10 +64,10 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        return try TensorStore(location: location ?? indexPath, formatName: "safetensors", tensors: tensors, metadata: metadata)
+        return try TensorStore(location: location ?? indexPath, formatName: .safetensors, tensors: tensors, metadata: metadata)
     }
 
-    private static func parseWeightMap(_ root: JSONValue, path: String) throws -> [(String, String)] {
+    static func parseWeightMap(_ root: JSONValue, path: String) throws -> [(String, String)] {
         guard case let .object(members) = root else { throw SafetensorsError.badIndex(path: path, detail: "the index must be a JSON object") }
         guard let mapValue = members.first(where: { $0.key == "weight_map" })?.value, case let .object(entries) = mapValue else {
             throw SafetensorsError.badIndex(path: path, detail: "'weight_map' must be an object mapping tensor names to shard files")

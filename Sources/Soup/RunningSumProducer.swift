@@ -41,8 +41,8 @@ package final class RunningSumProducer: TensorProducer {
 
     /// An executor summing `addends` for the soup of `count` ingredients `plan` describes.
     ///
-    /// - Throws: `SoupError.incompatibleIngredients` if an addend lacks a merged tensor or holds it
-    ///   with another shape, `.noIngredients` if `addends` is empty or `count` < 1.
+    /// - Throws: `RunningSumError.addendMismatch` if an addend lacks a merged tensor or holds it
+    ///   with another shape; `SoupError.noIngredients` if `addends` is empty or `count` < 1.
     package init(
         plan: SoupPlan, addends: [TensorStore], count: Int, options: SoupOptions,
         metadata: [String: String], sumWriter: RunningSumWriter?
@@ -52,7 +52,7 @@ package final class RunningSumProducer: TensorProducer {
             for store in addends {
                 guard let tensor = store.tensor(named: entry.output.name), tensor.info.shape == entry.output.shape,
                       tensor.info.dtype.componentsPerElement == entry.output.dtype.componentsPerElement else {
-                    throw SoupError.incompatibleIngredients(report: "\(store.location) lacks tensor '\(entry.output.name)' \(entry.output.shapeDescription) or holds it with another shape")
+                    throw RunningSumError.addendMismatch(location: store.location, tensor: entry.output.name, shape: entry.output.shape)
                 }
             }
         }
@@ -122,7 +122,9 @@ package final class RunningSumProducer: TensorProducer {
         }
         nonFiniteResults += nonFinite
         if options.failOnNonFinite, nonFinite > 0 {
-            throw SoupError.nonFiniteResult(summary: "tensor '\(entry.output.name)': \(nonFinite) in the result")
+            var counts = NonFiniteCount(ingredientCount: addends.count)
+            counts.result = nonFinite
+            throw SoupError.nonFiniteValues(tensor: entry.output.name, counts: counts)
         }
     }
 

@@ -13,7 +13,7 @@ struct GreedySearch {
     let scratch: ScratchFolder
     let journal: ScoreJournal
     let candidateWriter: any CheckpointWriter
-    let candidateFormatName: String
+    let candidateFormatName: CheckpointFormat.Name
     let fingerprints: [CheckpointFingerprint]
     /// How candidates are written, for journal keys.
     let candidateSettings: String
@@ -238,10 +238,10 @@ struct GreedySearch {
         do {
             score = try job.evaluator.score(checkpointAt: path)
         } catch {
-            throw GreedySoupError.evaluationFailed(candidate: candidate, underlying: error)
+            throw GreedySoupError.evaluationFailed(candidate: candidate, journal: journal.path, underlying: error)
         }
         guard score.isFinite else {
-            throw GreedySoupError.evaluationFailed(candidate: candidate, underlying: EvaluatorError.nonFinite(
+            throw GreedySoupError.evaluationFailed(candidate: candidate, journal: journal.path, underlying: EvaluatorError.nonFinite(
                 command: job.evaluator.journalIdentity, key: "score", value: score, standardError: ""))
         }
         return score

@@ -1,8 +1,8 @@
 /// Why a greedy soup stopped. Scores already computed stay in the journal for a resumed run.
 public enum GreedySoupError: Error, CustomStringConvertible {
     /// Scoring a checkpoint failed; `candidate` names it (an ingredient, or a candidate soup and
-    /// its ingredients).
-    case evaluationFailed(candidate: String, underlying: any Error)
+    /// its ingredients); the scores computed so far are in `journal`.
+    case evaluationFailed(candidate: String, journal: String, underlying: any Error)
     /// No ingredient scores at least the threshold.
     case noIngredientMeetsThreshold(threshold: Double, best: Double, minimize: Bool)
     /// The precomputed scores lack some ingredients.
@@ -12,8 +12,8 @@ public enum GreedySoupError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .evaluationFailed(candidate, underlying):
-            return "scoring \(candidate) failed: \(underlying)"
+        case let .evaluationFailed(candidate, journal, underlying):
+            return "scoring \(candidate) failed: \(underlying)\nthe scores computed so far are kept in \(journal)"
         case let .noIngredientMeetsThreshold(threshold, best, minimize):
             return "no ingredient scores \(minimize ? "at most" : "at least") \(threshold); the best scores \(best)"
         case let .missingScores(file, ingredients):

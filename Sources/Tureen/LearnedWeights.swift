@@ -40,8 +40,8 @@ public struct LearnedWeights: Sendable, Codable, Equatable {
     /// The soup recipes: the default one and one per listed tensor, each dividing by its weights'
     /// sum unless `normalize` is off, and relative to a base when `baseRelative` is given.
     ///
-    /// - Throws: `SoupError.weightCountMismatch` when a row does not have one weight per
-    ///   ingredient; `.invalidWeights` (non-finite weights, a zero sum).
+    /// - Throws: `SoupError.weightCountMismatch` or `TensorRecipeError.weightCount` when a row does
+    ///   not have one weight per ingredient; `SoupError.invalidWeights` (non-finite weights, a zero sum).
     public func recipes(normalize: Bool = true, baseRelative: SoupRecipe.BaseRelative? = nil) throws -> (default: SoupRecipe, tensors: [String: SoupRecipe]) {
         guard weights.count == ingredients.count else {
             throw SoupError.weightCountMismatch(weights: weights.count, ingredients: ingredients.count)
@@ -49,7 +49,7 @@ public struct LearnedWeights: Sendable, Codable, Equatable {
         var perTensor: [String: SoupRecipe] = [:]
         for (name, tensorWeights) in (tensors ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard tensorWeights.count == ingredients.count else {
-                throw SoupError.invalidWeights("tensor '\(name)' has \(tensorWeights.count) weights for \(ingredients.count) ingredients")
+                throw TensorRecipeError.weightCount(tensor: name, weights: tensorWeights.count, ingredients: ingredients.count)
             }
             perTensor[name] = try SoupRecipe.weighted(tensorWeights, normalize: normalize, baseRelative: baseRelative)
         }

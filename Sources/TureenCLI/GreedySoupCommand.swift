@@ -21,7 +21,8 @@ struct GreedySoupCommand: ParsableCommand {
     @Option(help: "Keep a candidate when its score is 'ge' (at least, the paper's text) or 'gt' (strictly better, the paper's code) than the best so far.")
     var accept: GreedySoupJob.Acceptance = .atLeast
 
-    @Option(help: "Leave out ingredients whose own score is below this (above it with --minimize).")
+    // Unconditional, so that a negative threshold (`--min-score -0.5`) is a value, not an option.
+    @Option(parsing: .unconditional, help: "Leave out ingredients whose own score is below this (above it with --minimize).")
     var minScore: Double?
 
     @Option(help: "A JSON object of precomputed individual scores, {\"path\": score, …}; only candidate soups are then scored.")
@@ -39,7 +40,7 @@ struct GreedySoupCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingSearchErrors(scratch: search.scratch, output: search.output, journal: GreedySoupJob.journalName) {
+        do {
             let template = try search.commandTemplate(eval, option: "--eval", placeholders: ["{path}"])
             var job = GreedySoupJob(ingredients: ingredients, output: search.output, evaluator: CommandEvaluator(template: template, timeout: search.evalTimeout))
             job.acceptance = accept
@@ -49,7 +50,7 @@ struct GreedySoupCommand: ParsableCommand {
             job.scratchFolder = search.scratch
             job.resume = resume
             job.options = search.soupOptions
-            job.writeOptions = try search.writing.writeOptions()
+            job.writeOptions = search.writing.writeOptions
             job.readOptions = search.reading.readOptions
             job.force = search.writing.force
             if let scores { job.precomputedScores = try GreedySoupJob.loadScores(from: scores, ingredients: ingredients) }

@@ -40,7 +40,7 @@ struct LearnedSoupCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingSearchErrors(scratch: search.scratch, output: search.output, journal: nil) {
+        do {
             let template = try search.commandTemplate(grad, option: "--grad", placeholders: ["{path}", "{grad}"])
             var job = LearnedSoupJob(ingredients: ingredients, output: search.output, evaluator: CommandGradientEvaluator(template: template, timeout: search.evalTimeout))
             job.granularity = by
@@ -51,7 +51,7 @@ struct LearnedSoupCommand: ParsableCommand {
             job.scratchFolder = search.scratch
             job.weightsOutput = weightsOut
             job.options = search.soupOptions
-            job.writeOptions = try search.writing.writeOptions()
+            job.writeOptions = search.writing.writeOptions
             job.readOptions = search.reading.readOptions
             job.force = search.writing.force
             try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + [search.output] + (weightsOut.map { [$0] } ?? []))

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Soup
 import TureenCore
+import TureenTestSupport
 import XCTest
 
 /// The learned soup's arithmetic: the gradient pass, the softmax and Adam.
@@ -13,8 +14,8 @@ final class GradientPassTests: XCTestCase {
         let count = 140_001
         let values: [[Float]] = (0..<3).map { seed in (0..<count).map { Float(sin(Double($0 &* (seed + 3)))) } }
         let gradient = (0..<count).map { cos(Double($0) * 0.37) }
-        let stores = try values.enumerated().map { try Models.store("i\($0.offset)", [("w", .f32, [count], Models.f32($0.element))]) }
-        let gradientStore = try Models.store("grad", [("w", .f64, [count], f64(gradient))])
+        let stores = try values.enumerated().map { try StoreBuilder.store("i\($0.offset)", [("w", .f32, [count], TensorBytes.f32($0.element))]) }
+        let gradientStore = try StoreBuilder.store("grad", [("w", .f64, [count], f64(gradient))])
         var options = SoupOptions()
         options.chunkElementCount = 50_000
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: 3), options: options)
@@ -29,9 +30,9 @@ final class GradientPassTests: XCTestCase {
     }
 
     func testIntegerTensorsNeedNoGradientAndGetNoRow() throws {
-        let a = try Models.store("a", [("w", .f32, [2], Models.f32([1, 2])), ("ids", .i64, [1], Models.i64([0]))])
-        let b = try Models.store("b", [("w", .f32, [2], Models.f32([3, 2])), ("ids", .i64, [1], Models.i64([0]))])
-        let gradient = try Models.store("grad", [("w", .f32, [2], Models.f32([1, 1]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [2], TensorBytes.f32([1, 2])), ("ids", .i64, [1], TensorBytes.i64([0]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [2], TensorBytes.f32([3, 2])), ("ids", .i64, [1], TensorBytes.i64([0]))])
+        let gradient = try StoreBuilder.store("grad", [("w", .f32, [2], TensorBytes.f32([1, 1]))])
         let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: SoupOptions())
         let rows = try GradientPass(plan: plan, options: SoupOptions()).derivatives(gradient: gradient) { _ in [1, 1] }
         XCTAssertEqual(rows[0], [-1, 1], "soup (2, 2): ⟨(1,1), (1,2)−(2,2)⟩ = −1, ⟨(1,1), (3,2)−(2,2)⟩ = 1")
@@ -39,10 +40,10 @@ final class GradientPassTests: XCTestCase {
     }
 
     func testAGradientWithWrongNamesOrShapesIsRefusedNamingEveryProblem() throws {
-        let a = try Models.store("a", [("w", .f32, [2], Models.f32([1, 2])), ("b", .f32, [1], Models.f32([1])), ("v", .f32, [1], Models.f32([1]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [2], TensorBytes.f32([1, 2])), ("b", .f32, [1], TensorBytes.f32([1])), ("v", .f32, [1], TensorBytes.f32([1]))])
         let plan = try SoupPlan.make(ingredients: [a, a], base: nil, recipe: try .uniform(count: 2), options: SoupOptions())
-        let gradient = try Models.store("grad.safetensors", [
-            ("w", .f32, [3], Models.f32([1, 1, 1])), ("v", .i64, [1], Models.i64([1])), ("extra", .f32, [1], Models.f32([1])),
+        let gradient = try StoreBuilder.store("grad.safetensors", [
+            ("w", .f32, [3], TensorBytes.f32([1, 1, 1])), ("v", .i64, [1], TensorBytes.i64([1])), ("extra", .f32, [1], TensorBytes.f32([1])),
         ])
         XCTAssertThrowsError(try GradientPass(plan: plan, options: SoupOptions()).derivatives(gradient: gradient) { _ in [1, 1] }) { error in
             let text = "\(error)"
@@ -55,10 +56,10 @@ final class GradientPassTests: XCTestCase {
     }
 
     func testANonFiniteGradientIsRefused() throws {
-        let a = try Models.store("a", [("w", .f32, [2], Models.f32([1, 2]))])
-        let b = try Models.store("b", [("w", .f32, [2], Models.f32([2, 2]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [2], TensorBytes.f32([1, 2]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [2], TensorBytes.f32([2, 2]))])
         let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: SoupOptions())
-        let gradient = try Models.store("grad", [("w", .f32, [2], Models.f32([.nan, 1]))])
+        let gradient = try StoreBuilder.store("grad", [("w", .f32, [2], TensorBytes.f32([.nan, 1]))])
         XCTAssertThrowsError(try GradientPass(plan: plan, options: SoupOptions()).derivatives(gradient: gradient) { _ in [1, 1] }) {
             XCTAssertEqual($0 as? GradientError, .nonFinite(path: "grad", tensor: "w"))
         }

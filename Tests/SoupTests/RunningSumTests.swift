@@ -1,6 +1,7 @@
 import Foundation
 @testable import Soup
 import TureenCore
+import TureenTestSupport
 import XCTest
 
 /// The greedy soup's executor: a candidate from a Float64 running sum must be the uniform soup
@@ -9,11 +10,8 @@ final class RunningSumTests: XCTestCase {
     private var folder: String!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-running-sum-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try makeScratchFolder().path
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
     /// bf16 ingredients with values spread over many binades, and an integer tensor.
     private func ingredients(_ count: Int, elements: Int) throws -> [TensorStore] {
@@ -22,11 +20,8 @@ final class RunningSumTests: XCTestCase {
                 let scrambled = (index &* 7919 &+ seed &* 104_729) % 100_003
                 return Float(scrambled - 50_000) * Float(pow(2.0, Double(index % 17 - 8)))
             }
-            let bf16 = values.flatMap { value -> [UInt8] in
-                let word = FloatBits.bf16(fromDouble: Double(value))
-                return [UInt8(word & 0xFF), UInt8(word >> 8)]
-            }
-            return try Models.store("i\(seed)", [("w", .bf16, [elements], bf16), ("ids", .i64, [2], Models.i64([4, 5]))])
+            let bf16 = TensorBytes.encode(values.map(Double.init), as: .bf16)
+            return try StoreBuilder.store("i\(seed)", [("w", .bf16, [elements], bf16), ("ids", .i64, [2], TensorBytes.i64([4, 5]))])
         }
     }
 
@@ -54,7 +49,7 @@ final class RunningSumTests: XCTestCase {
                 plan: plan, addends: addends, count: kept, options: options, metadata: [:], sumWriter: writer)
             let candidate = try produce(producer)
             sum = try writer.commit().open()
-            let uniform = try Models.soup(Array(stores[0..<kept]), recipe: try .uniform(count: kept), options: options)
+            let uniform = try runSoup(Array(stores[0..<kept]), recipe: try .uniform(count: kept), options: options)
             XCTAssertEqual(candidate, uniform, "candidate of \(kept) ingredients")
             XCTAssertEqual(sum?.tensors.map(\.info.dtype), [.f64])
         }
@@ -65,7 +60,7 @@ final class RunningSumTests: XCTestCase {
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: 3), options: SoupOptions())
         let producer = try RunningSumProducer(
             plan: plan, addends: stores, count: 3, options: SoupOptions(), metadata: [:], sumWriter: nil)
-        XCTAssertEqual(try produce(producer), try Models.soup(stores, recipe: try .uniform(count: 3)))
+        XCTAssertEqual(try produce(producer), try runSoup(stores, recipe: try .uniform(count: 3)))
     }
 
     func testViewedAddendsGiveTheSameCandidateAsCopiedOnes() throws {
@@ -94,25 +89,25 @@ final class RunningSumTests: XCTestCase {
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: 1), options: options)
         let result = try produce(try RunningSumProducer(
             plan: plan, addends: stores, count: 1, options: options, metadata: [:], sumWriter: nil))
-        XCTAssertEqual(result, try Models.soup(stores, recipe: try .uniform(count: 1), options: options))
-        XCTAssertEqual(result["ids"], Models.i64([4, 5]))
+        XCTAssertEqual(result, try runSoup(stores, recipe: try .uniform(count: 1), options: options))
+        XCTAssertEqual(result["ids"], TensorBytes.i64([4, 5]))
     }
 
     func testIntegerTensorsComeFromThePlansFirstIngredient() throws {
-        let a = try Models.store("a", [("w", .f32, [1], Models.f32([1])), ("ids", .i64, [1], Models.i64([1]))])
-        let b = try Models.store("b", [("w", .f32, [1], Models.f32([3])), ("ids", .i64, [1], Models.i64([2]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [1], TensorBytes.f32([1])), ("ids", .i64, [1], TensorBytes.i64([1]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [1], TensorBytes.f32([3])), ("ids", .i64, [1], TensorBytes.i64([2]))])
         var options = SoupOptions()
         options.integerPolicy = .takeFirst
         let plan = try SoupPlan.make(ingredients: [b, a], base: nil, recipe: try .uniform(count: 2), options: options)
         let result = try produce(try RunningSumProducer(
             plan: plan, addends: [b, a], count: 2, options: options, metadata: [:], sumWriter: nil))
-        XCTAssertEqual(result["ids"], Models.i64([2]))
-        XCTAssertEqual(Models.floats(result["w"]!), [2])
+        XCTAssertEqual(result["ids"], TensorBytes.i64([2]))
+        XCTAssertEqual(TensorBytes.floats(result["w"]!), [2])
     }
 
     func testAnAddendWithoutAMergedTensorIsRefused() throws {
-        let a = try Models.store("a", [("w", .f32, [2], Models.f32([1, 2]))])
-        let other = try Models.store("other.safetensors", [("v", .f32, [2], Models.f32([1, 2]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [2], TensorBytes.f32([1, 2]))])
+        let other = try StoreBuilder.store("other.safetensors", [("v", .f32, [2], TensorBytes.f32([1, 2]))])
         let plan = try SoupPlan.make(ingredients: [a], base: nil, recipe: try .uniform(count: 1), options: SoupOptions())
         XCTAssertThrowsError(try RunningSumProducer(
             plan: plan, addends: [a, other], count: 2, options: SoupOptions(), metadata: [:], sumWriter: nil)) { error in
@@ -122,8 +117,8 @@ final class RunningSumTests: XCTestCase {
     }
 
     func testNonFiniteResultsAreCountedAndCanStopTheCandidate() throws {
-        let a = try Models.store("a", [("w", .f32, [3], Models.f32([.nan, 1, 2]))])
-        let b = try Models.store("b", [("w", .f32, [3], Models.f32([1, 1, .infinity]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [3], TensorBytes.f32([.nan, 1, 2]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [3], TensorBytes.f32([1, 1, .infinity]))])
         var options = SoupOptions()
         let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: options)
         let producer = try RunningSumProducer(plan: plan, addends: [a, b], count: 2, options: options, metadata: [:], sumWriter: nil)

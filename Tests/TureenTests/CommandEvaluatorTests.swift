@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Tureen
+import TureenTestSupport
 import XCTest
 
 /// The command evaluator: how a command line is split and run, and how its output is read.
@@ -10,11 +11,8 @@ final class CommandEvaluatorTests: XCTestCase {
     private var folder: String!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-evaluator-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try makeScratchFolder().path
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
     /// An executable shell script with `body`; returns its path.
     private func script(_ body: String) throws -> String {

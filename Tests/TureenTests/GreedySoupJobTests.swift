@@ -2,6 +2,7 @@ import Foundation
 import Soup
 import TureenCore
 import Tureen
+import TureenTestSupport
 import XCTest
 
 /// The greedy soup with an in-process evaluator that scores a soup by its members.
@@ -9,11 +10,8 @@ final class GreedySoupJobTests: XCTestCase {
     private var folder: String!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-greedy-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try makeScratchFolder().path
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
     /// `count` ingredients: a one-hot `member` tensor, a bf16 `payload` and an integer tensor.
     private func ingredients(_ count: Int, payload: Int = 3000) throws -> [String] {
@@ -22,9 +20,9 @@ final class GreedySoupJobTests: XCTestCase {
             let member = (0..<count).map { Float($0 == index ? 1 : 0) }
             let values = (0..<payload).map { sin(Double($0 * (index + 2))) * Double(1 << ($0 % 9)) }
             try Checkpoints.write(path, [
-                ("member", .f32, [count], Checkpoints.f32(member)),
-                ("payload", .bf16, [payload], Checkpoints.bf16(values)),
-                ("position_ids", .i64, [3], Checkpoints.i64([0, 1, 2])),
+                ("member", .f32, [count], TensorBytes.f32(member)),
+                ("payload", .bf16, [payload], TensorBytes.encode(values, as: .bf16)),
+                ("position_ids", .i64, [3], TensorBytes.i64([0, 1, 2])),
             ])
             return path
         }
@@ -238,7 +236,7 @@ final class GreedySoupJobTests: XCTestCase {
     func testIncompatibleIngredientsAreRefusedBeforeAnythingIsScored() throws {
         let paths = try ingredients(2)
         let other = folder + "/other.safetensors"
-        try Checkpoints.write(other, [("member", .f32, [3], Checkpoints.f32([0, 0, 1]))])
+        try Checkpoints.write(other, [("member", .f32, [3], TensorBytes.f32([0, 0, 1]))])
         let evaluator = MembershipEvaluator(table: table([:]))
         XCTAssertThrowsError(try job(paths + [other], evaluator).run()) { XCTAssertTrue("\($0)".contains("architecture"), "\($0)") }
         XCTAssertEqual(evaluator.log.all, [])

@@ -2,6 +2,7 @@ import Foundation
 import Soup
 import TureenCore
 import Tureen
+import TureenTestSupport
 import XCTest
 
 /// The learned soup on a quadratic loss ½‖θ − t‖², whose best weights over the simplex have a
@@ -11,11 +12,8 @@ final class LearnedSoupJobTests: XCTestCase {
     private var folder: String!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-learned-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try makeScratchFolder().path
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
     /// Three ingredients whose tensors `a` and `b` are the unit vectors e₀, e₁, e₂ (plus a shared
     /// tail the weights cannot change), and an integer tensor.
@@ -23,8 +21,8 @@ final class LearnedSoupJobTests: XCTestCase {
         try (0..<3).map { index in
             let path = folder + "/ingredient\(index).safetensors"
             let vector = (0..<5).map { $0 == index ? 1.0 : ($0 >= 3 ? 0.25 : 0) }
-            let bytes = dtype == .f64 ? Checkpoints.f64(vector) : Checkpoints.f32(vector.map(Float.init))
-            try Checkpoints.write(path, [("a", dtype, [5], bytes), ("b", dtype, [5], bytes), ("step", .i64, [1], Checkpoints.i64([7]))])
+            let bytes = dtype == .f64 ? TensorBytes.encode(vector, as: .f64) : TensorBytes.f32(vector.map(Float.init))
+            try Checkpoints.write(path, [("a", dtype, [5], bytes), ("b", dtype, [5], bytes), ("step", .i64, [1], TensorBytes.i64([7]))])
             return path
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Soup
 import TureenCore
 import Tureen
+import TureenTestSupport
 
 /// Checkpoint files and in-process evaluators for the greedy and learned soup tests.
 enum Checkpoints {
@@ -25,25 +26,6 @@ enum Checkpoints {
             result[tensor.info.name] = values
         }
         return result
-    }
-
-    static func f32(_ values: [Float]) -> [UInt8] {
-        values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian) { Array($0) } }
-    }
-
-    static func f64(_ values: [Double]) -> [UInt8] {
-        values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian) { Array($0) } }
-    }
-
-    static func bf16(_ values: [Double]) -> [UInt8] {
-        values.flatMap { value -> [UInt8] in
-            let word = FloatBits.bf16(fromDouble: value)
-            return [UInt8(word & 0xFF), UInt8(word >> 8)]
-        }
-    }
-
-    static func i64(_ values: [Int64]) -> [UInt8] {
-        values.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } }
     }
 }
 
@@ -94,7 +76,7 @@ struct QuadraticLoss: GradientEvaluator {
             let difference = zip(values[name]!, target).map { $0 - $1 }
             loss += difference.reduce(0) { $0 + $1 * $1 } / 2
             let shape = name == misshapen ? [difference.count + 1] : [difference.count]
-            gradient.append((name, .f64, shape, Checkpoints.f64(difference + (name == misshapen ? [0] : []))))
+            gradient.append((name, .f64, shape, TensorBytes.encode(difference + (name == misshapen ? [0] : []), as: .f64)))
         }
         try Checkpoints.write(gradientPath, gradient)
         return loss

@@ -170,7 +170,7 @@ def test_precomputed_scores_and_min_score(tureen, tmp_path):
     scores = {str(p): -float(i) for i, p in enumerate(paths)}
     (tmp_path / "scores.json").write_text(json.dumps(scores))
     result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json",
-                    "--min-score=-2.5", "--json")
+                    "--min-score", "-2.5", "--json")
     report = json.loads(result.stdout)
     assert [i["source"] for i in report["individuals"]] == ["precomputed"] * 5
     assert [i["left_out"] for i in report["individuals"]] == [False, False, False, True, True]

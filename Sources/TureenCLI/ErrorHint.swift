@@ -1,0 +1,42 @@
+import Foundation
+import Tureen
+
+/// The CLI's words after a library error: the library states the condition, and the CLI says
+/// which of its flags would change the outcome.
+enum ErrorHint {
+    /// The hint for `error`, or nil when no flag would help.
+    static func hint(for error: any Error) -> String? {
+        switch error {
+        case SoupError.integerTensorsDiffer:
+            return "pass --integers first to take the first ingredient's"
+        case SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: true)):
+            return "pass --no-normalize to use them as given"
+        case SoupError.invalidWeights(.weightsSumToZero(normalizing: false, baseRelative: false)):
+            return "pass --base BASE for a base-relative soup"
+        case let SoupError.incompatibleIngredients(mismatch) where mismatch.onlyTensorsAreMissing:
+            return "pass --skip-missing to leave out the tensors some ingredients lack"
+        case SoupError.nonFiniteValues:
+            return "--fail-on-nonfinite stopped the soup; without it, NaN and ±Inf are counted and reported"
+        case NumPyError.untypedVoid, HDF5Error.untypedOpaque:
+            return "if it is bfloat16 or float8, pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
+        case HDF5Error.notKerasLayout:
+            return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
+        case CompareError.normalizationCollision:
+            return "compare without --normalize-names"
+        case let GreedySoupError.evaluationFailed(_, _, underlying):
+            return ([hint(for: underlying)].compactMap { $0 } + ["run the same command with --resume to continue from them"]).joined(separator: "; ")
+        case let LearnedSoupError.evaluationFailed(_, _, underlying):
+            return hint(for: underlying)
+        case let EvaluatorError.timedOut(_, seconds, _):
+            return "the limit was --eval-timeout " + String(format: "%g", seconds) + "; raise it if the command needs longer"
+        case EvaluatorError.cannotStart:
+            return "without --shell the command runs directly (no pipes, variables or redirections); pass --shell for shell syntax"
+        case GreedySoupError.noIngredientMeetsThreshold:
+            return "lower --min-score, or leave it out"
+        case LearnedSoupError.gradientRejected(_, _, GradientError.doesNotMatch), LearnedSoupError.gradientRejected(_, _, TensorStoreError.unknownFormat):
+            return "the command writes {grad} in --grad-format (safetensors unless given), one tensor per floating-point tensor of the soup, with its name and shape"
+        default:
+            return nil
+        }
+    }
+}
