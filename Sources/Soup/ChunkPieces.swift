@@ -29,6 +29,22 @@ struct ChunkPieces {
         count >= 1 << 16 ? max(1, threadCount) : 1
     }
 
+    /// Asks the system to read `values` of every source that lies in a mapped file ahead of time
+    /// (the next chunk, while this one is computed). The threads' reads of one chunk interleave,
+    /// which the kernel's own read-ahead does not follow, so a file that is not in the page cache
+    /// (a running sum just written with direct I/O) would otherwise be read 128 KiB at a time, each
+    /// read waiting on the disk. Values past a source's end are ignored.
+    func prefetch(_ values: Range<Int>) {
+        for source in sources {
+            guard let mapped = source.source as? MappedTensorSource else { continue }
+            let width = source.info.dtype.componentType.byteWidth
+            let start = min(values.lowerBound * width, mapped.fileRange.count)
+            let end = min(values.upperBound * width, mapped.fileRange.count)
+            guard end > start else { continue }
+            mapped.file.adviseWillNeed((mapped.fileRange.lowerBound + start)..<(mapped.fileRange.lowerBound + end))
+        }
+    }
+
     /// Splits `values` among `parts(forValues:)` threads and calls `body(part, piece, inputs)` for
     /// each piece, where `piece` is relative to `values.lowerBound` and `inputs` holds the piece's
     /// bytes of every source. Each part runs on its own thread; its pieces come in order.

@@ -84,8 +84,10 @@ package struct GradientPass {
         let totalValues = entry.output.elementCount * entry.output.dtype.componentsPerElement
         let chunkValues = options.chunkElementCount * entry.output.dtype.componentsPerElement
         var value = 0
+        pieces.prefetch(0..<chunkValues)
         while value < totalValues {
             let values = value..<min(totalValues, value + chunkValues)
+            pieces.prefetch(values.upperBound..<(values.upperBound + chunkValues))
             try pieces.forEachPiece(of: values) { part, _, inputs in
                 kernel.accumulate(
                     inputs: inputs,

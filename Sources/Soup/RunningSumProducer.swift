@@ -106,8 +106,10 @@ package final class RunningSumProducer: TensorProducer {
             defer { try? writeBehind.finish() }
             var value = 0
             var chunkIndex = 0
+            pieces.prefetch(0..<chunkValues)
             while value < totalValues {
                 let values = value..<min(totalValues, value + chunkValues)
+                pieces.prefetch(values.upperBound..<(values.upperBound + chunkValues))
                 let bufferIndex = chunkIndex % outputs.count
                 try writeBehind.acquire(bufferIndex)
                 let output = UnsafeMutableRawBufferPointer(rebasing: outputs[bufferIndex][0..<(values.count * outputWidth)])

@@ -6,7 +6,11 @@ import TureenCore
 
 /// The state of one greedy soup run: scores, the kept set, and the running sum, which is a
 /// `RunningSumFile` of the ingredients folded into it so far plus the kept ingredients not yet
-/// folded in (those whose candidate's score came from the journal, so no pass was made).
+/// folded in. A candidate pass folds them (and the new ingredient) into a new sum file only once
+/// they hold as many bytes as a sum file does (8 per value): a bf16 ingredient is a quarter of a
+/// Float64 sum, so reading up to four of them again costs less than writing and reading a sum for
+/// each. Every pass still reads at most about two sums' worth of bytes, whatever N. Candidates whose
+/// score came from the journal make no pass, and their ingredients wait unfolded too.
 struct GreedySearch {
     let job: GreedySoupJob
     let stores: [TensorStore]
@@ -17,6 +21,9 @@ struct GreedySearch {
     let fingerprints: [CheckpointFingerprint]
     /// How candidates are written, for journal keys.
     let candidateSettings: String
+    /// The bytes of each ingredient's floating-point tensors, and of a running sum of them.
+    private let ingredientBytes: [Int]
+    private let sumBytes: Int
 
     /// Every ingredient's own score, by index.
     private(set) var scores: [Double] = []
@@ -42,6 +49,8 @@ struct GreedySearch {
         candidateWriter = writer.writer
         candidateFormatName = writer.format.name
         fingerprints = try job.ingredients.map(CheckpointFingerprint.init(path:))
+        ingredientBytes = stores.map { store in store.tensors.filter { !$0.info.dtype.isIntegerOrBool }.reduce(0) { $0 + $1.info.byteCount } }
+        sumBytes = stores[0].tensors.filter { !$0.info.dtype.isIntegerOrBool }.reduce(0) { $0 + $1.info.elementCount * $1.info.dtype.componentsPerElement * 8 }
         candidateSettings = "\(job.candidateFormat.rawValue) dtype=\(job.options.outputDType) integers=\(job.options.integerPolicy.rawValue)"
     }
 
@@ -141,8 +150,10 @@ struct GreedySearch {
         } else {
             source = .evaluated
             let path = scratch.file("candidate-\(step).\(job.candidateFormat.fileExtension)")
-            // The last candidate needs no new running sum when, if kept, it becomes the output as it is.
-            let sumPath = isLast && canMoveCandidateToOutput ? nil : scratch.file("running-sum-\(step).f64")
+            // The last candidate needs no new running sum: the output is that candidate, or one more
+            // pass over the same addends.
+            let unfoldedBytes = (unsummed + [next]).reduce(0) { $0 + ingredientBytes[$1] }
+            let sumPath = !isLast && unfoldedBytes >= sumBytes ? scratch.file("running-sum-\(step).f64") : nil
             let addends = (sum.map { [$0.store] } ?? []) + unsummed.map { stores[$0] } + [stores[next]]
             candidate = path
             newSum = try write(addends: addends, members: members, to: path, sumPath: sumPath)

@@ -13,15 +13,15 @@ final class GreedySoupJobTests: XCTestCase {
         folder = try makeScratchFolder().path
     }
 
-    /// `count` ingredients: a one-hot `member` tensor, a bf16 `payload` and an integer tensor.
-    private func ingredients(_ count: Int, payload: Int = 3000) throws -> [String] {
+    /// `count` ingredients: a one-hot `member` tensor, a `payload` (bf16 unless said) and an integer tensor.
+    private func ingredients(_ count: Int, payload: Int = 3000, payloadType: DType = .bf16) throws -> [String] {
         try (0..<count).map { index in
             let path = folder + "/ingredient\(index).safetensors"
             let member = (0..<count).map { Float($0 == index ? 1 : 0) }
             let values = (0..<payload).map { sin(Double($0 * (index + 2))) * Double(1 << ($0 % 9)) }
             try Checkpoints.write(path, [
                 ("member", .f32, [count], TensorBytes.f32(member)),
-                ("payload", .bf16, [payload], TensorBytes.encode(values, as: .bf16)),
+                ("payload", payloadType, [payload], TensorBytes.encode(values, as: payloadType)),
                 ("position_ids", .i64, [3], TensorBytes.i64([0, 1, 2])),
             ])
             return path
@@ -92,18 +92,29 @@ final class GreedySoupJobTests: XCTestCase {
     }
 
     func testCandidatesAndTheResultAreTheUniformSoupsOfTheirIngredients() throws {
-        let paths = try ingredients(4)
+        try assertCandidatesAreUniformSoups(payloadType: .bf16)
+    }
+
+    func testCandidatesFromRunningSumFilesAreTheUniformSoupsToo() throws {
+        // f32 ingredients fill a Float64 sum's bytes two at a time, so most passes write a sum file.
+        try assertCandidatesAreUniformSoups(payloadType: .f32)
+    }
+
+    private func assertCandidatesAreUniformSoups(payloadType: DType) throws {
+        let paths = try ingredients(5, payloadType: payloadType)
         let captured = folder + "/captured"
         try FileManager.default.createDirectory(atPath: captured, withIntermediateDirectories: true)
-        var evaluator = MembershipEvaluator(table: table([[0]: 0.3, [1]: 0.4, [2]: 0.2, [3]: 0.1, [1, 0]: 0.5, [1, 0, 2]: 0.45, [0, 1, 3]: 0.55]))
+        var evaluator = MembershipEvaluator(table: table([
+            [0]: 0.3, [1]: 0.4, [2]: 0.2, [3]: 0.1, [4]: 0.05, [1, 0]: 0.5, [1, 0, 2]: 0.45, [0, 1, 3]: 0.55, [0, 1, 3, 4]: 0.6,
+        ]))
         evaluator.capture = captured
         let report = try job(paths, evaluator).run()
-        XCTAssertEqual(report.kept, [paths[1], paths[0], paths[3]])
-        // Calls 0–3 score the ingredients; calls 4–6 the candidates of steps 1–3.
+        XCTAssertEqual(report.kept, [paths[1], paths[0], paths[3], paths[4]])
+        // Calls 0–4 score the ingredients; calls 5–8 the candidates of steps 1–4.
         var kept = [paths[1]]
         for step in report.steps.dropFirst() {
             let members = kept + [step.ingredient]
-            let candidate = FileManager.default.contents(atPath: captured + "/call-\(3 + step.step).safetensors")
+            let candidate = FileManager.default.contents(atPath: captured + "/call-\(4 + step.step).safetensors")
             XCTAssertEqual(candidate, try uniform(members, to: folder + "/reference-\(step.step).safetensors"), "step \(step.step)")
             if step.kept { kept = members }
         }
