@@ -163,6 +163,16 @@ def test_temporaries_of_dead_processes_of_this_host_are_removed_and_others_kept(
     assert all((tmp_path / name).exists() for name in kept)
 
 
+def test_weights_with_a_subnormal_sum_give_the_first_ingredient_not_infinity(tureen, tmp_path):
+    models = [checkpoint(tmp_path / f"m{seed}.safetensors", seed) for seed in (1, 2, 3)]
+    result = tureen("soup", "weighted", *models, "--weights", "1e-320,0,0", "-o", tmp_path / "soup.safetensors", check=False)
+    if result.returncode == 0:
+        soup = load_file(tmp_path / "soup.safetensors")
+        assert soup["w"].tolist() == [1] * 8 and soup["b"].tolist() == [1, 2, 3]
+    else:
+        assert "weights" in result.stderr and not (tmp_path / "soup.safetensors").exists()
+
+
 def test_sighup_removes_the_temporary_like_sigterm(tureen, tmp_path):
     import faults
 
