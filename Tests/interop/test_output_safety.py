@@ -173,6 +173,16 @@ def test_weights_with_a_subnormal_sum_give_the_first_ingredient_not_infinity(tur
         assert "weights" in result.stderr and not (tmp_path / "soup.safetensors").exists()
 
 
+@pytest.mark.parametrize("extension", ["h5", "npz"])
+def test_a_nul_in_a_tensor_name_is_refused_with_the_name_escaped(tureen, tmp_path, extension):
+    source = tmp_path / "nul.safetensors"
+    save_file({"a\0b": np.zeros(2, dtype=np.float32), "a": np.ones(2, dtype=np.float32)}, source)
+    output = tmp_path / f"out.{extension}"
+    result = refused(tureen, "convert", source, output, mentions="tensor 'a\\0b'")
+    assert "NUL" in result.stderr and not output.exists()
+    assert [p.name for p in tmp_path.iterdir() if ".tureen-" in p.name] == []
+
+
 def test_sighup_removes_the_temporary_like_sigterm(tureen, tmp_path):
     import faults
 
