@@ -19,6 +19,8 @@ struct ZipBuilder {
         var declaredSize: Int?
         var crc: UInt32?
         var localOffsetOverride: Int?
+        /// The uncompressed size the local header declares, where it should disagree with the directory.
+        var localDeclaredSize: Int?
     }
 
     var members: [Member] = []
@@ -50,7 +52,7 @@ struct ZipBuilder {
             bytes.u16(0x21)
             bytes.u32(crc)
             bytes.u32(zip64 == .maximumPlusExtra ? 0xFFFF_FFFF : stored.count)
-            bytes.u32(zip64 == .maximumPlusExtra ? 0xFFFF_FFFF : size)
+            bytes.u32(zip64 == .maximumPlusExtra ? 0xFFFF_FFFF : member.localDeclaredSize ?? size)
             bytes.u16(name.count)
             bytes.u16(extra.count)
             bytes.bytes += name + extra + stored
