@@ -12,6 +12,8 @@ package enum OutputPolicy {
     /// - Throws: `TensorStoreError.outputIsInput`, `.outputInsideInput`, `.inputInsideOutput`,
     ///   `.outputIsLinkToFolder`, `.outputExists` (without `force`) or `.outputFolderHoldsOtherFiles`.
     package static func check(output: String, inputs: [TensorStore], force: Bool) throws {
+        // First, so that a folder a killed run had set aside is back at its name before it is judged.
+        StaleTemporaries.clean(folder: FileSystem.folder(of: FileSystem.namedPath(output)))
         let sources = inputs.flatMap(\.sourcePaths)
         let sourceIdentities = sources.compactMap { source in FileSystem.identity(of: source).map { (source, $0) } }
         let folderIdentity = FileSystem.identity(of: FileSystem.folder(of: FileSystem.namedPath(output)))

@@ -196,3 +196,14 @@ def test_sighup_removes_the_temporary_like_sigterm(tureen, tmp_path):
     assert process.returncode == 129, stderr
     assert "nothing was written" in stderr
     assert not out.exists() and [p.name for p in tmp_path.iterdir() if ".tureen-" in p.name] == []
+
+
+def test_a_folder_set_aside_by_a_killed_run_is_restored_before_the_output_is_judged(tureen, tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    aside = tmp_path / f".out.tureen-{socket.gethostname()}-{dead.pid}-abcdef.old"
+    aside.mkdir()
+    old = checkpoint(aside / "model.safetensors", 7).read_bytes()
+    result = refused(tureen, "convert", checkpoint(tmp_path / "m.safetensors"), tmp_path / "out", mentions="already exists")
+    assert f"restored {tmp_path / 'out'}" in result.stderr
+    assert (tmp_path / "out" / "model.safetensors").read_bytes() == old and not aside.exists()

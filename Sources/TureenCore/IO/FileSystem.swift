@@ -49,6 +49,15 @@ package enum FileSystem {
         return String(cString: resolved)
     }
 
+    /// Flushes `folder`'s entries to the disk (`fsync` of the folder), so that a rename into it
+    /// survives a power loss. Errors are ignored: some file systems cannot sync a folder, and the
+    /// rename itself has succeeded.
+    package static func syncFolder(_ folder: String) {
+        guard let directory = try? FileDescriptor.open(FilePath(folder), .readOnly, options: [.directory, .closeOnExec]) else { return }
+        _ = fsync(directory.rawValue)
+        try? directory.close()
+    }
+
     /// The folder part of `path` (`.` when it has none).
     package static func folder(of path: String) -> String {
         let folder = FilePath(path).removingLastComponent()

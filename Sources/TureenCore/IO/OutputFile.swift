@@ -121,6 +121,7 @@ package final class OutputFile {
             return nil
         }
         committed = true
+        if isFinalOutput { FileSystem.syncFolder(FileSystem.folder(of: destination)) }
     }
 
     /// Queues the current stage's bytes for writing and continues the run (at `offset`, or where

@@ -62,11 +62,13 @@ package final class OutputFolder {
     ///   not write; `.replacementInterrupted` if the old folder could not be moved back.
     package func commit() throws {
         var replaced: String?
+        FileSystem.syncFolder(temporaryPath)
         try TemporaryOutputs.publish(temporaryPath, as: destination) {
             replaced = try putInPlace()
             return replaced
         }
         committed = true
+        FileSystem.syncFolder(FileSystem.folder(of: destination))
         if let replaced, FolderRemoval.removeLeftover(replaced) { TemporaryOutputs.unregister(replaced) }
     }
 

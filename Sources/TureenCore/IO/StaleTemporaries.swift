@@ -13,7 +13,7 @@ package enum StaleTemporaries {
     package static let notices = LockedValue<(@Sendable (String) -> Void)?>(nil)
 
     /// Removes (or restores) the leftovers of dead processes of this host in `folder`.
-    static func clean(folder: String) {
+    package static func clean(folder: String) {
         guard let names = try? FileSystem.contents(of: folder) else { return }
         for name in names {
             guard let parsed = TemporaryName(parsing: name), parsed.isFromDeadProcessOfThisHost else { continue }
