@@ -108,15 +108,15 @@ class Workspace:
 def one_run(workspace, run, rng):
     """One kill: returns a line describing it; raises AssertionError when an invariant fails."""
     kind = "file" if run % 2 == 0 else "folder"
-    sig = SIGNALS[(run // 2) % len(SIGNALS)]
+    sig = SIGNALS[run % len(SIGNALS)] if run < len(SIGNALS) * 2 else rng.choice(SIGNALS)
     folder = workspace.root / f"run{run}"
     folder.mkdir()
     output = workspace.output(kind, folder / "out")
     subprocess.run([TUREEN, "convert", workspace.inputs[0], output, *workspace.options(kind)], check=True, capture_output=True)
     old, new = workspace.expected[kind, 0], workspace.expected[kind, 1]
     assert digest(output) == old
-    slow = run % 3 != 0
-    two_step = kind == "folder" and slow and run % 8 in (1, 5)
+    slow = rng.random() < 2 / 3
+    two_step = kind == "folder" and slow and rng.random() < 1 / 2
     process = start(["convert", workspace.inputs[1], output, "--force", *workspace.options(kind)],
                     preload=workspace.shim if slow else None, delay_ms=DELAY_MS, no_rename_flags=two_step)
     time.sleep(rng.uniform(0, workspace.durations[kind, slow, two_step]))
@@ -125,7 +125,7 @@ def one_run(workspace, run, rng):
     code = process.returncode
     now = digest(output)
     handled = code == 128 + sig
-    describe = f"run {run}: {kind} {signal.Signals(sig).name} {'slow rename' if slow else ''}{' two-step' if two_step else ''} exit {code}"
+    describe = f"run {run}: {kind} {signal.Signals(sig).name}{' slow-rename' if slow else ''}{' two-step' if two_step else ''} exit {code}"
     if two_step and sig == signal.SIGKILL and now is None:
         describe += " (output path missing between the two renames)"
     else:
