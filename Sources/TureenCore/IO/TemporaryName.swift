@@ -52,7 +52,10 @@ package struct TemporaryName: Equatable {
         host = parts[..<(parts.count - 2)].joined(separator: "-")
         processID = pid
         let output = name[name.index(after: name.startIndex)..<markerStart]
-        isNameTruncated = output.hasSuffix("~") && fileName.utf8.count >= Self.maximumLength - Self.asideSuffix.utf8.count - 1
+        // A cut name fills the room to within one character (4 bytes) and its "~" (the host and
+        // pid fields are those of the writer, so the room is the same): a whole name ending in "~"
+        // that long is also taken for a cut one, which only means it is not restored automatically.
+        isNameTruncated = output.hasSuffix("~") && name.utf8.count >= Self.maximumLength - Self.asideSuffix.utf8.count - 8
         outputName = String(output)
         guard !host.isEmpty, !outputName.isEmpty else { return nil }
     }
