@@ -9,7 +9,7 @@ RELEASE_BIN := .build/release/tureen
 # PORTABLE=1` builds for any CPU of the architecture, for a binary that will run elsewhere.
 CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
-.PHONY: all setup system-packages python build release test unit-test interop-test demo fixtures bench clean
+.PHONY: fuzz all setup system-packages python build release test unit-test interop-test demo fixtures bench clean
 
 all: build
 
@@ -60,6 +60,10 @@ fixtures: python
 bench: setup release
 	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)
 	REPEAT=$${REPEAT:-3} TUREEN=$(abspath $(RELEASE_BIN)) PYTHON=$(abspath $(PYTHON)) bash Benchmarks/run.sh
+
+# Coverage-guided fuzzing of the parsers (libFuzzer + AddressSanitizer), FUZZ_SECONDS per harness.
+fuzz: system-packages
+	bash Fuzz/run.sh $${FUZZ_SECONDS:-30}
 
 clean:
 	rm -rf .build $(VENV)

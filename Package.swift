@@ -35,14 +35,17 @@ let package = Package(
             dependencies: ["Tureen", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/TureenCLI"
         ),
-        .testTarget(name: "TureenCoreTests", dependencies: ["TureenCore"], path: "Tests/TureenCoreTests"),
-        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors"], path: "Tests/SafetensorsTests"),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors"], path: "Tests/HDF5Tests"),
-        .testTarget(name: "NumPyTests", dependencies: ["NumPy"], path: "Tests/NumPyTests"),
-        .testTarget(name: "SoupTests", dependencies: ["Soup", "Tureen"], path: "Tests/SoupTests"),
-        .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen"], path: "Tests/CompareTests"),
-        .testTarget(name: "TureenTests", dependencies: ["Tureen"], path: "Tests/TureenTests"),
-        .testTarget(name: "TureenCLITests", dependencies: ["Tureen"], path: "Tests/TureenCLITests"),
+        // Test helpers shared by every test target (fixture paths, scratch folders, in-memory stores
+        // and producers, running the binary), as swift-collections' _CollectionsTestSupport.
+        .target(name: "TureenTestSupport", dependencies: ["TureenCore"], path: "Tests/TureenTestSupport"),
+        .testTarget(name: "TureenCoreTests", dependencies: ["TureenCore", "TureenTestSupport"], path: "Tests/TureenCoreTests"),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TureenTestSupport"], path: "Tests/SafetensorsTests"),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors", "TureenTestSupport"], path: "Tests/HDF5Tests"),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "TureenTestSupport"], path: "Tests/NumPyTests"),
+        .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
+        .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),
+        .testTarget(name: "TureenTests", dependencies: ["Tureen", "TureenTestSupport"], path: "Tests/TureenTests"),
+        .testTarget(name: "TureenCLITests", dependencies: ["TureenTestSupport"], path: "Tests/TureenCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

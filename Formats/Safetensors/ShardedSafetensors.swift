@@ -29,7 +29,7 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        let store = try TensorStore(location: folder, formatName: "safetensors", tensors: tensors, metadata: metadata)
+        let store = try TensorStore(location: folder, formatName: .safetensors, tensors: tensors, metadata: metadata)
         store.sourcePaths = [folder] + shards.map { folder + "/" + $0 }
         return store
     }
@@ -70,12 +70,12 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        let store = try TensorStore(location: location ?? indexPath, formatName: "safetensors", tensors: tensors, metadata: metadata)
+        let store = try TensorStore(location: location ?? indexPath, formatName: .safetensors, tensors: tensors, metadata: metadata)
         store.sourcePaths = [indexPath] + shardOrder.sorted().map { folder + "/" + $0 }
         return store
     }
 
-    private static func parseWeightMap(_ root: JSONValue, path: String) throws -> [(String, String)] {
+    static func parseWeightMap(_ root: JSONValue, path: String) throws -> [(String, String)] {
         guard case let .object(members) = root else { throw SafetensorsError.badIndex(path: path, detail: "the index must be a JSON object") }
         guard let mapValue = members.first(where: { $0.key == "weight_map" })?.value, case let .object(entries) = mapValue else {
             throw SafetensorsError.badIndex(path: path, detail: "'weight_map' must be an object mapping tensor names to shard files")

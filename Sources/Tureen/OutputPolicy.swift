@@ -20,6 +20,9 @@ package enum OutputPolicy {
         for (source, identity) in sourceIdentities where FileSystem.isDirectory(source) && folderIdentity.map({ $0 == identity }) == true {
             throw TensorStoreError.outputInsideInput(path: output, folder: source)
         }
+        // Spelling too, for paths the kernel cannot resolve ("missing/../model.safetensors").
+        let spelled = FilePath(output).lexicallyNormalized()
+        if sources.contains(where: { FilePath($0).lexicallyNormalized() == spelled }) { throw TensorStoreError.outputIsInput(path: output) }
         guard let existing = try? Stat(FilePath(output), followTargetSymlink: false) else { return }
         if let outputIdentity = FileSystem.identity(of: output) {
             if sourceIdentities.contains(where: { $0.1 == outputIdentity }) { throw TensorStoreError.outputIsInput(path: output) }

@@ -14,7 +14,7 @@ enum InterruptCleanup {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                let interruption = TemporaryOutputs.removeAll()
+                let interruption = TemporaryOutputs.interrupt()
                 StandardError.write("\n" + message(for: interruption) + "\n")
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits
                 // forever for the library lock if the main thread is inside libhdf5 (a corrupt file

@@ -13,6 +13,13 @@ struct TureenCommand: ParsableCommand {
         let interruptHandlers = InterruptCleanup.install()
         InterruptCleanup.reportStaleTemporaries()
         OpenFileLimit.raiseToHardLimit()
-        withExtendedLifetime(interruptHandlers) { main(nil) }
+        withExtendedLifetime(interruptHandlers) {
+            do {
+                var command = try parseAsRoot()
+                try command.run()
+            } catch {
+                ErrorReport.exit(reporting: error)
+            }
+        }
     }
 }

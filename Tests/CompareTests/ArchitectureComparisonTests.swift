@@ -1,4 +1,5 @@
 import TureenCore
+import TureenTestSupport
 import Tureen
 import XCTest
 @testable import Compare
@@ -77,21 +78,13 @@ final class ArchitectureComparisonTests: XCTestCase {
     }
 
     func testFixtureFileAndShardedFolderShareAnArchitecture() throws {
-        let stores = try ["model.safetensors", "model_sharded"].map { try FormatRegistry.standard.open(Fixtures.compare($0)) }
+        let stores = try ["model.safetensors", "model_sharded"].map { try FormatRegistry.standard.open(Fixtures.path("compare/" + $0)) }
         XCTAssertTrue(try ArchitectureComparison(stores: stores).isCompatible)
     }
 
     func testFixtureWithChangedShapeAndMissingTensorNamesBoth() throws {
-        let stores = try ["model.safetensors", "changed.safetensors"].map { try FormatRegistry.standard.open(Fixtures.compare($0)) }
+        let stores = try ["model.safetensors", "changed.safetensors"].map { try FormatRegistry.standard.open(Fixtures.path("compare/" + $0)) }
         let comparison = try ArchitectureComparison(stores: stores)
         XCTAssertEqual(comparison.blockingDifferences.map(\.name).sorted(), ["model.layers.1.mlp.up_proj.weight", "model.norm.weight"])
-    }
-}
-
-/// Paths of the files in Fixtures/.
-enum Fixtures {
-    static func compare(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/compare/\(name)").path
     }
 }

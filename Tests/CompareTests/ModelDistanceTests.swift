@@ -1,4 +1,5 @@
 import TureenCore
+import TureenTestSupport
 import XCTest
 @testable import Compare
 

@@ -1,22 +1,19 @@
 import XCTest
 import TureenCore
+import TureenTestSupport
 @testable import NumPy
 
 final class NpzReaderTests: XCTestCase {
     private var scratch: ScratchFolder!
 
     override func setUpWithError() throws {
-        scratch = try ScratchFolder()
+        scratch = try makeScratchFolder()
     }
 
-    override func tearDown() {
-        scratch = nil
-    }
-
-    private let f32Array = npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", data: littleEndianBytes([UInt32(0x3F80_0000), 0x4000_0000]))
+    private let f32Array = npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", data: TensorBytes.littleEndian([UInt32(0x3F80_0000), 0x4000_0000]))
 
     private func open(_ builder: ZipBuilder, options: ReadOptions = ReadOptions()) throws -> TensorStore {
-        try NpzReader().open(try scratch.file("test.npz", bytes: builder.build()), options: options)
+        try NpzReader().open(try scratch.file("test.npz", contents: builder.build()), options: options)
     }
 
     private func assertRefused(_ builder: ZipBuilder, mentions text: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -30,7 +27,7 @@ final class NpzReaderTests: XCTestCase {
             for deflate in [false, true] {
                 let store = try open(ZipBuilder(members: [.init(name: "w.npy", data: f32Array, deflate: deflate)], zip64: form))
                 XCTAssertEqual(store.tensors.map(\.info.name), ["w"], "\(form) deflate \(deflate)")
-                XCTAssertEqual(try store.tensors[0].allBytes(), littleEndianBytes([UInt32(0x3F80_0000), 0x4000_0000]))
+                XCTAssertEqual(try store.tensors[0].allBytes(), TensorBytes.littleEndian([UInt32(0x3F80_0000), 0x4000_0000]))
             }
         }
     }
@@ -81,7 +78,7 @@ final class NpzReaderTests: XCTestCase {
         var bytes = ZipBuilder(members: [.init(name: "a.npy", data: f32Array, deflate: true)]).build()
         let compressed = ZipBuilder.deflate(f32Array)
         bytes.replaceSubrange((30 + 5)..<(30 + 5 + compressed.count), with: [UInt8](repeating: 0xFF, count: compressed.count))
-        let path = try scratch.file("bad.npz", bytes: bytes)
+        let path = try scratch.file("bad.npz", contents: bytes)
         XCTAssertThrowsError(try NpzReader().open(path, options: ReadOptions()).tensors.forEach { _ = try $0.allBytes() }) { error in
             XCTAssertTrue("\(error)".contains("deflate"), "\(error)")
         }
@@ -89,9 +86,9 @@ final class NpzReaderTests: XCTestCase {
 
     func testDeflatedSourceServesRangesInAnyOrder() throws {
         let values = (0..<10_000).map { UInt32($0) }
-        let array = npyBytes("{'descr': '<u4', 'fortran_order': False, 'shape': (10000,), }", data: littleEndianBytes(values))
+        let array = npyBytes("{'descr': '<u4', 'fortran_order': False, 'shape': (10000,), }", data: TensorBytes.littleEndian(values))
         let tensor = try open(ZipBuilder(members: [.init(name: "v.npy", data: array, deflate: true)])).tensors[0]
-        let expected = littleEndianBytes(values)
+        let expected = TensorBytes.littleEndian(values)
         for range in [4000..<8000, 0..<4, 39_996..<40_000, 100..<100] {
             XCTAssertEqual(try tensor.source.withBytes(in: range) { Array($0) }, Array(expected[range]))
         }
@@ -160,8 +157,8 @@ final class NpzReaderTests: XCTestCase {
     }
 
     func testReadsNumpySavezFixturesIdenticallyStoredAndCompressed() throws {
-        let stored = try NpzReader().open(NumPyFixtures.folder + "/all_dtypes.npz", options: ReadOptions())
-        let compressed = try NpzReader().open(NumPyFixtures.folder + "/all_dtypes_compressed.npz", options: ReadOptions())
+        let stored = try NpzReader().open(Fixtures.path("numpy/all_dtypes.npz"), options: ReadOptions())
+        let compressed = try NpzReader().open(Fixtures.path("numpy/all_dtypes_compressed.npz"), options: ReadOptions())
         XCTAssertEqual(stored.infos, compressed.infos)
         XCTAssertTrue(stored.infos.contains { $0.name == "a/b.c" })
         for (left, right) in zip(stored.tensors, compressed.tensors) {
@@ -175,7 +172,7 @@ final class NpzReaderTests: XCTestCase {
         let array = npyBytes("{'descr': '>i2', 'fortran_order': True, 'shape': (2, 3), }", data: data)
         for deflate in [false, true] {
             let tensor = try open(ZipBuilder(members: [.init(name: "m.npy", data: array, deflate: deflate)])).tensors[0]
-            XCTAssertEqual(try tensor.allBytes(chunk: 4), littleEndianBytes([Int16(1), 2, 3, 4, 5, 6]))
+            XCTAssertEqual(try tensor.allBytes(chunk: 4), TensorBytes.littleEndian([Int16(1), 2, 3, 4, 5, 6]))
         }
     }
 
@@ -193,7 +190,7 @@ final class NpzReaderTests: XCTestCase {
             }
             _ = try? bytes.withUnsafeBytes { try ZipDirectory.parse($0, path: "fuzz.npz") }
             if round % 10 == 0 {
-                let path = try scratch.file("fuzz.npz", bytes: bytes)
+                let path = try scratch.file("fuzz.npz", contents: bytes)
                 _ = try? NpzReader().open(path, options: ReadOptions()).tensors.map { try $0.allBytes(chunk: 3) }
             }
         }

@@ -1,16 +1,13 @@
 import XCTest
 import TureenCore
+import TureenTestSupport
 @testable import NumPy
 
 final class NumPyWriterTests: XCTestCase {
     private var scratch: ScratchFolder!
 
     override func setUpWithError() throws {
-        scratch = try ScratchFolder()
-    }
-
-    override func tearDown() {
-        scratch = nil
+        scratch = try makeScratchFolder()
     }
 
     private func everyDType() throws -> MemoryProducer {
@@ -89,7 +86,7 @@ final class NumPyWriterTests: XCTestCase {
     }
 
     func testReadsBigEndianFortranOrderNpyFromNumpy() throws {
-        let store = try NpyReader().open(NumPyFixtures.folder + "/fortran_big.npy", options: ReadOptions())
+        let store = try NpyReader().open(Fixtures.path("numpy/fortran_big.npy"), options: ReadOptions())
         XCTAssertEqual(store.infos, [try TensorInfo(name: "fortran_big", dtype: .f64, shape: [2, 3, 4])])
         XCTAssertEqual(try store.tensors[0].allBytes(chunk: 16).count, 192)
     }

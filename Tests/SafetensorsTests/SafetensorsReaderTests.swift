@@ -1,17 +1,17 @@
 import Foundation
 @testable import Safetensors
 import TureenCore
+import TureenTestSupport
 import XCTest
 
 final class SafetensorsReaderTests: XCTestCase {
     let reader = SafetensorsReader()
-    var folder: String!
+    private var scratch: ScratchFolder!
 
-    override func setUpWithError() throws { folder = try TestFiles.temporaryFolder() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+    override func setUpWithError() throws { scratch = try makeScratchFolder() }
 
     func testReadsEveryDTypeWrittenByTheSafetensorsLibrary() throws {
-        let store = try reader.open(TestFiles.fixtures + "/all_dtypes.safetensors", options: ReadOptions())
+        let store = try reader.open(Fixtures.path("safetensors/all_dtypes.safetensors"), options: ReadOptions())
         XCTAssertEqual(Set(store.infos.map(\.dtype)), Set(DType.safetensorsTypes))
         for info in store.infos {
             XCTAssertEqual(info.shape, [2, 3])
@@ -21,30 +21,36 @@ final class SafetensorsReaderTests: XCTestCase {
     }
 
     func testReadsScalarsAndZeroSizeTensors() throws {
-        let store = try reader.open(TestFiles.fixtures + "/scalar_and_empty.safetensors", options: ReadOptions())
+        let store = try reader.open(Fixtures.path("safetensors/scalar_and_empty.safetensors"), options: ReadOptions())
         XCTAssertEqual(store.tensor(named: "scalar")?.info.shape, [])
         XCTAssertEqual(store.tensor(named: "scalar")?.info.byteCount, 4)
         XCTAssertEqual(store.tensor(named: "empty")?.info.byteCount, 0)
         XCTAssertEqual(store.tensor(named: "empty_matrix")?.info.shape, [3, 0])
-        XCTAssertEqual(try TestFiles.bytes(of: store, tensor: "empty"), [])
+        XCTAssertEqual(try store.tensor(named: "empty")?.allBytes(), [])
     }
 
     func testKeepsMetadataWithEscapesAndUnicode() throws {
-        let store = try reader.open(TestFiles.fixtures + "/with_metadata.safetensors", options: ReadOptions())
+        let store = try reader.open(Fixtures.path("safetensors/with_metadata.safetensors"), options: ReadOptions())
         XCTAssertEqual(store.metadata["note"], "quoted \"text\" / slash")
         XCTAssertEqual(store.metadata["unicode"], "é")
     }
 
     func testReadsShardedFolderAndIndexAlike() throws {
-        let viaFolder = try reader.open(TestFiles.fixtures + "/sharded", options: ReadOptions())
-        let viaIndex = try reader.open(TestFiles.fixtures + "/sharded/model.safetensors.index.json", options: ReadOptions())
+        let viaFolder = try reader.open(Fixtures.path("safetensors/sharded"), options: ReadOptions())
+        let viaIndex = try reader.open(Fixtures.path("safetensors/sharded/model.safetensors.index.json"), options: ReadOptions())
         XCTAssertEqual(viaFolder.infos.count, 4)
         XCTAssertEqual(viaFolder.infos, viaIndex.infos)
-        XCTAssertEqual(try TestFiles.bytes(of: viaFolder, tensor: "lm_head.weight"), try TestFiles.bytes(of: viaIndex, tensor: "lm_head.weight"))
+        XCTAssertEqual(try viaFolder.tensor(named: "lm_head.weight")?.allBytes(), try viaIndex.tensor(named: "lm_head.weight")?.allBytes())
     }
 
-    private func assertRefused(header: String, dataBytes: Int, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
-        let path = TestFiles.craft(header: header, dataBytes: dataBytes, in: folder)
+    /// A safetensors file made of an 8-byte length, `header` and `dataBytes` zero bytes.
+    @discardableResult
+    private func craft(header: String, dataBytes: Int, name: String = "crafted.safetensors") throws -> String {
+        try scratch.file(name, contents: TensorBytes.littleEndian([UInt64(header.utf8.count)]) + Array(header.utf8) + [UInt8](repeating: 0, count: dataBytes))
+    }
+
+    private func assertRefused(header: String, dataBytes: Int, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = try craft(header: header, dataBytes: dataBytes)
         XCTAssertThrowsError(try reader.open(path, options: ReadOptions()), file: file, line: line) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains(path), "error should name the file: \(message)", file: file, line: line)
@@ -54,65 +60,59 @@ final class SafetensorsReaderTests: XCTestCase {
         }
     }
 
-    func testRefusesHolesOverlapsAndTrailingBytes() {
-        assertRefused(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, dataBytes: 8, mentions: ["'a'", "starts at 4"])
-        assertRefused(
+    func testRefusesHolesOverlapsAndTrailingBytes() throws {
+        try assertRefused(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, dataBytes: 8, mentions: ["'a'", "starts at 4"])
+        try assertRefused(
             header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
             dataBytes: 8, mentions: ["'b'"])
-        assertRefused(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, dataBytes: 6, mentions: ["6 data bytes"])
+        try assertRefused(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, dataBytes: 6, mentions: ["6 data bytes"])
     }
 
-    func testRefusesByteLengthThatDisagreesWithShape() {
-        assertRefused(header: #"{"w":{"dtype":"BF16","shape":[3],"data_offsets":[0,4]}}"#, dataBytes: 4, mentions: ["'w'", "need 6"])
+    func testRefusesByteLengthThatDisagreesWithShape() throws {
+        try assertRefused(header: #"{"w":{"dtype":"BF16","shape":[3],"data_offsets":[0,4]}}"#, dataBytes: 4, mentions: ["'w'", "need 6"])
     }
 
-    func testRefusesOverflowingShapes() {
-        assertRefused(header: #"{"w":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#, dataBytes: 0, mentions: ["'w'", "overflow"])
-        assertRefused(header: #"{"w":{"dtype":"F64","shape":[99999999999999999999],"data_offsets":[0,0]}}"#, dataBytes: 0, mentions: ["'w'"])
+    func testRefusesOverflowingShapes() throws {
+        try assertRefused(header: #"{"w":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#, dataBytes: 0, mentions: ["'w'", "overflow"])
+        try assertRefused(header: #"{"w":{"dtype":"F64","shape":[99999999999999999999],"data_offsets":[0,0]}}"#, dataBytes: 0, mentions: ["'w'"])
     }
 
-    func testRefusesDuplicateKeysAndNonStringMetadata() {
-        assertRefused(
+    func testRefusesDuplicateKeysAndNonStringMetadata() throws {
+        try assertRefused(
             header: #"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}"#,
             dataBytes: 2, mentions: ["'a'", "more than once"])
-        assertRefused(header: #"{"__metadata__":{"epoch":3}}"#, dataBytes: 0, mentions: ["__metadata__", "'epoch'"])
+        try assertRefused(header: #"{"__metadata__":{"epoch":3}}"#, dataBytes: 0, mentions: ["__metadata__", "'epoch'"])
     }
 
-    func testRefusesUnknownDTypesAndMalformedJSON() {
-        assertRefused(header: #"{"q":{"dtype":"F4","shape":[1],"data_offsets":[0,1]}}"#, dataBytes: 1, mentions: ["'q'", "F4"])
-        assertRefused(header: #"{"q":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}"#, dataBytes: 4, mentions: ["JSON"])
-        assertRefused(header: "[1]", dataBytes: 0, mentions: ["object"])
+    func testRefusesUnknownDTypesAndMalformedJSON() throws {
+        try assertRefused(header: #"{"q":{"dtype":"F4","shape":[1],"data_offsets":[0,1]}}"#, dataBytes: 1, mentions: ["'q'", "F4"])
+        try assertRefused(header: #"{"q":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},}"#, dataBytes: 4, mentions: ["JSON"])
+        try assertRefused(header: "[1]", dataBytes: 0, mentions: ["object"])
     }
 
     func testRefusesHeaderLengthsPastTheEndOrTheLimit() throws {
-        let tooLong = folder + "/long.safetensors"
-        var bytes = withUnsafeBytes(of: UInt64(1000).littleEndian) { Array($0) } + Array("{}".utf8)
-        FileManager.default.createFile(atPath: tooLong, contents: Data(bytes))
+        let tooLong = try scratch.file("long.safetensors", contents: TensorBytes.littleEndian([UInt64(1000)]) + Array("{}".utf8))
         XCTAssertThrowsError(try reader.open(tooLong, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("past the end")) }
-        bytes = withUnsafeBytes(of: UInt64.max.littleEndian) { Array($0) } + Array("{}".utf8)
-        FileManager.default.createFile(atPath: tooLong, contents: Data(bytes))
+        try scratch.file("long.safetensors", contents: TensorBytes.littleEndian([UInt64.max]) + Array("{}".utf8))
         XCTAssertThrowsError(try reader.open(tooLong, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("100,000,000")) }
-        FileManager.default.createFile(atPath: tooLong, contents: Data([1, 2, 3]))
+        try scratch.file("long.safetensors", contents: [1, 2, 3])
         XCTAssertThrowsError(try reader.open(tooLong, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("too small")) }
     }
 
     func testRefusesIndexEntriesThatLeaveTheFolder() throws {
-        let shard = TestFiles.craft(header: #"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, dataBytes: 1, in: folder, name: "s.safetensors")
-        _ = shard
-        let index = folder + "/model.safetensors.index.json"
-        FileManager.default.createFile(atPath: index, contents: Data(#"{"metadata":{},"weight_map":{"a":"../s.safetensors"}}"#.utf8))
+        try craft(header: #"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, dataBytes: 1, name: "s.safetensors")
+        let index = try scratch.file("model.safetensors.index.json", contents: #"{"metadata":{},"weight_map":{"a":"../s.safetensors"}}"#.utf8)
         XCTAssertThrowsError(try reader.open(index, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("../s.safetensors")) }
-        FileManager.default.createFile(atPath: index, contents: Data(#"{"weight_map":{"a":"s.safetensors","b":"s.safetensors"}}"#.utf8))
-        XCTAssertThrowsError(try reader.open(folder, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("'b'")) }
-        FileManager.default.createFile(atPath: index, contents: Data(#"{"weight_map":{"c":"s.safetensors"}}"#.utf8))
-        XCTAssertThrowsError(try reader.open(folder, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("'a'")) }
-        FileManager.default.createFile(atPath: index, contents: Data(#"{"weight_map":{}}"#.utf8))
-        XCTAssertThrowsError(try reader.open(folder, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("no tensors")) }
+        try scratch.file("model.safetensors.index.json", contents: #"{"weight_map":{"a":"s.safetensors","b":"s.safetensors"}}"#.utf8)
+        XCTAssertThrowsError(try reader.open(scratch.path, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("'b'")) }
+        try scratch.file("model.safetensors.index.json", contents: #"{"weight_map":{"c":"s.safetensors"}}"#.utf8)
+        XCTAssertThrowsError(try reader.open(scratch.path, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("'a'")) }
+        try scratch.file("model.safetensors.index.json", contents: #"{"weight_map":{}}"#.utf8)
+        XCTAssertThrowsError(try reader.open(scratch.path, options: ReadOptions())) { XCTAssertTrue("\($0)".contains("no tensors")) }
     }
 
     func testRefusesIndexLargerThanTheLimitBeforeParsingIt() throws {
-        let index = folder + "/model.safetensors.index.json"
-        FileManager.default.createFile(atPath: index, contents: Data("{}".utf8))
+        let index = try scratch.file("model.safetensors.index.json", contents: "{}".utf8)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: index))
         try handle.truncate(atOffset: UInt64(ShardedSafetensors.maximumIndexSize + 1))
         try handle.close()

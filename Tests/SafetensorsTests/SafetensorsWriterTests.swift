@@ -1,16 +1,16 @@
 import Foundation
 import Safetensors
 import TureenCore
+import TureenTestSupport
 import XCTest
 
 final class SafetensorsWriterTests: XCTestCase {
-    var folder: String!
+    private var folder: String!
 
-    override func setUpWithError() throws { folder = try TestFiles.temporaryFolder() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+    override func setUpWithError() throws { folder = try makeScratchFolder().path }
 
     private func rewrite(_ fixture: String) throws -> (original: Data, rewritten: Data) {
-        let source = TestFiles.fixtures + "/" + fixture
+        let source = Fixtures.path("safetensors/" + fixture)
         let store = try SafetensorsReader().open(source, options: ReadOptions())
         let output = folder + "/" + fixture
         try SafetensorsWriter().write(try StoreProducer(store: store), to: output, options: WriteOptions())
@@ -25,7 +25,7 @@ final class SafetensorsWriterTests: XCTestCase {
     }
 
     func testShardsAtTheRequestedSizeWithAnIndex() throws {
-        let store = try SafetensorsReader().open(TestFiles.fixtures + "/sharded", options: ReadOptions())
+        let store = try SafetensorsReader().open(Fixtures.path("safetensors/sharded"), options: ReadOptions())
         let output = folder + "/out"
         try SafetensorsWriter().write(try StoreProducer(store: store), to: output, options: WriteOptions(maxShardSize: 100))
         let names = try FileManager.default.contentsOfDirectory(atPath: output).sorted()
@@ -38,15 +38,14 @@ final class SafetensorsWriterTests: XCTestCase {
     }
 
     func testWritesOneShardAsModelSafetensorsWithoutIndex() throws {
-        let store = try SafetensorsReader().open(TestFiles.fixtures + "/sharded", options: ReadOptions())
+        let store = try SafetensorsReader().open(Fixtures.path("safetensors/sharded"), options: ReadOptions())
         let output = folder + "/single/"
         try SafetensorsWriter().write(try StoreProducer(store: store), to: output, options: WriteOptions())
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: output), ["model.safetensors"])
     }
 
     func testRefusesComplex128WithoutLeavingAFile() throws {
-        let info = try TensorInfo(name: "z", dtype: .c128, shape: [1])
-        let store = try TensorStore(location: "mem", formatName: "test", tensors: [StoredTensor(info: info, source: MemoryTensorSource(bytes: Array(repeating: 0, count: 16)))])
+        let store = try StoreBuilder.store("mem", [(name: "z", dtype: .c128, shape: [1], bytes: Array(repeating: 0, count: 16))])
         let output = folder + "/z.safetensors"
         XCTAssertThrowsError(try SafetensorsWriter().write(try StoreProducer(store: store), to: output, options: WriteOptions())) {
             XCTAssertTrue("\($0)".contains("'z'"))

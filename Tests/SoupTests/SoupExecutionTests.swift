@@ -1,79 +1,85 @@
 @testable import Soup
 import TureenCore
+import TureenTestSupport
 import XCTest
 
 final class SoupExecutionTests: XCTestCase {
     func testUniformSoupIsTheCorrectlyRoundedMean() throws {
-        let a = try Models.store("a", [("w", .f32, [3], Models.f32([0.3645243, 1, 3]))])
-        let b = try Models.store("b", [("w", .f32, [3], Models.f32([-1.0226563, 2, 4]))])
-        let c = try Models.store("c", [("w", .f32, [3], Models.f32([0.10702231, 4, 5]))])
-        let out = try Models.soup([a, b, c], recipe: try .uniform(count: 3))
+        let a = try StoreBuilder.store("a", [("w", .f32, [3], TensorBytes.f32([0.3645243, 1, 3]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [3], TensorBytes.f32([-1.0226563, 2, 4]))])
+        let c = try StoreBuilder.store("c", [("w", .f32, [3], TensorBytes.f32([0.10702231, 4, 5]))])
+        let out = try runSoup([a, b, c], recipe: try .uniform(count: 3))
         let expected = [(Double(Float(0.3645243)) + Double(Float(-1.0226563)) + Double(Float(0.10702231))) / 3, 7.0 / 3, 4]
-        XCTAssertEqual(Models.floats(out["w"]!), expected.map { Float($0) })
+        XCTAssertEqual(TensorBytes.floats(out["w"]!), expected.map { Float($0) })
     }
 
     func testChunksAndThreadsDoNotChangeTheResult() throws {
         let count = 200_003
-        let a = try Models.store("a", [("w", .f32, [count], Models.f32((0..<count).map { Float($0) * 0.5 }))])
-        let b = try Models.store("b", [("w", .f32, [count], Models.f32((0..<count).map { Float($0) * 1.5 }))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [count], TensorBytes.f32((0..<count).map { Float($0) * 0.5 }))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [count], TensorBytes.f32((0..<count).map { Float($0) * 1.5 }))])
         var options = SoupOptions()
         options.chunkElementCount = 70_001
-        let out = try Models.soup([a, b], recipe: try .uniform(count: 2), options: options)
-        XCTAssertEqual(Models.floats(out["w"]!), (0..<count).map { Float($0) })
+        let out = try runSoup([a, b], recipe: try .uniform(count: 2), options: options)
+        XCTAssertEqual(TensorBytes.floats(out["w"]!), (0..<count).map { Float($0) })
     }
 
     func testBaseRelativeSoupAddsScaledDifferences() throws {
-        let base = try Models.store("base", [("w", .f32, [2], Models.f32([1, 1]))])
-        let a = try Models.store("a", [("w", .f32, [2], Models.f32([3, 1]))])
-        let b = try Models.store("b", [("w", .f32, [2], Models.f32([1, 5]))])
+        let base = try StoreBuilder.store("base", [("w", .f32, [2], TensorBytes.f32([1, 1]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [2], TensorBytes.f32([3, 1]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [2], TensorBytes.f32([1, 5]))])
         let recipe = try SoupRecipe.weighted([1, 1], normalize: false, baseRelative: .init(scale: 0.5))
-        let out = try Models.soup([a, b], base: base, recipe: recipe)
-        XCTAssertEqual(Models.floats(out["w"]!), [2, 3])
+        let out = try runSoup([a, b], base: base, recipe: recipe)
+        XCTAssertEqual(TensorBytes.floats(out["w"]!), [2, 3])
     }
 
     func testOutputDTypeRoundsFloatTensorsAndKeepsIntegers() throws {
-        let a = try Models.store("a", [("w", .f32, [1], Models.f32([1.00390625])), ("ids", .i64, [2], Models.i64([0, 1]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [1], TensorBytes.f32([1.00390625])), ("ids", .i64, [2], TensorBytes.i64([0, 1]))])
         var options = SoupOptions()
         options.outputDType = .fixed(.bf16)
         let plan = try SoupPlan.make(ingredients: [a, a], base: nil, recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(plan.entries.map(\.output.dtype), [.bf16, .i64])
-        let out = try Models.soup([a, a], recipe: try .uniform(count: 2), options: options)
+        let out = try runSoup([a, a], recipe: try .uniform(count: 2), options: options)
         XCTAssertEqual(out["w"], [0x80, 0x3F], "1 + 2^-8 is a tie and rounds to even")
-        XCTAssertEqual(out["ids"], Models.i64([0, 1]))
+        XCTAssertEqual(out["ids"], TensorBytes.i64([0, 1]))
     }
 
     func testIntegerTensorsThatDifferAreRefusedUnlessTakingTheFirst() throws {
-        let a = try Models.store("a", [("ids", .i64, [2], Models.i64([0, 1]))])
-        let b = try Models.store("b", [("ids", .i64, [2], Models.i64([0, 2]))])
-        XCTAssertThrowsError(try Models.soup([a, b], recipe: try .uniform(count: 2))) { error in
+        let a = try StoreBuilder.store("a", [("ids", .i64, [2], TensorBytes.i64([0, 1]))])
+        let b = try StoreBuilder.store("b", [("ids", .i64, [2], TensorBytes.i64([0, 2]))])
+        XCTAssertThrowsError(try runSoup([a, b], recipe: try .uniform(count: 2))) { error in
             XCTAssertTrue("\(error)".contains("'ids'"))
             XCTAssertTrue("\(error)".contains("b"))
         }
         var options = SoupOptions()
         options.integerPolicy = .takeFirst
-        XCTAssertEqual(try Models.soup([a, b], recipe: try .uniform(count: 2), options: options)["ids"], Models.i64([0, 1]))
+        XCTAssertEqual(try runSoup([a, b], recipe: try .uniform(count: 2), options: options)["ids"], TensorBytes.i64([0, 1]))
     }
 
     func testIncompatibleIngredientsGetAGroupedReport() throws {
-        var first: [(String, DType, [Int], [UInt8])] = []
-        var second: [(String, DType, [Int], [UInt8])] = []
+        var first: [(name: String, dtype: DType, shape: [Int], bytes: [UInt8])] = []
+        var second: [(name: String, dtype: DType, shape: [Int], bytes: [UInt8])] = []
         for layer in 0..<4 {
-            first.append(("model.layers.\(layer).up.weight", .f32, [2], Models.f32([1, 2])))
-            second.append(("model.layers.\(layer).up.weight", .f32, [1], Models.f32([1])))
+            first.append(("model.layers.\(layer).up.weight", .f32, [2], TensorBytes.f32([1, 2])))
+            second.append(("model.layers.\(layer).up.weight", .f32, [1], TensorBytes.f32([1])))
         }
-        first.append(("lm_head.weight", .f32, [1], Models.f32([1])))
-        let a = try Models.store("a.safetensors", first)
-        let b = try Models.store("b.safetensors", second)
+        first.append(("lm_head.weight", .f32, [1], TensorBytes.f32([1])))
+        let a = try StoreBuilder.store("a.safetensors", first)
+        let b = try StoreBuilder.store("b.safetensors", second)
         XCTAssertThrowsError(try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: SoupOptions())) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("model.layers.{0..3}.up.weight: shape [2] vs [1]"), text)
             XCTAssertTrue(text.contains("lm_head.weight: missing from b.safetensors"), text)
+            guard case let .incompatibleIngredients(mismatch)? = error as? SoupError else { return XCTFail(text) }
+            XCTAssertEqual(mismatch.labels, ["a.safetensors", "b.safetensors"])
+            XCTAssertEqual(mismatch.groups.filter(\.isBlocking).map(\.kind), [.missing, .shape])
+            XCTAssertEqual(mismatch.blockingCount, 5)
+            XCTAssertFalse(mismatch.onlyTensorsAreMissing)
         }
     }
 
     func testSkippingMissingTensorsListsThem() throws {
-        let a = try Models.store("a", [("w", .f32, [1], Models.f32([1])), ("extra", .f32, [1], Models.f32([1]))])
-        let b = try Models.store("b", [("w", .f32, [1], Models.f32([3]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [1], TensorBytes.f32([1])), ("extra", .f32, [1], TensorBytes.f32([1]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [1], TensorBytes.f32([3]))])
         var options = SoupOptions()
         options.skipMissingTensors = true
         let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: options)
@@ -82,8 +88,8 @@ final class SoupExecutionTests: XCTestCase {
     }
 
     func testNonFiniteValuesAreCountedAndCanFailTheSoup() throws {
-        let a = try Models.store("a", [("w", .f32, [3], Models.f32([.nan, 1, .infinity]))])
-        let b = try Models.store("b", [("w", .f32, [3], Models.f32([1, 1, 1]))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [3], TensorBytes.f32([.nan, 1, .infinity]))])
+        let b = try StoreBuilder.store("b", [("w", .f32, [3], TensorBytes.f32([1, 1, 1]))])
         let recipe = try SoupRecipe.uniform(count: 2)
         let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: recipe, options: SoupOptions())
         let producer = SoupProducer(plan: plan, recipe: recipe, options: SoupOptions(), metadata: [:])
@@ -92,13 +98,13 @@ final class SoupExecutionTests: XCTestCase {
         XCTAssertEqual(producer.nonFinite.result, 2)
         var strict = SoupOptions()
         strict.failOnNonFinite = true
-        XCTAssertThrowsError(try Models.soup([a, b], recipe: recipe, options: strict)) { XCTAssertTrue("\($0)".contains("'w'")) }
+        XCTAssertThrowsError(try runSoup([a, b], recipe: recipe, options: strict)) { XCTAssertTrue("\($0)".contains("'w'")) }
     }
 
     func testAWriteErrorStopsTheSoupAndReachesTheCaller() throws {
         struct DiskFull: Error {}
         let count = 50_000
-        let a = try Models.store("a", [("w", .f32, [count], Models.f32(Array(repeating: 1, count: count)))])
+        let a = try StoreBuilder.store("a", [("w", .f32, [count], TensorBytes.f32(Array(repeating: 1, count: count)))])
         var options = SoupOptions()
         options.chunkElementCount = 1000
         let recipe = try SoupRecipe.uniform(count: 2)
@@ -122,10 +128,10 @@ final class SoupExecutionTests: XCTestCase {
                 return Float(scrambled) * 0.001 - 50
             }
         }
-        let copied = try values.enumerated().map { try Models.store("c\($0.offset)", [("w", .f32, [count], Models.f32($0.element))]) }
+        let copied = try values.enumerated().map { try StoreBuilder.store("c\($0.offset)", [("w", .f32, [count], TensorBytes.f32($0.element))]) }
         let viewed = try values.enumerated().map { index, floats in
             try TensorStore(location: "v\(index)", formatName: "memory", tensors: [
-                StoredTensor(info: try TensorInfo(name: "w", dtype: .f32, shape: [count]), source: ViewOnlySource(bytes: Models.f32(floats))),
+                StoredTensor(info: try TensorInfo(name: "w", dtype: .f32, shape: [count]), source: ViewOnlySource(bytes: TensorBytes.f32(floats))),
             ])
         }
         XCTAssertTrue(copied[0].tensors[0].source.supportsConcurrentCopies)
@@ -134,8 +140,8 @@ final class SoupExecutionTests: XCTestCase {
         options.chunkElementCount = 100_000
         options.outputDType = .fixed(.bf16)
         let recipe = try SoupRecipe.uniform(count: 3)
-        let fromCopies = try Models.soup(copied, recipe: recipe, options: options)["w"]!
-        XCTAssertEqual(fromCopies, try Models.soup(viewed, recipe: recipe, options: options)["w"]!)
+        let fromCopies = try runSoup(copied, recipe: recipe, options: options)["w"]!
+        XCTAssertEqual(fromCopies, try runSoup(viewed, recipe: recipe, options: options)["w"]!)
         let expected = (0..<count).map { index in
             FloatBits.bf16(fromDouble: values.reduce(0.0) { $0 + Double($1[index]) } / 3)
         }
@@ -152,7 +158,7 @@ final class SoupExecutionTests: XCTestCase {
         b[131_072] = -.infinity
         b[count - 1] = .nan
         base[200_000] = .infinity
-        let stores = try [("a", a), ("b", b), ("base", base)].map { try Models.store($0.0, [("w", .f32, [count], Models.f32($0.1))]) }
+        let stores = try [("a", a), ("b", b), ("base", base)].map { try StoreBuilder.store($0.0, [("w", .f32, [count], TensorBytes.f32($0.1))]) }
         let recipe = try SoupRecipe.weighted([1, 1], normalize: false, baseRelative: .init(scale: 0.5))
         let plan = try SoupPlan.make(ingredients: Array(stores[0..<2]), base: stores[2], recipe: recipe, options: SoupOptions())
         let producer = SoupProducer(plan: plan, recipe: recipe, options: SoupOptions(), metadata: [:])
@@ -161,16 +167,16 @@ final class SoupExecutionTests: XCTestCase {
         XCTAssertEqual(producer.nonFinite.perIngredient, [2, 2])
         XCTAssertEqual(producer.nonFinite.base, 1)
         XCTAssertEqual(producer.nonFinite.result, 5)
-        XCTAssertEqual(Models.floats(output).filter { !$0.isFinite }.count, 5)
+        XCTAssertEqual(TensorBytes.floats(output).filter { !$0.isFinite }.count, 5)
     }
 
     func testAReadErrorStopsTheSoupAndNamesTheFile() throws {
         let count = 100_000
-        let good = try Models.store("a", [("w", .f32, [count], Models.f32(Array(repeating: 1, count: count)))])
+        let good = try StoreBuilder.store("a", [("w", .f32, [count], TensorBytes.f32(Array(repeating: 1, count: count)))])
         let failing = try TensorStore(location: "b", formatName: "memory", tensors: [
             StoredTensor(info: try TensorInfo(name: "w", dtype: .f32, shape: [count]), source: FailingSource(failAt: 250_000)),
         ])
-        XCTAssertThrowsError(try Models.soup([good, failing], recipe: try .uniform(count: 2))) { error in
+        XCTAssertThrowsError(try runSoup([good, failing], recipe: try .uniform(count: 2))) { error in
             XCTAssertTrue("\(error)".contains("broken.safetensors"), "\(error)")
         }
     }

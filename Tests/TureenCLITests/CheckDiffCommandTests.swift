@@ -1,37 +1,10 @@
-import Foundation
+import TureenTestSupport
 import XCTest
 
 /// `tureen check` and `tureen diff` end to end: the built binary on the compare fixtures.
 final class CheckDiffCommandTests: XCTestCase {
-    private struct Outcome {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
-
-    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/compare").path
-
-    private func tureen(_ arguments: String...) throws -> Outcome {
-        // The test bundle is a file beside the binary on Linux and a folder beside it on macOS.
-        let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()].map { $0.appendingPathComponent("tureen") }
-        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("no tureen binary beside the tests")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Self.fixtures)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                       errors: String(decoding: errorData, as: UTF8.self))
+    private func tureen(_ arguments: String...) throws -> CommandOutcome {
+        try runTureen(arguments, in: Fixtures.path("compare"))
     }
 
     func testCheckExitsZeroForTheSameModelAsFileAndShardedFolder() throws {

@@ -1,21 +1,17 @@
+import TureenTestSupport
 import XCTest
 @testable import TureenCore
 
 final class FileTests: XCTestCase {
-    var folder: String!
+    private var scratch: ScratchFolder!
+    private var folder: String { scratch.path }
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-file-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        scratch = try makeScratchFolder()
     }
 
     func testMappedFileHandlesZeroLengthFiles() throws {
-        let path = folder + "/empty"
-        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        let path = try scratch.file("empty", contents: [])
         let file = try MappedFile(path: path)
         XCTAssertEqual(file.count, 0)
         XCTAssertEqual(try file.withUnsafeBytes(in: 0..<0) { $0.count }, 0)
@@ -23,8 +19,7 @@ final class FileTests: XCTestCase {
     }
 
     func testMappedFileRefusesRangesOutsideTheFile() throws {
-        let path = folder + "/small"
-        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3, 4]))
+        let path = try scratch.file("small", contents: [1, 2, 3, 4])
         let file = try MappedFile(path: path)
         XCTAssertEqual(try file.withUnsafeBytes(in: 1..<3) { Array($0) }, [2, 3])
         XCTAssertThrowsError(try file.withUnsafeBytes(in: 2..<5) { $0.count }) { error in
@@ -36,8 +31,7 @@ final class FileTests: XCTestCase {
         let budget = DescriptorBudget(limit: 1)
         var files: [MappedFile] = []
         for index in 0..<2 {
-            let path = folder + "/input\(index)"
-            _ = FileManager.default.createFile(atPath: path, contents: Data([UInt8](repeating: UInt8(index + 1), count: 10_000)))
+            let path = try scratch.file("input\(index)", contents: [UInt8](repeating: UInt8(index + 1), count: 10_000))
             files.append(try MappedFile(path: path, budget: budget))
         }
         XCTAssertEqual(files.map(\.supportsPositionedReads), [true, false])
@@ -80,7 +74,7 @@ final class FileTests: XCTestCase {
     func testOutputFolderReplacesAnExistingFolderOnlyOnCommit() throws {
         let path = folder + "/shards"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-        _ = FileManager.default.createFile(atPath: path + "/old", contents: Data([1]))
+        try scratch.file("shards/old", contents: [1])
         let output = try OutputFolder(destination: path, isOwned: { _ in true })
         let file = try output.file(named: "new")
         try file.write([2])

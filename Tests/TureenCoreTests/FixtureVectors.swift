@@ -1,4 +1,5 @@
 import Foundation
+import TureenTestSupport
 @testable import TureenCore
 
 /// Reads the raw tensors of `Fixtures/safetensors/rounding_vectors.safetensors` (written by numpy and
@@ -8,7 +9,7 @@ struct FixtureVectors {
     let ranges: [String: Range<Int>]
 
     init() throws {
-        file = try MappedFile(path: FixturePaths.root + "/safetensors/rounding_vectors.safetensors")
+        file = try MappedFile(path: Fixtures.path("safetensors/rounding_vectors.safetensors"))
         let headerLength = file.withUnsafeBytes { Int($0.loadUnaligned(as: UInt64.self)) }
         let header = try file.withUnsafeBytes(in: 8..<(8 + headerLength)) { Data($0) }
         let json = try JSONSerialization.jsonObject(with: header) as! [String: Any]
@@ -35,13 +36,4 @@ struct FixtureVectors {
     func bytes(_ name: String) throws -> [UInt8] {
         try file.withUnsafeBytes(in: ranges[name]!) { Array($0) }
     }
-}
-
-enum FixturePaths {
-    /// The repository's `Fixtures/` folder.
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.lastPathComponent != "Tests" { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().appendingPathComponent("Fixtures").path
-    }()
 }

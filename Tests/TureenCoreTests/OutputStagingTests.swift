@@ -1,16 +1,12 @@
+import TureenTestSupport
 import XCTest
 @testable import TureenCore
 
 final class OutputStagingTests: XCTestCase {
-    var folder: String!
+    private var folder: String!
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-staging-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        folder = try makeScratchFolder().path
     }
 
     private func bytes(_ count: Int, seed: Int) -> [UInt8] {
@@ -84,24 +80,16 @@ final class OutputStagingTests: XCTestCase {
     func testSerialWorkerRunsJobsInOrderAndStopsAtTheFirstFailure() throws {
         struct Refused: Error {}
         let worker = try SerialWorker()
-        let log = Log()
+        let log = LockedValue<[Int]>([])
         var tickets: [SerialWorker.Ticket] = []
         for index in 0..<5 {
             tickets.append(worker.submit {
-                log.append(index)
+                log.withLock { $0.append(index) }
                 if index == 2 { throw Refused() }
             })
         }
         XCTAssertThrowsError(try worker.finish()) { XCTAssertTrue($0 is Refused) }
-        XCTAssertEqual(log.entries, [0, 1, 2], "jobs after a failure are skipped")
+        XCTAssertEqual(log.withLock { $0 }, [0, 1, 2], "jobs after a failure are skipped")
         XCTAssertThrowsError(try worker.wait(for: tickets[4]))
-    }
-
-    /// A thread-safe list for jobs to record what ran.
-    private final class Log: @unchecked Sendable {
-        private let lock = NSLock()
-        private var values: [Int] = []
-        func append(_ value: Int) { lock.withLock { values.append(value) } }
-        var entries: [Int] { lock.withLock { values } }
     }
 }

@@ -2,30 +2,24 @@ import Foundation
 import Soup
 import TureenCore
 import Tureen
+import TureenTestSupport
 import XCTest
 
 /// The library facade: format choice, output policy, conversions and soups from paths to paths.
 final class FacadeTests: XCTestCase {
-    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
-    private var folder: String!
+    private var scratch: ScratchFolder!
+    private var folder: String { scratch.path }
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "tureen-facade-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+    override func setUpWithError() throws { scratch = try makeScratchFolder() }
 
     func testRegistryRecognisesSafetensorsByContentWhateverTheExtension() throws {
         let renamed = folder + "/weights.bin"
-        try FileManager.default.copyItem(atPath: Self.fixtures + "/safetensors/all_dtypes.safetensors", toPath: renamed)
+        try FileManager.default.copyItem(atPath: Fixtures.path("safetensors/all_dtypes.safetensors"), toPath: renamed)
         XCTAssertEqual(try FormatRegistry.standard.formatForReading(renamed).name, "safetensors")
     }
 
     func testRegistryNamesTheFileAndTheKnownFormatsWhenItCannotTell() throws {
-        let unknown = folder + "/notes.txt"
-        _ = FileManager.default.createFile(atPath: unknown, contents: Data("hello".utf8))
+        let unknown = try scratch.file("notes.txt", contents: "hello".utf8)
         XCTAssertThrowsError(try FormatRegistry.standard.open(unknown)) { error in
             XCTAssertTrue("\(error)".contains(unknown))
             XCTAssertTrue("\(error)".contains("safetensors"))
@@ -39,16 +33,33 @@ final class FacadeTests: XCTestCase {
     }
 
     func testConversionRefusesToOverwriteWithoutForce() throws {
-        let output = folder + "/out.safetensors"
-        _ = FileManager.default.createFile(atPath: output, contents: Data("keep".utf8))
-        let conversion = Conversion(input: Self.fixtures + "/safetensors/scalar_and_empty.safetensors", output: output)
+        let output = try scratch.file("out.safetensors", contents: "keep".utf8)
+        let conversion = Conversion(input: Fixtures.path("safetensors/scalar_and_empty.safetensors"), output: output)
         XCTAssertThrowsError(try conversion.run()) { XCTAssertTrue("\($0)".contains("--force")) }
         XCTAssertEqual(FileManager.default.contents(atPath: output), Data("keep".utf8))
     }
 
+    func testConversionRefusesAnOutputThatIsItsInputHoweverItIsSpelled() throws {
+        let original = try Fixtures.bytes("safetensors/scalar_and_empty.safetensors")
+        let input = try scratch.file("model.safetensors", contents: original)
+        for output in [input, folder + "/./model.safetensors", folder + "/missing/../model.safetensors"] {
+            var conversion = Conversion(input: input, output: output)
+            conversion.force = true
+            XCTAssertThrowsError(try conversion.run(), output) { error in
+                guard case .outputIsInput(output)? = error as? TensorStoreError else { return XCTFail("\(output): \(error)") }
+            }
+        }
+        var intoItsFolder = Conversion(input: input, output: folder)
+        intoItsFolder.force = true
+        XCTAssertThrowsError(try intoItsFolder.run()) { error in
+            XCTAssertEqual(error as? TensorStoreError, .inputInsideOutput(path: folder, input: input))
+        }
+        XCTAssertEqual(try scratch.bytes("model.safetensors"), original)
+    }
+
     func testSoupJobWritesTheMeanOfTheBundledFineTunes() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures + "/demo").filter { $0.hasPrefix("finetune-") }
-        let ingredients = names.sorted().map { Self.fixtures + "/demo/" + $0 }
+        let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("demo")).filter { $0.hasPrefix("finetune-") }
+        let ingredients = names.sorted().map { Fixtures.path("demo/" + $0) }
         XCTAssertGreaterThan(ingredients.count, 1)
         let output = folder + "/soup.safetensors"
         var job = SoupJob(ingredients: ingredients, recipe: try .uniform(count: ingredients.count), output: output)

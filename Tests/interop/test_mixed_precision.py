@@ -6,7 +6,7 @@ import pytest
 from safetensors.numpy import load_file, save_file
 
 from bits import assert_same_bits
-from test_soup import assert_close_to_reference
+from test_soup import assert_close_to_reference, write_ingredients
 
 SHAPES = {"model.layers.0.mlp.up_proj.weight": (128, 48), "model.norm.weight": (48,), "scalar": ()}
 DTYPES = [ml_dtypes.bfloat16, np.float16, np.float32, np.float64]
@@ -14,15 +14,7 @@ DTYPES = [ml_dtypes.bfloat16, np.float16, np.float32, np.float64]
 
 def mixed_ingredients(folder, dtypes, seed=0):
     """One ingredient per dtype, the same names and shapes, plus an identical integer tensor."""
-    rng = np.random.default_rng(seed)
-    paths = []
-    for index, dtype in enumerate(dtypes):
-        tensors = {name: np.asarray(rng.standard_normal(shape) * 0.5).astype(dtype) for name, shape in SHAPES.items()}
-        tensors["position_ids"] = np.arange(5, dtype=np.int64)
-        path = folder / f"ingredient{index}.safetensors"
-        save_file(tensors, path)
-        paths.append(path)
-    return paths
+    return write_ingredients(folder, dtypes, SHAPES, positions=5, seed=seed)
 
 
 def as64(models, name):

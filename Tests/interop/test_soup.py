@@ -13,17 +13,23 @@ from bits import assert_same_bits, ulp_distance
 from runner import TUREEN
 
 
-def make_ingredients(folder, count, dtype, seed=0, shapes=None):
+def write_ingredients(folder, dtypes, shapes, positions, seed=0, through=None):
+    """One safetensors ingredient per dtype, all with the same names and shapes: normal values × 0.5
+    (rounded to `through` first, when given) and an identical int64 `position_ids` of `positions` values."""
     rng = np.random.default_rng(seed)
-    shapes = shapes or {"model.layers.0.mlp.up_proj.weight": (256, 96), "model.norm.weight": (96,), "scalar": ()}
     paths = []
-    for index in range(count):
-        tensors = {name: np.asarray(rng.standard_normal(shape) * 0.5, dtype=np.float32).astype(dtype) for name, shape in shapes.items()}
-        tensors["position_ids"] = np.arange(7, dtype=np.int64)
+    for index, dtype in enumerate(dtypes):
+        tensors = {name: np.asarray(rng.standard_normal(shape) * 0.5, dtype=through).astype(dtype) for name, shape in shapes.items()}
+        tensors["position_ids"] = np.arange(positions, dtype=np.int64)
         path = folder / f"ingredient{index}.safetensors"
         save_file(tensors, path)
         paths.append(path)
     return paths
+
+
+def make_ingredients(folder, count, dtype, seed=0, shapes=None):
+    shapes = shapes or {"model.layers.0.mlp.up_proj.weight": (256, 96), "model.norm.weight": (96,), "scalar": ()}
+    return write_ingredients(folder, [dtype] * count, shapes, positions=7, seed=seed, through=np.float32)
 
 
 def assert_close_to_reference(out, reference):

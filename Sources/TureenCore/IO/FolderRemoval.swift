@@ -23,16 +23,18 @@ package enum FolderRemoval {
 
     /// Removes a folder that Tureen made (a temporary being written, or a replaced folder it moved
     /// aside): its files and links, and Tureen temporaries inside it, then the folder. A subfolder
-    /// of any other name is left, and with it the folder.
+    /// of any other name is left, and with it the folder, unless `includingSubfolders` (for this
+    /// process's own temporaries); a link to a folder is removed, never entered.
     ///
     /// - Returns: whether the folder is gone.
     @discardableResult
-    package static func removeLeftover(_ folder: String) -> Bool {
+    package static func removeLeftover(_ folder: String, includingSubfolders: Bool = false) -> Bool {
         let emptied = (try? withEntries(of: folder) { directory, entries in
             var complete = true
             for name in entries {
                 if type(of: name, in: directory) == .directory {
-                    complete = TemporaryName(parsing: name) != nil && removeLeftover("\(folder)/\(name)") && complete
+                    let removable = includingSubfolders || TemporaryName(parsing: name) != nil
+                    complete = removable && removeLeftover("\(folder)/\(name)", includingSubfolders: includingSubfolders) && complete
                 } else if unlinkat(directory.rawValue, name, 0) != 0, errno != ENOENT {
                     complete = false
                 }

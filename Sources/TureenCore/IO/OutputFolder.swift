@@ -25,10 +25,11 @@ package final class OutputFolder {
 
     /// Creates the temporary folder beside `destination`, after removing the leftovers of dead
     /// Tureen processes there. `isOwned` says which names in an existing folder at `destination`
-    /// the writer would have written (and so may replace).
+    /// the writer would have written (and so may replace); by default none, so only an empty
+    /// folder is replaced.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the parent folder is not writable.
-    package init(destination: String, isOwned: @escaping (String) -> Bool) throws {
+    package init(destination: String, isOwned: @escaping (String) -> Bool = { _ in false }) throws {
         let trimmed = FileSystem.namedPath(destination)
         self.destination = trimmed
         self.isOwned = isOwned
@@ -46,7 +47,7 @@ package final class OutputFolder {
     deinit {
         guard !committed else { return }
         TemporaryOutputs.unregister(temporaryPath)
-        FolderRemoval.removeLeftover(temporaryPath)
+        FolderRemoval.removeLeftover(temporaryPath, includingSubfolders: true)
     }
 
     /// Starts a file called `name` inside the folder; commit it before committing the folder.

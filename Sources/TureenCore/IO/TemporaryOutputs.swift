@@ -66,17 +66,34 @@ package enum TemporaryOutputs {
         }
     }
 
-    /// Removes every registered temporary file and folder and reports what was written before.
-    /// Call from a signal handler's queue, not from the handler itself. No output is put in place
-    /// after this returns (`publish` then waits for the process to exit).
-    package static func removeAll() -> Interruption {
+    /// For an interrupt: removes every registered temporary file and folder and reports what was
+    /// written before. Call from a signal handler's queue, not from the handler itself, then exit:
+    /// no temporary is created and no output put in place after this returns (`create` and
+    /// `publish` wait for the exit instead), so the report stays true.
+    package static func interrupt() -> Interruption {
         state.withLock { state in
             state.isInterrupted = true
-            let paths = state.temporaries
-            for (path, isFolder) in paths where !isFolder { unlink(path) }
-            for (path, isFolder) in paths where isFolder { FolderRemoval.removeLeftover(path) }
-            state.temporaries.removeAll()
-            return Interruption(removed: paths.keys.sorted(), published: state.published)
+            return removeTemporaries(&state)
         }
+    }
+
+    /// Removes every registered temporary file and folder (outputs already in place stay), and
+    /// reports what was written before; later outputs proceed as usual.
+    @discardableResult
+    package static func removeAll() -> Interruption {
+        state.withLock { removeTemporaries(&$0) }
+    }
+
+    private static func removeTemporaries(_ state: inout State) -> Interruption {
+        let paths = state.temporaries
+        for (path, isFolder) in paths where !isFolder { unlink(path) }
+        for (path, isFolder) in paths where isFolder { FolderRemoval.removeLeftover(path, includingSubfolders: true) }
+        state.temporaries.removeAll()
+        return Interruption(removed: paths.keys.sorted(), published: state.published)
+    }
+
+    /// Records a temporary made outside `create` (for tests of the clean-up).
+    static func register(_ path: String, isFolder: Bool) {
+        state.withLock { $0.temporaries[path] = isFolder }
     }
 }

@@ -1,0 +1,7 @@
+import FuzzHarness
+
+/// libFuzzer harness: shardedIndex parser.
+@_cdecl("FuzzShardedIndex_main")
+func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, parserName: "shardedIndex")
+}
