@@ -5,6 +5,7 @@ import os
 import socket
 import stat
 import subprocess
+import time
 
 import numpy as np
 import pytest
@@ -207,3 +208,22 @@ def test_a_folder_set_aside_by_a_killed_run_is_restored_before_the_output_is_jud
     result = refused(tureen, "convert", checkpoint(tmp_path / "m.safetensors"), tmp_path / "out", mentions="already exists")
     assert f"restored {tmp_path / 'out'}" in result.stderr
     assert (tmp_path / "out" / "model.safetensors").read_bytes() == old and not aside.exists()
+
+
+def test_a_signal_just_after_the_final_rename_reports_the_output_as_written(tureen, tmp_path):
+    import faults
+
+    out = tmp_path / "out.safetensors"
+    model = checkpoint(tmp_path / "m.safetensors", 3)
+    checkpoint(out, 0)
+    old = out.read_bytes()
+    process = faults.start(["convert", model, out, "--force"], preload=faults.build_slow_rename_shim(tmp_path), delay_ms=1500)
+    deadline = time.monotonic() + 30
+    while out.read_bytes() == old:
+        assert time.monotonic() < deadline, "the output was never renamed into place"
+        time.sleep(0.01)
+    process.send_signal(15)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 143, stderr
+    assert f"interrupted after writing {out} completely" in stderr, stderr
+    assert load_file(out)["w"].tolist() == [3] * 8
