@@ -70,7 +70,12 @@ package final class OutputFolder {
         }
         committed = true
         FileSystem.syncFolder(FileSystem.folder(of: destination))
-        if let replaced, FolderRemoval.removeLeftover(replaced) { TemporaryOutputs.unregister(replaced) }
+        guard let replaced else { return }
+        // A replaced folder held only the writer's files when it was checked; if something else
+        // appeared since, it is left (a later run reports it), and not handed to the interrupt's
+        // clean-up, which removes subfolders.
+        FolderRemoval.removeLeftover(replaced)
+        TemporaryOutputs.unregister(replaced)
     }
 
     /// Renames the temporary folder to the destination; returns where the replaced folder now is.
