@@ -196,8 +196,8 @@ struct GreedySearch {
     mutating func writeResult(to output: String, writer: any CheckpointWriter, format: CheckpointFormat) throws {
         if kept.count > 1, let keptCandidate, canMoveCandidateToOutput {
             if !job.force, FileSystem.identity(of: output) != nil { throw TensorStoreError.outputExists(path: output) }
-            if rename(keptCandidate, output) == 0 {
-                scratch.remove(keptCandidate)
+            // A rename that fails (another file system) leaves the candidate; the output is then written.
+            if (try? scratch.publish(keptCandidate, as: output)) != nil {
                 self.keptCandidate = nil
                 return
             }

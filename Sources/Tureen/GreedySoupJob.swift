@@ -66,9 +66,9 @@ public struct GreedySoupJob {
     ///   whatever happens; the journal stays unless the run finished.
     public func run(registry: FormatRegistry = .standard, onStep: ((GreedySoupEvent) -> Void)? = nil) throws -> GreedySoupReport {
         guard !ingredients.isEmpty else { throw SoupError.noIngredients }
-        try OutputPolicy.check(output: output, inputs: ingredients, force: force)
         let outputWriter = try registry.writer(for: output)
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
+        try OutputPolicy.check(output: output, inputs: stores, force: force)
         // Every check a soup makes, on all the ingredients, before anything is scored.
         _ = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
         let missing = ingredients.filter { precomputedScores[$0] == nil }

@@ -58,11 +58,11 @@ public struct LearnedSoupJob {
         guard learningRate.isFinite, learningRate > 0 else {
             throw LearnedSoupError.invalidSettings("the learning rate must be a positive number, not \(learningRate)")
         }
-        try OutputPolicy.check(output: output, inputs: ingredients, force: force)
-        if let weightsOutput { try OutputPolicy.check(output: weightsOutput, inputs: ingredients + [output], force: force) }
         let outputWriter = try registry.writer(for: output).writer
         let candidateWriter = try registry.writer(for: "candidate." + candidateFormat.fileExtension).writer
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
+        try OutputPolicy.check(output: output, inputs: stores, force: force)
+        if let weightsOutput { try SideOutputPolicy.check(weightsOutput, others: ingredients + [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
         let mixed = plan.entries.indices.filter { plan.entries[$0].isMerged }
         let rowOfEntry = Dictionary(uniqueKeysWithValues: mixed.enumerated().map { ($1, granularity == .tensor ? $0 : 0) })

@@ -6,8 +6,9 @@ import TureenCore
 /// The folder where a soup search writes its candidates, running sums, gradients and journal:
 /// `--scratch`, or by default a folder beside the output named after it (`soup.safetensors.scratch`).
 ///
-/// Every file made here is registered as a temporary output until it is removed, so an
-/// interrupted command removes it too; the journal is not, so that `--resume` finds it.
+/// Every file made here is registered as a scratch file (`TemporaryOutputs.registerScratch`) until
+/// it is removed, so an interrupted command removes it too; the journal is not, so that `--resume`
+/// finds it.
 final class ScratchFolder {
     /// The folder.
     let path: String
@@ -40,14 +41,22 @@ final class ScratchFolder {
     /// Records `file` as made by this run: removed by `remove(_:)`, `removeFiles()` or an interrupt.
     func track(_ file: String) {
         files.insert(file)
-        TemporaryOutputs.register(file, isFolder: false)
+        TemporaryOutputs.registerScratch(file)
     }
 
     /// Removes a file made by this run, if it is there.
     func remove(_ file: String) {
         unlink(file)
         files.remove(file)
-        TemporaryOutputs.unregister(file)
+        TemporaryOutputs.unregisterScratch(file)
+    }
+
+    /// Renames a file made by this run to `destination`, an output put in place.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if it cannot be renamed (it stays a scratch file).
+    func publish(_ file: String, as destination: String) throws {
+        try TemporaryOutputs.publishScratch(file, as: destination)
+        files.remove(file)
     }
 
     /// Removes every file this run made and still has.

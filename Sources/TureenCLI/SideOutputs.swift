@@ -4,7 +4,7 @@ import Tureen
 /// any work is done.
 func checkSideOutput(_ path: String?, force: Bool, inputs: [String]) throws {
     guard let path else { return }
-    try OutputPolicy.check(output: path, inputs: inputs, force: force)
+    try SideOutputPolicy.check(path, others: inputs, force: force)
 }
 
 /// Writes `text` to `path` atomically (a temporary file renamed into place).
