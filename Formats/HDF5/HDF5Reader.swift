@@ -10,7 +10,7 @@ public struct HDF5Reader: CheckpointReader {
 
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
         let mapped = try MappedFile(path: path)
-        guard mapped.withUnsafeBytes({ HDF5Signature.isPresent(in: $0) }) else { throw HDF5Error.notHDF5(path: path) }
+        guard try HDF5Signature.isPresent(in: mapped) else { throw HDF5Error.notHDF5(path: path) }
         return try HDF5Library.locked {
             let file = try HDF5Handle(H5Fopen(path, tureen_H5F_ACC_RDONLY(), tureen_H5P_DEFAULT()), "open the file", file: path, object: "/")
             let datasets = try HDF5Walker.datasets(inFile: file.id, file: path)

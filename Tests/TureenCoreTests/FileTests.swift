@@ -27,7 +27,7 @@ final class FileTests: XCTestCase {
         }
     }
 
-    func testFilesBeyondTheDescriptorBudgetAreCopiedThroughTheMapping() throws {
+    func testFilesBeyondTheDescriptorBudgetAreReadByOpeningThePathAgain() throws {
         let budget = DescriptorBudget(limit: 1)
         var files: [MappedFile] = []
         for index in 0..<2 {
@@ -41,6 +41,11 @@ final class FileTests: XCTestCase {
             try copy.withUnsafeMutableBytes { try source.copyBytes(in: 1_000..<6_000, into: $0) }
             XCTAssertEqual(copy, [UInt8](repeating: UInt8(index + 1), count: 5_000))
             XCTAssertThrowsError(try copy.withUnsafeMutableBytes { try source.copyBytes(in: 8_000..<9_001, into: $0) })
+        }
+        try scratch.file("replacement", contents: [UInt8](repeating: 9, count: 10_000))
+        XCTAssertEqual(rename(folder + "/replacement", folder + "/input1"), 0)
+        XCTAssertThrowsError(try files[1].bytes(in: 0..<10), "the path names another file now") { error in
+            XCTAssertEqual(error as? TensorStoreError, .cannotRead(path: folder + "/input1", errno: .staleNFSFileHandle))
         }
         files.removeFirst()
         XCTAssertTrue(try MappedFile(path: folder + "/input0", budget: budget).supportsPositionedReads, "a closed file gives its descriptor back")
