@@ -18,6 +18,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case unmappableName(path: String, tensor: String, detail: String)
     case notKerasLayout(path: String, tensor: String)
     case unknownLayout(path: String, layout: String)
+    /// A chunked dataset whose chunks need more memory to decode than the limit: `what` says which
+    /// (one chunk, or the chunks that reading in C order keeps decoded at once).
+    case chunkMemory(path: String, object: String, chunkShape: [Int], what: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -50,6 +53,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): --layout keras needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
         case let .unknownLayout(path, layout):
             return "\(path): unknown HDF5 layout '\(layout)'; the only layout is 'keras' (Keras 3 .weights.h5)"
+        case let .chunkMemory(path, object, chunkShape, what, limit):
+            return "\(path): dataset \(object) is stored in chunks of shape \(chunkShape); decoding \(what) needs more than the \(limit >> 20) MiB Tureen allows; rewrite it with smaller chunks (h5py: chunks=True)"
         }
     }
 }
