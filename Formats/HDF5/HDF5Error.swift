@@ -21,6 +21,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     /// A chunked dataset whose chunks need more memory to decode than the limit: `what` says which
     /// (one chunk, or the chunks that reading in C order keeps decoded at once).
     case chunkMemory(path: String, object: String, chunkShape: [Int], what: String, limit: Int)
+    /// `HDF5Preflight` found that libhdf5 crashes or hangs on the file; `detail` says which.
+    case preflightFailed(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): --layout keras needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
         case let .unknownLayout(path, layout):
             return "\(path): unknown HDF5 layout '\(layout)'; the only layout is 'keras' (Keras 3 .weights.h5)"
+        case let .preflightFailed(path, detail):
+            return "\(path): libhdf5 could not parse this file: \(detail); the file is corrupt or hostile, and was not opened in this process"
         case let .chunkMemory(path, object, chunkShape, what, limit):
             return "\(path): dataset \(object) is stored in chunks of shape \(chunkShape); decoding \(what) needs more than the \(limit >> 20) MiB Tureen allows; rewrite it with smaller chunks (h5py: chunks=True)"
         }

@@ -6,12 +6,13 @@ struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
-        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
     )
 
     static func main() {
         let interruptHandlers = InterruptCleanup.install()
         OpenFileLimit.raiseToHardLimit()
+        HDF5PreflightCommand.install()
         withExtendedLifetime(interruptHandlers) { main(nil) }
     }
 }

@@ -9,6 +9,7 @@
 #endif
 #include <fcntl.h>
 #include <sched.h>
+#include <unistd.h>
 
 /* O_DIRECT: writes that bypass the page cache. */
 static inline int c_tureen_o_direct(void) { return O_DIRECT; }
@@ -19,6 +20,9 @@ static inline int c_tureen_affinity_cpu_count(void) {
     cpu_set_t set;
     return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
 }
+
+/* pipe2(2) with O_CLOEXEC: a pipe whose ends no other child started meanwhile inherits. */
+static inline int c_tureen_pipe_cloexec(int ends[2]) { return pipe2(ends, O_CLOEXEC); }
 #endif
 
 #endif
