@@ -19,7 +19,7 @@ public struct NpyReader: CheckpointReader {
         }
         let stored = try MappedTensorSource(file: file, fileRange: header.dataOffset..<file.count)
         let tensor = StoredTensor(info: header.info, source: NpyDataSource.make(header: header, stored: stored))
-        return try TensorStore(location: path, formatName: "npy", tensors: [tensor])
+        return try TensorStore(location: path, formatName: .npy, tensors: [tensor])
     }
 
     /// The file's name without its folder and its `.npy` ending.

@@ -78,34 +78,49 @@ extension ArchitectureComparison {
         }
     }
 
-    /// A short report: the verdict, the grouped differences (at most `maximumGroups`, then a count
-    /// of the rest) and the renames normalisation made.
-    public func report(maximumGroups: Int = 40) -> String {
-        let tensorCount = tensorNames.count
-        var lines: [String] = []
-        let inputs = labels.joined(separator: ", ")
-        if isCompatible {
-            lines.append("\(inputs): same architecture (\(Self.counted(tensorCount, "tensor")))")
-        } else {
-            let blocking = blockingDifferences.count
-            lines.append("\(inputs): different architectures (\(Self.counted(blocking, "difference")) over \(Self.counted(tensorCount, "tensor name")))")
+    /// A short report: the verdict, the grouped differences (at most `maximumGroups`, then a line
+    /// counting the rest, with `omittedGroupsNote` in parentheses if given) and the renames
+    /// normalisation made.
+    public func report(maximumGroups: Int = 40, omittedGroupsNote: String? = nil) -> String {
+        if let mismatch = ArchitectureMismatch(self) {
+            return mismatch.report(maximumGroups: maximumGroups, omittedGroupsNote: omittedGroupsNote)
         }
-        let groups = groupedDifferences()
+        let precisions = storedInDifferentPrecisions ? ", stored in different precisions" : ""
+        let verdict = "\(labels.joined(separator: ", ")): same architecture\(precisions) (\(Self.counted(tensorNames.count, "tensor")))"
+        return Self.report(verdict: verdict, groups: groupedDifferences(), renames: groupedRenames(),
+                           maximumGroups: maximumGroups, omittedGroupsNote: omittedGroupsNote)
+    }
+
+    /// The lines of a report after its verdict: groups under their headings, then renames.
+    static func report(
+        verdict: String, groups: [DifferenceGroup], renames: [RenameGroup], maximumGroups: Int, omittedGroupsNote: String?
+    ) -> String {
+        var lines = [verdict]
         for (index, group) in groups.prefix(maximumGroups).enumerated() {
-            if index == 0 || group.isBlocking != groups[index - 1].isBlocking {
-                lines.append(group.isBlocking ? "differences:" : "notes (do not affect the architecture):")
-            }
+            let heading = Self.heading(of: group)
+            if index == 0 || heading != Self.heading(of: groups[index - 1]) { lines.append(heading) }
             lines.append("  " + group.line)
         }
         if groups.count > maximumGroups {
-            lines.append("  … and \(groups.count - maximumGroups) more groups (--json lists every difference)")
+            lines.append("  … and \(groups.count - maximumGroups) more groups" + (omittedGroupsNote.map { " (\($0))" } ?? ""))
         }
-        let renames = groupedRenames()
         if !renames.isEmpty {
             lines.append("names normalised:")
             lines += renames.map { "  \($0.input): \($0.line)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The heading a group is listed under: architecture differences by kind (names, shapes,
+    /// dtypes), then dtypes that only say how tensors are stored, then metadata.
+    private static func heading(of group: DifferenceGroup) -> String {
+        switch (group.isBlocking, group.kind) {
+        case (true, .missing): return "differences in tensor names:"
+        case (true, .shape): return "differences in shapes:"
+        case (true, _): return "differences in dtypes:"
+        case (false, .dtype): return "stored in different precisions (the same architecture):"
+        case (false, _): return "notes (do not affect the architecture):"
+        }
     }
 
     /// `1 tensor`, `2 tensors`.

@@ -20,6 +20,8 @@ struct CheckReport: Encodable {
     struct Comparison: Encodable {
         let inputs: [String]
         let compatible: Bool
+        /// Same architecture, but some float tensors stored in different dtypes.
+        let storedInDifferentPrecisions: Bool
         let differences: [Difference]
         let groups: [Group]
     }
@@ -64,12 +66,12 @@ struct CheckReport: Encodable {
         compatible = comparisons.allSatisfy(\.isCompatible)
         self.base = base?.label
         self.inputs = inputs.map { input in
-            Input(path: input.label, format: input.store.formatName, tensors: input.store.tensors.count,
+            Input(path: input.label, format: input.store.formatName.rawValue, tensors: input.store.tensors.count,
                   renames: input.renames.map { Rename(from: $0.original, to: $0.normalized, rules: $0.rules.map(\.rawValue)) })
         }
         self.comparisons = comparisons.map(Self.comparison)
         self.scans = scans.isEmpty ? nil : scans.map { Scan(path: $0.0.label, tensors: $0.1.map(ScannedTensor.init)) }
-        reports = inputs.count > 1 ? comparisons.map { $0.report() } : []
+        reports = inputs.count > 1 ? comparisons.map { $0.report(omittedGroupsNote: "--json lists every difference") } : []
         scanTables = self.scans?.map(Self.table) ?? []
     }
 
@@ -93,7 +95,8 @@ struct CheckReport: Encodable {
         let groups = comparison.groupedDifferences().map {
             Group(kind: $0.kind.rawValue, patterns: $0.patterns, detail: $0.detail, count: $0.count, blocking: $0.isBlocking)
         }
-        return Comparison(inputs: labels, compatible: comparison.isCompatible, differences: differences, groups: groups)
+        return Comparison(inputs: labels, compatible: comparison.isCompatible,
+                          storedInDifferentPrecisions: comparison.storedInDifferentPrecisions, differences: differences, groups: groups)
     }
 
     private static func table(_ scan: Scan) -> String {

@@ -13,6 +13,13 @@ struct TureenCommand: ParsableCommand {
         let interruptHandlers = InterruptCleanup.install()
         OpenFileLimit.raiseToHardLimit()
         HDF5PreflightCommand.install()
-        withExtendedLifetime(interruptHandlers) { main(nil) }
+        withExtendedLifetime(interruptHandlers) {
+            do {
+                var command = try parseAsRoot()
+                try command.run()
+            } catch {
+                ErrorReport.exit(reporting: error)
+            }
+        }
     }
 }
