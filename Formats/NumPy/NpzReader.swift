@@ -9,7 +9,7 @@ public struct NpzReader: CheckpointReader {
 
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
         let file = try MappedFile(path: path)
-        let members = try file.withUnsafeBytes { try ZipDirectory.parse($0, path: path) }
+        let members = try file.withBytesLoadedOnDemand { bytes, load in try ZipDirectory.parse(bytes, path: path, load: load) }
         var tensors: [StoredTensor] = []
         tensors.reserveCapacity(members.count)
         for member in members where !Self.isFolderEntry(member) {

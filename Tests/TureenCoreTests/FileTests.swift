@@ -51,6 +51,20 @@ final class FileTests: XCTestCase {
         XCTAssertTrue(try MappedFile(path: folder + "/input0", budget: budget).supportsPositionedReads, "a closed file gives its descriptor back")
     }
 
+    func testTheOnDemandViewReadsOnlyWhatIsLoadedAndReportsATruncatedFile() throws {
+        let path = try scratch.file("archive", contents: (0..<(3 * 4096)).map { UInt8(truncatingIfNeeded: $0 / 4096 + 1) })
+        let file = try MappedFile(path: path)
+        try file.withBytesLoadedOnDemand { bytes, load in
+            try load(4096..<4100)
+            XCTAssertEqual(Array(bytes[4096..<4100]), [2, 2, 2, 2])
+            XCTAssertEqual(bytes[0], 0, "a page never loaded stays zero")
+        }
+        XCTAssertEqual(truncate(path, 4096), 0)
+        XCTAssertThrowsError(try file.withBytesLoadedOnDemand { _, load in try load(8192..<8200) }) { error in
+            XCTAssertEqual(error as? TensorStoreError, .truncatedWhileReading(path: path, endedAt: 8192))
+        }
+    }
+
     func testMappedFileNamesMissingFiles() {
         XCTAssertThrowsError(try MappedFile(path: folder + "/missing")) { error in
             XCTAssertTrue("\(error)".contains("missing"))

@@ -5,9 +5,9 @@ import Glibc
 #endif
 import SystemPackage
 
-/// An input file opened read-only. Every read of its bytes is a `pread` into memory the caller
-/// owns; the only place in Tureen that calls `mmap` is the whole-file view that the zip directory
-/// parser needs (`withUnsafeBytes(_:)`), made on first use.
+/// An input file opened read-only. Every read of its bytes is a `pread` into memory Tureen owns;
+/// no file is ever mapped. (The one `mmap` in Tureen is here: anonymous memory for the zip
+/// directory parser's whole-file view, filled with `pread` on demand.)
 ///
 /// Why no reads through a mapping: a file that shrinks after it was mapped turns every read of a
 /// page past its new end into SIGBUS, which kills the process (exit 135) and leaves the output's
@@ -19,8 +19,8 @@ import SystemPackage
 /// While the process's `DescriptorBudget` allows, the file stays open; past it, each read opens
 /// the path again and checks that it is still the same file (device and inode).
 package final class MappedFile: @unchecked Sendable {
-    // Safe to share: every stored property but `mapping` is immutable after init and `pread` may
-    // run on any number of threads at once; `mapping` is only touched under its lock.
+    // Safe to share: every stored property is immutable after init, and `pread` may run on any
+    // number of threads at once.
     /// The path the file was opened from.
     package let path: String
     /// The file's size in bytes when it was opened.
@@ -29,7 +29,7 @@ package final class MappedFile: @unchecked Sendable {
     private let descriptor: FileDescriptor?
     private let identity: FileIdentity
     private let budget: DescriptorBudget
-    private let mapping = LockedValue<UnsafeRawPointer?>(nil)
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Opens `path` read-only, keeping it open for positioned reads if `budget` allows.
     ///
@@ -59,7 +59,6 @@ package final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
-        if let base = mapping.withLock({ $0 }) { munmap(UnsafeMutableRawPointer(mutating: base), count) }
         if let descriptor {
             try? descriptor.close()
             budget.release()
@@ -132,24 +131,41 @@ package final class MappedFile: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with a view of the whole file through a read-only mapping, made on first use.
-    /// For parsers that need random access to a whole file (the zip directory); a file that
-    /// shrinks while `body` reads past its new end raises SIGBUS, so nothing that reads tensor
-    /// data may use this (Docs/security.md).
+    /// Calls `body` with a view of the whole file that is filled on demand, and the function that
+    /// fills it: `body` must call `load` with each range before reading it, and `load` reads the
+    /// pages under the range with `pread`, each once. The view is private anonymous memory of the
+    /// file's size, so only the pages loaded take memory. For parsers that need random access to a
+    /// whole file without reading all of it (the zip directory: the end record, the central
+    /// directory and each local header); a file that shrinks meanwhile makes `load` throw
+    /// `TensorStoreError.truncatedWhileReading`, as every read does. The view and `load` are valid
+    /// only inside `body`.
     ///
-    /// - Throws: `TensorStoreError.cannotMap`, or what `body` throws.
-    package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
-        guard count > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        let base = try mapping.withLock { mapping -> UnsafeRawPointer in
-            if let mapping { return mapping }
-            let descriptor = try self.descriptor ?? Self.open(path)
-            defer { if descriptor != self.descriptor { try? descriptor.close() } }
-            let address = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor.rawValue, 0)
-            guard let address, address != MAP_FAILED else { throw TensorStoreError.cannotMap(path: path, errno: .latest) }
-            mapping = UnsafeRawPointer(address)
-            return UnsafeRawPointer(address)
+    /// - Throws: `TensorStoreError.cannotMap` if the view cannot be reserved, what `load` throws,
+    ///   or what `body` throws.
+    package func withBytesLoadedOnDemand<Result>(
+        _ body: (UnsafeRawBufferPointer, _ load: @escaping (Range<Int>) throws -> Void) throws -> Result
+    ) throws -> Result {
+        guard count > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) { _ in } }
+        let address = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let address, address != MAP_FAILED else { throw TensorStoreError.cannotMap(path: path, errno: .latest) }
+        defer { munmap(address, count) }
+        let pageSize = MappedFile.pageSize
+        var loaded = Set<Int>()
+        let load: (Range<Int>) throws -> Void = { [self] range in
+            guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= count else { return }
+            var page = range.lowerBound / pageSize
+            let endPage = (range.upperBound - 1) / pageSize + 1
+            while page < endPage {
+                guard !loaded.contains(page) else { page += 1; continue }
+                var runEnd = page + 1
+                while runEnd < endPage && !loaded.contains(runEnd) { runEnd += 1 }
+                let bytes = (page * pageSize)..<min(count, runEnd * pageSize)
+                try read(bytes, into: UnsafeMutableRawBufferPointer(start: address + bytes.lowerBound, count: bytes.count))
+                loaded.formUnion(page..<runEnd)
+                page = runEnd
+            }
         }
-        return try body(UnsafeRawBufferPointer(start: base, count: count))
+        return try body(UnsafeRawBufferPointer(start: address, count: count), load)
     }
 
     /// Opens `path` read-only, non-blocking, so that opening a FIFO or device does not wait forever
