@@ -23,6 +23,10 @@ public final class TensorStore {
     public let tensors: [StoredTensor]
     /// String metadata (safetensors `__metadata__`, HDF5 root attributes, …).
     public let metadata: [String: String]
+    /// The files and folders the checkpoint was read from: the file itself, or a sharded
+    /// checkpoint's folder, index and every shard. An output must neither replace any of them nor
+    /// be written inside a folder among them (`OutputPolicy`).
+    public package(set) var sourcePaths: [String]
     private let indexByName: [String: Int]
 
     /// Creates a store.
@@ -39,6 +43,7 @@ public final class TensorStore {
         self.formatName = formatName
         self.tensors = tensors
         self.metadata = metadata
+        self.sourcePaths = [location]
         self.indexByName = index
     }
 
