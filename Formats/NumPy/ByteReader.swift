@@ -2,6 +2,9 @@
 struct ByteReader {
     /// The bytes being read.
     let bytes: UnsafeRawBufferPointer
+    /// Called with each range before it is read, for a view filled on demand
+    /// (`MappedFile.withBytesLoadedOnDemand`); nil when every byte is there.
+    var load: ((Range<Int>) throws -> Void)? = nil
 
     /// Thrown when a read would leave the view.
     struct OutOfBounds: Error {
@@ -18,6 +21,7 @@ struct ByteReader {
         guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
             throw OutOfBounds(offset: offset, count: count)
         }
+        try load?(offset..<(offset + count))
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
     }
 

@@ -29,7 +29,7 @@ struct ChunkPieces {
         count >= 1 << 16 ? max(1, threadCount) : 1
     }
 
-    /// Asks the system to read `values` of every source that lies in a mapped file ahead of time
+    /// Asks the system to read `values` of every source that lies in a file ahead of time
     /// (the next chunk, while this one is computed). The threads' reads of one chunk interleave,
     /// which the kernel's own read-ahead does not follow, so a file that is not in the page cache
     /// (a running sum just written with direct I/O) would otherwise be read 128 KiB at a time, each
