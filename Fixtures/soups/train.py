@@ -29,7 +29,7 @@ def recipe(lr, weight_decay=0.0, smoothing=0.0, noise=0.0, shift=0, epochs=12):
     return {"lr": lr, "weight_decay": weight_decay, "smoothing": smoothing, "noise": noise, "shift": shift, "epochs": epochs}
 
 
-# The fine-tunes; `ft-13` is the one whose learning rate is too high.
+# The fine-tunes, written as ft-01 … ft-13; the last one's learning rate is too high.
 RECIPES = [
     recipe(1e-3),
     recipe(3e-4),
@@ -46,6 +46,15 @@ RECIPES = [
     recipe(3e-2),
 ]
 PLAIN = RECIPES[0]
+OTHER_INIT = "other-init.safetensors"
+
+
+def checkpoint_name(number):
+    """ft-01.safetensors, ft-02.npz, ft-03.h5, ft-04.safetensors, …"""
+    return f"ft-{number:02d}.{FORMATS[(number - 1) % len(FORMATS)]}"
+
+
+TOO_HIGH_LR = checkpoint_name(len(RECIPES))
 
 
 def make_data(path):
@@ -62,9 +71,9 @@ def make_data(path):
         return data["x"].astype(np.float32), data["y"].astype(np.int64)
 
     x_source, y_source = draw(1, 10000)
-    x, y = draw(42, 6000)
+    x, y = draw(42, 7000)
     splits = {"pretrain": (x_source, y_source), "train": (x[:3000], y[:3000]),
-              "val": (x[3000:4000], y[3000:4000]), "test": (x[4000:], y[4000:])}
+              "val": (x[3000:5000], y[3000:5000]), "test": (x[5000:], y[5000:])}
     np.savez_compressed(path, **{f"{axis}_{name}": array for name, pair in splits.items()
                                   for axis, array in zip("xy", pair)})
 
@@ -121,14 +130,14 @@ def main():
     for number, settings in enumerate(RECIPES, start=1):
         rng = np.random.default_rng(base_seed + number)
         params = train(shared, x, y, rng, **settings)
-        path = options.out / f"ft-{number:02d}.{FORMATS[(number - 1) % len(FORMATS)]}"
+        path = options.out / checkpoint_name(number)
         mlp.save_checkpoint(params, path)
         print(f"{path.name}: val {mlp.accuracy(params, x_val, y_val):.3f}  {settings}")
 
     other = pretrain(base_seed + 999)
     params = train(other, x, y, np.random.default_rng(base_seed + 998), **PLAIN)
-    mlp.save_checkpoint(params, options.out / "other-init.safetensors")
-    print(f"other-init.safetensors: val {mlp.accuracy(params, x_val, y_val):.3f}  (another initialisation)")
+    mlp.save_checkpoint(params, options.out / OTHER_INIT)
+    print(f"{OTHER_INIT}: val {mlp.accuracy(params, x_val, y_val):.3f}  (another initialisation)")
 
 
 if __name__ == "__main__":

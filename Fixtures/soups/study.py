@@ -1,0 +1,225 @@
+"""The demo over several training seeds: for each seed, train.py makes a new pretrained network and
+new fine-tunes in a temporary folder, demo.py soups and scores them, and Docs/soups.md gets the
+tables, the mean paired difference of each method against the best individual fine-tune, and the
+failure modes. Seed 0 writes the same fine-tunes as the ones in Fixtures/soups.
+
+    TUREEN=.build/release/tureen .venv/bin/python Fixtures/soups/study.py --seeds 0 1 2 3 4
+    .venv/bin/python Fixtures/soups/study.py --engine reference --doc /tmp/soups.md
+"""
+import argparse
+import datetime
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+import demo
+import mlp
+import train
+
+ROOT = mlp.HERE.parents[1]
+METHODS = ("uniform", "greedy", "learned", "ensemble")
+LABELS = {"best": "best individual", "uniform": "uniform soup", "greedy": "greedy soup",
+          "learned": "learned soup", "ensemble": "logit ensemble"}
+
+
+def pct(value):
+    return f"{100 * value:.1f}"
+
+
+def signed(value):
+    return f"{100 * value:+.2f}"
+
+
+def scores(results, method):
+    if method == "best":
+        return results["individual"][results["best"]]
+    return results[method]
+
+
+def seed_table(results, steps):
+    lines = ["| method | val % | test % |", "|---|---|---|"]
+    lines += [f"| {method} | {pct(val)} | {pct(test)} |" for method, val, test in demo.table_rows(results, steps)]
+    return lines
+
+
+def study_tables(runs):
+    """Per-seed test accuracy, and the mean paired difference against the best individual."""
+    seeds = sorted(runs)
+    lines = ["| seed | " + " | ".join(LABELS[m] for m in ("best",) + METHODS) + " | greedy kept |",
+             "|---|" + "---|" * (len(METHODS) + 2)]
+    for seed in seeds:
+        results = runs[seed]
+        cells = [f"{pct(scores(results, m)['val'])} / {pct(scores(results, m)['test'])}" for m in ("best",) + METHODS]
+        kept = ", ".join(pathlib.Path(name).stem for name in results["greedy_kept"])
+        lines.append(f"| {seed} | " + " | ".join(cells) + f" | {kept} |")
+    means = [np.mean([scores(runs[s], m)[split] for s in seeds]) for m in ("best",) + METHODS for split in ("val", "test")]
+    lines.append("| mean | " + " | ".join(f"{pct(means[2 * i])} / {pct(means[2 * i + 1])}"
+                                         for i in range(len(METHODS) + 1)) + " | |")
+
+    diff = ["| method − best individual | val (points) | test (points) | seeds ≥ best on test |", "|---|---|---|---|"]
+    for method in METHODS:
+        row = [f"| {LABELS[method]} "]
+        for split in ("val", "test"):
+            d = np.array([scores(runs[s], method)[split] - scores(runs[s], "best")[split] for s in seeds])
+            error = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
+            row.append(f"{signed(d.mean())} ± {100 * error:.2f}")
+        wins = sum(scores(runs[s], method)["test"] >= scores(runs[s], "best")["test"] for s in seeds)
+        lines_row = " | ".join(row) + f" | {wins} of {len(seeds)} |"
+        diff.append(lines_row)
+    return lines, diff
+
+
+def failure_tables(runs):
+    bad = pathlib.Path(train.TOO_HIGH_LR).stem
+    too_high = [f"| seed | {bad} alone | uniform soup of all | uniform soup without {bad} | {bad} in the greedy soup |",
+                "|---|---|---|---|---|"]
+    other = ["| seed | other-init alone | best individual alone | best + other-init soup | best + runner-up soup (same start) |",
+             "|---|---|---|---|---|"]
+    for seed in sorted(runs):
+        r = runs[seed]
+        kept = "kept" if train.TOO_HIGH_LR in r["greedy_kept"] else "left out"
+        too_high.append(f"| {seed} | {pct(r['individual'][train.TOO_HIGH_LR]['val'])} / {pct(r['individual'][train.TOO_HIGH_LR]['test'])} "
+                        f"| {pct(r['uniform']['val'])} / {pct(r['uniform']['test'])} "
+                        f"| {pct(r['uniform_without_bad']['val'])} / {pct(r['uniform_without_bad']['test'])} | {kept} |")
+        best = r["individual"][r["best"]]
+        other.append(f"| {seed} | {pct(r['other_init']['val'])} / {pct(r['other_init']['test'])} "
+                     f"| {pct(best['val'])} / {pct(best['test'])} "
+                     f"| {pct(r['best_and_other_init']['val'])} / {pct(r['best_and_other_init']['test'])} "
+                     f"| {pct(r['best_two']['val'])} / {pct(r['best_two']['test'])} |")
+    return too_high, other
+
+
+def recipe_table():
+    lines = ["| fine-tune | learning rate | weight decay | label smoothing | noise σ | shift | epochs |",
+             "|---|---|---|---|---|---|---|"]
+    for number, r in enumerate(train.RECIPES, start=1):
+        lines.append(f"| {pathlib.Path(train.checkpoint_name(number)).name} | {r['lr']:g} | {r['weight_decay']:g} "
+                     f"| {r['smoothing']:g} | {r['noise']:g} | {r['shift']} | {r['epochs']} |")
+    return lines
+
+
+def write_doc(path, runs, options, plots):
+    seeds = sorted(runs)
+    table, diff = study_tables(runs)
+    too_high, other = failure_tables(runs)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    engine = ("`tureen soup uniform|greedy|learned`" if options.engine == "tureen"
+              else "the numpy reference soups in `Fixtures/soups/reference.py` (`--engine reference`)")
+    text = f"""# Model soups, in miniature
+
+The model soups paper (Wortsman et al., 2022) fine-tunes one pretrained network many ways and
+averages the weights: a *uniform* soup of every fine-tune can collapse when one of them is bad, a
+*greedy* soup (add fine-tunes best first, keep one only if held-out accuracy does not drop) beats
+the best single fine-tune, and a *learned* soup (mixing weights learned on held-out loss) does about
+as well. Averaging weights only works for fine-tunes of one shared start: a network from another
+initialisation does not soup. This page reproduces that table on a network small enough to train
+in seconds with numpy, and `make demo` prints it from the bundled fine-tunes.
+
+## Set-up
+- **Data**: MNIST-1D (`mnist1d.data.make_dataset`, generated locally). A source set of 10,000
+  signals (generator seed 1) for pretraining; the target task (generator seed 42) split into 3,000
+  training, 2,000 validation (held out: greedy and learned soups tune on it) and 2,000 test signals.
+  `Fixtures/soups/data.npz` holds all of it.
+- **Network**: an MLP 40 → 128 → 128 → 10 (ReLU, softmax cross-entropy, 23 K parameters), forward
+  and backward written by hand in numpy (`Fixtures/soups/mlp.py`), trained with AdamW, batch 64.
+- **Fine-tunes**: one pretraining run (30 epochs on the source set), then 13 fine-tunes of it on the
+  target's training split (`Fixtures/soups/train.py`), stored as safetensors, npz and h5 in turn.
+  Augmentation is Gaussian noise of σ and a random circular shift of up to `shift` positions.
+  `{pathlib.Path(train.TOO_HIGH_LR).stem}`'s learning rate is too high. `other-init` is pretrained from
+  another random initialisation and fine-tuned with `ft-01`'s recipe.
+
+{chr(10).join(recipe_table())}
+
+- **Methods**: the best individual is the fine-tune with the best validation accuracy. Uniform,
+  greedy (`--accept ge`, scores from `eval.py`: validation accuracy) and learned soups (by tensor,
+  {options.steps} Adam steps of lr {options.lr:g} from the uniform soup on the validation loss from
+  `grad.py`) are made by {engine}; the logit ensemble averages the 13 networks' logits (13 forward
+  passes per input, where a soup needs one). Every result is scored by `Fixtures/soups/demo.py` on
+  both splits.
+
+Reproduce: `{options.command}` ({len(seeds)} seeds: {', '.join(map(str, seeds))}; run at commit
+{commit}, {datetime.date.today().isoformat()}). `make demo` prints seed 0's table.
+
+## Seed 0: the bundled fine-tunes (what `make demo` prints)
+
+{chr(10).join(seed_table(runs[seeds[0]], options.steps))}
+
+## Every seed (accuracy %, val / test)
+
+Each seed trains its own pretrained network and its own 13 fine-tunes (same recipes).
+
+{chr(10).join(table)}
+
+Mean paired difference against the best individual of the same seed, in percentage points (± the
+standard error over seeds):
+
+{chr(10).join(diff)}
+
+On validation the greedy soup cannot lose to the best individual: it starts from it and keeps a
+fine-tune only if validation accuracy does not drop. The test split is the honest measure.
+
+## Failure modes
+
+**A learning rate too high.** `{pathlib.Path(train.TOO_HIGH_LR).stem}` ends far from the others;
+averaged in with equal weight it drags the uniform soup down, and the greedy soup leaves it out
+(accuracy %, val / test):
+
+{chr(10).join(too_high)}
+
+**Another initialisation.** `other-init` is as accurate alone as the fine-tunes, but its hidden
+units are in another order (and another basin): averaging it with the best fine-tune destroys both,
+while two fine-tunes of the shared start average well (accuracy %, val / test):
+
+{chr(10).join(other)}
+"""
+    if plots:
+        text += f"""
+## Plots (seed 0, drawn by `tureen soup greedy --plot` and `tureen soup learned --plot`)
+
+![greedy soup: score at each step]({plots[0]})
+
+![learned soup: validation loss at each step]({plots[1]})
+"""
+    path.write_text(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(8)))
+    parser.add_argument("--engine", choices=("tureen", "reference"), default="tureen")
+    parser.add_argument("--steps", type=int, default=demo.STEPS)
+    parser.add_argument("--lr", type=float, default=demo.LR)
+    parser.add_argument("--doc", type=pathlib.Path, default=ROOT / "Docs" / "soups.md")
+    options = parser.parse_args()
+    options.command = "make soups-study" if options.engine == "tureen" else "make soups-study ENGINE=reference"
+    runs, plots = {}, []
+    with tempfile.TemporaryDirectory(prefix="tureen-soups-study.") as scratch:
+        for seed in options.seeds:
+            folder = pathlib.Path(scratch) / f"seed-{seed}"
+            subprocess.run([sys.executable, str(mlp.HERE / "train.py"), "--seed", str(seed), "--out", str(folder)],
+                           check=True, stdout=subprocess.DEVNULL)
+            out = folder / "soups"
+            out.mkdir()
+            engine = (demo.TureenEngine(os.environ.get("TUREEN", "tureen"), folder, echo=False)
+                      if options.engine == "tureen" else demo.ReferenceEngine(echo=False))
+            runs[seed] = demo.run(folder, out, engine, options.steps, options.lr)
+            r = runs[seed]
+            print(f"seed {seed}: " + "  ".join(f"{LABELS[m]} {pct(scores(r, m)['val'])}/{pct(scores(r, m)['test'])}"
+                                               for m in ("best",) + METHODS), flush=True)
+            if seed == options.seeds[0] and options.engine == "tureen":
+                figures = options.doc.parent / "soups"
+                figures.mkdir(exist_ok=True)
+                for name in ("greedy", "learned"):
+                    shutil.copy(out / f"{name}.svg", figures / f"{name}.svg")
+                    plots.append(f"soups/{name}.svg")
+    write_doc(options.doc, runs, options, plots)
+    print(f"wrote {options.doc}")
+
+
+if __name__ == "__main__":
+    main()
