@@ -103,6 +103,11 @@ def run(folder, out, engine, steps=STEPS, lr=LR):
     individual = {path.name: score(path) for path in paths}
     best = max(individual, key=lambda name: individual[name]["val"])  # chosen on validation, as greedy's start
     results = {"individual": individual, "best": best}
+    # How far each fine-tune moved from the shared start (L2 norm of θ − θ_pretrained).
+    pretrained = mlp.network_params(folder / train.PRETRAINED)
+    results["moved"] = {path.name: float(np.sqrt(sum(np.sum((params[name] - pretrained[name]).astype(np.float64) ** 2)
+                                                   for name in mlp.NAMES)))
+                        for path, params in ((p, mlp.network_params(p)) for p in paths)}
 
     engine.uniform(paths, out / "uniform.safetensors")
     results["uniform"] = score(out / "uniform.safetensors")

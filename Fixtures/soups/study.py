@@ -31,8 +31,9 @@ def pct(value):
     return f"{100 * value:.1f}"
 
 
-def signed(value):
-    return f"{100 * value:+.2f}"
+def pair(accuracy):
+    """A {"val": …, "test": …} pair as "75.9 / 77.0" (percent)."""
+    return f"{pct(accuracy['val'])} / {pct(accuracy['test'])}"
 
 
 def scores(results, method):
@@ -48,49 +49,44 @@ def seed_table(results, steps):
 
 
 def study_tables(runs):
-    """Per-seed test accuracy, and the mean paired difference against the best individual."""
-    seeds = sorted(runs)
-    lines = ["| seed | " + " | ".join(LABELS[m] for m in ("best",) + METHODS) + " | greedy kept |",
-             "|---|" + "---|" * (len(METHODS) + 2)]
+    """Every seed's accuracies with their means, and each method's mean paired difference against
+    the best individual (with its standard error over seeds)."""
+    seeds, methods = sorted(runs), ("best",) + METHODS
+    lines = ["| seed | " + " | ".join(LABELS[m] for m in methods) + " | greedy kept |", "|---|" + "---|" * (len(methods) + 1)]
     for seed in seeds:
-        results = runs[seed]
-        cells = [f"{pct(scores(results, m)['val'])} / {pct(scores(results, m)['test'])}" for m in ("best",) + METHODS]
-        kept = ", ".join(pathlib.Path(name).stem for name in results["greedy_kept"])
-        lines.append(f"| {seed} | " + " | ".join(cells) + f" | {kept} |")
-    means = [np.mean([scores(runs[s], m)[split] for s in seeds]) for m in ("best",) + METHODS for split in ("val", "test")]
-    lines.append("| mean | " + " | ".join(f"{pct(means[2 * i])} / {pct(means[2 * i + 1])}"
-                                         for i in range(len(METHODS) + 1)) + " | |")
+        kept = ", ".join(pathlib.Path(name).stem for name in runs[seed]["greedy_kept"])
+        lines.append(f"| {seed} | " + " | ".join(pair(scores(runs[seed], m)) for m in methods) + f" | {kept} |")
+    means = [{split: np.mean([scores(runs[s], m)[split] for s in seeds]) for split in ("val", "test")} for m in methods]
+    lines.append("| mean | " + " | ".join(pair(mean) for mean in means) + " | |")
 
     diff = ["| method − best individual | val (points) | test (points) | seeds ≥ best on test |", "|---|---|---|---|"]
     for method in METHODS:
-        row = [f"| {LABELS[method]} "]
+        cells = [LABELS[method]]
         for split in ("val", "test"):
-            d = np.array([scores(runs[s], method)[split] - scores(runs[s], "best")[split] for s in seeds])
+            d = 100 * np.array([scores(runs[s], method)[split] - scores(runs[s], "best")[split] for s in seeds])
             error = d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0.0
-            row.append(f"{signed(d.mean())} ± {100 * error:.2f}")
+            cells.append(f"{d.mean():+.2f} ± {error:.2f}")
         wins = sum(scores(runs[s], method)["test"] >= scores(runs[s], "best")["test"] for s in seeds)
-        lines_row = " | ".join(row) + f" | {wins} of {len(seeds)} |"
-        diff.append(lines_row)
+        cells.append(f"{wins} of {len(seeds)}")
+        diff.append("| " + " | ".join(cells) + " |")
     return lines, diff
 
 
 def failure_tables(runs):
-    bad = pathlib.Path(train.TOO_HIGH_LR).stem
-    too_high = [f"| seed | {bad} alone | uniform soup of all | uniform soup without {bad} | {bad} in the greedy soup |",
-                "|---|---|---|---|---|"]
+    bad = train.TOO_HIGH_LR
+    stem = pathlib.Path(bad).stem
+    too_high = [f"| seed | {stem} alone | uniform soup of all | uniform soup without {stem} | {stem} in the greedy soup "
+                f"| distance from the pretrained weights: {stem} (the others) |", "|---|---|---|---|---|---|"]
     other = ["| seed | other-init alone | best individual alone | best + other-init soup | best + runner-up soup (same start) |",
              "|---|---|---|---|---|"]
     for seed in sorted(runs):
         r = runs[seed]
-        kept = "kept" if train.TOO_HIGH_LR in r["greedy_kept"] else "left out"
-        too_high.append(f"| {seed} | {pct(r['individual'][train.TOO_HIGH_LR]['val'])} / {pct(r['individual'][train.TOO_HIGH_LR]['test'])} "
-                        f"| {pct(r['uniform']['val'])} / {pct(r['uniform']['test'])} "
-                        f"| {pct(r['uniform_without_bad']['val'])} / {pct(r['uniform_without_bad']['test'])} | {kept} |")
-        best = r["individual"][r["best"]]
-        other.append(f"| {seed} | {pct(r['other_init']['val'])} / {pct(r['other_init']['test'])} "
-                     f"| {pct(best['val'])} / {pct(best['test'])} "
-                     f"| {pct(r['best_and_other_init']['val'])} / {pct(r['best_and_other_init']['test'])} "
-                     f"| {pct(r['best_two']['val'])} / {pct(r['best_two']['test'])} |")
+        kept = "kept" if bad in r["greedy_kept"] else "left out"
+        others = [moved for name, moved in r["moved"].items() if name != bad]
+        too_high.append(f"| {seed} | {pair(r['individual'][bad])} | {pair(r['uniform'])} | {pair(r['uniform_without_bad'])} "
+                        f"| {kept} | {r['moved'][bad]:.1f} ({min(others):.1f}–{max(others):.1f}) |")
+        other.append(f"| {seed} | {pair(r['other_init'])} | {pair(scores(r, 'best'))} | {pair(r['best_and_other_init'])} "
+                     f"| {pair(r['best_two'])} |")
     return too_high, other
 
 
@@ -108,8 +104,14 @@ def write_doc(path, runs, options, plots):
     table, diff = study_tables(runs)
     too_high, other = failure_tables(runs)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    engine = ("`tureen soup uniform|greedy|learned`" if options.engine == "tureen"
-              else "the numpy reference soups in `Fixtures/soups/reference.py` (`--engine reference`)")
+    engine = ("`tureen soup uniform`, `tureen soup greedy` and `tureen soup learned`" if options.engine == "tureen"
+              else "the numpy reference soups of `Fixtures/soups/reference.py`, not by Tureen (`--engine reference`)")
+    mean_test = lambda method: np.mean([scores(runs[s], method)["test"] for s in seeds])
+    gap = mean_test("ensemble") - max(mean_test("greedy"), mean_test("learned"))
+    ensemble_note = (f"The logit ensemble is the most accurate on test here, by {100 * gap:.1f} points over the better soup on "
+                     f"average, at {len(train.RECIPES)} forward passes per input where a soup needs one."
+                     if gap > 0 else f"The soups match the logit ensemble on test at one forward pass per input, "
+                     f"where the ensemble needs {len(train.RECIPES)}.")
     text = f"""# Model soups, in miniature
 
 The model soups paper (Wortsman et al., 2022) fine-tunes one pretrained network many ways and
@@ -130,17 +132,17 @@ in seconds with numpy, and `make demo` prints it from the bundled fine-tunes.
 - **Fine-tunes**: one pretraining run (30 epochs on the source set), then 13 fine-tunes of it on the
   target's training split (`Fixtures/soups/train.py`), stored as safetensors, npz and h5 in turn.
   Augmentation is Gaussian noise of σ and a random circular shift of up to `shift` positions.
-  `{pathlib.Path(train.TOO_HIGH_LR).stem}`'s learning rate is too high. `other-init` is pretrained from
-  another random initialisation and fine-tuned with `ft-01`'s recipe.
+  `{pathlib.Path(train.TOO_HIGH_LR).stem}`'s learning rate is too high. `other-init` is pretrained
+  from another random initialisation and fine-tuned with `ft-01`'s recipe.
 
 {chr(10).join(recipe_table())}
 
-- **Methods**: the best individual is the fine-tune with the best validation accuracy. Uniform,
-  greedy (`--accept ge`, scores from `eval.py`: validation accuracy) and learned soups (by tensor,
-  {options.steps} Adam steps of lr {options.lr:g} from the uniform soup on the validation loss from
-  `grad.py`) are made by {engine}; the logit ensemble averages the 13 networks' logits (13 forward
-  passes per input, where a soup needs one). Every result is scored by `Fixtures/soups/demo.py` on
-  both splits.
+- **Methods**: the best individual is the fine-tune with the best validation accuracy. The greedy
+  soup scores candidates with `eval.py` (validation accuracy; `--accept ge`); the learned soup
+  mixes by tensor, {options.steps} Adam steps of lr {options.lr:g} from the uniform soup, on the
+  validation loss and gradient from `grad.py`. The soups here were made by {engine}. The logit
+  ensemble averages the 13 networks' logits. `Fixtures/soups/demo.py` scores every result on both
+  splits.
 
 Reproduce: `{options.command}` ({len(seeds)} seeds: {', '.join(map(str, seeds))}; run at commit
 {commit}, {datetime.date.today().isoformat()}). `make demo` prints seed 0's table.
@@ -162,18 +164,21 @@ standard error over seeds):
 
 On validation the greedy soup cannot lose to the best individual: it starts from it and keeps a
 fine-tune only if validation accuracy does not drop. The test split is the honest measure.
+{ensemble_note}
 
 ## Failure modes
 
-**A learning rate too high.** `{pathlib.Path(train.TOO_HIGH_LR).stem}` ends far from the others;
-averaged in with equal weight it drags the uniform soup down, and the greedy soup leaves it out
-(accuracy %, val / test):
+**A learning rate too high.** `{pathlib.Path(train.TOO_HIGH_LR).stem}`'s learning rate is ten times
+the next highest: it moves far from the pretrained weights (last column: the L2 distance) and is
+much less accurate alone. Averaged in with an equal weight it drags the uniform soup down; the greedy
+soup leaves it out (accuracy %, val / test):
 
 {chr(10).join(too_high)}
 
-**Another initialisation.** `other-init` is as accurate alone as the fine-tunes, but its hidden
-units are in another order (and another basin): averaging it with the best fine-tune destroys both,
-while two fine-tunes of the shared start average well (accuracy %, val / test):
+**Another initialisation.** `other-init` is about as accurate alone as the fine-tunes, but it was
+pretrained from other random weights, so its hidden units do not line up with theirs: averaging it
+with the best fine-tune destroys both, while two fine-tunes of the shared start average well
+(accuracy %, val / test):
 
 {chr(10).join(other)}
 """
@@ -196,7 +201,7 @@ def main():
     parser.add_argument("--lr", type=float, default=demo.LR)
     parser.add_argument("--doc", type=pathlib.Path, default=ROOT / "Docs" / "soups.md")
     options = parser.parse_args()
-    options.command = "make soups-study" if options.engine == "tureen" else "make soups-study ENGINE=reference"
+    options.command = "make soups-study" if options.engine == "tureen" else "make soups-study SOUPS_ENGINE=reference"
     runs, plots = {}, []
     with tempfile.TemporaryDirectory(prefix="tureen-soups-study.") as scratch:
         for seed in options.seeds:

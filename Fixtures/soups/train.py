@@ -46,6 +46,7 @@ RECIPES = [
     recipe(3e-2),
 ]
 PLAIN = RECIPES[0]
+PRETRAINED = "pretrained.safetensors"
 OTHER_INIT = "other-init.safetensors"
 
 
@@ -125,7 +126,7 @@ def main():
     base_seed = 1000 * options.seed
 
     shared = pretrain(base_seed)
-    mlp.save_checkpoint(shared, options.out / "pretrained.safetensors")
+    mlp.save_checkpoint(shared, options.out / PRETRAINED)
     print(f"pretrained: val {mlp.accuracy(shared, x_val, y_val):.3f}")
     for number, settings in enumerate(RECIPES, start=1):
         rng = np.random.default_rng(base_seed + number)
