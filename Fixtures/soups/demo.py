@@ -34,16 +34,20 @@ class TureenEngine:
 
     def run(self, *args):
         args = [os.path.relpath(arg, self.folder) if isinstance(arg, pathlib.Path) and arg.is_relative_to(self.folder)
-                else str(arg) for arg in args]
+                else str(arg) for arg in args] + ["--force"]  # replace the outputs of an earlier run
         if self.echo:
             print("\n$ tureen " + " ".join(shlex.quote(arg) for arg in args), flush=True)
-        result = subprocess.run([self.binary, *args], cwd=self.folder, text=True,
-                                stdout=None if self.echo else subprocess.PIPE, stderr=subprocess.PIPE)
-        if self.echo and result.stderr:
+        try:
+            result = subprocess.run([self.binary, *args], cwd=self.folder, text=True,
+                                    stdout=None if self.echo else subprocess.PIPE, stderr=subprocess.PIPE)
+        except FileNotFoundError:
+            raise SystemExit(f"no tureen binary at {self.binary}: set TUREEN, or run `make release`") from None
+        if self.echo:
             sys.stderr.write(result.stderr)
         if result.returncode != 0:
-            raise SystemExit(f"tureen {args[0]} {args[1]} failed ({result.returncode}):\n{result.stderr}"
-                             "(--engine reference makes the soups without tureen)")
+            raise SystemExit(f"tureen {args[0]} {args[1]} failed (exit {result.returncode})"
+                             + ("" if self.echo else f":\n{result.stderr}")
+                             + "\n(--engine reference makes the soups without tureen)")
 
     def uniform(self, paths, out):
         self.run("soup", "uniform", *paths, "-o", out)
@@ -95,6 +99,11 @@ def recover_kept(paths, soup_path):
     return [path.name for path, weight in zip(paths, weights) if weight > 0.5 / len(paths)]
 
 
+def distance(params, other):
+    """How far apart two networks are: the L2 norm of the difference of all their parameters."""
+    return float(np.sqrt(sum(np.sum((params[name].astype(np.float64) - other[name]) ** 2) for name in mlp.NAMES)))
+
+
 def run(folder, out, engine, steps=STEPS, lr=LR):
     """Makes every soup of the fine-tunes in `folder` into `out` and scores it; returns the results."""
     splits = {split: mlp.load_data(split) for split in ("val", "test")}
@@ -102,12 +111,10 @@ def run(folder, out, engine, steps=STEPS, lr=LR):
     paths = sorted(folder.glob("ft-*.*"))
     individual = {path.name: score(path) for path in paths}
     best = max(individual, key=lambda name: individual[name]["val"])  # chosen on validation, as greedy's start
-    results = {"individual": individual, "best": best}
-    # How far each fine-tune moved from the shared start (L2 norm of θ − θ_pretrained).
     pretrained = mlp.network_params(folder / train.PRETRAINED)
-    results["moved"] = {path.name: float(np.sqrt(sum(np.sum((params[name] - pretrained[name]).astype(np.float64) ** 2)
-                                                   for name in mlp.NAMES)))
-                        for path, params in ((p, mlp.network_params(p)) for p in paths)}
+    ingredients = [mlp.network_params(p) for p in paths]
+    results = {"individual": individual, "best": best,
+               "moved": {path.name: distance(params, pretrained) for path, params in zip(paths, ingredients)}}
 
     engine.uniform(paths, out / "uniform.safetensors")
     results["uniform"] = score(out / "uniform.safetensors")
@@ -116,7 +123,6 @@ def run(folder, out, engine, steps=STEPS, lr=LR):
     results["greedy_kept"] = recover_kept(paths, out / "greedy.safetensors")
     engine.learned(paths, out / "learned.safetensors", steps, lr)
     results["learned"] = score(out / "learned.safetensors")
-    ingredients = [mlp.network_params(p) for p in paths]
     results["ensemble"] = {split: reference.ensemble_accuracy(ingredients, *xy) for split, xy in splits.items()}
 
     # The failure modes: the too-high learning rate in a uniform soup, and another initialisation.
@@ -167,10 +173,8 @@ def main():
     parser.add_argument("--steps", type=int, default=STEPS, help="learned soup steps")
     parser.add_argument("--lr", type=float, default=LR, help="learned soup learning rate")
     options = parser.parse_args()
-    out = options.out or pathlib.Path(tempfile.mkdtemp(prefix="tureen-soups."))
+    out = (options.out or pathlib.Path(tempfile.mkdtemp(prefix="tureen-soups."))).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*.*"):
-        stale.unlink()
     folder = options.folder.resolve()
     engine = (TureenEngine(os.environ.get("TUREEN", "tureen"), folder, echo=True) if options.engine == "tureen"
               else ReferenceEngine(echo=True))
