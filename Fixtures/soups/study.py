@@ -115,7 +115,7 @@ def write_doc(path, runs, options, plots):
     text = f"""# Model soups, in miniature
 
 The model soups paper (Wortsman et al., 2022) fine-tunes one pretrained network many ways and
-averages the weights: a *uniform* soup of every fine-tune can collapse when one of them is bad, a
+averages the weights: a *uniform* soup of every fine-tune can fall below the best one when some are poor, a
 *greedy* soup (add fine-tunes best first, keep one only if held-out accuracy does not drop) beats
 the best single fine-tune, and a *learned* soup (mixing weights learned on held-out loss) does about
 as well. Averaging weights only works for fine-tunes of one shared start: a network from another
@@ -140,9 +140,9 @@ in seconds with numpy, and `make demo` prints it from the bundled fine-tunes.
 - **Methods**: the best individual is the fine-tune with the best validation accuracy. The greedy
   soup scores candidates with `eval.py` (validation accuracy; `--accept ge`); the learned soup
   mixes by tensor, {options.steps} Adam steps of lr {options.lr:g} from the uniform soup, on the
-  validation loss and gradient from `grad.py`. The soups here were made by {engine}. The logit
-  ensemble averages the 13 networks' logits. `Fixtures/soups/demo.py` scores every result on both
-  splits.
+  validation loss and gradient from `grad.py`. The logit ensemble averages the 13 networks'
+  logits. `Fixtures/soups/demo.py` scores every result on both splits. The soups here were made by
+  {engine}.
 
 Reproduce: `{options.command}` ({len(seeds)} seeds: {', '.join(map(str, seeds))}; run at commit
 {commit}, {datetime.date.today().isoformat()}). `make demo` prints seed 0's table.
