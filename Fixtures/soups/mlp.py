@@ -88,9 +88,13 @@ def load_checkpoint(path):
     if path.suffix in (".h5", ".hdf5"):
         import h5py
         tensors = {}
+
+        def take(name, item):
+            if isinstance(item, h5py.Dataset):
+                tensors[name.replace("/", ".")] = item[()]
+
         with h5py.File(path, "r") as file:
-            file.visititems(lambda name, item: tensors.__setitem__(name.replace("/", "."), item[()])
-                            if isinstance(item, h5py.Dataset) else None)
+            file.visititems(take)
         return tensors
     raise SystemExit(f"{path}: not a .safetensors, .npz or .h5 checkpoint")
 

@@ -6,11 +6,12 @@
 
 The data is MNIST-1D (`mnist1d.data.make_dataset`, generated locally, never downloaded). The
 network is pretrained once on a large source set (10,000 signals from another generator seed),
-then fine-tuned on the target's small training split (3,000) with the recipes below, as the model soups paper fine-tunes CLIP: different
-learning rates (one too high), weight decay, label smoothing, seeds, augmentation and lengths. One
-more network is pretrained from another random initialisation and fine-tuned with the plain recipe:
-it is as good alone, but lies in another basin, so it does not soup with the rest.
-Everything is seeded: the same --seed writes the same bytes.
+then fine-tuned on the target's small training split (3,000) with the recipes below, varied as the
+model soups paper varies its CLIP fine-tunes: learning rate (one too high), weight decay, label
+smoothing, augmentation, length and seed. One more network is pretrained from another random
+initialisation and fine-tuned with the plain recipe: about as good alone, it lies in another basin
+and does not soup with the rest. Everything is seeded: the same --seed writes the same bytes (with
+the same numpy on the same machine).
 """
 import argparse
 import os
@@ -63,11 +64,9 @@ def make_data(path):
     target task's train / validation (held out: greedy and learned soups tune on it) / test splits."""
     from mnist1d.data import get_dataset_args, make_dataset
 
-    def draw(seed, count, **changes):
+    def draw(seed, count):
         args = get_dataset_args()
         args.seed, args.num_samples, args.train_split = seed, count, 1.0
-        for key, value in changes.items():
-            setattr(args, key, value)
         data = make_dataset(args)
         return data["x"].astype(np.float32), data["y"].astype(np.int64)
 
