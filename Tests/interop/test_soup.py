@@ -127,10 +127,13 @@ def test_nonfinite_values_are_reported_and_can_fail_the_soup(tureen, tmp_path):
     assert not (tmp_path / "strict.safetensors").exists()
 
 
-def test_interrupted_soup_leaves_nothing_behind(tureen, tmp_path):
+@pytest.mark.skipif(__import__("shutil").which("gcc") is None, reason="gcc builds the LD_PRELOAD shim that holds the soup open")
+def test_interrupted_soup_leaves_nothing_behind(tmp_path):
+    """SIGINT while the soup is still writing: exit 130, 'interrupted', and no file left. The shim
+    holds the process before its final rename, so the signal lands mid-write however fast the soup."""
     import signal
-    import subprocess
-    import time
+
+    import faults
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -138,14 +141,12 @@ def test_interrupted_soup_leaves_nothing_behind(tureen, tmp_path):
     paths = []
     for index in range(2):
         paths.append(inputs / f"big{index}.safetensors")
-        save_file({"w": rng.standard_normal(40_000_000, dtype=np.float32)}, paths[-1])
+        save_file({"w": rng.standard_normal(4_000_000, dtype=np.float32)}, paths[-1])
     out = tmp_path / "out"
     out.mkdir()
-    process = subprocess.Popen([tureen.binary, "soup", "uniform", *map(str, paths), "-o", str(out / "soup.safetensors")],
-                               stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while not any(out.iterdir()) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
+    shim = faults.build_slow_rename_shim(tmp_path)
+    process = faults.start(["soup", "uniform", *paths, "-o", out / "soup.safetensors"], preload=shim, delay_ms=5000)
+    faults.wait_for_temporary(out)
     process.send_signal(signal.SIGINT)
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGINT, f"soup finished before the signal or failed: {errors}"

@@ -108,18 +108,10 @@ def test_a_fine_tune_from_another_initialisation_does_not_soup(fine_tunes):
     assert mlp.accuracy(reference.uniform([best, other]), x, y) < 0.5 * min(mlp.accuracy(best, x, y), mlp.accuracy(other, x, y))
 
 
-@pytest.fixture(scope="module")
-def search_soups(tureen):
-    """`tureen`, when it has the search soups of issue 12 (`soup greedy`, `soup learned`)."""
-    if "greedy" not in runner.run("soup", "--help").stdout:
-        pytest.skip("this tureen has no `soup greedy` (issue 12)")
-    return tureen
-
-
-def test_tureen_greedy_soup_with_eval_py_is_the_reference_greedy_soup(search_soups, tmp_path, fine_tunes):
+def test_tureen_greedy_soup_with_eval_py_is_the_reference_greedy_soup(tureen, tmp_path, fine_tunes):
     chosen = [0, 4, 8, len(FINE_TUNES) - 1]  # ft-13, whose learning rate is too high, is last
     out = tmp_path / "greedy.safetensors"
-    search_soups("soup", "greedy", *[FINE_TUNES[i] for i in chosen], "--eval", f"{sys.executable} {SOUPS / 'eval.py'} {{path}}", "-o", out)
+    tureen("soup", "greedy", *[FINE_TUNES[i] for i in chosen], "--eval", f"{sys.executable} {SOUPS / 'eval.py'} {{path}}", "-o", out)
     x, y = mlp.load_data("val")
     ingredients = [fine_tunes[i] for i in chosen]
     kept, score, _ = reference.greedy(ingredients, lambda params: mlp.accuracy(params, x, y))
@@ -130,9 +122,9 @@ def test_tureen_greedy_soup_with_eval_py_is_the_reference_greedy_soup(search_sou
     assert float(last_line(SOUPS / "eval.py", out)) == score
 
 
-def test_tureen_learned_soup_with_grad_py_learns_the_reference_weights(search_soups, tmp_path, fine_tunes):
+def test_tureen_learned_soup_with_grad_py_learns_the_reference_weights(tureen, tmp_path, fine_tunes):
     weights_file = tmp_path / "weights.json"
-    search_soups("soup", "learned", *FINE_TUNES, "--grad", f"{sys.executable} {SOUPS / 'grad.py'} {{path}} {{grad}}",
+    tureen("soup", "learned", *FINE_TUNES, "--grad", f"{sys.executable} {SOUPS / 'grad.py'} {{path}} {{grad}}",
                  "-o", tmp_path / "learned.safetensors", "--steps", 3, "--lr", 0.2, "--weights-out", weights_file)
     x, y = mlp.load_data("val")
     expected, _ = reference.learned(fine_tunes, lambda params: mlp.loss_and_grad(params, x, y), steps=3, lr=0.2)
