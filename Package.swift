@@ -24,10 +24,12 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["TureenCore", "CHDF5"], path: "Formats/HDF5"),
-        .target(name: "NumPy", dependencies: ["TureenCore", "CZlib", .product(name: "SystemPackage", package: "swift-system")], path: "Formats/NumPy"),
+        .target(name: "Zip", dependencies: ["TureenCore", "CZlib"], path: "Formats/Zip"),
+        .target(name: "NumPy", dependencies: ["TureenCore", "Zip", "CZlib", .product(name: "SystemPackage", package: "swift-system")], path: "Formats/NumPy"),
+        .target(name: "PyTorch", dependencies: ["TureenCore", "Zip"], path: "Formats/PyTorch"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -41,7 +43,8 @@ let package = Package(
         .testTarget(name: "TureenCoreTests", dependencies: ["TureenCore", "TureenTestSupport"], path: "Tests/TureenCoreTests"),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TureenTestSupport"], path: "Tests/SafetensorsTests"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors", "TureenTestSupport"], path: "Tests/HDF5Tests"),
-        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "TureenTestSupport"], path: "Tests/NumPyTests"),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Zip", "TureenTestSupport"], path: "Tests/NumPyTests"),
+        .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),
         .testTarget(name: "TureenTests", dependencies: ["Tureen", "TureenTestSupport"], path: "Tests/TureenTests"),

@@ -11,7 +11,7 @@ fixtures="$here/../Fixtures"
 seconds=${1:-30}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzSafetensorsHeader FuzzShardedIndex FuzzNpyHeader FuzzZipArchive)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzSafetensorsHeader FuzzShardedIndex FuzzNpyHeader FuzzZipArchive FuzzPyTorchCheckpoint)
 
 seeds() {
     case $1 in
@@ -19,6 +19,7 @@ seeds() {
         FuzzShardedIndex) find "$fixtures" -name '*.index.json' ;;
         FuzzNpyHeader) find "$fixtures" -name '*.npy' ;;
         FuzzZipArchive) find "$fixtures" -name '*.npz' ;;
+        FuzzPyTorchCheckpoint) find "$fixtures/pytorch" -name '*.pt' -o -name '*.ckpt' -o -name '*.pth' ;;
     esac
 }
 

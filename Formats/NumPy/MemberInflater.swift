@@ -1,5 +1,6 @@
 import CZlib
 import TureenCore
+import Zip
 
 /// Inflates one deflated zip member from the mapped archive, in order, into caller buffers. Never
 /// produces more than the member's declared size; once all of it has been produced, checks that the

@@ -1,5 +1,6 @@
 import HDF5
 import NumPy
+import PyTorch
 import Safetensors
 import TureenCore
 
@@ -10,5 +11,6 @@ extension FormatRegistry {
         .npy,
         .npz,
         .hdf5,
+        .pytorch,
     ])
 }

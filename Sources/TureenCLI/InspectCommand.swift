@@ -29,8 +29,14 @@ struct ReadingOptions: ParsableArguments {
     @Option(name: .customLong("assume-v2"), help: "Read untyped NumPy void data ('<V2', '<V1') as this dtype (bf16, f8_e4m3, f8_e5m2).")
     var assumeV2: String?
 
+    @Option(name: .customLong("select"), help: "Read only this key of a nested PyTorch checkpoint (e.g. state_dict, model, ema).")
+    var select: String?
+
+    @Option(name: .customLong("strip-prefix"), help: "Remove this prefix from tensor names that start with it (e.g. 'module.').")
+    var stripPrefix: String?
+
     var readOptions: ReadOptions {
-        ReadOptions(assumedVoidType: assumeV2.flatMap(DType.init(name:)))
+        ReadOptions(assumedVoidType: assumeV2.flatMap(DType.init(name:)), selectedKey: select, strippedPrefix: stripPrefix)
     }
 
     func validate() throws {
