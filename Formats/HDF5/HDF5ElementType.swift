@@ -17,7 +17,8 @@ struct HDF5ElementType {
     /// `options.assumedVoidType`.
     ///
     /// - Throws: `HDF5Error.unsupportedType` for types that are not tensors (strings,
-    ///   variable-length, references, other compounds, unusual float layouts), `.library` on errors.
+    ///   variable-length, references, other compounds, unusual float layouts), `.untypedOpaque` for
+    ///   opaque data with no dtype attribute and no assumed dtype of its width, `.library` on errors.
     static func classify(_ type: hid_t, dataset: hid_t, file: String, object: String, options: ReadOptions) throws -> HDF5ElementType {
         let size = H5Tget_size(type)
         let typeClass = H5Tget_class(type)
@@ -48,8 +49,8 @@ struct HDF5ElementType {
             let recorded = try HDF5Attributes.strings(of: dataset, named: "dtype", file: file, object: object)?.first
             let dtype = recorded.flatMap(DType.init(name:)) ?? (recorded == nil ? options.assumedVoidType : nil)
             guard let dtype, dtype.byteWidth == size, dtype == .bf16 || dtype == .f8E4M3 || dtype == .f8E5M2 else {
-                let said = recorded.map { "dtype attribute '\($0)'" } ?? "no dtype attribute (pass --assume-v2 bf16, f8_e4m3 or f8_e5m2)"
-                throw unsupported("\(size)-byte opaque data with \(said)")
+                guard let recorded else { throw HDF5Error.untypedOpaque(path: file, object: object, byteWidth: size) }
+                throw unsupported("\(size)-byte opaque data with dtype attribute '\(recorded)'")
             }
             return HDF5ElementType(dtype: dtype, isRawLittleEndian: true, memoryType: try copy(type))
         case H5T_COMPOUND:

@@ -5,19 +5,32 @@ import TureenCore
 public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     /// libhdf5 reported an error; `operation` is what Tureen asked for, `detail` libhdf5's own words.
     case library(path: String, object: String, operation: String, detail: String)
+    /// The file has no HDF5 signature where the format allows one.
     case notHDF5(path: String)
+    /// An object is an external link into another file.
     case externalLink(path: String, object: String, target: String)
+    /// A soft link does not resolve to an object inside the file.
     case softLinkLeavesFile(path: String, object: String, target: String)
+    /// A dataset keeps its data in external raw files.
     case externalStorage(path: String, object: String)
+    /// A dataset is a virtual dataset that maps data from other files.
     case virtualDataset(path: String, object: String)
+    /// A dataset's element type is not a tensor dtype (strings, references, other compounds, …).
     case unsupportedType(path: String, object: String, detail: String)
+    /// A dataset holds opaque data with no `dtype` attribute, and no dtype of its width was assumed for it.
+    case untypedOpaque(path: String, object: String, byteWidth: Int)
+    /// A dataset is compressed with a filter this libhdf5 cannot decode.
     case unavailableFilter(path: String, object: String, filter: String)
+    /// A dataset declares more bytes than the file could hold, however compressed.
     case shapeBomb(path: String, object: String, declaredBytes: Int, limit: Int)
+    /// A dataset's contiguous data lies past the end of the file.
     case dataOutsideFile(path: String, object: String, end: Int, fileSize: Int)
+    /// Groups nest deeper than the walker follows.
     case groupsTooDeep(path: String, object: String, limit: Int)
+    /// A tensor name cannot become an HDF5 object path.
     case unmappableName(path: String, tensor: String, detail: String)
+    /// The Keras 3 layout was asked for, but a tensor's name is not a Keras 3 variable path.
     case notKerasLayout(path: String, tensor: String)
-    case unknownLayout(path: String, layout: String)
 
     public var description: String {
         switch self {
@@ -35,6 +48,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): dataset \(object) is a virtual dataset that reads other files; Tureen reads only data inside the file"
         case let .unsupportedType(path, object, detail):
             return "\(path): dataset \(object) is not a tensor: \(detail)"
+        case let .untypedOpaque(path, object, byteWidth):
+            return "\(path): dataset \(object) is not a tensor: \(byteWidth)-byte opaque data with no dtype attribute"
         case let .unavailableFilter(path, object, filter):
             return "\(path): dataset \(object) is compressed with \(filter), which this libhdf5 cannot decode"
         case let .shapeBomb(path, object, declaredBytes, limit):
@@ -47,9 +62,7 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
         case let .unmappableName(path, tensor, detail):
             return "\(path): tensor '\(tensor)' cannot become an HDF5 path: \(detail)"
         case let .notKerasLayout(path, tensor):
-            return "\(path): --layout keras needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
-        case let .unknownLayout(path, layout):
-            return "\(path): unknown HDF5 layout '\(layout)'; the only layout is 'keras' (Keras 3 .weights.h5)"
+            return "\(path): the Keras 3 layout needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
         }
     }
 }

@@ -17,7 +17,7 @@ public struct HDF5Reader: CheckpointReader {
             let tensors = try KerasLayout.name(datasets, fileID: file.id, file: path).map { entry in
                 try HDF5DatasetReader.tensor(named: entry.name, at: entry.components, in: file, mapped: mapped, options: options)
             }
-            return try TensorStore(location: path, formatName: "hdf5", tensors: tensors, metadata: try metadata(of: file.id, path: path))
+            return try TensorStore(location: path, formatName: .hdf5, tensors: tensors, metadata: try metadata(of: file.id, path: path))
         }
     }
 

@@ -8,13 +8,13 @@ import TureenCore
 /// unwritten, into the output's temporary file; the file is closed, and the tensor bytes are then
 /// streamed straight to each dataset's offset with positioned writes, never passing through
 /// libhdf5. With `compress`, datasets are chunked with shuffle + deflate and written through
-/// libhdf5 one window at a time. `layout: "keras"` writes the Keras 3 `.weights.h5` layout.
+/// libhdf5 one window at a time. `layout: .keras` writes the Keras 3 `.weights.h5` layout.
 public struct HDF5Writer: CheckpointWriter {
     /// A writer.
     public init() {}
 
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
-        let keras = try Self.isKerasLayout(options.layout, path: path)
+        let keras = options.layout == .keras
         let tensors = content.tensors
         let paths = try HDF5Names.paths(for: tensors.map(\.name), file: path)
         if keras, let stray = zip(tensors, paths).first(where: { !Self.isKerasVariable($0.1) }) {
@@ -44,12 +44,6 @@ public struct HDF5Writer: CheckpointWriter {
             try Self.stream(content, tensorAt: index, to: output, at: offset)
         }
         try output.commit()
-    }
-
-    private static func isKerasLayout(_ layout: String?, path: String) throws -> Bool {
-        guard let layout else { return false }
-        guard layout.lowercased() == "keras" else { throw HDF5Error.unknownLayout(path: path, layout: layout) }
-        return true
     }
 
     /// Whether `components` is a Keras 3 variable path: `…/vars/<index>`.

@@ -22,7 +22,7 @@ public struct NpyReader: CheckpointReader {
         }
         let stored = try MappedTensorSource(file: file, fileRange: header.dataOffset..<file.count)
         let tensor = StoredTensor(info: header.info, source: NpyDataSource.make(header: header, stored: stored, isRandomAccess: true))
-        return try TensorStore(location: path, formatName: "npy", tensors: [tensor])
+        return try TensorStore(location: path, formatName: .npy, tensors: [tensor])
     }
 
     /// The file's name without its folder and its `.npy` ending.

@@ -22,7 +22,7 @@ public struct NpzReader: CheckpointReader {
             guard member.name.hasSuffix(".npy") else { throw NumPyError.notNpyMember(path: path, member: member.name) }
             tensors.append(try Self.tensor(of: member, in: file, options: options))
         }
-        return try TensorStore(location: path, formatName: "npz", tensors: tensors)
+        return try TensorStore(location: path, formatName: .npz, tensors: tensors)
     }
 
     private static func tensor(of member: ZipMember, in file: MappedFile, options: ReadOptions) throws -> StoredTensor {

@@ -3,27 +3,49 @@ import TureenCore
 /// Why a `.npy` or `.npz` file was refused or could not be written. Every case names the file and,
 /// where there is one, the member or tensor.
 public enum NumPyError: Error, CustomStringConvertible, Equatable {
+    /// The bytes do not start with the `.npy` magic string.
     case notNpy(path: String, member: String)
+    /// The `.npy` format version is not 1.0, 2.0 or 3.0.
     case unsupportedVersion(path: String, member: String, major: UInt8, minor: UInt8)
+    /// The `.npy` header is longer than numpy itself accepts.
     case headerTooLong(path: String, member: String, length: Int)
+    /// The `.npy` header runs past the end of the file or member.
     case headerPastEnd(path: String, member: String, headerEnd: Int, available: Int)
+    /// The `.npy` header dictionary cannot be parsed or lacks a field.
     case badHeader(path: String, member: String, detail: String)
+    /// The array holds Python objects (a pickle), which Tureen never loads.
     case objectDType(path: String, member: String)
+    /// The array's dtype descriptor names no dtype Tureen reads.
     case unsupportedDescr(path: String, member: String, descr: String)
+    /// The array is 1- or 2-byte void data with no record of its true dtype, and no dtype was assumed for it.
     case untypedVoid(path: String, member: String, descr: String)
+    /// The data is not as long as the dtype and shape need.
     case dataSizeMismatch(path: String, member: String, expected: Int, actual: Int)
+    /// An `.npz` file has no zip end record.
     case notZip(path: String, detail: String)
+    /// An `.npz` file's zip records are inconsistent.
     case badZip(path: String, detail: String)
+    /// A zip member's records are invalid: sizes that do not fit, a missing or disagreeing local header, data past its bounds.
     case badMember(path: String, member: String, detail: String)
+    /// A zip member's name does not end in `.npy`.
     case notNpyMember(path: String, member: String)
+    /// Two zip members have the same name.
     case duplicateMember(path: String, member: String)
+    /// Two zip members' data overlap in the file.
     case overlappingMembers(path: String, first: String, second: String)
+    /// A zip member is compressed with a method other than stored or deflate.
     case unsupportedCompression(path: String, member: String, method: UInt16)
+    /// A zip member is encrypted.
     case encryptedMember(path: String, member: String)
+    /// A zip member declares more bytes than its compressed data can hold.
     case zipBomb(path: String, member: String, compressed: Int, declared: Int)
+    /// A member's deflate data cannot be decompressed.
     case corruptDeflate(path: String, member: String, detail: String)
+    /// A member's decompressed bytes do not match the CRC-32 the archive records.
     case checksumMismatch(path: String, member: String, expected: UInt32, actual: UInt32)
+    /// A `.npy` output was asked to hold other than one tensor.
     case singleTensorOnly(path: String, count: Int)
+    /// zlib could not deflate a tensor for an `.npz` output.
     case compressionFailed(path: String, tensor: String, detail: String)
 
     public var description: String {
@@ -43,7 +65,7 @@ public enum NumPyError: Error, CustomStringConvertible, Equatable {
         case let .unsupportedDescr(path, member, descr):
             return "\(location(path, member)): dtype '\(descr)' is not supported (expected bool, signed or unsigned integers, f2/f4/f8, c8/c16, or V2/V1 for bf16/float8)"
         case let .untypedVoid(path, member, descr):
-            return "\(location(path, member)): dtype '\(descr)' is untyped void data with no record of its true dtype; if it is bfloat16 or float8 pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
+            return "\(location(path, member)): dtype '\(descr)' is untyped void data with no record of its true dtype"
         case let .dataSizeMismatch(path, member, expected, actual):
             return "\(location(path, member)): dtype and shape need \(expected) data bytes but \(actual) are present"
         case let .notZip(path, detail):

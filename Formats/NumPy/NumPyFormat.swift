@@ -1,9 +1,16 @@
 import TureenCore
 
+extension CheckpointFormat.Name {
+    /// NumPy `.npy`.
+    public static let npy: Self = "npy"
+    /// NumPy `.npz`.
+    public static let npz: Self = "npz"
+}
+
 extension CheckpointFormat {
     /// NumPy `.npy`: one array per file.
     public static let npy = CheckpointFormat(
-        name: "npy",
+        name: .npy,
         fileExtensions: ["npy"],
         recognizesPrefix: { NpyReader.recognizes($0) },
         reader: NpyReader(),
@@ -12,7 +19,7 @@ extension CheckpointFormat {
 
     /// NumPy `.npz`: a zip of `.npy` arrays, stored or deflated.
     public static let npz = CheckpointFormat(
-        name: "npz",
+        name: .npz,
         fileExtensions: ["npz"],
         recognizesPrefix: { NpzReader.recognizes($0) },
         reader: NpzReader(),

@@ -1,9 +1,14 @@
 import TureenCore
 
+extension CheckpointFormat.Name {
+    /// PyTorch `torch.save` files.
+    public static let pytorch: Self = "pytorch"
+}
+
 extension CheckpointFormat {
     /// PyTorch `torch.save` files: the zip format (read and written) and the legacy format (read).
     public static let pytorch = CheckpointFormat(
-        name: "pytorch",
+        name: .pytorch,
         fileExtensions: ["pt", "pth", "bin", "ckpt"],
         recognizesPrefix: { PyTorchReader.recognizes($0) },
         reader: PyTorchReader(),

@@ -3,23 +3,38 @@ import TureenCore
 /// Why a safetensors file, folder or index was refused. Every case names the file and, where there
 /// is one, the tensor.
 public enum SafetensorsError: Error, CustomStringConvertible {
+    /// The file is shorter than the 8-byte header length that starts every safetensors file.
     case fileTooSmall(path: String, size: Int)
+    /// The header length exceeds the 100,000,000-byte limit the safetensors library enforces.
     case headerTooLarge(path: String, length: UInt64)
+    /// The header length runs past the end of the file.
     case headerPastEnd(path: String, headerLength: UInt64, fileSize: Int)
+    /// The header is not valid UTF-8 JSON; `detail` says where the parser stopped.
     case headerNotUTF8JSON(path: String, detail: String)
+    /// The header is JSON but not an object.
     case headerNotObject(path: String)
+    /// The header names a tensor (or `__metadata__`) more than once.
     case duplicateKey(path: String, key: String)
+    /// `__metadata__` is not a map from strings to strings.
     case badMetadata(path: String, detail: String)
+    /// A tensor's entry lacks a field or holds one of the wrong type or value.
     case badTensorEntry(path: String, tensor: String, detail: String)
+    /// A tensor's dtype is not one safetensors defines.
     case unsupportedDType(path: String, tensor: String, dtype: String)
+    /// A tensor's `data_offsets` span a different number of bytes than its dtype and shape need.
     case byteLengthMismatch(path: String, tensor: String, expected: Int, actual: Int)
+    /// A tensor's data does not start where the previous one ends (a hole or an overlap).
     case offsetsNotContiguous(path: String, tensor: String, expectedStart: Int, actualStart: Int)
+    /// The tensors do not end exactly where the file's data ends.
     case dataSizeMismatch(path: String, dataEnd: Int, available: Int)
+    /// A `*.safetensors.index.json` is not a valid shard index.
     case badIndex(path: String, detail: String)
+    /// A shard lacks a tensor the index assigns to it, or holds one the index does not.
     case shardMismatch(path: String, shard: String, detail: String)
+    /// A folder holds neither a shard index nor any `*.safetensors` file.
     case noCheckpointInFolder(path: String)
+    /// A tensor's dtype has no safetensors spelling (complex128).
     case cannotStore(path: String, tensor: String, dtype: DType)
-    case invalidShardSize(String)
 
     public var description: String {
         switch self {
@@ -55,8 +70,6 @@ public enum SafetensorsError: Error, CustomStringConvertible {
             return "\(path): the folder holds no *.safetensors.index.json and no *.safetensors files"
         case let .cannotStore(path, tensor, dtype):
             return "\(path): tensor '\(tensor)': safetensors has no \(dtype) dtype; cast it or choose another format"
-        case let .invalidShardSize(text):
-            return "invalid shard size '\(text)': expected a number of bytes such as 5GB, 500MB or 1000000"
         }
     }
 }

@@ -14,7 +14,7 @@ public struct SafetensorsReader: CheckpointReader {
             return try ShardedSafetensors.open(index: path)
         }
         let tensors = try Self.tensors(inFile: path)
-        return try TensorStore(location: path, formatName: "safetensors", tensors: tensors.tensors, metadata: tensors.metadata)
+        return try TensorStore(location: path, formatName: .safetensors, tensors: tensors.tensors, metadata: tensors.metadata)
     }
 
     /// Maps one safetensors file and returns its tensors (in data order) and metadata.

@@ -25,7 +25,7 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        return try TensorStore(location: folder, formatName: "safetensors", tensors: tensors, metadata: metadata)
+        return try TensorStore(location: folder, formatName: .safetensors, tensors: tensors, metadata: metadata)
     }
 
     /// Opens a checkpoint through its index file, cross-checking every shard's header with the map.
@@ -64,7 +64,7 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        return try TensorStore(location: location ?? indexPath, formatName: "safetensors", tensors: tensors, metadata: metadata)
+        return try TensorStore(location: location ?? indexPath, formatName: .safetensors, tensors: tensors, metadata: metadata)
     }
 
     static func parseWeightMap(_ root: JSONValue, path: String) throws -> [(String, String)] {

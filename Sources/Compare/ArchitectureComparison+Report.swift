@@ -78,19 +78,23 @@ extension ArchitectureComparison {
         }
     }
 
-    /// A short report: the verdict, the grouped differences (at most `maximumGroups`, then a count
-    /// of the rest) and the renames normalisation made.
-    public func report(maximumGroups: Int = 40) -> String {
-        let tensorCount = tensorNames.count
-        var lines: [String] = []
-        let inputs = labels.joined(separator: ", ")
-        if isCompatible {
-            lines.append("\(inputs): same architecture (\(Self.counted(tensorCount, "tensor")))")
-        } else {
-            let blocking = blockingDifferences.count
-            lines.append("\(inputs): different architectures (\(Self.counted(blocking, "difference")) over \(Self.counted(tensorCount, "tensor name")))")
+    /// A short report: the verdict, the grouped differences (at most `maximumGroups`, then a line
+    /// counting the rest, with `omittedGroupsNote` in parentheses if given) and the renames
+    /// normalisation made.
+    public func report(maximumGroups: Int = 40, omittedGroupsNote: String? = nil) -> String {
+        if let mismatch = ArchitectureMismatch(self) {
+            return mismatch.report(maximumGroups: maximumGroups, omittedGroupsNote: omittedGroupsNote)
         }
-        let groups = groupedDifferences()
+        let verdict = "\(labels.joined(separator: ", ")): same architecture (\(Self.counted(tensorNames.count, "tensor")))"
+        return Self.report(verdict: verdict, groups: groupedDifferences(), renames: groupedRenames(),
+                           maximumGroups: maximumGroups, omittedGroupsNote: omittedGroupsNote)
+    }
+
+    /// The lines of a report after its verdict: groups under their headings, then renames.
+    static func report(
+        verdict: String, groups: [DifferenceGroup], renames: [RenameGroup], maximumGroups: Int, omittedGroupsNote: String?
+    ) -> String {
+        var lines = [verdict]
         for (index, group) in groups.prefix(maximumGroups).enumerated() {
             if index == 0 || group.isBlocking != groups[index - 1].isBlocking {
                 lines.append(group.isBlocking ? "differences:" : "notes (do not affect the architecture):")
@@ -98,9 +102,8 @@ extension ArchitectureComparison {
             lines.append("  " + group.line)
         }
         if groups.count > maximumGroups {
-            lines.append("  … and \(groups.count - maximumGroups) more groups (--json lists every difference)")
+            lines.append("  … and \(groups.count - maximumGroups) more groups" + (omittedGroupsNote.map { " (\($0))" } ?? ""))
         }
-        let renames = groupedRenames()
         if !renames.isEmpty {
             lines.append("names normalised:")
             lines += renames.map { "  \($0.input): \($0.line)" }

@@ -82,9 +82,9 @@ public struct ArchitectureComparison {
 
     /// Throws unless the inputs share an architecture: the check to run before souping or measuring.
     ///
-    /// - Throws: `CompareError.incompatibleArchitectures` whose description is `report()`.
+    /// - Throws: `CompareError.incompatibleArchitectures` with the grouped differences.
     public func requireCompatible() throws {
-        guard isCompatible else { throw CompareError.incompatibleArchitectures(report: report()) }
+        if let mismatch = ArchitectureMismatch(self) { throw CompareError.incompatibleArchitectures(mismatch) }
     }
 
     /// The labels of the inputs, in order.

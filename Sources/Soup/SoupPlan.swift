@@ -69,8 +69,8 @@ public struct SoupPlan {
             guard case let .missing(name, lacking) = difference else { return nil }
             return MissingTensor(name: name, missingFrom: lacking.map { models[$0].location })
         }
-        if blocking.count > missing.count || (!missing.isEmpty && !options.skipMissingTensors) {
-            throw SoupError.incompatibleIngredients(report: comparison.report())
+        if blocking.count > missing.count || (!missing.isEmpty && !options.skipMissingTensors), let mismatch = ArchitectureMismatch(comparison) {
+            throw SoupError.incompatibleIngredients(mismatch)
         }
         let skippedNames = Set(missing.map(\.name))
         var entries: [Entry] = []

@@ -103,14 +103,7 @@ public final class SoupProducer: TensorProducer {
         }
         nonFinite.add(tensorCounts)
         if options.failOnNonFinite, !tensorCounts.isZero {
-            throw SoupError.nonFiniteResult(summary: "tensor '\(entry.output.name)': \(Self.describe(tensorCounts))")
+            throw SoupError.nonFiniteValues(tensor: entry.output.name, counts: tensorCounts)
         }
-    }
-
-    private static func describe(_ counts: NonFiniteCount) -> String {
-        var parts = counts.perIngredient.enumerated().filter { $0.element > 0 }.map { "\($0.element) in ingredient \($0.offset + 1)" }
-        if counts.base > 0 { parts.append("\(counts.base) in the base") }
-        if counts.result > 0 { parts.append("\(counts.result) in the result") }
-        return parts.joined(separator: ", ")
     }
 }

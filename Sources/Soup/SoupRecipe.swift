@@ -40,9 +40,7 @@ public struct SoupRecipe: Sendable, Equatable {
         let sum = weights.reduce(0, +)
         if normalize {
             guard sum != 0 else {
-                throw SoupError.invalidWeights(baseRelative == nil
-                    ? "the weights sum to zero, so they cannot be normalised"
-                    : "the weights sum to zero, so they cannot be normalised; pass --no-normalize to use them as given")
+                throw SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: baseRelative != nil))
             }
             return try SoupRecipe(weights: weights, divisor: sum, baseRelative: baseRelative)
         }
@@ -56,16 +54,16 @@ public struct SoupRecipe: Sendable, Equatable {
     public init(weights: [Double], divisor: Double = 1, baseRelative: BaseRelative? = nil) throws {
         guard !weights.isEmpty else { throw SoupError.noIngredients }
         if let bad = weights.firstIndex(where: { !$0.isFinite }) {
-            throw SoupError.invalidWeights("weight \(bad + 1) is \(weights[bad]); weights must be finite")
+            throw SoupError.invalidWeights(.nonFiniteWeight(position: bad + 1, value: weights[bad]))
         }
         guard divisor.isFinite, divisor != 0 else {
-            throw SoupError.invalidWeights("the weights are divided by \(divisor); it must be finite and non-zero")
+            throw SoupError.invalidWeights(.unusableDivisor(divisor))
         }
         if let baseRelative, !baseRelative.scale.isFinite {
-            throw SoupError.invalidWeights("the scale is \(baseRelative.scale); it must be finite")
+            throw SoupError.invalidWeights(.nonFiniteScale(baseRelative.scale))
         }
         if baseRelative == nil, weights.reduce(0, +) == 0 {
-            throw SoupError.invalidWeights("the weights sum to zero; only a base-relative soup (--base) allows that")
+            throw SoupError.invalidWeights(.weightsSumToZero(normalizing: false, baseRelative: false))
         }
         self.weights = weights
         self.divisor = divisor

@@ -48,7 +48,7 @@ struct CheckCommand: ParsableCommand {
             let total = opened.all.reduce(0) { $0 + $1.store.totalByteCount }
             var done = 0
             for input in opened.all {
-                let result = try reportingErrors(exitCode: 2) {
+                let result = try CommandFailure.readingInputs {
                     try TensorScan.scan(input.store, threads: threading.threads) { bytes, _ in progress.update(done: done + bytes, total: total) }
                 }
                 done += input.store.totalByteCount

@@ -64,12 +64,12 @@ struct CheckReport: Encodable {
         compatible = comparisons.allSatisfy(\.isCompatible)
         self.base = base?.label
         self.inputs = inputs.map { input in
-            Input(path: input.label, format: input.store.formatName, tensors: input.store.tensors.count,
+            Input(path: input.label, format: input.store.formatName.rawValue, tensors: input.store.tensors.count,
                   renames: input.renames.map { Rename(from: $0.original, to: $0.normalized, rules: $0.rules.map(\.rawValue)) })
         }
         self.comparisons = comparisons.map(Self.comparison)
         self.scans = scans.isEmpty ? nil : scans.map { Scan(path: $0.0.label, tensors: $0.1.map(ScannedTensor.init)) }
-        reports = inputs.count > 1 ? comparisons.map { $0.report() } : []
+        reports = inputs.count > 1 ? comparisons.map { $0.report(omittedGroupsNote: "--json lists every difference") } : []
         scanTables = self.scans?.map(Self.table) ?? []
     }
 

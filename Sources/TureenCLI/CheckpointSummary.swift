@@ -21,7 +21,7 @@ struct CheckpointSummary: Encodable {
 
     init(store: TensorStore) {
         path = store.location
-        format = store.formatName
+        format = store.formatName.rawValue
         tensors = store.infos.map { Tensor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape, bytes: $0.byteCount) }
         totalParameters = store.infos.reduce(0) { $0 + $1.elementCount }
         totalBytes = store.totalByteCount

@@ -1,20 +1,15 @@
-import ArgumentParser
-import Tureen
+/// Failures the CLI classifies itself, to give them their own exit code.
+enum CommandFailure: Error {
+    /// An input of `check` or `diff` cannot be read: exit 2, which those commands keep apart from
+    /// 1 (the inputs do not share an architecture).
+    case unreadableInput(any Error)
 
-/// Runs a command body, turning library errors into one line on stderr and exit code `code`.
-@discardableResult
-func reportingErrors<Result>(exitCode code: Int32 = 1, _ body: () throws -> Result) throws -> Result {
-    do {
-        return try body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch {
-        printToStandardError("tureen: error: \(error)")
-        throw ExitCode(code)
+    /// Runs `body`, which reads the inputs of `check` or `diff`; any error it throws becomes `.unreadableInput`.
+    static func readingInputs<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch {
+            throw CommandFailure.unreadableInput(error)
+        }
     }
-}
-
-/// Writes `text` and a newline to stderr.
-func printToStandardError(_ text: String) {
-    StandardError.writeLine(text)
 }

@@ -13,10 +13,12 @@ struct ComparingOptions: ParsableArguments {
         var inputs: [ComparedInput] { base == nil ? all : Array(all.dropFirst()) }
     }
 
-    /// Opens `base` (if any) and `inputs`; an unreadable input ends the command with exit code 2.
+    /// Opens `base` (if any) and `inputs`.
+    ///
+    /// - Throws: `CommandFailure.unreadableInput` (exit code 2) if an input cannot be read.
     func open(base: String?, inputs: [String], reading: ReadingOptions) throws -> Opened {
         let paths = (base.map { [$0] } ?? []) + inputs
-        let all = try reportingErrors(exitCode: 2) {
+        let all = try CommandFailure.readingInputs {
             try paths.map { path in
                 try ComparedInput(store: try FormatRegistry.standard.open(path, options: reading.readOptions), label: path, normalizingNames: normalizeNames)
             }

@@ -37,7 +37,7 @@ struct DiffCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let progress = ProgressBar(label: "diff")
-        let distance = try reportingErrors(exitCode: 2) {
+        let distance = try CommandFailure.readingInputs {
             try ModelDistance.measure(comparison, basePosition: opened.base == nil ? nil : 0, threads: threading.threads, progress: progress.update)
         }
         progress.finish()

@@ -18,7 +18,7 @@ struct InspectCommand: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
-        let store = try reportingErrors { try FormatRegistry.standard.open(path, options: reading.readOptions) }
+        let store = try FormatRegistry.standard.open(path, options: reading.readOptions)
         let summary = CheckpointSummary(store: store)
         print(json ? try summary.jsonText() : summary.text())
     }
@@ -26,8 +26,9 @@ struct InspectCommand: ParsableCommand {
 
 /// Read options shared by every command that opens checkpoints.
 struct ReadingOptions: ParsableArguments {
-    @Option(name: .customLong("assume-v2"), help: "Read untyped NumPy void data ('<V2', '<V1') as this dtype (bf16, f8_e4m3, f8_e5m2).")
-    var assumeV2: String?
+    @Option(name: .customLong("assume-v2"),
+            help: ArgumentHelp("Read untyped void data (NumPy '<V2', '<V1'; HDF5 opaque data without a dtype attribute) as this dtype.", valueName: "dtype"))
+    var assumeV2: VoidDType?
 
     @Option(name: .customLong("select"), help: "Read only this key of a nested PyTorch checkpoint (e.g. state_dict, model, ema).")
     var select: String?
@@ -36,12 +37,6 @@ struct ReadingOptions: ParsableArguments {
     var stripPrefix: String?
 
     var readOptions: ReadOptions {
-        ReadOptions(assumedVoidType: assumeV2.flatMap(DType.init(name:)), selectedKey: select, strippedPrefix: stripPrefix)
-    }
-
-    func validate() throws {
-        if let assumeV2, DType(name: assumeV2) == nil {
-            throw ValidationError("--assume-v2 takes a dtype such as bf16, f8_e4m3 or f8_e5m2, not '\(assumeV2)'")
-        }
+        ReadOptions(assumedVoidType: assumeV2?.dtype, selectedKey: select, strippedPrefix: stripPrefix)
     }
 }

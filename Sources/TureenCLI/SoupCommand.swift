@@ -25,9 +25,7 @@ struct UniformSoupCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            try soup.run(ingredients: ingredients, recipe: try SoupRecipe.uniform(count: ingredients.count, baseRelative: soup.baseRelative))
-        }
+        try soup.run(ingredients: ingredients, recipe: try SoupRecipe.uniform(count: ingredients.count, baseRelative: soup.baseRelative))
     }
 }
 
@@ -38,35 +36,24 @@ struct WeightedSoupCommand: ParsableCommand {
     @Argument(help: "The ingredient checkpoints.")
     var ingredients: [String]
 
-    @Option(help: "One weight per ingredient, comma-separated (e.g. 0.5,0.3,0.2).")
-    var weights: String
+    // Unconditional, so that a list starting with a minus sign (`--weights -1,2,0`) is a value, not an option.
+    @Option(parsing: .unconditional, help: "One weight per ingredient, comma-separated (e.g. 0.5,0.3,0.2).", transform: ArgumentValue.numbers)
+    var weights: [Double]
 
     @Flag(help: "Use the weights as given instead of dividing them by their sum.")
     var noNormalize = false
 
     @OptionGroup var soup: SoupArguments
 
-    func parsedWeights() throws -> [Double] {
-        try weights.split(separator: ",").map { text in
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--weights takes comma-separated numbers; '\(text)' is not one")
-            }
-            return value
-        }
-    }
-
     func validate() throws {
-        let parsed = try parsedWeights()
-        guard parsed.count == ingredients.count else {
-            throw ValidationError("\(parsed.count) weights were given for \(ingredients.count) ingredients; give one weight per ingredient")
+        guard weights.count == ingredients.count else {
+            throw ValidationError("\(weights.count) weights were given for \(ingredients.count) ingredients; give one weight per ingredient")
         }
     }
 
     func run() throws {
-        try reportingErrors {
-            let recipe = try SoupRecipe.weighted(try parsedWeights(), normalize: !noNormalize, baseRelative: soup.baseRelative)
-            try soup.run(ingredients: ingredients, recipe: recipe)
-        }
+        let recipe = try SoupRecipe.weighted(weights, normalize: !noNormalize, baseRelative: soup.baseRelative)
+        try soup.run(ingredients: ingredients, recipe: recipe)
     }
 }
 
@@ -78,10 +65,11 @@ struct SoupArguments: ParsableArguments {
     @Option(help: "A base model: θ = base + scale · Σ wᵢ(θᵢ − base) (task arithmetic; WiSE-FT with one ingredient).")
     var base: String?
 
-    @Option(help: "λ for base-relative soups.")
+    // Unconditional, so that a negative λ (`--scale -0.5`) is a value, not an option.
+    @Option(parsing: .unconditional, help: "λ for base-relative soups.")
     var scale: Double = 1
 
-    @Option(help: "The dtype of floating-point tensors: f32, bf16, f16, f64, f8_e4m3, f8_e5m2, or 'widest' (per tensor, the narrowest dtype holding every ingredient's values exactly).")
+    @Option(help: ArgumentHelp("The dtype of floating-point tensors; 'widest' is, per tensor, the narrowest dtype holding every ingredient's values exactly.", valueName: "dtype"))
     var dtype: OutputDTypeRule = .firstIngredient
 
     @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
@@ -111,7 +99,7 @@ struct SoupArguments: ParsableArguments {
         job.options.skipMissingTensors = skipMissing
         job.options.failOnNonFinite = failOnNonfinite
         if let threads = threading.threads { job.options.threadCount = threads }
-        job.writeOptions = try writing.writeOptions()
+        job.writeOptions = writing.writeOptions
         job.readOptions = reading.readOptions
         job.force = writing.force
         let progress = ProgressBar(label: "soup")
@@ -122,28 +110,5 @@ struct SoupArguments: ParsableArguments {
         }
         let seconds = Date().timeIntervalSince(started)
         printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
-    }
-}
-
-extension SoupOptions.IntegerPolicy: ExpressibleByArgument {}
-
-extension OutputDTypeRule: ExpressibleByArgument {
-    /// `widest`, or a floating-point dtype name.
-    public init?(argument: String) {
-        if argument == "widest" {
-            self = .widest
-        } else if let dtype = DType(name: argument), dtype.isFloatingPoint {
-            self = .fixed(dtype)
-        } else {
-            return nil
-        }
-    }
-
-    public var defaultValueDescription: String {
-        switch self {
-        case .firstIngredient: return "the first ingredient's"
-        case let .fixed(dtype): return dtype.rawValue.lowercased()
-        case .widest: return "widest"
-        }
     }
 }

@@ -12,6 +12,13 @@ struct TureenCommand: ParsableCommand {
     static func main() {
         let interruptHandlers = InterruptCleanup.install()
         OpenFileLimit.raiseToHardLimit()
-        withExtendedLifetime(interruptHandlers) { main(nil) }
+        withExtendedLifetime(interruptHandlers) {
+            do {
+                var command = try parseAsRoot()
+                try command.run()
+            } catch {
+                ErrorReport.exit(reporting: error)
+            }
+        }
     }
 }

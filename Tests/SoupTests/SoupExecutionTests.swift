@@ -69,6 +69,11 @@ final class SoupExecutionTests: XCTestCase {
             let text = "\(error)"
             XCTAssertTrue(text.contains("model.layers.{0..3}.up.weight: shape [2] vs [1]"), text)
             XCTAssertTrue(text.contains("lm_head.weight: missing from b.safetensors"), text)
+            guard case let .incompatibleIngredients(mismatch)? = error as? SoupError else { return XCTFail(text) }
+            XCTAssertEqual(mismatch.labels, ["a.safetensors", "b.safetensors"])
+            XCTAssertEqual(mismatch.groups.filter(\.isBlocking).map(\.kind), [.missing, .shape])
+            XCTAssertEqual(mismatch.blockingCount, 5)
+            XCTAssertFalse(mismatch.onlyTensorsAreMissing)
         }
     }
 

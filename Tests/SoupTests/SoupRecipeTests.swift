@@ -20,4 +20,23 @@ final class SoupRecipeTests: XCTestCase {
         XCTAssertThrowsError(try SoupRecipe.uniform(count: 1, baseRelative: .init(scale: .infinity)))
         XCTAssertNoThrow(try SoupRecipe.weighted([1, -1], normalize: false, baseRelative: .init(scale: 0.5)))
     }
+
+    func testWeightErrorsSayWhichConditionFailed() {
+        func problem(_ make: () throws -> SoupRecipe) -> SoupError.WeightProblem? {
+            do {
+                _ = try make()
+                return nil
+            } catch let SoupError.invalidWeights(problem) {
+                return problem
+            } catch {
+                return nil
+            }
+        }
+        XCTAssertEqual(problem { try .weighted([1, .infinity]) }, .nonFiniteWeight(position: 2, value: .infinity))
+        XCTAssertEqual(problem { try .weighted([1, -1]) }, .weightsSumToZero(normalizing: true, baseRelative: false))
+        XCTAssertEqual(problem { try .weighted([1, -1], baseRelative: .init(scale: 1)) }, .weightsSumToZero(normalizing: true, baseRelative: true))
+        XCTAssertEqual(problem { try .weighted([1, -1], normalize: false) }, .weightsSumToZero(normalizing: false, baseRelative: false))
+        XCTAssertEqual(problem { try SoupRecipe(weights: [1], divisor: 0) }, .unusableDivisor(0))
+        XCTAssertEqual(problem { try .uniform(count: 1, baseRelative: .init(scale: .infinity)) }, .nonFiniteScale(.infinity))
+    }
 }

@@ -32,4 +32,12 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertNil(ByteSize.parse("-5GB"))
         XCTAssertNil(ByteSize.parse("lots"))
     }
+
+    func testACastToANonFloatingDTypeIsRefusedAsSuch() throws {
+        let store = try TensorStore(location: "m", formatName: "memory", tensors: [])
+        XCTAssertThrowsError(try StoreProducer(store: store, castTo: .i32)) {
+            XCTAssertEqual($0 as? CastError, .targetNotFloatingPoint(.i32))
+        }
+        XCTAssertNoThrow(try StoreProducer(store: store, castTo: .bf16))
+    }
 }

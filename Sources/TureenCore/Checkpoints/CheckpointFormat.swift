@@ -22,11 +22,17 @@ public struct WriteOptions: Sendable {
     public var maxShardSize: Int?
     /// Compress tensor data (npz deflate, HDF5 gzip).
     public var compress: Bool
-    /// A layout name understood by the format (HDF5: `keras`).
-    public var layout: String?
+    /// A layout other than the format's plain one; formats without that layout ignore it.
+    public var layout: Layout?
+
+    /// An arrangement of tensors that a format can write instead of its plain one.
+    public enum Layout: String, Sendable, CaseIterable {
+        /// Keras 3 `.weights.h5` (HDF5): tensors under `vars` groups, named as Keras 3 saves them.
+        case keras
+    }
 
     /// Options with every choice left at its default.
-    public init(maxShardSize: Int? = nil, compress: Bool = false, layout: String? = nil) {
+    public init(maxShardSize: Int? = nil, compress: Bool = false, layout: Layout? = nil) {
         self.maxShardSize = maxShardSize
         self.compress = compress
         self.layout = layout
@@ -67,8 +73,28 @@ public protocol CheckpointWriter: Sendable {
 
 /// A checkpoint format: how to recognise it, read it and (optionally) write it.
 public struct CheckpointFormat: Sendable {
-    /// A short name, e.g. `safetensors`.
-    public let name: String
+    /// A format's short name, e.g. `safetensors`: what the registry lists and a store reports.
+    /// Each format module declares its own as a static member (`Name.safetensors`), as swift-system
+    /// declares the values of `Errno`, so the core names no format.
+    public struct Name: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        /// The name as printed.
+        public let rawValue: String
+
+        /// The name `rawValue`.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// The name `value`.
+        public init(stringLiteral value: String) {
+            self.rawValue = value
+        }
+
+        public var description: String { rawValue }
+    }
+
+    /// The format's name.
+    public let name: Name
     /// File name endings that select this format, lowercased without the leading dot, longest first
     /// where they overlap (`weights.h5` before `h5`).
     public let fileExtensions: [String]
@@ -85,7 +111,7 @@ public struct CheckpointFormat: Sendable {
 
     /// Describes a format.
     public init(
-        name: String,
+        name: Name,
         fileExtensions: [String],
         recognizesPrefix: @escaping @Sendable ([UInt8]) -> Bool,
         recognizesDirectory: (@Sendable (String) -> Bool)? = nil,

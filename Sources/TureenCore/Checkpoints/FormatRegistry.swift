@@ -54,12 +54,12 @@ public struct FormatRegistry: Sendable {
             chosen = nil
         }
         guard let chosen else { throw TensorStoreError.unknownFormat(path: path, known: formatNames) }
-        guard let writer = chosen.writer else { throw TensorStoreError.formatCannotWrite(path: path, format: chosen.name) }
+        guard let writer = chosen.writer else { throw TensorStoreError.formatCannotWrite(path: path, format: chosen.name.rawValue) }
         return (chosen, writer)
     }
 
     /// The names of all registered formats.
-    public var formatNames: [String] { formats.map(\.name) }
+    public var formatNames: [String] { formats.map(\.name.rawValue) }
 
     private func format(forExtensionOf path: String) -> CheckpointFormat? {
         let fileName = FilePath(path).lastComponent?.string.lowercased() ?? ""

@@ -15,10 +15,10 @@ public struct StoreProducer: TensorProducer {
 
     /// A producer over `store`, casting floating-point tensors to `castTo` when it is given.
     ///
-    /// - Throws: `TensorStoreError.unsupportedConversion` if `castTo` is not a real floating dtype.
+    /// - Throws: `CastError.targetNotFloatingPoint` if `castTo` is not a real floating dtype.
     public init(store: TensorStore, castTo: DType? = nil, chunkByteCount: Int = 4 << 20) throws {
         if let castTo, !castTo.isFloatingPoint {
-            throw TensorStoreError.unsupportedConversion(tensor: "*", from: .f32, to: castTo)
+            throw CastError.targetNotFloatingPoint(castTo)
         }
         self.store = store
         self.chunkByteCount = chunkByteCount

@@ -33,7 +33,7 @@ public final class TensorStore {
     /// The path the checkpoint was opened from (a file or a folder).
     public let location: String
     /// The name of the format that read it, e.g. `safetensors`.
-    public let formatName: String
+    public let formatName: CheckpointFormat.Name
     /// The tensors in the checkpoint's own order.
     public let tensors: [StoredTensor]
     /// String metadata (safetensors `__metadata__`, HDF5 root attributes, …).
@@ -45,7 +45,10 @@ public final class TensorStore {
     /// Creates a store.
     ///
     /// - Throws: `TensorStoreError.duplicateTensor` if two tensors share a name.
-    public init(location: String, formatName: String, tensors: [StoredTensor], metadata: [String: String] = [:], nonTensorValues: [NonTensorValue] = []) throws {
+    public init(
+        location: String, formatName: CheckpointFormat.Name, tensors: [StoredTensor], metadata: [String: String] = [:],
+        nonTensorValues: [NonTensorValue] = []
+    ) throws {
         var index: [String: Int] = [:]
         for (position, tensor) in tensors.enumerated() {
             guard index.updateValue(position, forKey: tensor.info.name) == nil else {

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Tureen
+
+extension DType: ExpressibleByArgument {
+    /// Any spelling `DType(name:)` knows: `bf16`, `BF16`, `bfloat16`.
+    public init?(argument: String) {
+        self.init(name: argument)
+    }
+
+    /// The spelling the CLI shows: the safetensors name in lower case (`f8_e4m3`).
+    public var defaultValueDescription: String { rawValue.lowercased() }
+
+    /// Every dtype as the CLI spells it.
+    public static var allValueStrings: [String] { allCases.map(\.defaultValueDescription) }
+}
+
+/// A dtype `--dtype` casts to: a real floating-point one, which help lists.
+struct FloatingPointDType: ExpressibleByArgument {
+    let dtype: DType
+
+    init?(argument: String) {
+        guard let dtype = DType(argument: argument), dtype.isFloatingPoint else { return nil }
+        self.dtype = dtype
+    }
+
+    static var allValueStrings: [String] { DType.allCases.filter(\.isFloatingPoint).map(\.defaultValueDescription) }
+}
+
+/// A dtype `--assume-v2` reads untyped void data as: one that NumPy can only store as void data.
+struct VoidDType: ExpressibleByArgument {
+    static let choices: [DType] = [.bf16, .f8E4M3, .f8E5M2]
+    let dtype: DType
+
+    init?(argument: String) {
+        guard let dtype = DType(argument: argument), Self.choices.contains(dtype) else { return nil }
+        self.dtype = dtype
+    }
+
+    static var allValueStrings: [String] { choices.map(\.defaultValueDescription) }
+}
+
+extension WriteOptions.Layout: ExpressibleByArgument {
+    /// The layout's name, in any case.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}
+
+extension SoupOptions.IntegerPolicy: ExpressibleByArgument {}
+
+extension OutputDTypeRule: ExpressibleByArgument {
+    /// `widest`, or a floating-point dtype name.
+    public init?(argument: String) {
+        if argument == "widest" {
+            self = .widest
+        } else if let dtype = FloatingPointDType(argument: argument)?.dtype {
+            self = .fixed(dtype)
+        } else {
+            return nil
+        }
+    }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .firstIngredient: return "the first ingredient's"
+        case let .fixed(dtype): return dtype.defaultValueDescription
+        case .widest: return "widest"
+        }
+    }
+
+    /// `widest` and the floating-point dtypes.
+    public static var allValueStrings: [String] { ["widest"] + FloatingPointDType.allValueStrings }
+}
+
+/// Parsers for option values that are more than one token of a type.
+enum ArgumentValue {
+    /// A positive number of bytes: `5GB`, `500MB`, `2GiB` or `1000000` (GB = 10⁹, as in huggingface_hub).
+    @Sendable static func byteSize(_ text: String) throws -> Int {
+        guard let size = ByteSize.parse(text) else { throw ValidationError("expected a size such as 5GB, 500MB or 1000000") }
+        return size
+    }
+
+    /// Comma-separated numbers: `0.5,0.3,0.2`, `-1,2,0`.
+    @Sendable static func numbers(_ text: String) throws -> [Double] {
+        try text.split(separator: ",").map { item in
+            guard let value = Double(item.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("expected comma-separated numbers; '\(item)' is not one")
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Tureen
+
+/// The CLI's words after a library error: the library states the condition, and the CLI says
+/// which of its flags would change the outcome.
+enum ErrorHint {
+    /// The hint for `error`, or nil when no flag would help.
+    static func hint(for error: any Error) -> String? {
+        switch error {
+        case SoupError.integerTensorsDiffer:
+            return "pass --integers first to take the first ingredient's"
+        case SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: true)):
+            return "pass --no-normalize to use them as given"
+        case SoupError.invalidWeights(.weightsSumToZero(normalizing: false, baseRelative: false)):
+            return "pass --base BASE for a base-relative soup"
+        case let SoupError.incompatibleIngredients(mismatch) where mismatch.onlyTensorsAreMissing:
+            return "pass --skip-missing to leave out the tensors some ingredients lack"
+        case SoupError.nonFiniteValues:
+            return "--fail-on-nonfinite stopped the soup; without it, NaN and ±Inf are counted and reported"
+        case NumPyError.untypedVoid, HDF5Error.untypedOpaque:
+            return "if it is bfloat16 or float8, pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
+        case HDF5Error.notKerasLayout:
+            return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
+        case CompareError.normalizationCollision:
+            return "compare without --normalize-names"
+        default:
+            return nil
+        }
+    }
+}
