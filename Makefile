@@ -11,7 +11,7 @@ CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
 TORCH_VENV := .venv-torch
 
-.PHONY: peer-test pytorch-fixtures fuzz all setup system-packages python build release test unit-test interop-test demo fixtures bench clean
+.PHONY: peer-test pytorch-fixtures gguf-fixtures fuzz all setup system-packages python build release test unit-test interop-test demo fixtures bench clean
 
 all: build
 
@@ -70,7 +70,7 @@ fuzz: system-packages
 # torch itself (large) in a separate venv, never installed by `make test`.
 $(TORCH_VENV)/.installed: system-packages
 	python3 -m venv $(TORCH_VENV)
-	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest
+	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest gguf
 	touch $@
 
 # Compares Tureen with torch.load(weights_only=True) on the PyTorch fixtures and loads what Tureen writes.
@@ -80,6 +80,10 @@ peer-test: release $(TORCH_VENV)/.installed
 # Rewrites Fixtures/pytorch/ with torch.
 pytorch-fixtures: $(TORCH_VENV)/.installed
 	$(TORCH_VENV)/bin/python Fixtures/make_pytorch_fixtures.py
+
+# Rewrites Fixtures/gguf/ with gguf-py (llama.cpp's Python package, installed beside torch).
+gguf-fixtures: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python Fixtures/make_gguf_fixtures.py
 
 clean:
 	rm -rf .build $(VENV)

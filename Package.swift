@@ -26,10 +26,12 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["TureenCore", "CHDF5"], path: "Formats/HDF5"),
         .target(name: "Zip", dependencies: ["TureenCore", "CZlib"], path: "Formats/Zip"),
         .target(name: "NumPy", dependencies: ["TureenCore", "Zip", "CZlib", .product(name: "SystemPackage", package: "swift-system")], path: "Formats/NumPy"),
-        .target(name: "PyTorch", dependencies: ["TureenCore", "Zip"], path: "Formats/PyTorch"),
+        // PyTorch reads sharded `.bin` folders through the safetensors index reader (`ShardedIndex`).
+        .target(name: "PyTorch", dependencies: ["TureenCore", "Zip", "Safetensors"], path: "Formats/PyTorch"),
+        .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         .executableTarget(

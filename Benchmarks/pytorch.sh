@@ -16,7 +16,7 @@ mkdir -p "$DATA"
 import sys, torch
 torch.manual_seed(0)
 state = {}
-for layer in range(8):
+for layer in range(16):
     for name, shape in [("self_attn.q_proj.weight", (1024, 1024)), ("self_attn.k_proj.weight", (1024, 1024)),
                         ("self_attn.v_proj.weight", (1024, 1024)), ("self_attn.o_proj.weight", (1024, 1024)),
                         ("mlp.gate_proj.weight", (2816, 1024)), ("mlp.up_proj.weight", (2816, 1024)),
@@ -36,10 +36,12 @@ cat "$INPUT" >/dev/null
 echo "input: $INPUT ($MEGABYTES MB), outputs in $WORK, $(nproc) cores shared with other jobs (load: $(cut -d" " -f1-3 /proc/loadavg))"
 echo
 declare -A walls rss
-labels=("cp" "tureen convert" "torch.load + save_file")
+labels=("cp" "cp + sync (durable, as tureen: it fsyncs before renaming)" "tureen convert" "torch.load + save_file")
 for round in $(seq "${REPEAT:-3}"); do
     REPEAT=1 measure "cp" cp "$INPUT" "$WORK/copy.bin" >/dev/null
     walls[cp]+="$LAST_WALL "; rss[cp]=$LAST_RSS
+    REPEAT=1 measure "cp+sync" sh -c 'cp "$1" "$2" && sync "$2"' sh "$INPUT" "$WORK/synced.bin" >/dev/null
+    walls[cp + sync (durable, as tureen: it fsyncs before renaming)]+="$LAST_WALL "; rss[cp + sync (durable, as tureen: it fsyncs before renaming)]=$LAST_RSS
     REPEAT=1 measure "tureen" "$TUREEN" convert --force "$INPUT" "$WORK/tureen.safetensors" >/dev/null
     walls[tureen convert]+="$LAST_WALL "; rss[tureen convert]=$(( LAST_RSS > ${rss[tureen convert]:-0} ? LAST_RSS : ${rss[tureen convert]:-0} ))
     REPEAT=1 measure "peer" "$TORCH_PYTHON" -c "$PEER" "$INPUT" "$WORK/peer.safetensors" >/dev/null
@@ -53,4 +55,4 @@ for label in "${labels[@]}"; do
     echo "| $label | $(median "${walls[$label]}") (${walls[$label]% }) | ${rss[$label]} |"
 done
 echo
-echo "tureen / cp: $(ratio "$(median "${walls[tureen convert]}")" "$(median "${walls[cp]}")")"
+echo "tureen / cp: $(ratio "$(median "${walls[tureen convert]}")" "$(median "${walls[cp]}")"); tureen / (cp + sync): $(ratio "$(median "${walls[tureen convert]}")" "$(median "${walls[cp + sync (durable, as tureen: it fsyncs before renaming)]}")")"

@@ -6,11 +6,13 @@ extension CheckpointFormat.Name {
 }
 
 extension CheckpointFormat {
-    /// PyTorch `torch.save` files: the zip format (read and written) and the legacy format (read).
+    /// PyTorch `torch.save` files: the zip format (read and written), the legacy format (read), and
+    /// sharded `.bin` folders with a `pytorch_model.bin.index.json` (read).
     public static let pytorch = CheckpointFormat(
         name: .pytorch,
-        fileExtensions: ["pt", "pth", "bin", "ckpt"],
+        fileExtensions: ["pt", "pth", "bin", "ckpt", "bin.index.json"],
         recognizesPrefix: { PyTorchReader.recognizes($0) },
+        recognizesDirectory: { ShardedPyTorch.recognizes(folder: $0) },
         reader: PyTorchReader(),
         writer: PyTorchWriter()
     )

@@ -10,6 +10,8 @@ public struct PyTorchReader: CheckpointReader {
     public init() {}
 
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
+        if FileSystem.isDirectory(path) { return try ShardedPyTorch.open(folder: path, options: options) }
+        if path.hasSuffix(ShardedPyTorch.indexSuffix) { return try ShardedPyTorch.open(index: path, options: options) }
         let file = try MappedFile(path: path)
         let machine = PickleMachine(path: path)
         defer { machine.tearDown() }

@@ -1,3 +1,4 @@
+import GGUF
 import HDF5
 import NumPy
 import PyTorch
@@ -12,5 +13,6 @@ extension FormatRegistry {
         .npz,
         .hdf5,
         .pytorch,
+        .gguf,
     ])
 }

@@ -1,3 +1,4 @@
+import GGUF
 import NumPy
 import PyTorch
 import Safetensors
@@ -8,7 +9,7 @@ import Safetensors
 public enum FuzzingEntryPoints {
     /// The parsers a harness can drive, each a function of the fuzzer's input bytes.
     public enum Parser: String, CaseIterable, Sendable {
-        case safetensorsHeader, shardedIndex, npyHeader, zipArchive, pytorchCheckpoint
+        case safetensorsHeader, shardedIndex, npyHeader, zipArchive, pytorchCheckpoint, ggufHeader
     }
 
     /// Runs `parser` over `bytes`; every parse error is expected and ignored.
@@ -19,6 +20,7 @@ public enum FuzzingEntryPoints {
         case .npyHeader: NumPyFuzzing.parseNpyHeader(bytes)
         case .zipArchive: NumPyFuzzing.parseZipArchive(bytes)
         case .pytorchCheckpoint: PyTorchFuzzing.parseCheckpoint(bytes)
+        case .ggufHeader: GGUFFuzzing.parseHeader(bytes)
         }
     }
 }

@@ -238,3 +238,24 @@ def test_legacy_truncated_storage_is_refused(tureen, fixtures, tmp_path):
     source.write_bytes((fixtures / PT / "legacy.pt").read_bytes()[:-10])
     result = tureen("inspect", source, check=False)
     assert result.returncode != 0 and "truncated" in result.stderr
+
+
+def test_sharded_bin_folder_and_its_index_read_like_one_state_dict(tureen, fixtures, tmp_path):
+    want = expected(fixtures, "state_dict")
+    folder = fixtures / PT / "sharded_bin"
+    assert read_safetensors(convert(tureen, folder, tmp_path)) == want
+    index = folder / "pytorch_model.bin.index.json"
+    assert read_safetensors(convert(tureen, index, tmp_path, name="i.safetensors")) == want
+
+
+def test_sharded_bin_index_that_disagrees_with_a_shard_is_refused(tureen, fixtures, tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    source = fixtures / PT / "sharded_bin"
+    for path in source.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    index = json.loads((folder / "pytorch_model.bin.index.json").read_text())
+    index["weight_map"]["norm.bias"] = "pytorch_model-00001-of-00002.bin"
+    (folder / "pytorch_model.bin.index.json").write_text(json.dumps(index))
+    result = tureen("inspect", folder, check=False)
+    assert result.returncode != 0 and "norm.bias" in result.stderr

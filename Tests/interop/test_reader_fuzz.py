@@ -66,6 +66,9 @@ SEEDS = [
     ("pt-views", "pytorch/views.pt", None, None),
     ("pt-lightning", "pytorch/lightning.ckpt", None, None),
     ("pt-legacy-views", "pytorch/legacy_views.pt", None, None),
+    ("pt-sharded-bin", "pytorch/sharded_bin", "",
+     ["pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin"]),
+    ("gguf-small", "gguf/small.gguf", None, None),
 ]
 
 BOUNDARY_BYTES = [0x00, 0xFF, 0x7F, 0x80, 0x01, 0xFE]
