@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors", "TureenTestSupport"], path: "Tests/HDF5Tests"),
         .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Zip", "TureenTestSupport"], path: "Tests/NumPyTests"),
         .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),
         .testTarget(name: "TureenTests", dependencies: ["Tureen", "TureenTestSupport"], path: "Tests/TureenTests"),
