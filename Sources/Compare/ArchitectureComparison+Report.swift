@@ -85,7 +85,8 @@ extension ArchitectureComparison {
         if let mismatch = ArchitectureMismatch(self) {
             return mismatch.report(maximumGroups: maximumGroups, omittedGroupsNote: omittedGroupsNote)
         }
-        let verdict = "\(labels.joined(separator: ", ")): same architecture (\(Self.counted(tensorNames.count, "tensor")))"
+        let precisions = storedInDifferentPrecisions ? ", stored in different precisions" : ""
+        let verdict = "\(labels.joined(separator: ", ")): same architecture\(precisions) (\(Self.counted(tensorNames.count, "tensor")))"
         return Self.report(verdict: verdict, groups: groupedDifferences(), renames: groupedRenames(),
                            maximumGroups: maximumGroups, omittedGroupsNote: omittedGroupsNote)
     }
@@ -96,9 +97,8 @@ extension ArchitectureComparison {
     ) -> String {
         var lines = [verdict]
         for (index, group) in groups.prefix(maximumGroups).enumerated() {
-            if index == 0 || group.isBlocking != groups[index - 1].isBlocking {
-                lines.append(group.isBlocking ? "differences:" : "notes (do not affect the architecture):")
-            }
+            let heading = Self.heading(of: group)
+            if index == 0 || heading != Self.heading(of: groups[index - 1]) { lines.append(heading) }
             lines.append("  " + group.line)
         }
         if groups.count > maximumGroups {
@@ -109,6 +109,18 @@ extension ArchitectureComparison {
             lines += renames.map { "  \($0.input): \($0.line)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The heading a group is listed under: architecture differences by kind (names, shapes,
+    /// dtypes), then dtypes that only say how tensors are stored, then metadata.
+    private static func heading(of group: DifferenceGroup) -> String {
+        switch (group.isBlocking, group.kind) {
+        case (true, .missing): return "differences in tensor names:"
+        case (true, .shape): return "differences in shapes:"
+        case (true, _): return "differences in dtypes:"
+        case (false, .dtype): return "stored in different precisions (the same architecture):"
+        case (false, _): return "notes (do not affect the architecture):"
+        }
     }
 
     /// `1 tensor`, `2 tensors`.

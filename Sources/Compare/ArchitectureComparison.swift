@@ -7,10 +7,11 @@ import TureenCore
 public struct ArchitectureComparison {
     /// How strictly dtypes must agree.
     public enum DTypePolicy: Sendable {
-        /// Every input must store a tensor in the same dtype (souping, `tureen check`).
+        /// Every input must store a tensor in the same dtype (`tureen check --strict-dtype`).
         case exact
-        /// Real floating-point dtypes may differ (their values are compared as Float64, as
-        /// `tureen diff` does); a float against an integer, bool or complex dtype still may not.
+        /// Real floating-point dtypes may differ: a dtype says how a tensor is stored, not what the
+        /// network is (souping, `tureen check`, `tureen diff`, which read every value as Float64);
+        /// a float against an integer, bool or complex dtype still may not.
         case floatingPointMayDiffer
     }
 
@@ -24,7 +25,7 @@ public struct ArchitectureComparison {
     public let tensorNames: [String]
 
     /// Compares `inputs` (at least one).
-    public init(inputs: [ComparedInput], dtypePolicy: DTypePolicy = .exact) {
+    public init(inputs: [ComparedInput], dtypePolicy: DTypePolicy = .floatingPointMayDiffer) {
         self.inputs = inputs
         self.dtypePolicy = dtypePolicy
         var names: [String] = []
@@ -54,8 +55,14 @@ public struct ArchitectureComparison {
     /// Compares `stores` under their own tensor names, or under normalised names.
     ///
     /// - Throws: `CompareError.normalizationCollision` when normalising maps two tensors of one store to one name.
-    public init(stores: [TensorStore], normalizingNames: Bool = false, dtypePolicy: DTypePolicy = .exact) throws {
+    public init(stores: [TensorStore], normalizingNames: Bool = false, dtypePolicy: DTypePolicy = .floatingPointMayDiffer) throws {
         self.init(inputs: try stores.map { try ComparedInput(store: $0, normalizingNames: normalizingNames) }, dtypePolicy: dtypePolicy)
+    }
+
+    /// Whether some floating-point tensors are stored in different dtypes, which this comparison's
+    /// policy tolerates: the same architecture, stored in different precisions.
+    public var storedInDifferentPrecisions: Bool {
+        differences.contains { $0.kind == .dtype && !breaksCompatibility($0) }
     }
 
     /// Whether the inputs share an architecture: no difference breaks compatibility.

@@ -6,7 +6,7 @@ import Tureen
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check that checkpoints share an architecture (tensor names, shapes, dtypes); exit 0 if they do, 1 if not, 2 if an input cannot be read."
+        abstract: "Check that checkpoints share an architecture (tensor names, shapes, dtypes; float tensors stored in different precisions are the same architecture unless --strict-dtype); exit 0 if they do, 1 if not, 2 if an input cannot be read."
     )
 
     @Argument(help: "The checkpoints to compare (files, sharded folders or index.json files).")
@@ -16,6 +16,9 @@ struct CheckCommand: ParsableCommand {
     var against: String?
 
     @OptionGroup var comparing: ComparingOptions
+
+    @Flag(help: "Count float tensors stored in different dtypes (f32 against bf16) as different architectures too; by default they are the same architecture stored in different precisions.")
+    var strictDtype = false
 
     @Flag(help: "Also report NaN/Inf counts, min, max, mean and std of every tensor, and flag all-zero tensors.")
     var scan = false
@@ -35,11 +38,12 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let opened = try comparing.open(base: against, inputs: inputs, reading: reading)
+        let policy: ArchitectureComparison.DTypePolicy = strictDtype ? .exact : .floatingPointMayDiffer
         let comparisons: [ArchitectureComparison]
         if opened.base != nil {
-            comparisons = opened.inputs.map { ArchitectureComparison(inputs: [opened.all[0], $0]) }
+            comparisons = opened.inputs.map { ArchitectureComparison(inputs: [opened.all[0], $0], dtypePolicy: policy) }
         } else {
-            comparisons = [ArchitectureComparison(inputs: opened.all)]
+            comparisons = [ArchitectureComparison(inputs: opened.all, dtypePolicy: policy)]
         }
         var scans: [(ComparedInput, [TensorScan])] = []
         if scan {

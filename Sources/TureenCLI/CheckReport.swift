@@ -20,6 +20,8 @@ struct CheckReport: Encodable {
     struct Comparison: Encodable {
         let inputs: [String]
         let compatible: Bool
+        /// Same architecture, but some float tensors stored in different dtypes.
+        let storedInDifferentPrecisions: Bool
         let differences: [Difference]
         let groups: [Group]
     }
@@ -93,7 +95,8 @@ struct CheckReport: Encodable {
         let groups = comparison.groupedDifferences().map {
             Group(kind: $0.kind.rawValue, patterns: $0.patterns, detail: $0.detail, count: $0.count, blocking: $0.isBlocking)
         }
-        return Comparison(inputs: labels, compatible: comparison.isCompatible, differences: differences, groups: groups)
+        return Comparison(inputs: labels, compatible: comparison.isCompatible,
+                          storedInDifferentPrecisions: comparison.storedInDifferentPrecisions, differences: differences, groups: groups)
     }
 
     private static func table(_ scan: Scan) -> String {

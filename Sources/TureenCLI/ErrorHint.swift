@@ -6,6 +6,8 @@ enum ErrorHint {
     /// The hint for `error`, or nil when no flag would help.
     static func hint(for error: any Error) -> String? {
         switch error {
+        case TensorStoreError.outputExists:
+            return "pass --force to replace it"
         case SoupError.integerTensorsDiffer:
             return "pass --integers first to take the first ingredient's"
         case SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: true)):

@@ -42,13 +42,36 @@ final class ArchitectureComparisonTests: XCTestCase {
         ])
     }
 
-    func testDTypeDifferencesBlockUnlessFloatsMayDiffer() throws {
+    func testFloatDTypesAreStorageNotArchitectureUnlessExact() throws {
         let f32 = try StoreBuilder.store("a", [(name: "w", shape: [2], values: [1, 2])])
         let bf16 = try StoreBuilder.store("b", [(name: "w", shape: [2], values: [1, 2])], dtype: .bf16)
         let int = try StoreBuilder.store("c", [(name: "w", shape: [2], values: [1, 2])], dtype: .i32)
-        XCTAssertFalse(try ArchitectureComparison(stores: [f32, bf16]).isCompatible)
-        XCTAssertTrue(try ArchitectureComparison(stores: [f32, bf16], dtypePolicy: .floatingPointMayDiffer).isCompatible)
-        XCTAssertFalse(try ArchitectureComparison(stores: [f32, int], dtypePolicy: .floatingPointMayDiffer).isCompatible)
+        let mixed = try ArchitectureComparison(stores: [f32, bf16])
+        XCTAssertTrue(mixed.isCompatible)
+        XCTAssertTrue(mixed.storedInDifferentPrecisions)
+        XCTAssertEqual(mixed.report(), """
+            a, b: same architecture, stored in different precisions (1 tensor)
+            stored in different precisions (the same architecture):
+              w: dtype F32 vs BF16
+            """)
+        XCTAssertFalse(try ArchitectureComparison(stores: [f32, bf16], dtypePolicy: .exact).isCompatible)
+        XCTAssertFalse(try ArchitectureComparison(stores: [f32, int]).isCompatible)
+        XCTAssertFalse(try ArchitectureComparison(stores: [f32, int]).storedInDifferentPrecisions)
+    }
+
+    func testReportListsNamesShapesAndDTypesUnderTheirOwnHeadings() throws {
+        let a = try StoreBuilder.store("a", [(name: "w", shape: [2], values: [1, 2]), (name: "v", shape: [1], values: [1]),
+                                             (name: "n", shape: [1], values: [1])])
+        let b = try StoreBuilder.store("b", [(name: "w", shape: [3], values: [1, 2, 3]), (name: "v", shape: [1], values: [1])], dtype: .i32)
+        XCTAssertEqual(try ArchitectureComparison(stores: [a, b]).report(), """
+            a, b: different architectures (4 differences over 3 tensor names)
+            differences in tensor names:
+              n: missing from b
+            differences in shapes:
+              w: shape [2] vs [3]
+            differences in dtypes:
+              w, v: dtype F32 vs I32
+            """)
     }
 
     func testMetadataDifferencesAreNotesOnly() throws {

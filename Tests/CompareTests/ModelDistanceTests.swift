@@ -67,7 +67,7 @@ final class ModelDistanceTests: XCTestCase {
         let a = try StoreBuilder.store("a", [(name: "w", shape: [2], values: [1, 2])])
         let b = try StoreBuilder.store("b", [(name: "w", shape: [1], values: [1])])
         XCTAssertThrowsError(try measure([a, b])) { error in
-            XCTAssertEqual("\(error)", "a, b: different architectures (1 difference over 1 tensor name)\ndifferences:\n  w: shape [2] vs [1]")
+            XCTAssertEqual("\(error)", "a, b: different architectures (1 difference over 1 tensor name)\ndifferences in shapes:\n  w: shape [2] vs [1]")
         }
     }
 }

@@ -66,11 +66,13 @@ def test_against_checks_every_input_against_the_base():
     assert report["base"] == str(COMPARE / "model.safetensors")
 
 
-def test_dtype_change_is_an_architecture_difference():
-    report = run_json("check", COMPARE / "model.safetensors", COMPARE / "model_bf16.safetensors", expect=1)
+def test_float_dtype_change_is_storage_unless_strict():
+    report = run_json("check", COMPARE / "model.safetensors", COMPARE / "model_bf16.safetensors")
     groups = report["comparisons"][0]["groups"]
-    assert [g["detail"] for g in groups] == ["dtype F32 vs BF16"]
+    assert [(g["detail"], g["blocking"]) for g in groups] == [("dtype F32 vs BF16", False)]
     assert groups[0]["count"] == 12
+    strict = run_json("check", "--strict-dtype", COMPARE / "model.safetensors", COMPARE / "model_bf16.safetensors", expect=1)
+    assert [(g["detail"], g["blocking"]) for g in strict["comparisons"][0]["groups"]] == [("dtype F32 vs BF16", True)]
 
 
 def test_normalized_names_match_data_parallel_checkpoints_and_list_the_renames():

@@ -88,3 +88,49 @@ def test_integer_against_float_is_still_refused(tureen, tmp_path):
     assert result.returncode != 0
     assert "'t'" in result.stderr or "t:" in result.stderr
     assert not (tmp_path / "o.safetensors").exists()
+
+
+def check(tureen, *args):
+    return tureen("check", *args, check=False)
+
+
+def test_check_tells_storage_from_architecture(tureen, tmp_path):
+    """Names, shapes and dtypes are reported separately; dtype-only differences exit 0 unless --strict-dtype."""
+    import json
+
+    f32, bf16 = mixed_ingredients(tmp_path, [np.float32, ml_dtypes.bfloat16])
+    precisions = check(tureen, f32, bf16)
+    assert precisions.returncode == 0, precisions.stderr
+    assert "same architecture, stored in different precisions (4 tensors)" in precisions.stdout
+    assert "stored in different precisions (the same architecture):" in precisions.stdout
+    assert check(tureen, "--strict-dtype", f32, bf16).returncode == 1
+    report = json.loads(check(tureen, "--json", f32, bf16).stdout)
+    comparison = report["comparisons"][0]
+    assert report["compatible"] and comparison["stored_in_different_precisions"]
+    assert {(d["kind"], d["blocking"]) for d in comparison["differences"]} == {("dtype", False)}
+
+    tensors = load_file(f32)
+    renamed = dict(tensors)
+    renamed["extra.weight"] = renamed.pop("scalar")
+    save_file(renamed, tmp_path / "names.safetensors")
+    reshaped = dict(tensors)
+    reshaped["model.norm.weight"] = np.zeros(47, np.float32)
+    save_file(reshaped, tmp_path / "shapes.safetensors")
+    retyped = dict(tensors)
+    retyped["position_ids"] = retyped["position_ids"].astype(np.int32)
+    save_file(retyped, tmp_path / "dtypes.safetensors")
+    for name, kind, heading in [("names", "missing", "differences in tensor names:"),
+                                ("shapes", "shape", "differences in shapes:"),
+                                ("dtypes", "dtype", "differences in dtypes:")]:
+        other = tmp_path / f"{name}.safetensors"
+        result = check(tureen, f32, other)
+        assert result.returncode == 1, name
+        assert heading in result.stdout, result.stdout
+        differences = json.loads(check(tureen, "--json", f32, other).stdout)["comparisons"][0]["differences"]
+        assert {d["kind"] for d in differences if d["blocking"]} == {kind}, name
+
+
+def test_what_check_accepts_soup_accepts(tureen, tmp_path):
+    f32, bf16 = mixed_ingredients(tmp_path, [np.float32, ml_dtypes.bfloat16], seed=4)
+    assert check(tureen, f32, bf16).returncode == 0
+    tureen("soup", "uniform", f32, bf16, "-o", tmp_path / "soup.safetensors")

@@ -34,8 +34,6 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, errno: Errno)
     /// A writer asked to write at an offset the output cannot take (a bug in the writer, not the data).
     case writeOutsideOutput(path: String, offset: Int, length: Int)
-    /// A tensor cannot be cast to the requested dtype (only floating-point tensors are cast).
-    case unsupportedConversion(tensor: String, from: DType, to: DType)
     /// A producer gave a tensor fewer or more bytes than its shape and dtype say.
     case producerShortfall(path: String, tensor: String, expected: Int, actual: Int)
     /// The system refused to start a thread.
@@ -66,15 +64,13 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
         case let .formatCannotWrite(path, format):
             return "\(path): the \(format) format cannot be written"
         case let .outputExists(path):
-            return "\(path): the output already exists; pass --force to replace it"
+            return "\(path): the output already exists"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
         case let .cannotWrite(path, errno):
             return "\(path): cannot write: \(errno)"
         case let .writeOutsideOutput(path, offset, length):
             return "\(path): cannot write: internal: \(length) bytes at offset \(offset) lie outside the output"
-        case let .unsupportedConversion(tensor, from, to):
-            return "tensor '\(tensor)': cannot convert \(from) to \(to); only floating-point tensors are cast"
         case let .producerShortfall(path, tensor, expected, actual):
             return "\(path): tensor '\(tensor)': expected \(expected) bytes but \(actual) were produced"
         case let .cannotStartThread(errno):
