@@ -9,6 +9,7 @@ struct CheckpointTree {
     /// The values that are not tensors (epoch, hyperparameters), with a short description.
     private(set) var nonTensorValues: [(name: String, summary: String)] = []
     private var visits = 0
+    private var unreportedValues = 0
     private let limits: PickleLimits
     private let path: String
 
@@ -22,6 +23,7 @@ struct CheckpointTree {
             start = try Self.subtree(of: root, at: select, path: path)
         }
         try walk(start, name: "", depth: 0)
+        if unreportedValues > 0 { nonTensorValues.append(("…", "\(unreportedValues) more non-tensor values")) }
         if let stripPrefix, !stripPrefix.isEmpty {
             tensors = tensors.map { ($0.name.hasPrefix(stripPrefix) ? String($0.name.dropFirst(stripPrefix.count)) : $0.name, $0.record) }
         }
@@ -61,7 +63,7 @@ struct CheckpointTree {
         case let .tensor(record):
             tensors.append((name, record))
         case let .dict(dict):
-            if dict.entries.isEmpty { nonTensorValues.append((name, "an empty dict")) }
+            if dict.entries.isEmpty { report(name, "an empty dict") }
             for (key, item) in dict.entries {
                 try walk(item, name: child(Self.component(key) ?? key.summary), depth: depth + 1)
             }
@@ -70,14 +72,24 @@ struct CheckpointTree {
         case let .tuple(items, _):
             try walkSequence(items, name: name, depth: depth, describe: value.summary)
         default:
-            nonTensorValues.append((name, value.summary))
+            report(name, value.summary)
+        }
+    }
+
+    /// Lists a non-tensor value, up to `maximumReportedValues`; the rest are only counted, so a
+    /// pickle full of small values cannot make the listing large.
+    private mutating func report(_ name: String, _ summary: String) {
+        if nonTensorValues.count < limits.maximumReportedValues {
+            nonTensorValues.append((name, summary))
+        } else {
+            unreportedValues += 1
         }
     }
 
     /// Lists of tensors are named by position; a list with no tensor in it is one reported value.
     private mutating func walkSequence(_ items: [PickleValue], name: String, depth: Int, describe: String) throws {
         guard items.contains(where: { if case .tensor = $0 { return true }; return $0.depth > 0 }) else {
-            nonTensorValues.append((name, items.count <= 8 ? "(" + items.map(\.summary).joined(separator: ", ") + ")" : describe))
+            report(name, items.count <= 8 ? "(" + items.map(\.summary).joined(separator: ", ") + ")" : describe)
             return
         }
         for (index, item) in items.enumerated() {

@@ -37,7 +37,7 @@ final class PickleMachineTests: XCTestCase {
         defer { machine.tearDown() }
         let root = try bytes.withUnsafeBytes { try machine.run($0, from: 0).value }
         var limits = PickleLimits.standard
-        limits.maximumVisits = 100_000  // the standard 4M takes seconds in a debug build
+        limits.maximumVisits = 100_000  // the standard million takes seconds in a debug build
         XCTAssertThrowsError(try CheckpointTree(root: root, select: nil, stripPrefix: nil, limits: limits, path: "bomb.pt")) { error in
             XCTAssertTrue("\(error)".contains("memo bomb"), "\(error)")
         }
