@@ -16,6 +16,7 @@ public struct HDF5Writer: CheckpointWriter {
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
         let keras = options.layout == .keras
         let tensors = content.tensors
+        for info in tensors { try TensorName.checkHasNoNUL(info.name, path: path, format: "HDF5 link") }
         let paths = try HDF5Names.paths(for: tensors.map(\.name), file: path)
         if keras, let stray = zip(tensors, paths).first(where: { !Self.isKerasVariable($0.1) }) {
             throw HDF5Error.notKerasLayout(path: path, tensor: stray.0.name)

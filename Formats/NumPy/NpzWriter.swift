@@ -19,6 +19,7 @@ public struct NpzWriter: CheckpointWriter {
     }
 
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
+        for info in content.tensors { try TensorName.checkHasNoNUL(info.name, path: path, format: "zip member") }
         let output = try OutputFile(destination: path)
         let archive = ZipArchiveWriter(output: output, zip64Limit: zip64Limit)
         for index in content.tensors.indices {

@@ -18,7 +18,9 @@ enum ShardedPyTorch {
         guard indexes.count == 1 else {
             throw PyTorchError.badArchive(path: folder, detail: "the folder holds \(indexes.count) .bin indexes (\(indexes.joined(separator: ", "))); name the one to read")
         }
-        return try open(index: folder + "/" + indexes[0], location: folder, options: options)
+        let store = try open(index: folder + "/" + indexes[0], location: folder, options: options)
+        store.sourcePaths.insert(folder, at: 0)
+        return store
     }
 
     /// Opens a sharded checkpoint through `indexPath`.
@@ -44,6 +46,9 @@ enum ShardedPyTorch {
             metadata.merge(store.metadata) { first, _ in first }
             nonTensorValues += store.nonTensorValues
         }
-        return try TensorStore(location: location ?? indexPath, formatName: .pytorch, tensors: tensors, metadata: metadata, nonTensorValues: nonTensorValues)
+        let store = try TensorStore(location: location ?? indexPath, formatName: .pytorch, tensors: tensors, metadata: metadata, nonTensorValues: nonTensorValues)
+        // An output must not replace the index or any shard (`OutputPolicy`).
+        store.sourcePaths = [indexPath] + expected.keys.sorted().map { folder + "/" + $0 }
+        return store
     }
 }

@@ -23,6 +23,12 @@ public struct SafetensorsWriter: CheckpointWriter {
         }
     }
 
+    /// Whether a sharded output folder written by Tureen can hold an entry called `name`: a shard or
+    /// `model.safetensors`, or an index. `--force` replaces a folder only if it holds nothing else.
+    package static func writesFolderEntry(_ name: String) -> Bool {
+        name.hasSuffix(".safetensors") || name.hasSuffix(ShardedSafetensors.indexSuffix)
+    }
+
     private static func checkStorable(_ content: any TensorProducer, path: String) throws {
         if let complex = content.tensors.first(where: { $0.dtype == .c128 }) {
             throw SafetensorsError.cannotStore(path: path, tensor: complex.name, dtype: complex.dtype)

@@ -12,7 +12,11 @@ enum ShardedSafetensors {
     static func open(folder: String) throws -> TensorStore {
         let names = try FileSystem.contents(of: folder)
         let indexes = names.filter { $0.hasSuffix(indexSuffix) }
-        if indexes.count == 1 { return try open(index: folder + "/" + indexes[0], location: folder) }
+        if indexes.count == 1 {
+            let store = try open(index: folder + "/" + indexes[0], location: folder)
+            store.sourcePaths.insert(folder, at: 0)
+            return store
+        }
         if indexes.count > 1 {
             throw SafetensorsError.badIndex(path: folder, detail: "the folder holds several indexes (\(indexes.joined(separator: ", "))); name the one to read")
         }
@@ -25,7 +29,9 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        return try TensorStore(location: folder, formatName: .safetensors, tensors: tensors, metadata: metadata)
+        let store = try TensorStore(location: folder, formatName: .safetensors, tensors: tensors, metadata: metadata)
+        store.sourcePaths = [folder] + shards.map { folder + "/" + $0 }
+        return store
     }
 
     /// Opens a checkpoint through its index file, cross-checking every shard's header with the map.
@@ -64,7 +70,9 @@ enum ShardedSafetensors {
             tensors += contents.tensors
             metadata.merge(contents.metadata) { first, _ in first }
         }
-        return try TensorStore(location: location ?? indexPath, formatName: .safetensors, tensors: tensors, metadata: metadata)
+        let store = try TensorStore(location: location ?? indexPath, formatName: .safetensors, tensors: tensors, metadata: metadata)
+        store.sourcePaths = [indexPath] + shardOrder.sorted().map { folder + "/" + $0 }
+        return store
     }
 
     static func parseWeightMap(_ root: JSONValue, path: String) throws -> [(String, String)] {

@@ -5,7 +5,7 @@ import TureenCore
 /// current one. A checkpoint that fits in one shard is written as `model.safetensors` with no index.
 enum ShardedSafetensorsWriter {
     static func write(_ content: any TensorProducer, toFolder path: String, maxShardSize: Int) throws {
-        let folder = try OutputFolder(destination: path)
+        let folder = try OutputFolder(destination: path, isOwned: SafetensorsWriter.writesFolderEntry)
         let shards = split(content.tensors, maxShardSize: maxShardSize)
         if shards.count <= 1 {
             let output = try folder.file(named: "model.safetensors")

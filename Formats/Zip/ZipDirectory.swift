@@ -125,7 +125,9 @@ package enum ZipDirectory {
         default:
             break
         }
-        let dataOffset = try localDataOffset(reader, at: localHeaderOffset, name: name, method: methodCode, path: path)
+        let dataOffset = try localDataOffset(
+            reader, at: localHeaderOffset, name: name, method: methodCode, sizes: (compressed, uncompressed), path: path
+        )
         let member = ZipMember(
             name: name, method: method, crc32: crc, compressedSize: compressedSize, uncompressedSize: uncompressedSize,
             localHeaderOffset: localHeaderOffset, dataOffset: dataOffset
@@ -169,7 +171,12 @@ package enum ZipDirectory {
         }
     }
 
-    private static func localDataOffset(_ reader: ByteReader, at offset: Int, name: String, method: UInt16, path: String) throws -> Int {
+    /// Where a member's data starts, after checking that its local header agrees with the central
+    /// directory on the name, the method and the sizes (`sizes`: compressed, uncompressed). A
+    /// reader that trusts the local header would see other bytes than one that trusts the directory.
+    private static func localDataOffset(
+        _ reader: ByteReader, at offset: Int, name: String, method: UInt16, sizes: (UInt64, UInt64), path: String
+    ) throws -> Int {
         guard offset < reader.bytes.count, try reader.u32(offset) == localSignature else {
             throw ZipError.badMember(path: path, member: name, detail: "no local header at byte \(offset)")
         }
@@ -181,6 +188,18 @@ package enum ZipDirectory {
         }
         guard try reader.u16(offset + 8) == method else {
             throw ZipError.badMember(path: path, member: name, detail: "the local header and central directory disagree on the compression method")
+        }
+        var compressed = UInt64(try reader.u32(offset + 18))
+        var uncompressed = UInt64(try reader.u32(offset + 22))
+        var unused: UInt64 = 0
+        try applyZip64Extra(try reader.slice(offset + 30 + nameLength, count: extraLength), uncompressed: &uncompressed, compressed: &compressed, localOffset: &unused, path: path, name: name)
+        // With a data descriptor (flag bit 3) the local header may leave the sizes zero.
+        let deferred = try reader.u16(offset + 6) & 0x8 != 0 && compressed == 0 && uncompressed == 0
+        guard deferred || (compressed, uncompressed) == sizes else {
+            throw ZipError.badMember(
+                path: path, member: name,
+                detail: "its local header gives \(compressed) compressed and \(uncompressed) uncompressed bytes, the central directory \(sizes.0) and \(sizes.1)"
+            )
         }
         return offset + 30 + nameLength + extraLength
     }

@@ -42,9 +42,22 @@ public struct SoupRecipe: Sendable, Equatable {
             guard sum != 0 else {
                 throw SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: baseRelative != nil))
             }
-            return try SoupRecipe(weights: weights, divisor: sum, baseRelative: baseRelative)
+            let scaled = scaledToUnitRange(weights, sum: sum)
+            return try SoupRecipe(weights: scaled.weights, divisor: scaled.sum, baseRelative: baseRelative)
         }
         return try SoupRecipe(weights: weights, baseRelative: baseRelative)
+    }
+
+    /// The weights and their sum scaled by a power of two (exactly, so the normalised weights are
+    /// unchanged) when the sum or its reciprocal would not be a finite normal number: weights such as
+    /// `1e-320,0,0` sum to a subnormal whose reciprocal is +Inf, which made every value of the soup
+    /// infinite; `1e308,1e308` sum to +Inf.
+    static func scaledToUnitRange(_ weights: [Double], sum: Double) -> (weights: [Double], sum: Double) {
+        guard !sum.isNormal || !(1 / sum).isFinite, let largest = weights.map(\.magnitude).max(), largest.isFinite, largest > 0 else {
+            return (weights, sum)
+        }
+        let scaled = weights.map { Double(sign: .plus, exponent: -largest.exponent, significand: $0) }
+        return (scaled, scaled.reduce(0, +))
     }
 
     /// A recipe computing Σ wᵢθᵢ / divisor (or its base-relative form).

@@ -28,8 +28,8 @@ public struct Conversion {
     /// - Throws: reader, writer and policy errors; nothing is left at `output` on failure.
     @discardableResult
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> TensorStore {
-        try OutputPolicy.check(output: output, inputs: [input], force: force)
         let store = try registry.open(input, options: readOptions)
+        try OutputPolicy.check(output: output, inputs: [store], force: force)
         let writer = try registry.writer(for: output).writer
         var producer = try StoreProducer(store: store, castTo: castTo)
         producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }

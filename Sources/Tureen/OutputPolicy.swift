@@ -1,27 +1,50 @@
+import Safetensors
 import SystemPackage
 import TureenCore
 
-/// The checks every command makes before writing: an output never replaces an input, and never
-/// replaces an existing file unless the user said `--force`.
+/// The checks every command makes before writing: an output never replaces, or lies inside, any
+/// file or folder an input was read from (compared by device and inode, not by spelling); it never
+/// replaces a folder that holds an input or anything Tureen does not write; and it replaces an
+/// existing path (a dangling link included) only if the user said `--force`.
 package enum OutputPolicy {
-    /// Throws if `output` exists (without `force`) or names one of `inputs` (or a file inside an input folder).
+    /// Checks `output` against the opened `inputs`.
     ///
-    /// - Throws: `TensorStoreError.outputExists` or `.outputIsInput`.
-    package static func check(output: String, inputs: [String], force: Bool) throws {
-        let outputIdentity = FileSystem.identity(of: output)
-        for input in inputs {
-            if let outputIdentity, let inputIdentity = FileSystem.identity(of: input), outputIdentity == inputIdentity {
-                throw TensorStoreError.outputIsInput(path: output)
-            }
-            if normalized(input) == normalized(output) { throw TensorStoreError.outputIsInput(path: output) }
-            if FileSystem.isDirectory(output), normalized(FileSystem.folder(of: input)) == normalized(output) {
-                throw TensorStoreError.outputIsInput(path: output)
+    /// - Throws: `TensorStoreError.outputIsInput`, `.outputInsideInput`, `.inputInsideOutput`,
+    ///   `.outputIsLinkToFolder`, `.outputExists` (without `force`) or `.outputFolderHoldsOtherFiles`.
+    package static func check(output: String, inputs: [TensorStore], force: Bool) throws {
+        // First, so that a folder a killed run had set aside is back at its name before it is judged.
+        StaleTemporaries.clean(folder: FileSystem.folder(of: FileSystem.namedPath(output)))
+        let sources = inputs.flatMap(\.sourcePaths)
+        let sourceIdentities = sources.compactMap { source in FileSystem.identity(of: source).map { (source, $0) } }
+        let folderIdentity = FileSystem.identity(of: FileSystem.folder(of: FileSystem.namedPath(output)))
+        for (source, identity) in sourceIdentities where FileSystem.isDirectory(source) && folderIdentity.map({ $0 == identity }) == true {
+            throw TensorStoreError.outputInsideInput(path: output, folder: source)
+        }
+        // Spelling too, for paths the kernel cannot resolve ("missing/../model.safetensors").
+        let spelled = FilePath(output).lexicallyNormalized()
+        if sources.contains(where: { FilePath($0).lexicallyNormalized() == spelled }) { throw TensorStoreError.outputIsInput(path: output) }
+        guard let existing = try? Stat(FilePath(output), followTargetSymlink: false) else { return }
+        if let outputIdentity = FileSystem.identity(of: output) {
+            if sourceIdentities.contains(where: { $0.1 == outputIdentity }) { throw TensorStoreError.outputIsInput(path: output) }
+            if existing.type == .symbolicLink, FileSystem.isDirectory(output) { throw TensorStoreError.outputIsLinkToFolder(path: output) }
+            if existing.type == .directory, let inside = sources.first(where: { lies($0, inside: outputIdentity) }) {
+                throw TensorStoreError.inputInsideOutput(path: output, input: inside)
             }
         }
-        if outputIdentity != nil, !force { throw TensorStoreError.outputExists(path: output) }
+        guard force else { throw TensorStoreError.outputExists(path: output) }
+        if existing.type == .directory {
+            let foreign = try FolderRemoval.foreignEntries(in: FileSystem.namedPath(output), isOwned: SafetensorsWriter.writesFolderEntry)
+            guard foreign.isEmpty else { throw TensorStoreError.outputFolderHoldsOtherFiles(path: output, names: foreign) }
+        }
     }
 
-    private static func normalized(_ path: String) -> FilePath {
-        FilePath(path).lexicallyNormalized()
+    /// Whether `path` (links resolved) lies inside the folder whose identity is `folder`.
+    private static func lies(_ path: String, inside folder: (device: UInt64, inode: UInt64)) -> Bool {
+        guard let real = FileSystem.realPath(path) else { return false }
+        var ancestor = FilePath(real)
+        while ancestor.removeLastComponent() {
+            if let identity = FileSystem.identity(of: ancestor.string), identity == folder { return true }
+        }
+        return false
     }
 }

@@ -4,17 +4,18 @@ import Glibc
 import Dispatch
 import Tureen
 
-/// On SIGINT or SIGTERM, removes the temporary outputs being written and exits with 128 + signal,
-/// so an interrupted command leaves nothing behind. Handled on a dispatch queue, where any code may run.
+/// On SIGINT, SIGTERM or SIGHUP (a closed terminal), removes the temporary outputs being written,
+/// says truthfully what was written, and exits with 128 + signal. Handled on a dispatch queue,
+/// where any code may run.
 enum InterruptCleanup {
     /// Installs the handlers; they stay installed while the returned sources are kept alive.
     static func install() -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { signalNumber in
+        [SIGINT, SIGTERM, SIGHUP].map { signalNumber in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                TemporaryOutputs.removeAll()
-                StandardError.write("\ntureen: interrupted; nothing was written\n")
+                let interruption = TemporaryOutputs.interrupt()
+                StandardError.write("\n" + message(for: interruption) + "\n")
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits
                 // forever for the library lock if the main thread is inside libhdf5 (a corrupt file
                 // can hang it), so the interrupt would never end the process.
@@ -23,5 +24,18 @@ enum InterruptCleanup {
             source.resume()
             return source
         }
+    }
+
+    /// What to tell the user: an output put in place before the interrupt is complete and stays.
+    static func message(for interruption: TemporaryOutputs.Interruption) -> String {
+        guard !interruption.published.isEmpty else {
+            return "tureen: interrupted; nothing was written (an existing output is unchanged)"
+        }
+        return "tureen: interrupted after writing \(interruption.published.joined(separator: ", ")) completely; it is in place"
+    }
+
+    /// Prints a line for every leftover of a killed run that an output's folder is cleaned of.
+    static func reportStaleTemporaries() {
+        StaleTemporaries.notices.withLock { $0 = { StandardError.writeLine("tureen: " + $0) } }
     }
 }

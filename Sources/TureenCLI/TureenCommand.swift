@@ -11,6 +11,7 @@ struct TureenCommand: ParsableCommand {
 
     static func main() {
         let interruptHandlers = InterruptCleanup.install()
+        InterruptCleanup.reportStaleTemporaries()
         OpenFileLimit.raiseToHardLimit()
         withExtendedLifetime(interruptHandlers) {
             do {

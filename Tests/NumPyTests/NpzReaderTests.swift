@@ -51,6 +51,11 @@ final class NpzReaderTests: XCTestCase {
         assertRefused(overlapping, mentions: "overlap")
     }
 
+    func testRefusesLocalHeaderSizesThatDisagreeWithTheDirectory() {
+        assertRefused(ZipBuilder(members: [.init(name: "w.npy", data: f32Array, localDeclaredSize: f32Array.count + 8)]), mentions: "its local header gives")
+        assertRefused(ZipBuilder(members: [.init(name: "w.npy", data: f32Array, deflate: true, localDeclaredSize: 1)]), mentions: "the central directory")
+    }
+
     func testRefusesDirectoryEntriesThatMissTheirLocalHeader() {
         let builder = ZipBuilder(members: [.init(name: "b.npy", data: f32Array), .init(name: "c.npy", data: f32Array, localOffsetOverride: 0)])
         assertRefused(builder, mentions: "local header names it 'b.npy'")

@@ -20,6 +20,8 @@ struct ZipBuilder {
         var declaredSize: Int?
         var crc: UInt32?
         var localOffsetOverride: Int?
+        /// The uncompressed size the local header declares, where it should disagree with the directory.
+        var localDeclaredSize: Int?
     }
 
     var members: [Member] = []
@@ -44,7 +46,7 @@ struct ZipBuilder {
                 return extra.bytes
             }()
             /// The fields both headers of a member hold, from the flags to the name's length.
-            func appendSharedFields(to record: inout LittleEndianBytes) {
+            func appendSharedFields(to record: inout LittleEndianBytes, declaring size: Int) {
                 record.u16(0)
                 record.u16(member.deflate ? 8 : 0)
                 record.u16(0)
@@ -56,14 +58,14 @@ struct ZipBuilder {
             }
             bytes.u32(0x0403_4B50)
             bytes.u16(zip64 == .none ? 20 : 45)
-            appendSharedFields(to: &bytes)
+            appendSharedFields(to: &bytes, declaring: member.localDeclaredSize ?? size)
             bytes.u16(extra.count)
             bytes.bytes += name + extra + stored
 
             central.u32(0x0201_4B50)
             central.u16(45)
             central.u16(45)
-            appendSharedFields(to: &central)
+            appendSharedFields(to: &central, declaring: size)
             central.u16(zip64 == .maximumPlusExtra ? extra.count : 0)
             central.u16(0)
             central.u16(0)

@@ -21,6 +21,16 @@ final class SoupRecipeTests: XCTestCase {
         XCTAssertNoThrow(try SoupRecipe.weighted([1, -1], normalize: false, baseRelative: .init(scale: 0.5)))
     }
 
+    func testNormalisesSubnormalAndOverflowingWeightSumsWithoutInfinity() throws {
+        let tiny = try SoupRecipe.weighted([Double.leastNonzeroMagnitude * 2024, 0, 0])  // 1e-320
+        XCTAssertTrue((1 / tiny.divisor).isFinite, "divisor \(tiny.divisor)")
+        XCTAssertEqual(tiny.weights[0] / tiny.divisor, 1)
+        let huge = try SoupRecipe.weighted([1e308, 1e308])
+        XCTAssertTrue(huge.divisor.isFinite)
+        XCTAssertEqual(huge.weights[0] / huge.divisor, 0.5)
+        XCTAssertEqual(try SoupRecipe.weighted([2, 6]).weights, [2, 6], "ordinary weights are kept as given")
+    }
+
     func testWeightErrorsSayWhichConditionFailed() {
         func problem(_ make: () throws -> SoupRecipe) -> SoupError.WeightProblem? {
             do {

@@ -75,7 +75,7 @@ final class FileTests: XCTestCase {
         let path = folder + "/shards"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         try scratch.file("shards/old", contents: [1])
-        let output = try OutputFolder(destination: path)
+        let output = try OutputFolder(destination: path, isOwned: { _ in true })
         let file = try output.file(named: "new")
         try file.write([2])
         try file.commit()
@@ -83,5 +83,97 @@ final class FileTests: XCTestCase {
         try output.commit()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path), ["new"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["shards"])
+    }
+
+    func testOutputFolderRefusesToReplaceAFolderHoldingFilesItDoesNotWrite() throws {
+        let path = folder + "/shards"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: path + "/notes.txt", contents: Data([1]))
+        let output = try OutputFolder(destination: path, isOwned: { $0.hasSuffix(".bin") })
+        XCTAssertThrowsError(try output.commit()) { error in
+            XCTAssertEqual(error as? TensorStoreError, .outputFolderHoldsOtherFiles(path: path, names: ["notes.txt"]))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: path), ["notes.txt"])
+    }
+
+    func testRemovingAFolderRemovesLinksButNeverWhatTheyPointTo() throws {
+        let kept = folder + "/kept"
+        try FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: kept + "/precious", contents: Data([1]))
+        let leftover = folder + "/.x.tureen-host-1-abcdef"
+        try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: leftover + "/link.bin", withDestinationPath: kept)
+        try FileManager.default.createSymbolicLink(atPath: leftover + "/file.bin", withDestinationPath: kept + "/precious")
+        XCTAssertEqual(try FolderRemoval.foreignEntries(in: leftover, isOwned: { _ in true }), ["file.bin", "link.bin"], "links are never Tureen's")
+        XCTAssertTrue(FolderRemoval.removeLeftover(leftover))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: kept), ["precious"])
+        XCTAssertThrowsError(try FolderRemoval.foreignEntries(in: folder + "/linked", isOwned: { _ in true }))
+    }
+
+    func testTemporaryNamesFitNameMaxAndSayWhoWroteThem() throws {
+        for length in [1, 200, 252, 255] {
+            let name = String(repeating: "é", count: length / 2) + String(repeating: "a", count: length % 2)
+            let template = TemporaryName.template(for: name)
+            XCTAssertLessThanOrEqual(template.utf8.count + TemporaryName.asideSuffix.utf8.count, 255, "\(length)")
+            XCTAssertTrue(template.contains(".tureen-\(ProcessIdentity.host)-\(getpid())-XXXXXX"))
+            let parsed = try XCTUnwrap(TemporaryName(parsing: template.replacingOccurrences(of: "XXXXXX", with: "a1B2c3") + ".old"))
+            XCTAssertEqual(parsed.host, ProcessIdentity.host)
+            XCTAssertEqual(parsed.processID, getpid())
+            XCTAssertTrue(parsed.isAside)
+            XCTAssertEqual(parsed.isNameTruncated, parsed.outputName != name, "\(length)")
+        }
+        XCTAssertNil(TemporaryName(parsing: "model.safetensors"))
+        XCTAssertNil(TemporaryName(parsing: ".model.tureen-host-notapid-abcdef"))
+    }
+
+    func testEachRunRemovesTheTemporariesOfDeadProcessesOfThisHostOnly() throws {
+        var dead: Int32 = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        let host = ProcessIdentity.host
+        let stale = ".out.bin.tureen-\(host)-\(dead)-abcdef"
+        let staleFolder = ".shards.tureen-\(host)-\(dead)-ghijkl"
+        let otherHost = ".out.bin.tureen-elsewhere-\(dead)-abcdef"
+        let live = ".out.bin.tureen-\(host)-\(getpid())-abcdef"
+        for name in [stale, otherHost, live] { _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1])) }
+        try FileManager.default.createDirectory(atPath: folder + "/" + staleFolder, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: folder + "/\(staleFolder)/model.safetensors", contents: Data([1]))
+        let notices = LockedValue<[String]>([])
+        StaleTemporaries.notices.withLock { $0 = { line in notices.withLock { $0.append(line) } } }
+        defer { StaleTemporaries.notices.withLock { $0 = nil } }
+        let output = try OutputFile(destination: folder + "/out.bin")
+        try output.commit()
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), [otherHost, live, "out.bin"])
+        XCTAssertEqual(notices.withLock { $0 }.count, 2)
+        XCTAssertTrue(notices.withLock { $0 }.allSatisfy { $0.contains("\(dead)") && $0.contains("no longer running") })
+    }
+
+    func testAFolderSetAsideByAKilledReplacementIsMovedBack() throws {
+        var dead: Int32 = 4_000_000
+        while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
+        let aside = folder + "/.shards.tureen-\(ProcessIdentity.host)-\(dead)-abcdef.old"
+        try FileManager.default.createDirectory(atPath: aside, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: aside + "/model.safetensors", contents: Data([7]))
+        _ = try OutputFile(destination: folder + "/other.bin")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["shards"])
+        XCTAssertEqual(FileManager.default.contents(atPath: folder + "/shards/model.safetensors"), Data([7]))
+    }
+
+    private func permissions(_ path: String) throws -> Int {
+        try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) & 0o777
+    }
+
+    func testOutputsHonourTheUmaskAndKeepTheModeOfWhatTheyReplace() throws {
+        let path = folder + "/out.bin"
+        let output = try OutputFile(destination: path)
+        try output.commit()
+        XCTAssertEqual(try permissions(path), Int(0o666 & ~OutputMode.umask))
+        chmod(path, 0o600)
+        let replacement = try OutputFile(destination: path)
+        try replacement.commit()
+        XCTAssertEqual(try permissions(path), 0o600)
+        let shards = folder + "/shards"
+        let newFolder = try OutputFolder(destination: shards, isOwned: { _ in true })
+        try newFolder.commit()
+        XCTAssertEqual(try permissions(shards), Int(0o777 & ~OutputMode.umask))
     }
 }

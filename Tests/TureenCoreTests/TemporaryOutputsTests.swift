@@ -52,10 +52,22 @@ final class TemporaryOutputsTests: XCTestCase {
         try shard.write([4, 5])
         try shard.commit()
         try folder.commit()
-        withExtendedLifetime((file, folder, shard)) { TemporaryOutputs.removeAll() }
+        withExtendedLifetime((file, folder, shard)) { _ = TemporaryOutputs.removeAll() }
         XCTAssertEqual(try contents(scratch.path), ["model.safetensors", "shards"])
         XCTAssertEqual(try scratch.bytes("model.safetensors"), [1, 2, 3])
         XCTAssertEqual(try scratch.bytes("shards/model.safetensors"), [4, 5])
+    }
+
+    func testRemoveAllReportsTheOutputsAlreadyInPlace() throws {
+        let written = try OutputFile(destination: scratch.path + "/model.safetensors")
+        try written.write([1])
+        try written.commit()
+        let pending = try OutputFile(destination: scratch.path + "/other.safetensors")
+        let report = withExtendedLifetime(pending) { TemporaryOutputs.removeAll() }
+        XCTAssertTrue(report.published.contains(scratch.path + "/model.safetensors"))
+        XCTAssertFalse(report.published.contains(scratch.path + "/other.safetensors"))
+        XCTAssertTrue(report.removed.contains(pending.temporaryPath))
+        XCTAssertEqual(try contents(scratch.path), ["model.safetensors"])
     }
 
     func testOutputFileDroppedWithoutCommitLeavesNothing() throws {

@@ -42,12 +42,17 @@ final class FacadeTests: XCTestCase {
     func testConversionRefusesAnOutputThatIsItsInputHoweverItIsSpelled() throws {
         let original = try Fixtures.bytes("safetensors/scalar_and_empty.safetensors")
         let input = try scratch.file("model.safetensors", contents: original)
-        for output in [input, folder + "/./model.safetensors", folder + "/missing/../model.safetensors", folder] {
+        for output in [input, folder + "/./model.safetensors", folder + "/missing/../model.safetensors"] {
             var conversion = Conversion(input: input, output: output)
             conversion.force = true
             XCTAssertThrowsError(try conversion.run(), output) { error in
                 guard case .outputIsInput(output)? = error as? TensorStoreError else { return XCTFail("\(output): \(error)") }
             }
+        }
+        var intoItsFolder = Conversion(input: input, output: folder)
+        intoItsFolder.force = true
+        XCTAssertThrowsError(try intoItsFolder.run()) { error in
+            XCTAssertEqual(error as? TensorStoreError, .inputInsideOutput(path: folder, input: input))
         }
         XCTAssertEqual(try scratch.bytes("model.safetensors"), original)
     }

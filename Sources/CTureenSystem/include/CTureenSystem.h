@@ -1,14 +1,15 @@
 #ifndef C_TUREEN_SYSTEM_H
 #define C_TUREEN_SYSTEM_H
 
-/* Constants that Swift's Glibc module does not export because glibc declares them only under
-   _GNU_SOURCE (as CNIOLinux does for swift-nio). Read from the C library, never hard-coded. */
+/* Constants and calls that Swift's Glibc module does not export because glibc declares them only
+   under _GNU_SOURCE (as CNIOLinux does for swift-nio). Read from the C library, never hard-coded. */
 #ifdef __linux__
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 
 /* O_DIRECT: writes that bypass the page cache. */
 static inline int c_tureen_o_direct(void) { return O_DIRECT; }
@@ -18,6 +19,18 @@ static inline int c_tureen_o_direct(void) { return O_DIRECT; }
 static inline int c_tureen_affinity_cpu_count(void) {
     cpu_set_t set;
     return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+}
+
+/* Swaps two paths in one step (renameat2 with RENAME_EXCHANGE): both must exist. Returns 0, or -1
+   with errno set; EINVAL or ENOSYS where the file system or kernel cannot exchange. */
+static inline int c_tureen_rename_exchange(const char *from, const char *to) {
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE);
+}
+
+/* Renames `from` to `to` only if `to` does not exist (renameat2 with RENAME_NOREPLACE). Returns 0,
+   or -1 with errno set: EEXIST if `to` exists, EINVAL or ENOSYS where unsupported. */
+static inline int c_tureen_rename_no_replace(const char *from, const char *to) {
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 }
 #endif
 

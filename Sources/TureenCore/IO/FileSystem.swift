@@ -10,7 +10,7 @@ package enum FileSystem {
         (try? Stat(FilePath(path)))?.type == .directory
     }
 
-    /// The device and inode of `path`, to tell whether two paths name the same file.
+    /// The device and inode of `path`, to tell whether two paths name the same file (following links).
     package static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
         guard let status = try? Stat(FilePath(path)) else { return nil }
         return (UInt64(status.deviceID.rawValue), UInt64(status.inode.rawValue))
@@ -30,6 +30,32 @@ package enum FileSystem {
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+
+    /// `path` without a trailing separator, and with a last component of `.` or `..` replaced by the
+    /// folder's real path, so that an output folder has a name of its own to write beside.
+    package static func namedPath(_ path: String) -> String {
+        let trimmed = FilePath(path)
+        if let last = trimmed.lastComponent?.string, last != ".", last != ".." { return trimmed.string }
+        guard let resolved = realpath(trimmed.string, nil) else { return trimmed.string }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The real path of `path` (links and `..` resolved), or nil if it does not exist.
+    package static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Flushes `folder`'s entries to the disk (`fsync` of the folder), so that a rename into it
+    /// survives a power loss. Errors are ignored: some file systems cannot sync a folder, and the
+    /// rename itself has succeeded.
+    package static func syncFolder(_ folder: String) {
+        guard let directory = try? FileDescriptor.open(FilePath(folder), .readOnly, options: [.directory, .closeOnExec]) else { return }
+        _ = fsync(directory.rawValue)
+        try? directory.close()
     }
 
     /// The folder part of `path` (`.` when it has none).

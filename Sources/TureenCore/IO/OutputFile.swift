@@ -27,19 +27,28 @@ package final class OutputFile {
     private var current = 0
     private let writer: SerialWorker
     private var committed = false
+    private let isFinalOutput: Bool
 
-    /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time.
+    /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time, after
+    /// removing the leftovers of dead Tureen processes there. The file gets the mode of the file it
+    /// will replace, or the umask's default. `isFinalOutput` is false for a file inside an
+    /// `OutputFolder`, which is not in place until the folder is.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable; `.cannotStartThread`.
-    package init(destination: String, bufferSize: Int = 8 << 20) throws {
+    package init(destination: String, bufferSize: Int = 8 << 20, isFinalOutput: Bool = true) throws {
         writer = try SerialWorker()
         self.destination = destination
-        var template = Array(TemporaryOutputs.template(beside: destination).utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard made >= 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
-        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        TemporaryOutputs.register(temporaryPath, isFolder: false)
-        fchmod(made, 0o644)
+        self.isFinalOutput = isFinalOutput
+        if isFinalOutput { StaleTemporaries.clean(folder: FileSystem.folder(of: destination)) }
+        var made: Int32 = -1
+        let created = TemporaryOutputs.create(isFolder: false) {
+            var template = Array(TemporaryOutputs.template(beside: destination).utf8CString)
+            made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            return made >= 0 ? String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        }
+        guard let created else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+        temporaryPath = created
+        fchmod(made, OutputMode.mode(replacing: destination, isFolder: false))
         _ = fcntl(made, F_SETFD, FD_CLOEXEC)
         let descriptor = FileDescriptor(rawValue: made)
         descriptors = OutputDescriptors(path: destination, buffered: descriptor, direct: DirectIO.reopenForWriting(descriptor))
@@ -98,7 +107,8 @@ package final class OutputFile {
         length = max(length, end)
     }
 
-    /// Writes every staged byte, fsyncs and renames the file into place.
+    /// Writes every staged byte, fsyncs and renames the file into place (with interrupts held off
+    /// during the rename, so an interrupt reports truthfully whether it happened).
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if any step fails (the temporary file is then removed).
     package func commit() throws {
@@ -106,8 +116,12 @@ package final class OutputFile {
         try writer.finish()
         try descriptors.sync()
         descriptors.closeAll()
-        guard rename(temporaryPath, destination) == 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+        try TemporaryOutputs.publish(temporaryPath, as: isFinalOutput ? destination : nil) {
+            guard rename(temporaryPath, destination) == 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+            return nil
+        }
         committed = true
+        if isFinalOutput { FileSystem.syncFolder(FileSystem.folder(of: destination)) }
     }
 
     /// Queues the current stage's bytes for writing and continues the run (at `offset`, or where

@@ -40,6 +40,10 @@ public final class TensorStore {
     public let metadata: [String: String]
     /// Values of the checkpoint that are not tensors, left out of everything but `inspect`.
     public let nonTensorValues: [NonTensorValue]
+    /// The files and folders the checkpoint was read from: the file itself, or a sharded
+    /// checkpoint's folder, index and every shard. An output must neither replace any of them nor
+    /// be written inside a folder among them (`OutputPolicy`).
+    public package(set) var sourcePaths: [String]
     private let indexByName: [String: Int]
 
     /// Creates a store.
@@ -60,6 +64,7 @@ public final class TensorStore {
         self.tensors = tensors
         self.metadata = metadata
         self.nonTensorValues = nonTensorValues
+        self.sourcePaths = [location]
         self.indexByName = index
     }
 

@@ -32,6 +32,18 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case outputIsInput(path: String)
     /// Writing the output failed.
     case cannotWrite(path: String, errno: Errno)
+    /// An input file lies inside the output folder, which replacing the folder would remove.
+    case inputInsideOutput(path: String, input: String)
+    /// The output would be written inside a folder that is an input.
+    case outputInsideInput(path: String, folder: String)
+    /// The output is a symbolic link to a folder; Tureen neither writes through it nor replaces it.
+    case outputIsLinkToFolder(path: String)
+    /// The folder to replace holds entries the writer does not write (listed), which replacing it would remove.
+    case outputFolderHoldsOtherFiles(path: String, names: [String])
+    /// Replacing a folder failed after the old folder was moved aside, and moving it back failed too.
+    case replacementInterrupted(path: String, previous: String, errno: Errno)
+    /// A tensor's name cannot be stored in the output's format (the name is shown escaped).
+    case unstorableName(path: String, tensor: String, detail: String)
     /// A writer asked to write at an offset the output cannot take (a bug in the writer, not the data).
     case writeOutsideOutput(path: String, offset: Int, length: Int)
     /// A producer gave a tensor fewer or more bytes than its shape and dtype say.
@@ -69,6 +81,19 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the output is also an input; choose another output path"
         case let .cannotWrite(path, errno):
             return "\(path): cannot write: \(errno)"
+        case let .inputInsideOutput(path, input):
+            return "\(path): the input \(input) lies inside this output folder, which replacing it would remove; choose another output path"
+        case let .outputInsideInput(path, folder):
+            return "\(path): the output lies inside the input folder \(folder); choose another output path"
+        case let .outputIsLinkToFolder(path):
+            return "\(path): the output is a symbolic link to a folder; name the folder itself, or another output path"
+        case let .outputFolderHoldsOtherFiles(path, names):
+            let shown = names.prefix(5).map { "'\(TensorName.escaped($0))'" }.joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+            return "\(path): the folder holds entries Tureen does not write (\(shown)); only a folder of shards, an index and Tureen's temporaries is replaced. Choose another output path, or remove them yourself"
+        case let .replacementInterrupted(path, previous, errno):
+            return "\(path): cannot write: \(errno); the previous folder could not be moved back and is at \(previous)"
+        case let .unstorableName(path, tensor, detail):
+            return "\(path): tensor '\(TensorName.escaped(tensor))': the name cannot be stored: \(detail)"
         case let .writeOutsideOutput(path, offset, length):
             return "\(path): cannot write: internal: \(length) bytes at offset \(offset) lie outside the output"
         case let .producerShortfall(path, tensor, expected, actual):
