@@ -4,6 +4,7 @@ needed here (see `make peer-test` for the comparison against torch.load)."""
 import io
 import json
 import struct
+import warnings
 import zipfile
 
 import numpy as np
@@ -135,7 +136,9 @@ def torch_zip(pickle_bytes, records=None, prefix="archive", duplicate=None, defl
             archive.writestr(f"{prefix}/data/{key}", data, compress_type=zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED)
         archive.writestr(f"{prefix}/version", "3\n")
         if duplicate:
-            archive.writestr(f"{prefix}/{duplicate}", b"again")
+            with warnings.catch_warnings():  # zipfile warns about the duplicate this case builds on purpose
+                warnings.simplefilter("ignore")
+                archive.writestr(f"{prefix}/{duplicate}", b"again")
     return buffer.getvalue()
 
 
@@ -259,3 +262,15 @@ def test_sharded_bin_index_that_disagrees_with_a_shard_is_refused(tureen, fixtur
     (folder / "pytorch_model.bin.index.json").write_text(json.dumps(index))
     result = tureen("inspect", folder, check=False)
     assert result.returncode != 0 and "norm.bias" in result.stderr
+
+
+def test_an_output_never_replaces_a_shard_of_its_sharded_bin_input(tureen, fixtures, tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for path in (fixtures / PT / "sharded_bin").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    shard = folder / "pytorch_model-00001-of-00002.bin"
+    before = shard.read_bytes()
+    result = tureen("convert", folder / "pytorch_model.bin.index.json", shard, "--force", check=False)
+    assert result.returncode != 0 and str(shard) in result.stderr
+    assert shard.read_bytes() == before
