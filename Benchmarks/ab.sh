@@ -3,7 +3,8 @@
 # machine's drift hits both alike; prints each run and the medians of wall time and peak RSS.
 #   Benchmarks/ab.sh OLD_BINARY NEW_BINARY [ROUNDS]
 # Runs, on the soup benchmark's three 1.07 GB bf16 inputs in $BENCH_DATA (made by `make bench`):
-# a uniform soup, a same-dtype convert, and a convert to f32.
+# a uniform soup, a same-dtype convert, and a convert to f32; with FORMATS=1 also the first input as
+# stored .npz and contiguous .h5 (written once beside the inputs by OLD_BINARY) converted back, and a diff.
 set -euo pipefail
 old=$1 new=$2 rounds=${3:-5}
 data=${BENCH_DATA:-/tmp/tureen-bench}
@@ -48,3 +49,12 @@ echo "|---|---|---|---|---|---|"
 compare "soup uniform 3 × bf16" soup uniform "${inputs[@]}" -o "$out/soup.safetensors"
 compare "convert (same dtype)" convert "${inputs[0]}" "$out/copy.safetensors"
 compare "convert --dtype f32" convert "${inputs[0]}" "$out/f32.safetensors" --dtype f32
+if [ -n "${FORMATS:-}" ]; then
+    for extension in npz h5; do
+        [ -f "$data/llama-bf16-0.$extension" ] || "$old" convert "${inputs[0]}" "$data/llama-bf16-0.$extension" >/dev/null
+    done
+    cat "$data"/llama-bf16-0.{npz,h5} >/dev/null
+    compare "convert .npz → safetensors" convert "$data/llama-bf16-0.npz" "$out/from-npz.safetensors"
+    compare "convert .h5 → safetensors" convert "$data/llama-bf16-0.h5" "$out/from-h5.safetensors"
+    compare "diff 3 × bf16" diff "${inputs[@]}"
+fi

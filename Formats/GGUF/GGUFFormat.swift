@@ -16,7 +16,7 @@ extension CheckpointFormat {
     )
 }
 
-/// Reads GGUF files at the tensor level: plain tensors served zero-copy, Q8_0 and Q4_0 dequantized
+/// Reads GGUF files at the tensor level: plain tensors read in place, Q8_0 and Q4_0 dequantized
 /// to f32 on read, other quantized types listed (as f32, with a note) and refused when read. The
 /// key-values are reported by `inspect` as non-tensor values and never written.
 public struct GGUFTensorReader: CheckpointReader {
@@ -25,7 +25,7 @@ public struct GGUFTensorReader: CheckpointReader {
 
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
         let file = try MappedFile(path: path)
-        let header = try file.withUnsafeBytes { try GGUFHeader($0, path: path) }
+        let header = try file.withBytesLoadedOnDemand { bytes, load in try GGUFHeader(bytes, path: path, load: load) }
         var tensors: [StoredTensor] = []
         var notes = header.values.map { NonTensorValue(name: $0.key, summary: $0.summary) }
         for tensor in header.tensors {

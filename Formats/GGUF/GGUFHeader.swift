@@ -27,8 +27,10 @@ struct GGUFHeader {
     static let maximumDimensions = 4
     static let maximumArrayDepth = 8
 
-    init(_ bytes: UnsafeRawBufferPointer, path: String) throws {
-        var reader = GGUFReader(bytes: bytes, path: path)
+    /// Parses the header; `load`, when given, is called with each range before it is read.
+    init(_ bytes: UnsafeRawBufferPointer, path: String, load: ((Range<Int>) throws -> Void)? = nil) throws {
+        var reader = GGUFReader(bytes: bytes, path: path, load: load)
+        try load?(0..<min(4, bytes.count))
         guard bytes.count >= 4, bytes[0] == 0x47, bytes[1] == 0x47, bytes[2] == 0x55, bytes[3] == 0x46 else {
             throw GGUFError.notGGUF(path: path)
         }

@@ -3,16 +3,20 @@ struct GGUFReader {
     let bytes: UnsafeRawBufferPointer
     var position = 0
     let path: String
+    /// Called with each range before it is read, for a view filled on demand; nil when every byte is there.
+    let load: ((Range<Int>) throws -> Void)?
 
-    init(bytes: UnsafeRawBufferPointer, path: String) {
+    init(bytes: UnsafeRawBufferPointer, path: String, load: ((Range<Int>) throws -> Void)? = nil) {
         self.bytes = bytes
         self.path = path
+        self.load = load
     }
 
     mutating func take(_ count: Int) throws -> UnsafeRawBufferPointer {
         guard count >= 0, count <= bytes.count - position else {
             throw GGUFError.badHeader(path: path, offset: position, detail: "it needs \(count) more bytes but the file ends; truncated")
         }
+        try load?(position..<(position + count))
         defer { position += count }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)])
     }

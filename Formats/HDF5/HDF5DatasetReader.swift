@@ -8,7 +8,7 @@ import TureenCore
 enum HDF5DatasetReader {
     /// The most bytes one hyperslab read decodes.
     static let windowByteBudget = 8 << 20
-    /// The chunk cache per dataset, so chunks that straddle two windows are decompressed once.
+    /// The chunk cache of a dataset opened for inspection; reads size it with `ChunkedReadPlan`.
     static let chunkCacheBytes = 16 << 20
     /// How far a chunked dataset may exceed the file's size (deflate expands at most ~1032×).
     static let compressionBound = 1100
@@ -62,23 +62,26 @@ enum HDF5DatasetReader {
             }
         }
         guard info.byteCount > 0 else { return StoredTensor(info: info, source: MemoryTensorSource(bytes: [])) }
-        var chunkShape: [Int]?
-        if layout == H5D_CHUNKED {
+        var plan = HyperslabPlan(shape: shape, elementWidth: info.dtype.byteWidth, byteBudget: windowByteBudget)
+        var cache = (bytes: chunkCacheBytes, slots: 12_421)
+        if layout == H5D_CHUNKED, !shape.isEmpty {
             var chunk = [hsize_t](repeating: 0, count: rank)
             try check(H5Pget_chunk(creation.id, Int32(rank), &chunk), "read the chunk shape")
-            chunkShape = chunk.map { Int(clamping: $0) }
+            let chunked = try ChunkedReadPlan(shape: shape, chunkShape: chunk.map { Int(clamping: $0) }, elementWidth: info.dtype.byteWidth,
+                                              byteBudget: windowByteBudget, file: file, object: object)
+            plan = chunked.windows
+            cache = (chunked.cacheBytes, chunked.cacheSlots)
         }
-        let plan = HyperslabPlan(shape: shape, elementWidth: info.dtype.byteWidth, byteBudget: windowByteBudget, chunkShape: chunkShape)
-        let source = HyperslabTensorSource(fileHandle: fileHandle, memoryType: element.memoryType, info: info, plan: plan, file: file, object: object)
+        let source = HyperslabTensorSource(fileHandle: fileHandle, memoryType: element.memoryType, info: info, plan: plan, cache: cache, file: file, object: object)
         return StoredTensor(info: info, source: source)
     }
 
-    /// Opens dataset `object` with a chunk cache of `chunkCacheBytes`.
+    /// Opens dataset `object` with a chunk cache of `cache.bytes` in `cache.slots` hash slots.
     ///
     /// - Throws: `HDF5Error.library` if it cannot be opened.
-    static func openDataset(_ object: String, in fileID: hid_t, file: String) throws -> HDF5Handle {
+    static func openDataset(_ object: String, in fileID: hid_t, file: String, cache: (bytes: Int, slots: Int) = (chunkCacheBytes, 12_421)) throws -> HDF5Handle {
         let access = try HDF5Handle(H5Pcreate(tureen_H5P_DATASET_ACCESS()), "create dataset access properties", file: file, object: object)
-        try HDF5Library.check(H5Pset_chunk_cache(access.id, 12_421, chunkCacheBytes, 1.0), "size the chunk cache", file: file, object: object)
+        try HDF5Library.check(H5Pset_chunk_cache(access.id, cache.slots, cache.bytes, 1.0), "size the chunk cache", file: file, object: object)
         return try HDF5Handle(H5Dopen2(fileID, object, access.id), "open the dataset", file: file, object: object)
     }
 

@@ -31,6 +31,11 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case unmappableName(path: String, tensor: String, detail: String)
     /// The Keras 3 layout was asked for, but a tensor's name is not a Keras 3 variable path.
     case notKerasLayout(path: String, tensor: String)
+    /// A chunked dataset whose chunks need more memory to decode than the limit: `what` says which
+    /// (one chunk, or the chunks that reading in C order keeps decoded at once).
+    case chunkMemory(path: String, object: String, chunkShape: [Int], what: String, limit: Int)
+    /// `HDF5Preflight` found that libhdf5 crashes or hangs on the file; `detail` says which.
+    case preflightFailed(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -63,6 +68,10 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): tensor '\(tensor)' cannot become an HDF5 path: \(detail)"
         case let .notKerasLayout(path, tensor):
             return "\(path): the Keras 3 layout needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
+        case let .preflightFailed(path, detail):
+            return "\(path): libhdf5 could not parse this file: \(detail); the file is corrupt or hostile, and was not opened in this process"
+        case let .chunkMemory(path, object, chunkShape, what, limit):
+            return "\(path): dataset \(object) is stored in chunks of shape \(chunkShape); decoding \(what) needs more than the \(limit >> 20) MiB Tureen allows; rewrite it with smaller chunks (h5py: chunks=True)"
         }
     }
 }

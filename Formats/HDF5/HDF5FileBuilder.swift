@@ -1,9 +1,18 @@
 import CHDF5
+#if canImport(Glibc)
+import Glibc
+#endif
 import TureenCore
 
 /// Lays out an HDF5 file with libhdf5: groups (recording creation order, so tensors read back in
 /// the order they were written), one dataset per tensor, the `dtype` attributes of opaque
 /// datasets, and metadata as root attributes. Use inside `HDF5Library.locked`.
+///
+/// Every handle it opens is closed by `close()` (checked: a final flush that fails is an error)
+/// or, on an error path, by `abandon()`. None may be left to libhdf5: a dataset whose close failed
+/// (its chunk cache could not be flushed to a full disk) stays in libhdf5's tables, and libhdf5's
+/// own exit handler then crashes closing it again (`H5D_close` under `H5_term_library`, SIGSEGV
+/// after the error was reported).
 final class HDF5FileBuilder {
     /// The target size of one compressed chunk.
     static let chunkByteTarget = 1 << 20
@@ -12,13 +21,17 @@ final class HDF5FileBuilder {
 
     private let file: HDF5Handle
     private let path: String
+    private let fileSystemPath: String
     private var groups: [[String]: HDF5Handle] = [:]
+    /// Datasets created and not yet closed with `closeDataset(_:)`, with their file types.
+    private var openDatasets: [(dataset: HDF5Handle, type: HDF5Handle)] = []
 
     /// Creates (truncating) the HDF5 file at `fileSystemPath`; errors name `path`.
     ///
     /// - Throws: `HDF5Error.library` if libhdf5 cannot create it.
     init(creating fileSystemPath: String, reportingAs path: String) throws {
         self.path = path
+        self.fileSystemPath = fileSystemPath
         let creation = try HDF5Handle(H5Pcreate(tureen_H5P_FILE_CREATE()), "create file properties", file: path, object: "/")
         try HDF5Library.check(H5Pset_link_creation_order(creation.id, UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)),
                               "track creation order", file: path, object: "/")
@@ -74,10 +87,21 @@ final class HDF5FileBuilder {
         let dataset = try HDF5Handle(
             H5Dcreate2(parent, components.last!, type.id, space.id, tureen_H5P_DEFAULT(), creation.id, tureen_H5P_DEFAULT()),
             "create the dataset", file: path, object: object)
+        openDatasets.append((dataset, type))
         if let name = HDF5TypeFactory.opaqueDTypeName(info.dtype) {
             try HDF5Attributes.writeString(name, named: "dtype", on: dataset.id, file: path, object: object)
         }
         return (dataset, type, chunkShape)
+    }
+
+    /// Closes a dataset made by `createDataset`, flushing its chunk cache.
+    ///
+    /// - Throws: `HDF5Error.library` if the flush or the close fails (the disk is full).
+    func closeDataset(_ dataset: HDF5Handle, object: String) throws {
+        guard let index = openDatasets.firstIndex(where: { $0.dataset === dataset }) else { return }
+        let closing = openDatasets.remove(at: index)
+        try closing.dataset.close(with: H5Dclose, file: path, object: object)
+        try closing.type.close(with: H5Tclose, file: path, object: object)
     }
 
     /// Writes `metadata` as string attributes of the root group.
@@ -94,8 +118,31 @@ final class HDF5FileBuilder {
     ///
     /// - Throws: `HDF5Error.library` if the final flush fails.
     func close() throws {
+        while let (dataset, type) = openDatasets.popLast() {
+            try dataset.close(with: H5Dclose, file: path, object: "/")
+            try type.close(with: H5Tclose, file: path, object: "/")
+        }
+        for (components, group) in groups.sorted(by: { $0.key.count > $1.key.count }) {
+            try group.close(with: H5Gclose, file: path, object: "/" + components.joined(separator: "/"))
+        }
         groups.removeAll()
         try file.close(with: H5Fclose, file: path, object: "/")
+    }
+
+    /// On an error path: empties the file (it is a temporary that will be removed, and on a full
+    /// disk this frees the space libhdf5's closing flushes need), then closes every handle still
+    /// open, innermost first, ignoring their errors.
+    func abandon() {
+        _ = truncate(fileSystemPath, 0)
+        while let (dataset, type) = openDatasets.popLast() {
+            try? dataset.close(with: H5Dclose, file: path, object: "/")
+            try? type.close(with: H5Tclose, file: path, object: "/")
+        }
+        for (_, group) in groups.sorted(by: { $0.key.count > $1.key.count }) {
+            try? group.close(with: H5Gclose, file: path, object: "/")
+        }
+        groups.removeAll()
+        try? file.close(with: H5Fclose, file: path, object: "/")
     }
 
     /// Chunks of about `chunkByteTarget` bytes: whole inner dimensions, cut along outer ones.

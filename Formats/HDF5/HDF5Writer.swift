@@ -25,20 +25,28 @@ public struct HDF5Writer: CheckpointWriter {
         var offsets: [Int?] = []
         try HDF5Library.locked {
             let builder = try HDF5FileBuilder(creating: output.temporaryPath, reportingAs: path)
-            if keras { _ = try builder.group(at: ["vars"]) }
-            for (index, info) in tensors.enumerated() {
-                let made = try builder.createDataset(info, at: paths[index], compressed: options.compress)
-                if let chunkShape = made.chunkShape {
-                    try HDF5ChunkedStream.write(content, tensorAt: index, to: made.dataset, type: made.type, chunkShape: chunkShape, file: path, object: "/" + paths[index].joined(separator: "/"))
-                    offsets.append(nil)
-                } else if info.byteCount > 0 {
-                    offsets.append(try Self.offset(of: made.dataset, file: path, object: "/" + paths[index].joined(separator: "/")))
-                } else {
-                    offsets.append(nil)
+            do {
+                if keras { _ = try builder.group(at: ["vars"]) }
+                for (index, info) in tensors.enumerated() {
+                    let object = "/" + paths[index].joined(separator: "/")
+                    let made = try builder.createDataset(info, at: paths[index], compressed: options.compress)
+                    if let chunkShape = made.chunkShape {
+                        try HDF5ChunkedStream.write(content, tensorAt: index, to: made.dataset, type: made.type, chunkShape: chunkShape, file: path, object: object)
+                        offsets.append(nil)
+                    } else if info.byteCount > 0 {
+                        offsets.append(try Self.offset(of: made.dataset, file: path, object: object))
+                    } else {
+                        offsets.append(nil)
+                    }
+                    // Now, checked: the last chunks reach the disk here, and a full disk is an error.
+                    try builder.closeDataset(made.dataset, object: object)
                 }
+                if !keras { try builder.writeMetadata(content.metadata) }
+                try builder.close()
+            } catch {
+                builder.abandon()
+                throw error
             }
-            if !keras { try builder.writeMetadata(content.metadata) }
-            try builder.close()
         }
         for (index, offset) in offsets.enumerated() {
             guard let offset else { continue }

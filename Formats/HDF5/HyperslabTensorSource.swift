@@ -14,18 +14,20 @@ final class HyperslabTensorSource: TensorByteSource {
     private let memoryType: HDF5Handle
     private let info: TensorInfo
     private let plan: HyperslabPlan
+    private let cache: (bytes: Int, slots: Int)
     private let file: String
     private let object: String
     private var window: Range<Int> = 0..<0
     private var buffer: UnsafeMutableRawBufferPointer
 
     /// A source reading `info`'s bytes from dataset `object` of the open file `fileHandle` as
-    /// `memoryType`, window by window.
-    init(fileHandle: HDF5Handle, memoryType: HDF5Handle, info: TensorInfo, plan: HyperslabPlan, file: String, object: String) {
+    /// `memoryType`, window by window, with a chunk cache of `cache.bytes` (see `ChunkedReadPlan`).
+    init(fileHandle: HDF5Handle, memoryType: HDF5Handle, info: TensorInfo, plan: HyperslabPlan, cache: (bytes: Int, slots: Int), file: String, object: String) {
         self.fileHandle = fileHandle
         self.memoryType = memoryType
         self.info = info
         self.plan = plan
+        self.cache = cache
         self.file = file
         self.object = object
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 0, alignment: 16)
@@ -88,7 +90,7 @@ final class HyperslabTensorSource: TensorByteSource {
 
     private func openDataset() throws -> hid_t {
         if let dataset { return dataset.id }
-        let opened = try HDF5DatasetReader.openDataset(object, in: fileHandle.id, file: file)
+        let opened = try HDF5DatasetReader.openDataset(object, in: fileHandle.id, file: file, cache: cache)
         dataset = opened
         return opened.id
     }

@@ -1,8 +1,7 @@
 import TureenCore
 
 /// Serves a Fortran-order (column-major) array in C order by gathering elements from the whole
-/// column-major data, which the base must serve at once: zero-copy from a mapped file (pages
-/// stay in the page cache, released when the tensor is done), or from memory for deflated data.
+/// column-major data, which the base must serve at once (a `MaterializedSource`).
 final class FortranOrderSource: TensorByteSource {
     private let base: any TensorByteSource
     private let shape: [Int]

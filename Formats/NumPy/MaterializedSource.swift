@@ -1,7 +1,7 @@
 import TureenCore
 
 /// Reads a sequential source whole into memory on first use, so a consumer that needs random
-/// access (a Fortran-order transpose of deflated data) can have it. Costs the tensor's size in
+/// access (a Fortran-order transpose) can have it. Costs the tensor's size in
 /// memory until the tensor is released.
 final class MaterializedSource: TensorByteSource {
     private let base: any TensorByteSource

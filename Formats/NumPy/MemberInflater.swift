@@ -2,7 +2,8 @@ import CZlib
 import TureenCore
 import Zip
 
-/// Inflates one deflated zip member from the mapped archive, in order, into caller buffers. Never
+/// Inflates one deflated zip member of the archive, in order, into caller buffers; the compressed
+/// bytes are read with `pread` a step at a time (never through a mapping, see `MappedFile`). Never
 /// produces more than the member's declared size; once all of it has been produced, checks that the
 /// deflate stream ends there and that the CRC-32 matches.
 final class MemberInflater {
@@ -10,7 +11,9 @@ final class MemberInflater {
     private let member: ZipMember
     private let stream: UnsafeMutablePointer<z_stream>
     private var inputPosition: Int
-    private var released: Int
+    /// Compressed bytes read from the file and not yet consumed: `pending` within `input`.
+    private let input: UnsafeMutableRawBufferPointer
+    private var pending: Range<Int> = 0..<0
     private var crc = CRC32()
     private var streamEnded = false
     /// The number of uncompressed bytes produced so far.
@@ -24,11 +27,12 @@ final class MemberInflater {
         self.file = file
         self.member = member
         inputPosition = member.dataOffset
-        released = member.dataOffset
+        input = .allocate(byteCount: min(MemberInflater.inputStep, max(member.compressedSize, 1)), alignment: 64)
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         guard tureen_inflate_init_raw(stream) == Z_OK else {
             stream.deallocate()
+            input.deallocate()
             throw NumPyError.corruptDeflate(path: file.path, member: member.name, detail: "zlib could not start inflating")
         }
     }
@@ -36,6 +40,7 @@ final class MemberInflater {
     deinit {
         inflateEnd(stream)
         stream.deallocate()
+        input.deallocate()
     }
 
     /// Fills `buffer` with the next uncompressed bytes.
@@ -74,24 +79,24 @@ final class MemberInflater {
 
     /// Runs inflate once (feeding more compressed bytes as needed) and returns how many bytes it wrote.
     private func inflateStep(into output: UnsafeMutableRawBufferPointer) throws -> Int {
-        let compressedEnd = member.dataOffset + member.compressedSize
-        let available = min(MemberInflater.inputStep, compressedEnd - inputPosition)
-        let outputCount = min(output.count, Int(UInt32.max))
-        let (status, consumed, wrote) = try file.withUnsafeBytes(in: inputPosition..<(inputPosition + available)) { input in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = UInt32(input.count)
-            stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = UInt32(outputCount)
-            let status = inflate(stream, Z_NO_FLUSH)
-            return (status, input.count - Int(stream.pointee.avail_in), outputCount - Int(stream.pointee.avail_out))
+        if pending.isEmpty {
+            let compressedEnd = member.dataOffset + member.compressedSize
+            let step = min(input.count, compressedEnd - inputPosition)
+            try file.read(inputPosition..<(inputPosition + step), into: input)
+            inputPosition += step
+            pending = 0..<step
         }
+        let outputCount = min(output.count, Int(UInt32.max))
+        stream.pointee.next_in = (input.baseAddress! + pending.lowerBound).assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_in = UInt32(pending.count)
+        stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = UInt32(outputCount)
+        let status = inflate(stream, Z_NO_FLUSH)
+        let consumed = pending.count - Int(stream.pointee.avail_in)
+        let wrote = outputCount - Int(stream.pointee.avail_out)
         stream.pointee.next_in = nil
         stream.pointee.next_out = nil
-        inputPosition += consumed
-        if inputPosition - released >= 16 << 20 {
-            file.releasePages(in: released..<inputPosition)
-            released = inputPosition
-        }
+        pending = (pending.lowerBound + consumed)..<pending.upperBound
         switch status {
         case Z_OK:
             if wrote == 0 && consumed == 0 { throw failure("the deflate stream makes no progress") }
@@ -117,7 +122,6 @@ final class MemberInflater {
         if crc.value != member.crc32 {
             throw NumPyError.checksumMismatch(path: file.path, member: member.name, expected: member.crc32, actual: crc.value)
         }
-        file.releasePages(in: released..<inputPosition)
     }
 
     private func failure(_ detail: String) -> NumPyError {

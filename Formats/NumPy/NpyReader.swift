@@ -2,7 +2,7 @@ import SystemPackage
 import TureenCore
 
 /// Reads a `.npy` file as a store of one tensor named after the file (`weights.npy` → `weights`).
-/// Little-endian C-order data is served zero-copy from the mapped file.
+/// Little-endian C-order data is read from the file as it is.
 public struct NpyReader: CheckpointReader {
     /// A reader.
     public init() {}
@@ -10,18 +10,15 @@ public struct NpyReader: CheckpointReader {
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
         let file = try MappedFile(path: path)
         let name = Self.tensorName(forFile: path)
-        let header = try file.withUnsafeBytes { bytes in
-            try NpyHeader.parse(
-                UnsafeRawBufferPointer(rebasing: bytes.prefix(NpyHeader.maximumPrefixLength)),
-                name: name, path: path, member: "", assumedVoidType: options.assumedVoidType
-            )
+        let header = try file.withUnsafeBytes(in: 0..<min(file.count, NpyHeader.maximumPrefixLength)) { bytes in
+            try NpyHeader.parse(bytes, name: name, path: path, member: "", assumedVoidType: options.assumedVoidType)
         }
         let available = file.count - header.dataOffset
         guard available == header.info.byteCount else {
             throw NumPyError.dataSizeMismatch(path: path, member: "", expected: header.info.byteCount, actual: available)
         }
         let stored = try MappedTensorSource(file: file, fileRange: header.dataOffset..<file.count)
-        let tensor = StoredTensor(info: header.info, source: NpyDataSource.make(header: header, stored: stored, isRandomAccess: true))
+        let tensor = StoredTensor(info: header.info, source: NpyDataSource.make(header: header, stored: stored))
         return try TensorStore(location: path, formatName: .npy, tensors: [tensor])
     }
 

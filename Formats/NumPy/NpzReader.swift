@@ -2,8 +2,8 @@ import TureenCore
 import Zip
 
 /// Reads `.npz` archives (`np.savez` and `np.savez_compressed`): one tensor per `.npy` member, named
-/// after the member without `.npy` (`a/b.c.npy` → `a/b.c`). Stored members are served zero-copy from
-/// the mapped file; deflated members are inflated in chunks as they are read.
+/// after the member without `.npy` (`a/b.c.npy` → `a/b.c`). Stored members are read from the file
+/// as they are; deflated members are inflated in chunks as they are read.
 public struct NpzReader: CheckpointReader {
     /// A reader.
     public init() {}
@@ -12,7 +12,7 @@ public struct NpzReader: CheckpointReader {
         let file = try MappedFile(path: path)
         let members: [ZipMember]
         do {
-            members = try file.withUnsafeBytes { try ZipDirectory.parse($0, path: path) }
+            members = try file.withBytesLoadedOnDemand { bytes, load in try ZipDirectory.parse(bytes, path: path, load: load) }
         } catch let error as ZipError {
             throw NumPyError(error)
         }
@@ -52,7 +52,7 @@ public struct NpzReader: CheckpointReader {
         case .deflated:
             stored = InflatingSource(file: file, member: member, dataOffset: header.dataOffset)
         }
-        let source = NpyDataSource.make(header: header, stored: stored, isRandomAccess: member.method == .stored)
+        let source = NpyDataSource.make(header: header, stored: stored)
         return StoredTensor(info: header.info, source: source)
     }
 
@@ -61,7 +61,7 @@ public struct NpzReader: CheckpointReader {
         let limit = min(member.uncompressedSize, NpyHeader.maximumPrefixLength)
         switch member.method {
         case .stored:
-            return try file.withUnsafeBytes(in: member.dataOffset..<(member.dataOffset + limit)) { Array($0) }
+            return try file.bytes(in: member.dataOffset..<(member.dataOffset + limit))
         case .deflated:
             let inflater = try MemberInflater(file: file, member: member)
             var prefix = [UInt8](repeating: 0, count: min(limit, 12))

@@ -11,24 +11,27 @@ enum LegacyCheckpoint {
     static func recognizes(_ prefix: [UInt8]) -> Bool { prefix.starts(with: magic) }
 
     /// The unpickled object and where each storage's bytes lie in the file.
-    static func load(_ bytes: UnsafeRawBufferPointer, machine: PickleMachine, path: String) throws -> (root: PickleValue, storages: [String: Range<Int>]) {
+    static func load(
+        _ bytes: UnsafeRawBufferPointer, machine: PickleMachine, path: String, load: ((Range<Int>) throws -> Void)? = nil
+    ) throws -> (root: PickleValue, storages: [String: Range<Int>]) {
+        try load?(0..<min(magic.count, bytes.count))
         guard bytes.starts(with: magic) else {
             throw PyTorchError.badArchive(path: path, detail: "neither a zip archive nor a legacy torch.save file (no magic number)")
         }
         var position = magic.count
         let header = PickleMachine(path: path)
         defer { header.tearDown() }
-        let version = try header.run(bytes, from: position)
+        let version = try header.run(bytes, from: position, load: load)
         guard case .int(1001) = version.value else {
             throw PyTorchError.badArchive(path: path, detail: "legacy protocol version \(version.value.summary) is not 1001")
         }
-        let systemInfo = try header.run(bytes, from: version.end)
+        let systemInfo = try header.run(bytes, from: version.end, load: load)
         if case let .dict(info) = systemInfo.value,
            info.entries.contains(where: { if case .string("little_endian") = $0.key, case .bool(false) = $0.value { return true }; return false }) {
             throw PyTorchError.badArchive(path: path, detail: "the file was written on a big-endian machine")
         }
-        let object = try machine.run(bytes, from: systemInfo.end)
-        let keyList = try header.run(bytes, from: object.end)
+        let object = try machine.run(bytes, from: systemInfo.end, load: load)
+        let keyList = try header.run(bytes, from: object.end, load: load)
         guard case let .list(keys) = keyList.value else { throw PyTorchError.badArchive(path: path, detail: "the storage key list is missing") }
         position = keyList.end
         var storages: [String: Range<Int>] = [:]
@@ -37,6 +40,7 @@ enum LegacyCheckpoint {
                 throw PyTorchError.badArchive(path: path, detail: "the storage key list names \(key.summary), which no tensor uses")
             }
             guard position <= bytes.count - 8 else { throw truncated(path, name) }
+            try load?(position..<(position + 8))
             let count = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[position + $1]) << (8 * UInt64($1)) }
             guard Int(exactly: count) == storage.elementCount,
                   let byteCount = CheckedArithmetic.multiply(storage.elementCount, storage.dtype.byteWidth) else {

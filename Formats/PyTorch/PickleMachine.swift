@@ -33,12 +33,15 @@ final class PickleMachine {
         memo = [:]
     }
 
-    /// Runs the pickle starting at `start` in `bytes` up to its STOP.
+    /// Runs the pickle starting at `start` in `bytes` up to its STOP; `load`, when given, is called
+    /// with each range before it is read (for a view filled on demand).
     ///
     /// - Returns: the value and the offset just past STOP.
     /// - Throws: `PyTorchError` for a refused global or opcode, a malformed stream or a bound exceeded.
-    func run(_ bytes: UnsafeRawBufferPointer, from start: Int) throws -> (value: PickleValue, end: Int) {
-        var reader = PickleReader(bytes: bytes, position: start, path: path)
+    func run(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, load: ((Range<Int>) throws -> Void)? = nil
+    ) throws -> (value: PickleValue, end: Int) {
+        var reader = PickleReader(bytes: bytes, position: start, path: path, load: load)
         while true {
             let opcodeOffset = reader.position
             let opcode = try reader.byte()

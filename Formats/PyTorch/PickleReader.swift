@@ -3,11 +3,15 @@ struct PickleReader {
     let bytes: UnsafeRawBufferPointer
     var position: Int
     let path: String
+    /// Called with each range before it is read, for a view filled on demand
+    /// (`MappedFile.withBytesLoadedOnDemand`); nil when every byte is there.
+    var load: ((Range<Int>) throws -> Void)?
 
     mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
         guard count >= 0, count <= bytes.count - position else {
             throw PyTorchError.badPickle(path: path, offset: position, detail: "it needs \(count) more bytes but the stream ends; truncated")
         }
+        try load?(position..<(position + count))
         defer { position += count }
         return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)])
     }
@@ -26,6 +30,7 @@ struct PickleReader {
     mutating func line() throws -> String {
         let start = position
         let end = min(bytes.count, position + 257)
+        try load?(start..<end)
         guard let newline = bytes[start..<end].firstIndex(of: 0x0A) else {
             throw PyTorchError.badPickle(path: path, offset: start, detail: "a GLOBAL name is not newline-terminated within 256 bytes")
         }

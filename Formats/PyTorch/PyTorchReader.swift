@@ -3,7 +3,7 @@ import Zip
 
 /// Reads `torch.save` checkpoints (`.pt`, `.pth`, `.bin`, `.ckpt`): the zip format of torch ≥ 1.6
 /// and the legacy format before it. The pickle is run by a symbolic machine that never executes
-/// code; tensors are windows onto storages, served zero-copy from the mapped file when contiguous
+/// code; tensors are windows onto storages, read in place (with `pread`) when contiguous
 /// and gathered by their strides otherwise.
 public struct PyTorchReader: CheckpointReader {
     /// A reader.
@@ -15,9 +15,11 @@ public struct PyTorchReader: CheckpointReader {
         let file = try MappedFile(path: path)
         let machine = PickleMachine(path: path)
         defer { machine.tearDown() }
-        let loaded = try file.withUnsafeBytes { bytes in
-            Self.isZip(bytes) ? try ZipCheckpoint.load(bytes, machine: machine, path: path)
-                : try LegacyCheckpoint.load(bytes, machine: machine, path: path)
+        // Only the records the parsers touch are read (with pread), never the storages.
+        let loaded = try file.withBytesLoadedOnDemand { bytes, load in
+            try load(0..<min(4, bytes.count))
+            return Self.isZip(bytes) ? try ZipCheckpoint.load(bytes, machine: machine, path: path, load: load)
+                : try LegacyCheckpoint.load(bytes, machine: machine, path: path, load: load)
         }
         let tree = try CheckpointTree(root: loaded.root, select: options.selectedKey, stripPrefix: options.strippedPrefix, path: path)
         return try Self.store(tree, storages: loaded.storages, file: file, path: path)

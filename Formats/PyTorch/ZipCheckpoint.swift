@@ -6,8 +6,10 @@ import Zip
 /// so renamed files read.
 enum ZipCheckpoint {
     /// The unpickled object and where each storage's bytes lie in the file.
-    static func load(_ bytes: UnsafeRawBufferPointer, machine: PickleMachine, path: String) throws -> (root: PickleValue, storages: [String: Range<Int>]) {
-        let members = try ZipDirectory.parse(bytes, path: path)
+    static func load(
+        _ bytes: UnsafeRawBufferPointer, machine: PickleMachine, path: String, load: ((Range<Int>) throws -> Void)? = nil
+    ) throws -> (root: PickleValue, storages: [String: Range<Int>]) {
+        let members = try ZipDirectory.parse(bytes, path: path, load: load)
         guard let first = members.first, let slash = first.name.firstIndex(of: "/") else {
             throw PyTorchError.badArchive(path: path, detail: "the first member '\(members.first?.name ?? "")' is not inside a folder")
         }
@@ -24,6 +26,7 @@ enum ZipCheckpoint {
             throw PyTorchError.badArchive(path: path, detail: "'\(pickle.name)' is compressed; torch stores it")
         }
         let pickleBytes = UnsafeRawBufferPointer(rebasing: bytes[pickle.dataOffset..<(pickle.dataOffset + pickle.compressedSize)])
+        try load?(pickle.dataOffset..<(pickle.dataOffset + pickle.compressedSize))
         let result = try machine.run(pickleBytes, from: 0)
         guard result.end == pickleBytes.count else {
             throw PyTorchError.badPickle(path: path, offset: result.end, detail: "\(pickleBytes.count - result.end) bytes follow STOP")

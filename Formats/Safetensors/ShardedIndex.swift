@@ -12,7 +12,7 @@ package enum ShardedIndex {
             throw SafetensorsError.badIndex(path: path, detail: "the index is \(file.count) bytes, more than the \(ShardedSafetensors.maximumIndexSize)-byte limit")
         }
         do {
-            let root = try file.withUnsafeBytes { try JSONParser.parse($0) }
+            let root = try file.withUnsafeBytes(in: 0..<file.count) { try JSONParser.parse($0) }
             return try ShardedSafetensors.parseWeightMap(root, path: path).map { (tensor: $0.0, shard: $0.1) }
         } catch let failure as JSONParser.Failure {
             throw SafetensorsError.badIndex(path: path, detail: failure.description)

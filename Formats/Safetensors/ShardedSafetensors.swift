@@ -43,7 +43,7 @@ enum ShardedSafetensors {
         }
         let root: JSONValue
         do {
-            root = try file.withUnsafeBytes { try JSONParser.parse($0) }
+            root = try file.withUnsafeBytes(in: 0..<file.count) { try JSONParser.parse($0) }
         } catch let failure as JSONParser.Failure {
             throw SafetensorsError.badIndex(path: indexPath, detail: failure.description)
         }

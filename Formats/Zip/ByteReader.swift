@@ -2,10 +2,14 @@
 package struct ByteReader {
     /// The bytes being read.
     package let bytes: UnsafeRawBufferPointer
+    /// Called with each range before it is read, for a view filled on demand
+    /// (`MappedFile.withBytesLoadedOnDemand`); nil when every byte is there.
+    package var load: ((Range<Int>) throws -> Void)?
 
-    /// A reader of `bytes`.
-    package init(bytes: UnsafeRawBufferPointer) {
+    /// A reader of `bytes`, calling `load` (if given) with each range before reading it.
+    package init(bytes: UnsafeRawBufferPointer, load: ((Range<Int>) throws -> Void)? = nil) {
         self.bytes = bytes
+        self.load = load
     }
 
     /// Thrown when a read would leave the view.
@@ -23,6 +27,7 @@ package struct ByteReader {
         guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
             throw OutOfBounds(offset: offset, count: count)
         }
+        try load?(offset..<(offset + count))
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
     }
 

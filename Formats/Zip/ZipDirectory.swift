@@ -13,12 +13,13 @@ package enum ZipDirectory {
     private static let centralSignature: UInt32 = 0x0201_4B50
     private static let localSignature: UInt32 = 0x0403_4B50
 
-    /// The members of the archive in `bytes`, in central-directory order.
+    /// The members of the archive in `bytes`, in central-directory order. `load`, when given, is
+    /// called with each range before it is read (for a view filled on demand); its errors propagate.
     ///
     /// - Throws: `ZipError.notZip` without an end record, `.badZip` for inconsistent records,
     ///   `.duplicateMember`, `.overlappingMembers`, `.unsupportedCompression`, `.encryptedMember`, `.zipBomb`.
-    package static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> [ZipMember] {
-        let reader = ByteReader(bytes: bytes)
+    package static func parse(_ bytes: UnsafeRawBufferPointer, path: String, load: ((Range<Int>) throws -> Void)? = nil) throws -> [ZipMember] {
+        let reader = ByteReader(bytes: bytes, load: load)
         do {
             let end = try endRecord(reader, path: path)
             let members = try centralDirectory(reader, end: end, path: path)

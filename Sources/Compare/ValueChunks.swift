@@ -1,8 +1,11 @@
 import TureenCore
 
 /// Streams the values of tensors with the same number of values side by side, a chunk at a time,
-/// decoded to Float64. Memory stays at one chunk buffer per tensor; pages behind each chunk are
-/// released as it goes.
+/// decoded to Float64. Memory stays at one chunk buffer per tensor.
+///
+/// Bytes that lie as they are in a file are copied by each decoding thread for its own part of the
+/// chunk (`copyBytes`, a `pread`), so the copies run in parallel as the decoding does; decoded
+/// sources are viewed once per chunk and shared.
 struct ValueChunks {
     /// The tensors read side by side (same element count, and real or complex alike).
     let tensors: [StoredTensor]
@@ -47,6 +50,16 @@ struct ValueChunks {
         let dtype = tensor.info.dtype
         let width = ValueDecoding.bytesPerValue(dtype)
         let byteRange = (values.lowerBound * width)..<(values.upperBound * width)
+        if tensor.source.supportsConcurrentCopies {
+            _ = try ParallelLoop.map(count: values.count, threads: threads) { part in
+                let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: part.count * width, alignment: 64)
+                defer { piece.deallocate() }
+                let first = byteRange.lowerBound + part.lowerBound * width
+                try tensor.source.copyBytes(in: first..<(first + piece.count), into: piece)
+                ValueDecoding.decode(UnsafeRawBufferPointer(piece), dtype: dtype, into: UnsafeMutableBufferPointer(rebasing: buffer[part]))
+            }
+            return
+        }
         try tensor.source.withBytes(in: byteRange) { bytes in
             _ = try ParallelLoop.map(count: values.count, threads: threads) { part in
                 let partBytes = UnsafeRawBufferPointer(rebasing: bytes[(part.lowerBound * width)..<(part.upperBound * width)])

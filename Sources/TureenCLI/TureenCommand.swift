@@ -6,13 +6,14 @@ struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
-        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
     )
 
     static func main() {
         let interruptHandlers = InterruptCleanup.install()
         InterruptCleanup.reportStaleTemporaries()
         OpenFileLimit.raiseToHardLimit()
+        HDF5PreflightCommand.install()
         withExtendedLifetime(interruptHandlers) {
             do {
                 var command = try parseAsRoot()

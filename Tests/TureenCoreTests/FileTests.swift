@@ -27,7 +27,7 @@ final class FileTests: XCTestCase {
         }
     }
 
-    func testFilesBeyondTheDescriptorBudgetAreCopiedThroughTheMapping() throws {
+    func testFilesBeyondTheDescriptorBudgetAreReadByOpeningThePathAgain() throws {
         let budget = DescriptorBudget(limit: 1)
         var files: [MappedFile] = []
         for index in 0..<2 {
@@ -42,8 +42,27 @@ final class FileTests: XCTestCase {
             XCTAssertEqual(copy, [UInt8](repeating: UInt8(index + 1), count: 5_000))
             XCTAssertThrowsError(try copy.withUnsafeMutableBytes { try source.copyBytes(in: 8_000..<9_001, into: $0) })
         }
+        try scratch.file("replacement", contents: [UInt8](repeating: 9, count: 10_000))
+        XCTAssertEqual(rename(folder + "/replacement", folder + "/input1"), 0)
+        XCTAssertThrowsError(try files[1].bytes(in: 0..<10), "the path names another file now") { error in
+            XCTAssertEqual(error as? TensorStoreError, .cannotRead(path: folder + "/input1", errno: .staleNFSFileHandle))
+        }
         files.removeFirst()
         XCTAssertTrue(try MappedFile(path: folder + "/input0", budget: budget).supportsPositionedReads, "a closed file gives its descriptor back")
+    }
+
+    func testTheOnDemandViewReadsOnlyWhatIsLoadedAndReportsATruncatedFile() throws {
+        let path = try scratch.file("archive", contents: (0..<(3 * 4096)).map { UInt8(truncatingIfNeeded: $0 / 4096 + 1) })
+        let file = try MappedFile(path: path)
+        try file.withBytesLoadedOnDemand { bytes, load in
+            try load(4096..<4100)
+            XCTAssertEqual(Array(bytes[4096..<4100]), [2, 2, 2, 2])
+            XCTAssertEqual(bytes[0], 0, "a page never loaded stays zero")
+        }
+        XCTAssertEqual(truncate(path, 4096), 0)
+        XCTAssertThrowsError(try file.withBytesLoadedOnDemand { _, load in try load(8192..<8200) }) { error in
+            XCTAssertEqual(error as? TensorStoreError, .truncatedWhileReading(path: path, endedAt: 8192))
+        }
     }
 
     func testMappedFileNamesMissingFiles() {

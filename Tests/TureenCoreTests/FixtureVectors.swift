@@ -10,7 +10,7 @@ struct FixtureVectors {
 
     init() throws {
         file = try MappedFile(path: Fixtures.path("safetensors/rounding_vectors.safetensors"))
-        let headerLength = file.withUnsafeBytes { Int($0.loadUnaligned(as: UInt64.self)) }
+        let headerLength = try file.withUnsafeBytes(in: 0..<8) { Int($0.loadUnaligned(as: UInt64.self)) }
         let header = try file.withUnsafeBytes(in: 8..<(8 + headerLength)) { Data($0) }
         let json = try JSONSerialization.jsonObject(with: header) as! [String: Any]
         var ranges: [String: Range<Int>] = [:]

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <unistd.h>
 
 /* O_DIRECT: writes that bypass the page cache. */
 static inline int c_tureen_o_direct(void) { return O_DIRECT; }
@@ -32,6 +33,9 @@ static inline int c_tureen_rename_exchange(const char *from, const char *to) {
 static inline int c_tureen_rename_no_replace(const char *from, const char *to) {
     return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
 }
+
+/* pipe2(2) with O_CLOEXEC: a pipe whose ends no other child started meanwhile inherits. */
+static inline int c_tureen_pipe_cloexec(int ends[2]) { return pipe2(ends, O_CLOEXEC); }
 #endif
 
 #endif

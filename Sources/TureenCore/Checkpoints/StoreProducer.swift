@@ -1,6 +1,10 @@
 /// Produces a store's tensors for a writer: as they are, or with floating-point tensors cast to
-/// another dtype. Integer and bool tensors are never cast. Bytes stream in bounded chunks, and
-/// mapped pages are released behind the cursor, so memory stays flat however large the tensor.
+/// another dtype. Integer and bool tensors are never cast. Bytes stream in bounded chunks, so
+/// memory stays flat however large the tensor.
+///
+/// Chunks are 256 KiB by default: a file's bytes are read with `pread` into the source's buffer
+/// (never through a mapping, see `MappedFile`), and a chunk that small is still in the L2 cache
+/// when the writer copies it on, so the copy costs no second trip to memory.
 public struct StoreProducer: TensorProducer {
     /// The store being copied.
     public let store: TensorStore
@@ -16,7 +20,7 @@ public struct StoreProducer: TensorProducer {
     /// A producer over `store`, casting floating-point tensors to `castTo` when it is given.
     ///
     /// - Throws: `CastError.targetNotFloatingPoint` if `castTo` is not a real floating dtype.
-    public init(store: TensorStore, castTo: DType? = nil, chunkByteCount: Int = 4 << 20) throws {
+    public init(store: TensorStore, castTo: DType? = nil, chunkByteCount: Int = 256 << 10) throws {
         if let castTo, !castTo.isFloatingPoint {
             throw CastError.targetNotFloatingPoint(castTo)
         }

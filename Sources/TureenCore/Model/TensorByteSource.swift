@@ -39,12 +39,15 @@ extension TensorByteSource {
     }
 }
 
-/// A tensor whose bytes lie, as they are, in a mapped file: served zero-copy.
+/// A tensor whose bytes lie, as they are, in a file: read with `pread` (`MappedFile`), never
+/// through a mapping, so a file that shrinks meanwhile is an error, not SIGBUS.
 package final class MappedTensorSource: TensorByteSource {
-    /// The mapped file holding the bytes.
+    /// The file holding the bytes.
     package let file: MappedFile
     /// The tensor's byte range within the file.
     package let fileRange: Range<Int>
+    /// Holds the last range `withBytes` read; grown to the largest range asked for.
+    private var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     /// A source over `fileRange` of `file`.
     ///
@@ -57,25 +60,31 @@ package final class MappedTensorSource: TensorByteSource {
         self.fileRange = fileRange
     }
 
-    package func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
-        guard range.lowerBound >= 0, range.upperBound <= fileRange.count else {
-            throw TensorStoreError.rangeOutsideFile(path: file.path, range: range, fileSize: fileRange.count)
-        }
-        let absolute = (fileRange.lowerBound + range.lowerBound)..<(fileRange.lowerBound + range.upperBound)
-        file.adviseWillNeed(absolute)
-        return try file.withUnsafeBytes(in: absolute, body)
+    deinit {
+        buffer.deallocate()
     }
 
+    package func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        if buffer.count < range.count {
+            buffer.deallocate()
+            buffer = .allocate(byteCount: range.count, alignment: 64)
+        }
+        let view = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count])
+        try copyBytes(in: range, into: view)
+        return try body(UnsafeRawBufferPointer(view))
+    }
+
+    /// Frees the read buffer once the whole tensor has been consumed.
     package func releaseBytes(before offset: Int) {
-        let end = fileRange.lowerBound + min(max(offset, 0), fileRange.count)
-        file.releasePages(in: fileRange.lowerBound..<end)
+        guard offset >= fileRange.count else { return }
+        buffer.deallocate()
+        buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
 
     /// True while the file keeps a descriptor for positioned reads (see `DescriptorBudget`).
     package var supportsConcurrentCopies: Bool { file.supportsPositionedReads }
 
     package func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
-        guard file.supportsPositionedReads else { return try copyBytesFromView(in: range, into: buffer) }
         guard range.lowerBound >= 0, range.upperBound <= fileRange.count else {
             throw TensorStoreError.rangeOutsideFile(path: file.path, range: range, fileSize: fileRange.count)
         }
