@@ -11,7 +11,7 @@ CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
 TORCH_VENV := .venv-torch
 
-.PHONY: peer-test pytorch-fixtures gguf-fixtures fuzz all setup system-packages python build release test unit-test interop-test demo fixtures bench clean
+.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
 
 all: build
 
@@ -38,6 +38,13 @@ $(VENV)/.installed: Tests/interop/requirements.txt
 	$(PYTHON) -m pip install -q -r Tests/interop/requirements.txt
 	touch $@
 
+# MNIST-1D's generator, for regenerating the soups demo's data (`make soups`) only.
+soups-python: $(VENV)/.soups-installed
+
+$(VENV)/.soups-installed: $(VENV)/.installed Fixtures/soups/requirements.txt
+	$(PYTHON) -m pip install -q -r Fixtures/soups/requirements.txt
+	touch $@
+
 build: system-packages
 	swift build
 
@@ -52,12 +59,23 @@ interop-test: setup release
 
 test: unit-test interop-test
 
+# SOUPS_ENGINE=reference makes the demo's greedy and learned soups with the numpy reference instead.
+SOUPS_ENGINE ?= tureen
+
 demo: setup release
-	TUREEN=$(abspath $(RELEASE_BIN)) bash Fixtures/demo/demo.sh
+	TUREEN=$(abspath $(RELEASE_BIN)) PYTHON=$(abspath $(PYTHON)) SOUPS_ENGINE=$(SOUPS_ENGINE) bash Fixtures/demo/demo.sh
 
 # Rewrites Fixtures/ with the reference libraries.
 fixtures: python
 	$(PYTHON) Fixtures/make_fixtures.py
+
+# Rewrites the soups demo's data and fine-tunes (Fixtures/soups), deterministically.
+soups: soups-python
+	$(PYTHON) Fixtures/soups/train.py --make-data
+
+# Trains and soups eight seeds' fine-tunes and writes Docs/soups.md (a few minutes).
+soups-study: setup release
+	TUREEN=$(abspath $(RELEASE_BIN)) $(PYTHON) Fixtures/soups/study.py --engine $(SOUPS_ENGINE)
 
 bench: setup release
 	@command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: a uniform soup of the bundled fine-tunes, then a look at what came out.
+# `make demo`: a uniform soup of the bundled fine-tunes, a look at what came out, then the model
+# soups paper's table in miniature (Fixtures/soups/demo.py).
 set -euo pipefail
 demo=$(cd "$(dirname "$0")" && pwd)
 tureen=${TUREEN:-tureen}
@@ -17,5 +18,9 @@ step "$tureen" soup weighted "${ingredients[@]}" --assume-v2 bf16 --weights 0.5,
 step "$tureen" convert "$out/soup.safetensors" "$out/soup-f32.safetensors" --dtype f32 --force
 step "$tureen" diff "${ingredients[0]}" "$out/soup.safetensors" "$out/weighted.h5"
 step "$tureen" inspect "$out/soup-f32.safetensors"
+
+echo
+echo "Model soups: 13 fine-tunes of one pretrained network on MNIST-1D (Fixtures/soups; Docs/soups.md)"
+TUREEN=$tureen "${PYTHON:-python3}" "$demo/../soups/demo.py" --engine "${SOUPS_ENGINE:-tureen}" --out "$out/soups"
 echo
 echo "outputs are in $out"

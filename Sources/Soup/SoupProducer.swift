@@ -14,6 +14,9 @@ public final class SoupProducer: TensorProducer {
     public let recipe: SoupRecipe
     /// How it is computed.
     public let options: SoupOptions
+    /// Recipes for single tensors, by name, in place of `recipe` (a learned soup's per-tensor
+    /// weights); checked with `SoupPlan.check(tensorRecipes:recipe:)`.
+    public var tensorRecipes: [String: SoupRecipe] = [:]
     /// Metadata carried into the output (the first ingredient's).
     public let metadata: [String: String]
     /// Non-finite values seen so far, per ingredient and in the result.
@@ -66,7 +69,7 @@ public final class SoupProducer: TensorProducer {
     private func merge(_ entry: SoupPlan.Entry, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let outputType = entry.output.dtype
-        let kernel = LinearMergeKernel(recipe: recipe, inputTypes: sources.map(\.info.dtype), outputType: outputType)
+        let kernel = LinearMergeKernel(recipe: tensorRecipes[entry.output.name] ?? recipe, inputTypes: sources.map(\.info.dtype), outputType: outputType)
         let components = outputType.componentsPerElement
         let inputWidths = kernel.inputWidths
         let outputWidth = outputType.componentType.byteWidth

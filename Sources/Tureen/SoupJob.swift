@@ -10,6 +10,8 @@ public struct SoupJob {
     public var base: String?
     /// What to compute.
     public var recipe: SoupRecipe
+    /// Recipes for single floating-point tensors, by name, in place of `recipe` (per-tensor weights).
+    public var tensorRecipes: [String: SoupRecipe] = [:]
     /// How to treat dtypes, integers, missing tensors and non-finite values.
     public var options = SoupOptions()
     /// The output path.
@@ -56,7 +58,9 @@ public struct SoupJob {
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         try OutputPolicy.check(output: output, inputs: stores + (baseStore.map { [$0] } ?? []), force: force)
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
+        try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
+        producer.tensorRecipes = tensorRecipes
         producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
         try writer.write(producer, to: output, options: writeOptions)
         return Report(

@@ -1,3 +1,4 @@
+import Foundation
 import Tureen
 
 /// The CLI's words after a library error: the library states the condition, and the CLI says
@@ -24,6 +25,18 @@ enum ErrorHint {
             return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
         case CompareError.normalizationCollision:
             return "compare without --normalize-names"
+        case let GreedySoupError.evaluationFailed(_, _, underlying):
+            return ([hint(for: underlying)].compactMap { $0 } + ["run the same command with --resume to continue from them"]).joined(separator: "; ")
+        case let LearnedSoupError.evaluationFailed(_, _, underlying):
+            return hint(for: underlying)
+        case let EvaluatorError.timedOut(_, seconds, _):
+            return "the limit was --eval-timeout " + String(format: "%g", seconds) + "; raise it if the command needs longer"
+        case EvaluatorError.cannotStart:
+            return "without --shell the command runs directly (no pipes, variables or redirections); pass --shell for shell syntax"
+        case GreedySoupError.noIngredientMeetsThreshold:
+            return "lower --min-score, or leave it out"
+        case LearnedSoupError.gradientRejected(_, _, GradientError.doesNotMatch), LearnedSoupError.gradientRejected(_, _, TensorStoreError.unknownFormat):
+            return "the command writes {grad} in --grad-format (safetensors unless given), one tensor per floating-point tensor of the soup, with its name and shape"
         default:
             return nil
         }

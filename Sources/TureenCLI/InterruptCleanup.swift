@@ -4,8 +4,9 @@ import Glibc
 import Dispatch
 import Tureen
 
-/// On SIGINT, SIGTERM or SIGHUP (a closed terminal), removes the temporary outputs being written,
-/// says truthfully what was written, and exits with 128 + signal. Handled on a dispatch queue,
+/// On SIGINT, SIGTERM or SIGHUP (a closed terminal), ends any evaluator command, removes the
+/// temporary outputs being written (and a search's scratch files), says truthfully what was
+/// written, and exits with 128 + signal. Handled on a dispatch queue,
 /// where any code may run.
 enum InterruptCleanup {
     /// Installs the handlers; they stay installed while the returned sources are kept alive.
@@ -14,6 +15,7 @@ enum InterruptCleanup {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                RunningChildren.terminateAll()
                 let interruption = TemporaryOutputs.interrupt()
                 StandardError.write("\n" + message(for: interruption) + "\n")
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits

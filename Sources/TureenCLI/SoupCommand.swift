@@ -7,7 +7,7 @@ struct SoupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soup",
         abstract: "Average fine-tuned checkpoints of one model (model soups), in any mix of formats.",
-        subcommands: [UniformSoupCommand.self, WeightedSoupCommand.self]
+        subcommands: [UniformSoupCommand.self, WeightedSoupCommand.self, GreedySoupCommand.self, LearnedSoupCommand.self]
     )
 }
 
@@ -38,7 +38,10 @@ struct WeightedSoupCommand: ParsableCommand {
 
     // Unconditional, so that a list starting with a minus sign (`--weights -1,2,0`) is a value, not an option.
     @Option(parsing: .unconditional, help: "One weight per ingredient, comma-separated (e.g. 0.5,0.3,0.2).", transform: ArgumentValue.numbers)
-    var weights: [Double]
+    var weights: [Double]?
+
+    @Option(help: "Weights saved by `tureen soup learned --weights-out` (JSON; per-tensor weights included), instead of --weights.")
+    var weightsFile: String?
 
     @Flag(help: "Use the weights as given instead of dividing them by their sum.")
     var noNormalize = false
@@ -46,13 +49,18 @@ struct WeightedSoupCommand: ParsableCommand {
     @OptionGroup var soup: SoupArguments
 
     func validate() throws {
-        guard weights.count == ingredients.count else {
+        guard (weights == nil) != (weightsFile == nil) else { throw ValidationError("give either --weights or --weights-file") }
+        if let weights, weights.count != ingredients.count {
             throw ValidationError("\(weights.count) weights were given for \(ingredients.count) ingredients; give one weight per ingredient")
         }
     }
 
     func run() throws {
-        let recipe = try SoupRecipe.weighted(weights, normalize: !noNormalize, baseRelative: soup.baseRelative)
+        if let weightsFile {
+            let (recipe, tensorRecipes) = try WeightsFileRecipes.load(weightsFile, ingredients: ingredients, normalize: !noNormalize, baseRelative: soup.baseRelative)
+            return try soup.run(ingredients: ingredients, recipe: recipe, tensorRecipes: tensorRecipes)
+        }
+        let recipe = try SoupRecipe.weighted(weights ?? [], normalize: !noNormalize, baseRelative: soup.baseRelative)
         try soup.run(ingredients: ingredients, recipe: recipe)
     }
 }
@@ -91,8 +99,9 @@ struct SoupArguments: ParsableArguments {
         if base == nil, scale != 1 { throw ValidationError("--scale applies to base-relative soups; give --base too") }
     }
 
-    func run(ingredients: [String], recipe: SoupRecipe) throws {
+    func run(ingredients: [String], recipe: SoupRecipe, tensorRecipes: [String: SoupRecipe] = [:]) throws {
         var job = SoupJob(ingredients: ingredients, recipe: recipe, output: output)
+        job.tensorRecipes = tensorRecipes
         job.base = base
         job.options.outputDType = dtype
         job.options.integerPolicy = integers

@@ -69,6 +69,17 @@ package final class MappedFile: @unchecked Sendable {
     /// many threads may read at once without using more descriptors.
     package var supportsPositionedReads: Bool { descriptor != nil }
 
+    /// Asks the kernel to read `range` into the page cache ahead of time (`POSIX_FADV_WILLNEED`),
+    /// for readers whose reads interleave across threads, which the kernel's own read-ahead does
+    /// not follow. Nothing is read into the process; without a kept descriptor this does nothing.
+    package func adviseWillNeed(_ range: Range<Int>) {
+        guard let descriptor else { return }
+        let lower = max(0, range.lowerBound)
+        let upper = min(count, range.upperBound)
+        guard upper > lower else { return }
+        posix_fadvise(descriptor.rawValue, off_t(lower), off_t(upper - lower), POSIX_FADV_WILLNEED)
+    }
+
     /// Copies the bytes in `range` into `buffer`, which holds at least `range.count` bytes, with
     /// `pread`: safe from any thread.
     ///

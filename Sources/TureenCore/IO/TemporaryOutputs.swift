@@ -18,6 +18,9 @@ package enum TemporaryOutputs {
         var published: [String] = []
         /// Set by an interrupt: nothing more is put in place (the process is about to exit).
         var isInterrupted = false
+        /// Scratch files: a command's own files that are no output (a greedy soup's candidates and
+        /// running sums), removed by an interrupt and never reported as written.
+        var scratch: Set<String> = []
     }
 
     private static let state = LockedValue(State())
@@ -88,8 +91,38 @@ package enum TemporaryOutputs {
         let paths = state.temporaries
         for (path, isFolder) in paths where !isFolder { unlink(path) }
         for (path, isFolder) in paths where isFolder { FolderRemoval.removeLeftover(path, includingSubfolders: true) }
+        for path in state.scratch { unlink(path) }
         state.temporaries.removeAll()
-        return Interruption(removed: paths.keys.sorted(), published: state.published)
+        let scratch = state.scratch
+        state.scratch.removeAll()
+        return Interruption(removed: (Array(paths.keys) + scratch).sorted(), published: state.published.filter { !scratch.contains($0) })
+    }
+
+    /// Records a scratch file (which may not exist yet): an interrupt removes it, and it is not
+    /// reported as written even after a writer has put it in place.
+    package static func registerScratch(_ path: String) {
+        _ = state.withLock { $0.scratch.insert(path) }
+    }
+
+    /// Forgets a scratch file the command has removed.
+    package static func unregisterScratch(_ path: String) {
+        state.withLock { state in
+            state.scratch.remove(path)
+            state.published.removeAll { $0 == path }
+        }
+    }
+
+    /// Renames the scratch file `path` to `destination`, which becomes an output put in place (with
+    /// interrupts held off, as `publish`), and syncs the folder.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the rename fails (`path` is then still a scratch file).
+    package static func publishScratch(_ path: String, as destination: String) throws {
+        try publish(path, as: destination) {
+            guard rename(path, destination) == 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+            return nil
+        }
+        unregisterScratch(path)
+        FileSystem.syncFolder(FileSystem.folder(of: destination))
     }
 
     /// Records a temporary made outside `create` (for tests of the clean-up).

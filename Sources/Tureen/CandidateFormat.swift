@@ -1,0 +1,9 @@
+/// The format candidates are written in for an evaluator (`--eval-format`).
+public enum CandidateFormat: String, Sendable, CaseIterable {
+    case safetensors
+    case npz
+    case h5
+
+    /// The file name extension, without the dot.
+    public var fileExtension: String { rawValue }
+}

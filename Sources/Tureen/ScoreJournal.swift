@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import SystemPackage
+import TureenCore
+
+/// Scores already computed, as JSON lines in the scratch folder, so `--resume` continues an
+/// interrupted search without scoring anything twice. An entry is keyed by the evaluator, how
+/// candidates are written, and the fingerprints of the ingredients in the soup, in order.
+final class ScoreJournal {
+    /// What a score depends on.
+    struct Key: Codable, Hashable {
+        /// `Evaluator.journalIdentity`.
+        let evaluator: String
+        /// How candidates are written: format, dtype, integer policy.
+        let candidates: String
+        /// The ingredients of the scored soup, in soup order.
+        let fingerprints: [CheckpointFingerprint]
+    }
+
+    /// One line of the journal.
+    private struct Entry: Codable {
+        let key: Key
+        /// The ingredients' paths, for a reader; not part of the key.
+        let ingredients: [String]
+        let score: Double
+    }
+
+    /// The journal file.
+    let path: String
+    private var scores: [Key: Double] = [:]
+
+    /// Opens the journal at `path`: with `resume`, reads the scores in it (a line cut short by an
+    /// interrupt is skipped); otherwise starts it empty.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the journal cannot be written.
+    init(path: String, resume: Bool) throws {
+        self.path = path
+        if resume, let data = FileManager.default.contents(atPath: path) {
+            let decoder = JSONDecoder()
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else { continue }
+                scores[entry.key] = entry.score
+            }
+        } else {
+            try Self.open(path, truncating: true).close()
+        }
+    }
+
+    /// The number of scores read or recorded.
+    var count: Int { scores.count }
+
+    /// The recorded score for `key`, if any.
+    func score(for key: Key) -> Double? {
+        scores[key]
+    }
+
+    /// Appends a score and syncs it to the disk.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite`.
+    func record(_ score: Double, for key: Key, ingredients: [String]) throws {
+        scores[key] = score
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try encoder.encode(Entry(key: key, ingredients: ingredients, score: score))
+        line.append(UInt8(ascii: "\n"))
+        let descriptor = try Self.open(path, truncating: false)
+        defer { try? descriptor.close() }
+        do {
+            _ = try descriptor.writeAll(line)
+        } catch {
+            throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+        guard fsync(descriptor.rawValue) == 0 else { throw TensorStoreError.cannotWrite(path: path, errno: .latest) }
+    }
+
+    /// Opens the journal for appending (emptied first when `truncating`), creating it if needed.
+    private static func open(_ path: String, truncating: Bool) throws -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: truncating ? [.append, .create, .closeOnExec, .truncate] : [.append, .create, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    /// Deletes the journal (after a run that finished).
+    func remove() {
+        unlink(path)
+    }
+}

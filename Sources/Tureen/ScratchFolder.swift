@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TureenCore
+
+/// The folder where a soup search writes its candidates, running sums, gradients and journal:
+/// `--scratch`, or by default a folder beside the output named after it (`soup.safetensors.scratch`).
+///
+/// Every file made here is registered as a scratch file (`TemporaryOutputs.registerScratch`) until
+/// it is removed, so an interrupted command removes it too; the journal is not, so that `--resume`
+/// finds it.
+final class ScratchFolder {
+    /// The folder.
+    let path: String
+    /// Whether the folder is the default one, removed when a run ends empty-handed of files.
+    let isDefault: Bool
+    private var files: Set<String> = []
+
+    /// Uses `path`, or the default folder beside `output`, creating it if needed.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if the folder cannot be created.
+    init(path: String?, beside output: String) throws {
+        var outputPath = output
+        while outputPath.count > 1 && outputPath.hasSuffix("/") { outputPath.removeLast() }
+        self.path = path ?? outputPath + ".scratch"
+        self.isDefault = path == nil
+        if mkdir(self.path, 0o755) != 0 && !(errno == EEXIST && FileSystem.isDirectory(self.path)) {
+            throw TensorStoreError.cannotWrite(path: self.path, errno: .latest)
+        }
+    }
+
+    deinit {
+        removeFiles()
+    }
+
+    /// The path of `name` in the folder.
+    func file(_ name: String) -> String {
+        path + "/" + name
+    }
+
+    /// Records `file` as made by this run: removed by `remove(_:)`, `removeFiles()` or an interrupt.
+    func track(_ file: String) {
+        files.insert(file)
+        TemporaryOutputs.registerScratch(file)
+    }
+
+    /// Removes a file made by this run, if it is there.
+    func remove(_ file: String) {
+        unlink(file)
+        files.remove(file)
+        TemporaryOutputs.unregisterScratch(file)
+    }
+
+    /// Renames a file made by this run to `destination`, an output put in place.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite` if it cannot be renamed (it stays a scratch file).
+    func publish(_ file: String, as destination: String) throws {
+        try TemporaryOutputs.publishScratch(file, as: destination)
+        files.remove(file)
+    }
+
+    /// Removes every file this run made and still has.
+    func removeFiles() {
+        for file in files { remove(file) }
+    }
+
+    /// Removes the run's files and, if the folder is the default one and is left empty, the folder.
+    func finish() {
+        removeFiles()
+        if isDefault { rmdir(path) }
+    }
+}
