@@ -9,7 +9,9 @@ RELEASE_BIN := .build/release/tureen
 # PORTABLE=1` builds for any CPU of the architecture, for a binary that will run elsewhere.
 CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
-.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz clean
+TORCH_VENV := .venv-torch
+
+.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
 
 all: build
 
@@ -82,6 +84,24 @@ bench: setup release
 # Coverage-guided fuzzing of the parsers (libFuzzer + AddressSanitizer), FUZZ_SECONDS per harness.
 fuzz: system-packages
 	bash Fuzz/run.sh $${FUZZ_SECONDS:-30}
+
+# torch itself (large) in a separate venv, never installed by `make test`.
+$(TORCH_VENV)/.installed: system-packages
+	python3 -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest gguf
+	touch $@
+
+# Compares Tureen with torch.load(weights_only=True) on the PyTorch fixtures and loads what Tureen writes.
+peer-test: release $(TORCH_VENV)/.installed
+	TUREEN=$(abspath $(RELEASE_BIN)) $(TORCH_VENV)/bin/python -m pytest -q Tests/peer
+
+# Rewrites Fixtures/pytorch/ with torch.
+pytorch-fixtures: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python Fixtures/make_pytorch_fixtures.py
+
+# Rewrites Fixtures/gguf/ with gguf-py (llama.cpp's Python package, installed beside torch).
+gguf-fixtures: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python Fixtures/make_gguf_fixtures.py
 
 clean:
 	rm -rf .build $(VENV)

@@ -24,10 +24,14 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HDF5", dependencies: ["TureenCore", "CHDF5"], path: "Formats/HDF5"),
-        .target(name: "NumPy", dependencies: ["TureenCore", "CZlib", .product(name: "SystemPackage", package: "swift-system")], path: "Formats/NumPy"),
+        .target(name: "Zip", dependencies: ["TureenCore", "CZlib"], path: "Formats/Zip"),
+        .target(name: "NumPy", dependencies: ["TureenCore", "Zip", "CZlib", .product(name: "SystemPackage", package: "swift-system")], path: "Formats/NumPy"),
+        // PyTorch reads sharded `.bin` folders through the safetensors index reader (`ShardedIndex`).
+        .target(name: "PyTorch", dependencies: ["TureenCore", "Zip", "Safetensors"], path: "Formats/PyTorch"),
+        .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -41,7 +45,9 @@ let package = Package(
         .testTarget(name: "TureenCoreTests", dependencies: ["TureenCore", "TureenTestSupport"], path: "Tests/TureenCoreTests"),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "TureenTestSupport"], path: "Tests/SafetensorsTests"),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors", "TureenTestSupport"], path: "Tests/HDF5Tests"),
-        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "TureenTestSupport"], path: "Tests/NumPyTests"),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Zip", "TureenTestSupport"], path: "Tests/NumPyTests"),
+        .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),
         .testTarget(name: "TureenTests", dependencies: ["Tureen", "TureenTestSupport"], path: "Tests/TureenTests"),

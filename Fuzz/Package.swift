@@ -8,7 +8,7 @@ import PackageDescription
 
 // A path dependency's identity is its folder's name, which differs between checkouts.
 let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
-let harnesses = ["FuzzSafetensorsHeader", "FuzzShardedIndex", "FuzzNpyHeader", "FuzzZipArchive"]
+let harnesses = ["FuzzSafetensorsHeader", "FuzzShardedIndex", "FuzzNpyHeader", "FuzzZipArchive", "FuzzPyTorchCheckpoint", "FuzzGGUFHeader"]
 
 let package = Package(
     name: "TureenFuzz",

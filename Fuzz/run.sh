@@ -11,7 +11,7 @@ fixtures="$here/../Fixtures"
 seconds=${1:-30}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzSafetensorsHeader FuzzShardedIndex FuzzNpyHeader FuzzZipArchive)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(FuzzSafetensorsHeader FuzzShardedIndex FuzzNpyHeader FuzzZipArchive FuzzPyTorchCheckpoint FuzzGGUFHeader)
 
 seeds() {
     case $1 in
@@ -19,6 +19,8 @@ seeds() {
         FuzzShardedIndex) find "$fixtures" -name '*.index.json' ;;
         FuzzNpyHeader) find "$fixtures" -name '*.npy' ;;
         FuzzZipArchive) find "$fixtures" -name '*.npz' ;;
+        FuzzPyTorchCheckpoint) find "$fixtures/pytorch" -name '*.pt' -o -name '*.ckpt' -o -name '*.pth' ;;
+        FuzzGGUFHeader) find "$fixtures" -name '*.gguf' ;;
     esac
 }
 

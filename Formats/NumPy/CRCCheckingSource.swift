@@ -1,4 +1,5 @@
 import TureenCore
+import Zip
 
 /// Serves a stored member's tensor bytes from a base source unchanged (zero-copy when the base is
 /// mapped) while it checksums them: once the ranges asked for have covered the tensor in order,

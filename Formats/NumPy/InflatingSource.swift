@@ -1,4 +1,5 @@
 import TureenCore
+import Zip
 
 /// Serves a deflated member's tensor bytes by inflating the member in order, one requested range
 /// at a time into a buffer the size of the largest range; an earlier range restarts the inflater.

@@ -1,5 +1,6 @@
 import CZlib
 import TureenCore
+import Zip
 
 /// Inflates one deflated zip member of the archive, in order, into caller buffers; the compressed
 /// bytes are read with `pread` a step at a time (never through a mapping, see `MappedFile`). Never

@@ -1,4 +1,5 @@
 import TureenCore
+import Zip
 
 /// Reads `.npz` archives (`np.savez` and `np.savez_compressed`): one tensor per `.npy` member, named
 /// after the member without `.npy` (`a/b.c.npy` → `a/b.c`). Stored members are read from the file
@@ -9,7 +10,12 @@ public struct NpzReader: CheckpointReader {
 
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
         let file = try MappedFile(path: path)
-        let members = try file.withBytesLoadedOnDemand { bytes, load in try ZipDirectory.parse(bytes, path: path, load: load) }
+        let members: [ZipMember]
+        do {
+            members = try file.withBytesLoadedOnDemand { bytes, load in try ZipDirectory.parse(bytes, path: path, load: load) }
+        } catch let error as ZipError {
+            throw NumPyError(error)
+        }
         var tensors: [StoredTensor] = []
         tensors.reserveCapacity(members.count)
         for member in members where !Self.isFolderEntry(member) {
@@ -75,8 +81,14 @@ public struct NpzReader: CheckpointReader {
         member.name.hasSuffix("/") && member.uncompressedSize == 0
     }
 
-    /// Whether `prefix` starts like a zip archive (a local header, or the end record of an empty archive).
+    /// Whether `prefix` starts like a zip archive (a local header, or the end record of an empty
+    /// archive) that is not a `torch.save` archive (whose first member is `<folder>/data.pkl`).
     static func recognizes(_ prefix: [UInt8]) -> Bool {
-        prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06])
+        if prefix.count >= 30, prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            let nameLength = Int(prefix[26]) | Int(prefix[27]) << 8
+            let name = prefix[30..<min(prefix.count, 30 + nameLength)]
+            if name.elementsEqual("data.pkl".utf8) || name.suffix(9).elementsEqual("/data.pkl".utf8) { return false }
+        }
+        return prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06])
     }
 }

@@ -1,4 +1,5 @@
 import TureenCore
+import Zip
 
 /// Writes `.npz` archives that `np.load` reads: one `NAME.npy` member per tensor, stored by default
 /// or deflated with `WriteOptions.compress`, streamed chunk by chunk. bf16 and float8 tensors are

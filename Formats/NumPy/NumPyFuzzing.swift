@@ -1,3 +1,5 @@
+import Zip
+
 /// The NumPy parsers as the fuzz harnesses (`Fuzz/`) drive them: pure functions over bytes, errors
 /// expected and ignored. A crash, hang or unbounded allocation here is a bug.
 package enum NumPyFuzzing {

@@ -1,5 +1,7 @@
+import GGUF
 import HDF5
 import NumPy
+import PyTorch
 import Safetensors
 import TureenCore
 
@@ -10,5 +12,7 @@ extension FormatRegistry {
         .npy,
         .npz,
         .hdf5,
+        .pytorch,
+        .gguf,
     ])
 }

@@ -1,4 +1,6 @@
+import GGUF
 import NumPy
+import PyTorch
 import Safetensors
 
 /// The parsers of untrusted bytes, for the coverage-guided fuzz harnesses in `Fuzz/` (a separate
@@ -7,7 +9,7 @@ import Safetensors
 public enum FuzzingEntryPoints {
     /// The parsers a harness can drive, each a function of the fuzzer's input bytes.
     public enum Parser: String, CaseIterable, Sendable {
-        case safetensorsHeader, shardedIndex, npyHeader, zipArchive
+        case safetensorsHeader, shardedIndex, npyHeader, zipArchive, pytorchCheckpoint, ggufHeader
     }
 
     /// Runs `parser` over `bytes`; every parse error is expected and ignored.
@@ -17,6 +19,8 @@ public enum FuzzingEntryPoints {
         case .shardedIndex: SafetensorsFuzzing.parseIndex(bytes)
         case .npyHeader: NumPyFuzzing.parseNpyHeader(bytes)
         case .zipArchive: NumPyFuzzing.parseZipArchive(bytes)
+        case .pytorchCheckpoint: PyTorchFuzzing.parseCheckpoint(bytes)
+        case .ggufHeader: GGUFFuzzing.parseHeader(bytes)
         }
     }
 }

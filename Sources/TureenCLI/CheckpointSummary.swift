@@ -16,6 +16,8 @@ struct CheckpointSummary: Encodable {
     let totalParameters: Int
     let totalBytes: Int
     let metadata: [String: String]
+    /// Values that are not tensors (PyTorch checkpoints' epoch, hyperparameters); absent when there are none.
+    let nonTensorValues: [String: String]?
 
     init(store: TensorStore) {
         path = store.location
@@ -24,6 +26,8 @@ struct CheckpointSummary: Encodable {
         totalParameters = store.infos.reduce(0) { $0 + $1.elementCount }
         totalBytes = store.totalByteCount
         metadata = store.metadata
+        nonTensorValues = store.nonTensorValues.isEmpty
+            ? nil : Dictionary(store.nonTensorValues.map { ($0.name, $0.summary) }, uniquingKeysWith: { first, _ in first })
     }
 
     func jsonText() throws -> String {
@@ -44,6 +48,10 @@ struct CheckpointSummary: Encodable {
         if !metadata.isEmpty {
             lines.append("metadata:")
             lines += metadata.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        }
+        if let nonTensorValues {
+            lines.append("non-tensor values (left out of conversions and soups):")
+            lines += nonTensorValues.sorted { $0.key < $1.key }.map { "  \($0.key.isEmpty ? "(root)" : $0.key): \($0.value)" }
         }
         return lines.joined(separator: "\n")
     }

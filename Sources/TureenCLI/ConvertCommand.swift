@@ -27,8 +27,14 @@ struct ConvertCommand: ParsableCommand {
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
         let progress = ProgressBar(label: "convert")
-        defer { progress.finish() }
-        try conversion.run(progress: progress.update)
+        let store = try withExtendedLifetime(progress) {
+            defer { progress.finish() }
+            return try conversion.run(progress: progress.update)
+        }
+        if !store.nonTensorValues.isEmpty {
+            let names = store.nonTensorValues.prefix(5).map { $0.name.isEmpty ? "(root)" : $0.name }.joined(separator: ", ")
+            printToStandardError("left out \(store.nonTensorValues.count) non-tensor values (\(names)\(store.nonTensorValues.count > 5 ? ", …" : "")); `tureen inspect` lists them")
+        }
     }
 }
 

@@ -30,7 +30,13 @@ struct ReadingOptions: ParsableArguments {
             help: ArgumentHelp("Read untyped void data (NumPy '<V2', '<V1'; HDF5 opaque data without a dtype attribute) as this dtype.", valueName: "dtype"))
     var assumeV2: VoidDType?
 
+    @Option(name: .customLong("select"), help: "Read only this key of a nested PyTorch checkpoint (e.g. state_dict, model, ema).")
+    var select: String?
+
+    @Option(name: .customLong("strip-prefix"), help: "Remove this prefix from tensor names that start with it (e.g. 'module.').")
+    var stripPrefix: String?
+
     var readOptions: ReadOptions {
-        ReadOptions(assumedVoidType: assumeV2?.dtype)
+        ReadOptions(assumedVoidType: assumeV2?.dtype, selectedKey: select, strippedPrefix: stripPrefix)
     }
 }

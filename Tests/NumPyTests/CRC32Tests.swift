@@ -1,6 +1,7 @@
 import XCTest
 import CZlib
 @testable import NumPy
+import Zip
 
 final class CRC32Tests: XCTestCase {
     func testMatchesZlibForEveryLengthAndAlignment() {

@@ -2,6 +2,7 @@ import XCTest
 import TureenCore
 import TureenTestSupport
 @testable import NumPy
+import Zip
 
 final class NpzReaderTests: XCTestCase {
     private var scratch: ScratchFolder!

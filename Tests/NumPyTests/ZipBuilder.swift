@@ -1,5 +1,6 @@
 import Foundation
 @testable import NumPy
+import Zip
 
 /// Builds zip archives byte by byte, including malformed ones and the zip64 variants CPython writes.
 struct ZipBuilder {

@@ -24,7 +24,7 @@ final class FacadeTests: XCTestCase {
             XCTAssertTrue("\(error)".contains(unknown))
             XCTAssertTrue("\(error)".contains("safetensors"))
         }
-        XCTAssertThrowsError(try FormatRegistry.standard.writer(for: folder + "/out.pt")) { XCTAssertTrue("\($0)".contains("out.pt")) }
+        XCTAssertThrowsError(try FormatRegistry.standard.writer(for: folder + "/out.pkl")) { XCTAssertTrue("\($0)".contains("out.pkl")) }
     }
 
     func testFolderOutputsAreShardedSafetensors() throws {

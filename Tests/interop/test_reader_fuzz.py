@@ -62,6 +62,13 @@ SEEDS = [
     ("h5-keras2", "hdf5/keras2_legacy.h5", None, None),
     ("h5-keras3", "hdf5/keras3.weights.h5", None, None),
     ("h5-keras3-bf16", "hdf5/keras3_bfloat16.weights.h5", None, None),
+    ("pt-state-dict", "pytorch/state_dict.pt", None, None),
+    ("pt-views", "pytorch/views.pt", None, None),
+    ("pt-lightning", "pytorch/lightning.ckpt", None, None),
+    ("pt-legacy-views", "pytorch/legacy_views.pt", None, None),
+    ("pt-sharded-bin", "pytorch/sharded_bin", "",
+     ["pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin"]),
+    ("gguf-small", "gguf/small.gguf", None, None),
 ]
 
 BOUNDARY_BYTES = [0x00, 0xFF, 0x7F, 0x80, 0x01, 0xFE]
@@ -93,7 +100,7 @@ def hot_ranges(path):
         return [(0, min(size, 8 + int.from_bytes(data[:8], "little")))]
     if name.endswith(".npy") and size >= 10:
         return [(0, min(size, 10 + int.from_bytes(data[8:10], "little")))]
-    if name.endswith(".npz"):
+    if name.endswith((".npz", ".pt", ".ckpt")):
         ranges = [(match.start(), min(size, match.start() + 160))
                   for signature in ZIP_SIGNATURES for match in re.finditer(re.escape(signature), data)]
         return ranges + [(max(0, size - 22), size)]

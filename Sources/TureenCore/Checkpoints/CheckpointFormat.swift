@@ -3,10 +3,16 @@ public struct ReadOptions: Sendable {
     /// The dtype to assume for untyped 2-byte or 1-byte void data (NumPy `'<V2'`) that carries no
     /// record of its true dtype; nil means such data is refused with an error.
     public var assumedVoidType: DType?
+    /// Keep only this subtree of a nested checkpoint (a key or dotted path: `state_dict`, `model`).
+    public var selectedKey: String?
+    /// Remove this prefix from tensor names that start with it (`module.`, `model.`).
+    public var strippedPrefix: String?
 
     /// Options with every choice left at its default.
-    public init(assumedVoidType: DType? = nil) {
+    public init(assumedVoidType: DType? = nil, selectedKey: String? = nil, strippedPrefix: String? = nil) {
         self.assumedVoidType = assumedVoidType
+        self.selectedKey = selectedKey
+        self.strippedPrefix = strippedPrefix
     }
 }
 

@@ -12,6 +12,21 @@ public struct StoredTensor {
     }
 }
 
+/// A value in a checkpoint that is not a tensor (a PyTorch checkpoint's epoch or hyperparameters):
+/// reported by `inspect`, never written.
+public struct NonTensorValue: Sendable, Hashable {
+    /// Its dotted name, e.g. `epoch` or `hyper_parameters.lr`.
+    public let name: String
+    /// A short description of the value.
+    public let summary: String
+
+    /// Describes a value.
+    public init(name: String, summary: String) {
+        self.name = name
+        self.summary = summary
+    }
+}
+
 /// An opened checkpoint: an ordered, named collection of tensors whose bytes stay on disk until
 /// asked for, plus the checkpoint's string metadata.
 public final class TensorStore {
@@ -23,6 +38,8 @@ public final class TensorStore {
     public let tensors: [StoredTensor]
     /// String metadata (safetensors `__metadata__`, HDF5 root attributes, …).
     public let metadata: [String: String]
+    /// Values of the checkpoint that are not tensors, left out of everything but `inspect`.
+    public let nonTensorValues: [NonTensorValue]
     /// The files and folders the checkpoint was read from: the file itself, or a sharded
     /// checkpoint's folder, index and every shard. An output must neither replace any of them nor
     /// be written inside a folder among them (`OutputPolicy`).
@@ -32,7 +49,10 @@ public final class TensorStore {
     /// Creates a store.
     ///
     /// - Throws: `TensorStoreError.duplicateTensor` if two tensors share a name.
-    public init(location: String, formatName: CheckpointFormat.Name, tensors: [StoredTensor], metadata: [String: String] = [:]) throws {
+    public init(
+        location: String, formatName: CheckpointFormat.Name, tensors: [StoredTensor], metadata: [String: String] = [:],
+        nonTensorValues: [NonTensorValue] = []
+    ) throws {
         var index: [String: Int] = [:]
         for (position, tensor) in tensors.enumerated() {
             guard index.updateValue(position, forKey: tensor.info.name) == nil else {
@@ -43,6 +63,7 @@ public final class TensorStore {
         self.formatName = formatName
         self.tensors = tensors
         self.metadata = metadata
+        self.nonTensorValues = nonTensorValues
         self.sourcePaths = [location]
         self.indexByName = index
     }

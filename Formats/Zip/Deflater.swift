@@ -1,19 +1,19 @@
 import CZlib
 
 /// Raw deflate (as zip members hold it) at zlib's default level, the one `np.savez_compressed` uses.
-final class Deflater {
+package final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private let output: UnsafeMutableRawBufferPointer
 
     /// Thrown when zlib fails; carries zlib's message.
-    struct Failure: Error {
-        let detail: String
+    package struct Failure: Error {
+        package let detail: String
     }
 
     /// Starts a deflate stream.
     ///
     /// - Throws: `Failure` if zlib cannot start.
-    init() throws {
+    package init() throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         guard tureen_deflate_init_raw(stream, Z_DEFAULT_COMPRESSION) == Z_OK else {
@@ -30,12 +30,12 @@ final class Deflater {
     }
 
     /// The most bytes deflating `count` bytes can produce.
-    static func bound(_ count: Int) -> Int {
+    package static func bound(_ count: Int) -> Int {
         count &+ (count >> 12) &+ (count >> 14) &+ (count >> 25) &+ 13
     }
 
     /// Compresses `input`, passing compressed bytes to `sink` as they come.
-    func compress(_ input: UnsafeRawBufferPointer, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func compress(_ input: UnsafeRawBufferPointer, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         var offset = 0
         while offset < input.count {
             let step = min(input.count - offset, 1 << 30)
@@ -47,7 +47,7 @@ final class Deflater {
     }
 
     /// Ends the stream, passing the last compressed bytes to `sink`.
-    func finish(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func finish(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
         try run(flush: Z_FINISH, into: sink)

@@ -1,23 +1,29 @@
 /// Bounds-checked little-endian reads from a byte view; every read past the end throws.
-struct ByteReader {
+package struct ByteReader {
     /// The bytes being read.
-    let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
     /// Called with each range before it is read, for a view filled on demand
     /// (`MappedFile.withBytesLoadedOnDemand`); nil when every byte is there.
-    var load: ((Range<Int>) throws -> Void)? = nil
+    package var load: ((Range<Int>) throws -> Void)?
 
-    /// Thrown when a read would leave the view.
-    struct OutOfBounds: Error {
-        let offset: Int
-        let count: Int
+    /// A reader of `bytes`, calling `load` (if given) with each range before reading it.
+    package init(bytes: UnsafeRawBufferPointer, load: ((Range<Int>) throws -> Void)? = nil) {
+        self.bytes = bytes
+        self.load = load
     }
 
-    func u16(_ offset: Int) throws -> UInt16 { UInt16(truncatingIfNeeded: try unsigned(offset, count: 2)) }
-    func u32(_ offset: Int) throws -> UInt32 { UInt32(truncatingIfNeeded: try unsigned(offset, count: 4)) }
-    func u64(_ offset: Int) throws -> UInt64 { try unsigned(offset, count: 8) }
+    /// Thrown when a read would leave the view.
+    package struct OutOfBounds: Error {
+        package let offset: Int
+        package let count: Int
+    }
+
+    package func u16(_ offset: Int) throws -> UInt16 { UInt16(truncatingIfNeeded: try unsigned(offset, count: 2)) }
+    package func u32(_ offset: Int) throws -> UInt32 { UInt32(truncatingIfNeeded: try unsigned(offset, count: 4)) }
+    package func u64(_ offset: Int) throws -> UInt64 { try unsigned(offset, count: 8) }
 
     /// `count` bytes at `offset`.
-    func slice(_ offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
+    package func slice(_ offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
         guard offset >= 0, count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
             throw OutOfBounds(offset: offset, count: count)
         }

@@ -4,12 +4,14 @@ import TureenCore
 /// each member's local header, then its data (stored or deflated) with the CRC-32 computed on the
 /// way, then the header patched in place; finally the central directory, with zip64 records
 /// wherever a size, offset or count needs them. Timestamps are numpy's fixed 1980-01-01.
-final class ZipArchiveWriter {
+package final class ZipArchiveWriter {
     private let output: OutputFile
     private var finished: [Entry] = []
     private var current: Open?
     /// Sizes and offsets from this value on go into zip64 fields (lowered only by tests).
     private let zip64Limit: Int
+    /// When above 1, every member's data starts at a multiple of it, padded as PyTorch pads (see `localHeader`).
+    private let dataAlignment: Int
 
     /// The marker in a 32-bit field whose value is in the zip64 extra field.
     private static let zip64Marker = 0xFFFF_FFFF
@@ -29,6 +31,7 @@ final class ZipArchiveWriter {
         var uncompressedSize: Int
         var localHeaderOffset: Int
         var zip64Local: Bool
+        var padding: Int
     }
 
     private struct Open {
@@ -38,26 +41,32 @@ final class ZipArchiveWriter {
         var deflater: Deflater?
     }
 
-    /// A writer appending to `output`; `zip64Limit` is the first size or offset that needs zip64.
-    init(output: OutputFile, zip64Limit: Int = 0xFFFF_FFFF) {
+    /// A writer appending to `output`; `zip64Limit` is the first size or offset that needs zip64;
+    /// with a `dataAlignment` above 1 every member's data starts at a multiple of it.
+    package init(output: OutputFile, zip64Limit: Int = 0xFFFF_FFFF, dataAlignment: Int = 1) {
         self.output = output
         self.zip64Limit = zip64Limit
+        self.dataAlignment = dataAlignment
     }
 
     /// Writes the local header of a member that will hold `uncompressedSize` bytes.
-    func beginMember(name: String, uncompressedSize: Int, compress: Bool) throws {
+    package func beginMember(name: String, uncompressedSize: Int, compress: Bool) throws {
         let method: ZipMember.Method = compress ? .deflated : .stored
         let largest = compress ? Deflater.bound(uncompressedSize) : uncompressedSize
-        let entry = Entry(
+        var entry = Entry(
             name: Array(name.utf8), method: method, crc: 0, compressedSize: compress ? 0 : uncompressedSize,
-            uncompressedSize: uncompressedSize, localHeaderOffset: output.length, zip64Local: largest >= zip64Limit
+            uncompressedSize: uncompressedSize, localHeaderOffset: output.length, zip64Local: largest >= zip64Limit, padding: 0
         )
+        if dataAlignment > 1 {
+            let unpadded = entry.localHeaderOffset + 30 + entry.name.count + (entry.zip64Local ? 20 : 0) + 4
+            entry.padding = (dataAlignment - unpadded % dataAlignment) % dataAlignment
+        }
         try output.write(localHeader(entry))
         current = Open(entry: entry, deflater: compress ? try Deflater() : nil)
     }
 
     /// Appends uncompressed bytes to the open member.
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         // Work on a copy: the deflate sink below updates the entry while the writer writes output.
         guard var open = current else { preconditionFailure("write outside a member") }
         current = nil
@@ -78,7 +87,7 @@ final class ZipArchiveWriter {
     ///
     /// - Returns: the number of uncompressed bytes written, for the caller to check.
     @discardableResult
-    func finishMember() throws -> Int {
+    package func finishMember() throws -> Int {
         guard var open = current else { preconditionFailure("no member is open") }
         current = nil
         if let deflater = open.deflater {
@@ -95,7 +104,7 @@ final class ZipArchiveWriter {
     }
 
     /// Writes the central directory and end records.
-    func finish() throws {
+    package func finish() throws {
         let directoryOffset = output.length
         for entry in finished { try output.write(centralHeader(entry)) }
         let directorySize = output.length - directoryOffset
@@ -153,13 +162,20 @@ final class ZipArchiveWriter {
         header.u32(entry.zip64Local ? Self.zip64Marker : entry.compressedSize)
         header.u32(entry.zip64Local ? Self.zip64Marker : entry.uncompressedSize)
         header.u16(entry.name.count)
-        header.u16(entry.zip64Local ? 20 : 0)
+        let paddingField = dataAlignment > 1 ? 4 + entry.padding : 0
+        header.u16((entry.zip64Local ? 20 : 0) + paddingField)
         header.bytes += entry.name
         if entry.zip64Local {
             header.u16(0x0001)
             header.u16(16)
             header.u64(entry.uncompressedSize)
             header.u64(entry.compressedSize)
+        }
+        if dataAlignment > 1 {
+            // PyTorch's own padding: extra field 0x4246 ("FB") filled with 'Z', so storages can be mapped aligned.
+            header.u16(0x4246)
+            header.u16(entry.padding)
+            header.bytes += [UInt8](repeating: 0x5A, count: entry.padding)
         }
         return header.bytes
     }

@@ -3,9 +3,9 @@ import TureenCore
 /// Reads a zip archive's central directory (zip64 included) into members with their data offsets.
 /// A pure function over the archive's bytes, so a fuzzer can drive it; every size and offset is
 /// checked before use.
-enum ZipDirectory {
+package enum ZipDirectory {
     /// Deflate cannot expand data by more than about 1032 to 1; a declared size beyond that is a lie.
-    static let maximumDeflateRatio = 1032
+    package static let maximumDeflateRatio = 1032
 
     private static let endSignature: UInt32 = 0x0605_4B50
     private static let zip64LocatorSignature: UInt32 = 0x0706_4B50
@@ -16,9 +16,9 @@ enum ZipDirectory {
     /// The members of the archive in `bytes`, in central-directory order. `load`, when given, is
     /// called with each range before it is read (for a view filled on demand); its errors propagate.
     ///
-    /// - Throws: `NumPyError.notZip` without an end record, `.badZip` for inconsistent records,
+    /// - Throws: `ZipError.notZip` without an end record, `.badZip` for inconsistent records,
     ///   `.duplicateMember`, `.overlappingMembers`, `.unsupportedCompression`, `.encryptedMember`, `.zipBomb`.
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, load: ((Range<Int>) throws -> Void)? = nil) throws -> [ZipMember] {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, path: String, load: ((Range<Int>) throws -> Void)? = nil) throws -> [ZipMember] {
         let reader = ByteReader(bytes: bytes, load: load)
         do {
             let end = try endRecord(reader, path: path)
@@ -26,7 +26,7 @@ enum ZipDirectory {
             try checkLayout(members, directoryStart: end.directoryOffset, path: path)
             return members
         } catch let bounds as ByteReader.OutOfBounds {
-            throw NumPyError.badZip(path: path, detail: "a record at byte \(bounds.offset) runs past the end of the \(bytes.count)-byte file")
+            throw ZipError.badZip(path: path, detail: "a record at byte \(bounds.offset) runs past the end of the \(bytes.count)-byte file")
         }
     }
 
@@ -38,16 +38,16 @@ enum ZipDirectory {
 
     private static func endRecord(_ reader: ByteReader, path: String) throws -> EndRecord {
         let size = reader.bytes.count
-        guard size >= 22 else { throw NumPyError.notZip(path: path, detail: "\(size) bytes is too small for a zip end record") }
+        guard size >= 22 else { throw ZipError.notZip(path: path, detail: "\(size) bytes is too small for a zip end record") }
         var position = size - 22
         let lowest = max(0, size - 22 - Int(UInt16.max))
         while position >= lowest {
             if try reader.u32(position) == endSignature, position + 22 + Int(try reader.u16(position + 20)) <= size { break }
             position -= 1
         }
-        guard position >= lowest else { throw NumPyError.notZip(path: path, detail: "no end-of-central-directory record") }
+        guard position >= lowest else { throw ZipError.notZip(path: path, detail: "no end-of-central-directory record") }
         guard try reader.u16(position + 4) == 0, try reader.u16(position + 6) == 0 else {
-            throw NumPyError.badZip(path: path, detail: "multi-disk archives are not supported")
+            throw ZipError.badZip(path: path, detail: "multi-disk archives are not supported")
         }
         var record = EndRecord(
             entryCount: Int(try reader.u16(position + 10)),
@@ -58,17 +58,17 @@ enum ZipDirectory {
         if locator >= 0, try reader.u32(locator) == zip64LocatorSignature {
             guard let zip64End = CheckedArithmetic.int(try reader.u64(locator + 8)), zip64End < locator,
                   try reader.u32(zip64End) == zip64EndSignature else {
-                throw NumPyError.badZip(path: path, detail: "the zip64 locator does not point at a zip64 end record")
+                throw ZipError.badZip(path: path, detail: "the zip64 locator does not point at a zip64 end record")
             }
             guard let count = CheckedArithmetic.int(try reader.u64(zip64End + 32)),
                   let directorySize = CheckedArithmetic.int(try reader.u64(zip64End + 40)),
                   let directoryOffset = CheckedArithmetic.int(try reader.u64(zip64End + 48)) else {
-                throw NumPyError.badZip(path: path, detail: "zip64 end record sizes exceed 63 bits")
+                throw ZipError.badZip(path: path, detail: "zip64 end record sizes exceed 63 bits")
             }
             record = EndRecord(entryCount: count, directoryOffset: directoryOffset, directorySize: directorySize)
         }
         guard let directoryEnd = CheckedArithmetic.sum(record.directoryOffset, record.directorySize), directoryEnd <= position else {
-            throw NumPyError.badZip(path: path, detail: "the central directory (\(record.directorySize) bytes at \(record.directoryOffset)) does not fit before the end record")
+            throw ZipError.badZip(path: path, detail: "the central directory (\(record.directorySize) bytes at \(record.directoryOffset)) does not fit before the end record")
         }
         return record
     }
@@ -81,14 +81,14 @@ enum ZipDirectory {
         let directoryEnd = end.directoryOffset + end.directorySize
         for index in 0..<end.entryCount {
             guard position + 46 <= directoryEnd, try reader.u32(position) == centralSignature else {
-                throw NumPyError.badZip(path: path, detail: "central directory entry \(index) of \(end.entryCount) is missing or malformed")
+                throw ZipError.badZip(path: path, detail: "central directory entry \(index) of \(end.entryCount) is missing or malformed")
             }
             let member = try centralEntry(reader, at: position, path: path)
-            guard names.insert(member.entry.name).inserted else { throw NumPyError.duplicateMember(path: path, member: member.entry.name) }
+            guard names.insert(member.entry.name).inserted else { throw ZipError.duplicateMember(path: path, member: member.entry.name) }
             members.append(member.entry)
             position = member.next
             guard position <= directoryEnd else {
-                throw NumPyError.badZip(path: path, detail: "central directory entry '\(member.entry.name)' runs past the directory's end")
+                throw ZipError.badZip(path: path, detail: "central directory entry '\(member.entry.name)' runs past the directory's end")
             }
         }
         return members
@@ -107,21 +107,21 @@ enum ZipDirectory {
         let name = try decodeName(try reader.slice(position + 46, count: nameLength), path: path)
         let extra = try reader.slice(position + 46 + nameLength, count: extraLength)
         try applyZip64Extra(extra, uncompressed: &uncompressed, compressed: &compressed, localOffset: &localOffset, path: path, name: name)
-        guard flags & 1 == 0 else { throw NumPyError.encryptedMember(path: path, member: name) }
+        guard flags & 1 == 0 else { throw ZipError.encryptedMember(path: path, member: name) }
         guard let method = ZipMember.Method(rawValue: methodCode) else {
-            throw NumPyError.unsupportedCompression(path: path, member: name, method: methodCode)
+            throw ZipError.unsupportedCompression(path: path, member: name, method: methodCode)
         }
         guard let compressedSize = CheckedArithmetic.int(compressed), let uncompressedSize = CheckedArithmetic.int(uncompressed),
               let localHeaderOffset = CheckedArithmetic.int(localOffset) else {
-            throw NumPyError.badMember(path: path, member: name, detail: "sizes or offset exceed 63 bits")
+            throw ZipError.badMember(path: path, member: name, detail: "sizes or offset exceed 63 bits")
         }
         switch method {
         case .stored where compressedSize != uncompressedSize:
-            throw NumPyError.badMember(path: path, member: name, detail: "stored with \(compressedSize) bytes but declares \(uncompressedSize)")
+            throw ZipError.badMember(path: path, member: name, detail: "stored with \(compressedSize) bytes but declares \(uncompressedSize)")
         case .deflated:
             let capacity = CheckedArithmetic.multiply(compressedSize, maximumDeflateRatio).flatMap { CheckedArithmetic.sum($0, 64) } ?? Int.max
             if uncompressedSize > capacity {
-                throw NumPyError.zipBomb(path: path, member: name, compressed: compressedSize, declared: uncompressedSize)
+                throw ZipError.zipBomb(path: path, member: name, compressed: compressedSize, declared: uncompressedSize)
             }
         default:
             break
@@ -134,7 +134,7 @@ enum ZipDirectory {
             localHeaderOffset: localHeaderOffset, dataOffset: dataOffset
         )
         guard let dataEnd = CheckedArithmetic.sum(dataOffset, compressedSize), dataEnd <= reader.bytes.count else {
-            throw NumPyError.badMember(path: path, member: name, detail: "its \(compressedSize) bytes of data run past the end of the file")
+            throw ZipError.badMember(path: path, member: name, detail: "its \(compressedSize) bytes of data run past the end of the file")
         }
         return (member, position + 46 + nameLength + extraLength + commentLength)
     }
@@ -155,7 +155,7 @@ enum ZipDirectory {
                 func next(_ current: inout UInt64) throws {
                     guard current == 0xFFFF_FFFF else { return }
                     guard field + 8 <= fieldsEnd else {
-                        throw NumPyError.badMember(path: path, member: name, detail: "its zip64 extra field is too short")
+                        throw ZipError.badMember(path: path, member: name, detail: "its zip64 extra field is too short")
                     }
                     current = try reader.u64(field)
                     field += 8
@@ -168,7 +168,7 @@ enum ZipDirectory {
             position += 4 + size
         }
         if uncompressed == 0xFFFF_FFFF || compressed == 0xFFFF_FFFF || localOffset == 0xFFFF_FFFF {
-            throw NumPyError.badMember(path: path, member: name, detail: "a size or offset is 0xFFFFFFFF but there is no zip64 extra field")
+            throw ZipError.badMember(path: path, member: name, detail: "a size or offset is 0xFFFFFFFF but there is no zip64 extra field")
         }
     }
 
@@ -179,16 +179,16 @@ enum ZipDirectory {
         _ reader: ByteReader, at offset: Int, name: String, method: UInt16, sizes: (UInt64, UInt64), path: String
     ) throws -> Int {
         guard offset < reader.bytes.count, try reader.u32(offset) == localSignature else {
-            throw NumPyError.badMember(path: path, member: name, detail: "no local header at byte \(offset)")
+            throw ZipError.badMember(path: path, member: name, detail: "no local header at byte \(offset)")
         }
         let nameLength = Int(try reader.u16(offset + 26))
         let extraLength = Int(try reader.u16(offset + 28))
         let localName = try decodeName(try reader.slice(offset + 30, count: nameLength), path: path)
         guard localName == name else {
-            throw NumPyError.badMember(path: path, member: name, detail: "its local header names it '\(localName)'")
+            throw ZipError.badMember(path: path, member: name, detail: "its local header names it '\(localName)'")
         }
         guard try reader.u16(offset + 8) == method else {
-            throw NumPyError.badMember(path: path, member: name, detail: "the local header and central directory disagree on the compression method")
+            throw ZipError.badMember(path: path, member: name, detail: "the local header and central directory disagree on the compression method")
         }
         var compressed = UInt64(try reader.u32(offset + 18))
         var uncompressed = UInt64(try reader.u32(offset + 22))
@@ -197,7 +197,7 @@ enum ZipDirectory {
         // With a data descriptor (flag bit 3) the local header may leave the sizes zero.
         let deferred = try reader.u16(offset + 6) & 0x8 != 0 && compressed == 0 && uncompressed == 0
         guard deferred || (compressed, uncompressed) == sizes else {
-            throw NumPyError.badMember(
+            throw ZipError.badMember(
                 path: path, member: name,
                 detail: "its local header gives \(compressed) compressed and \(uncompressed) uncompressed bytes, the central directory \(sizes.0) and \(sizes.1)"
             )
@@ -207,7 +207,7 @@ enum ZipDirectory {
 
     private static func decodeName(_ bytes: UnsafeRawBufferPointer, path: String) throws -> String {
         guard let name = String(validating: bytes, as: UTF8.self) else {
-            throw NumPyError.badZip(path: path, detail: "a member name is not valid UTF-8")
+            throw ZipError.badZip(path: path, detail: "a member name is not valid UTF-8")
         }
         return name
     }
@@ -216,10 +216,10 @@ enum ZipDirectory {
     private static func checkLayout(_ members: [ZipMember], directoryStart: Int, path: String) throws {
         let ordered = members.sorted { $0.localHeaderOffset < $1.localHeaderOffset }
         for (earlier, later) in zip(ordered, ordered.dropFirst()) where earlier.span.upperBound > later.localHeaderOffset {
-            throw NumPyError.overlappingMembers(path: path, first: earlier.name, second: later.name)
+            throw ZipError.overlappingMembers(path: path, first: earlier.name, second: later.name)
         }
         if let last = ordered.last, last.span.upperBound > directoryStart {
-            throw NumPyError.badMember(path: path, member: last.name, detail: "its data runs into the central directory")
+            throw ZipError.badMember(path: path, member: last.name, detail: "its data runs into the central directory")
         }
     }
 }

@@ -2,14 +2,17 @@ import CZlib
 
 /// A running CRC-32 (the zip checksum): carry-less multiplication folding where the CPU has it
 /// (about 3x zlib's table method), zlib for the rest.
-struct CRC32: Equatable {
+package struct CRC32: Equatable {
     /// The checksum of the bytes seen so far.
-    private(set) var value: UInt32 = 0
+    package private(set) var value: UInt32 = 0
+
+    /// The checksum of no bytes.
+    package init() {}
 
     private static let canFold = tureen_crc32_fold_available() != 0
 
     /// Adds `bytes` to the checksum.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var pointer = base.assumingMemoryBound(to: UInt8.self)
         var count = bytes.count
@@ -23,7 +26,7 @@ struct CRC32: Equatable {
     }
 
     /// Adds `bytes` to the checksum.
-    mutating func update(_ bytes: [UInt8]) {
+    package mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 }
