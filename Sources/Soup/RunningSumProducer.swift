@@ -157,6 +157,8 @@ package final class RunningSumProducer: TensorProducer {
         writeBehind: WriteBehind, sink: @escaping (UnsafeRawBufferPointer) throws -> Void
     ) {
         guard let sum, let sumWriter else { return writeBehind.write(output, buffer: buffer, with: sink) }
+        // Safe to send: the sum buffer belongs to this write's output buffer, which the caller does not
+        // fill again until `WriteBehind.acquire` has waited for this write.
         nonisolated(unsafe) let sumBytes = UnsafeRawBufferPointer(sum)
         writeBehind.write(output, buffer: buffer) { chunk in
             try sink(chunk)
