@@ -217,7 +217,7 @@ def test_a_signal_just_after_the_final_rename_reports_the_output_as_written(ture
     model = checkpoint(tmp_path / "m.safetensors", 3)
     checkpoint(out, 0)
     old = out.read_bytes()
-    process = faults.start(["convert", model, out, "--force"], preload=faults.build_slow_rename_shim(tmp_path), delay_ms=1500)
+    process = faults.start(["convert", model, out, "--force"], preload=faults.build_slow_rename_shim(tmp_path), delay_ms=5000)
     deadline = time.monotonic() + 30
     while out.read_bytes() == old:
         assert time.monotonic() < deadline, "the output was never renamed into place"
