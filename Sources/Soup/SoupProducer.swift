@@ -55,15 +55,7 @@ public final class SoupProducer: TensorProducer {
     }
 
     private func copy(_ tensor: StoredTensor, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let chunkBytes = options.chunkElementCount * tensor.info.dtype.byteWidth
-        var offset = 0
-        while offset < tensor.info.byteCount {
-            let range = offset..<min(tensor.info.byteCount, offset + chunkBytes)
-            try tensor.source.withBytes(in: range) { try sink($0) }
-            tensor.source.releaseBytes(before: range.upperBound)
-            onProgress?(range.count)
-            offset = range.upperBound
-        }
+        try tensor.copyChunks(of: options.chunkElementCount, into: sink, progress: onProgress)
     }
 
     private func merge(_ entry: SoupPlan.Entry, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
