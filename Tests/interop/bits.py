@@ -1,4 +1,7 @@
 """Bit-level comparisons of numpy arrays, shared by the interop tests."""
+import json
+import struct
+
 import numpy as np
 
 
@@ -26,3 +29,14 @@ def ulp_distance(actual, expected):
     a = np.where(a & sign, sign - a, a + sign) if width < 64 else a
     b = np.where(b & sign, sign - b, b + sign) if width < 64 else b
     return np.abs(a - b)
+
+
+def read_safetensors(path):
+    """{name: (dtype, shape, raw bytes)} from a safetensors file, without the library (bf16/f8 too)."""
+    data = path.read_bytes()
+    size = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + size])
+    header.pop("__metadata__", None)
+    body = data[8 + size:]
+    return {name: (entry["dtype"], entry["shape"], body[entry["data_offsets"][0]:entry["data_offsets"][1]])
+            for name, entry in header.items()}

@@ -7,18 +7,10 @@ import struct
 import numpy as np
 import pytest
 
+from bits import read_safetensors
+
 DTYPES = {"f32": "F32", "f16": "F16", "f64": "F64", "i8": "I8", "i16": "I16", "i32": "I32", "i64": "I64", "bf16": "BF16",
           "q8_0": "F32", "q4_0": "F32"}
-
-
-def read_safetensors(path):
-    data = path.read_bytes()
-    size = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + size])
-    header.pop("__metadata__", None)
-    body = data[8 + size:]
-    return {name: (entry["dtype"], entry["shape"], body[entry["data_offsets"][0]:entry["data_offsets"][1]])
-            for name, entry in header.items()}
 
 
 def test_inspect_lists_tensors_in_row_major_order_and_key_values(tureen, fixtures):

@@ -10,18 +10,9 @@ import zipfile
 import numpy as np
 import pytest
 
+from bits import read_safetensors
+
 PT = "pytorch"
-
-
-def read_safetensors(path):
-    """{name: (dtype, shape, raw bytes)} from a safetensors file, without the library (bf16/f8 too)."""
-    data = path.read_bytes()
-    size = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + size])
-    header.pop("__metadata__", None)
-    body = data[8 + size:]
-    return {name: (entry["dtype"], entry["shape"], body[entry["data_offsets"][0]:entry["data_offsets"][1]])
-            for name, entry in header.items()}
 
 
 DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16", "int64": "I64", "int32": "I32",
