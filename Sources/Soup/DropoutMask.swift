@@ -7,14 +7,14 @@
 /// key = mix(mix(mix(seed + γ) ⊕ (j + γ)) ⊕ FNV-1a-64(UTF-8 name)), and element `i` draws
 /// u = (mix(key + (i + 1)·γ) >> 11)·2⁻⁵³, the `i`-th output of a SplitMix64 stream started at
 /// `key`, uniform on [0, 1) in steps of 2⁻⁵³. It is kept when u < density (all arithmetic mod 2⁶⁴).
-package struct DropoutMask: Sendable, Equatable {
+struct DropoutMask: Sendable, Equatable {
     /// The stream's starting state for this ingredient and tensor.
-    package let key: UInt64
+    let key: UInt64
     /// The probability that an element is kept.
-    package let density: Double
+    let density: Double
 
     /// The mask of ingredient `ingredient` (0-based, base model not counted) for `tensorName`.
-    package init(seed: UInt64, ingredient: Int, tensorName: String, density: Double) {
+    init(seed: UInt64, ingredient: Int, tensorName: String, density: Double) {
         let nameHash = tensorName.utf8.reduce(Self.fnvOffset) { ($0 ^ UInt64($1)) &* Self.fnvPrime }
         let seeded = Self.mix(seed &+ Self.gamma)
         let perIngredient = Self.mix(seeded ^ (UInt64(ingredient) &+ Self.gamma))
@@ -24,19 +24,19 @@ package struct DropoutMask: Sendable, Equatable {
 
     /// Whether element `index` is kept.
     @inline(__always)
-    package func keeps(_ index: Int) -> Bool {
+    func keeps(_ index: Int) -> Bool {
         uniform(index) < density
     }
 
     /// Element `index`'s draw, uniform on [0, 1).
     @inline(__always)
-    package func uniform(_ index: Int) -> Double {
+    func uniform(_ index: Int) -> Double {
         let state = key &+ (UInt64(truncatingIfNeeded: index) &+ 1) &* Self.gamma
         return Double(Self.mix(state) >> 11) * 0x1p-53
     }
 
     /// Stores 1 in `factors[k]` where element `start + k` is kept and 0 where it is dropped.
-    package func fill(_ factors: UnsafeMutableBufferPointer<Double>, from start: Int) {
+    func fill(_ factors: UnsafeMutableBufferPointer<Double>, from start: Int) {
         for k in factors.indices { factors[k] = keeps(start + k) ? 1 : 0 }
     }
 

@@ -47,5 +47,7 @@ final class DropoutMaskTests: XCTestCase {
         XCTAssertEqual(mask.key, key)
         XCTAssertEqual(mask.uniform(0), Double(mix(key &+ gamma) >> 11) * 0x1p-53)
         XCTAssertEqual(mask.uniform(5), Double(mix(key &+ 6 &* gamma) >> 11) * 0x1p-53)
+        // As the interop test's numpy reimplementation draws them.
+        XCTAssertEqual((0..<10).map(mask.keeps), [true, false, false, false, false, false, true, false, true, true])
     }
 }
