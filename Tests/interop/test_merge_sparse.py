@@ -117,7 +117,7 @@ def sparse_config(folder, method, base, models, weights, densities, parameters="
     """A configuration merging `models` onto `base` with a weight and density each."""
     entries = "".join(f"""
   - model: {path}
-    parameters: {{{{weight: {weight}, density: {density}}}}}""" for path, weight, density in zip(models, weights, densities))
+    parameters: {{weight: {weight}, density: {density}}}""" for path, weight, density in zip(models, weights, densities))
     return write_config(folder, f"""
 models:{entries}
 base_model: {base}
