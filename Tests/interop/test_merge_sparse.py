@@ -114,7 +114,8 @@ def single_tensor_models(folder, base, models, name="w"):
 
 
 def sparse_config(folder, method, base, models, weights, densities, parameters=""):
-    """A configuration merging `models` onto `base` with a weight and density each."""
+    """A configuration merging `models` onto `base` with a weight and density each (a list of
+    numbers for a layer gradient)."""
     entries = "".join(f"""
   - model: {path}
     parameters: {{weight: {weight}, density: {density}}}""" for path, weight, density in zip(models, weights, densities))
@@ -129,17 +130,7 @@ merge_method: {method}
 @pytest.mark.parametrize("dtype", [ml_dtypes.bfloat16, np.float32])
 def test_ties_with_default_normalize_and_a_density_gradient_matches_a_float64_reference(tureen, tmp_path, dtype):
     base, models, values = write_models(tmp_path, 3, dtype)
-    config = write_config(tmp_path, f"""
-models:
-  - model: {models[0]}
-    parameters: {{weight: 1.0, density: [0.2, 0.8]}}
-  - model: {models[1]}
-    parameters: {{weight: 0.5, density: 0.5}}
-  - model: {models[2]}
-    parameters: {{weight: -0.3, density: 0.7}}
-base_model: {base}
-merge_method: ties
-""")
+    config = sparse_config(tmp_path, "ties", base, models, [1.0, 0.5, -0.3], [[0.2, 0.8], 0.5, 0.7])
     out, _ = merge(tureen, config, tmp_path / "out.safetensors")
     expected = reference("ties", values, lambda name: [1.0, 0.5, -0.3],
                          lambda name: [0.2 + 0.6 * layer_t(name), 0.5, 0.7], normalize=True, rescale=False)
