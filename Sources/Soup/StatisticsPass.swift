@@ -11,6 +11,14 @@ package protocol StatisticsKernel {
     /// Folds one piece into `partial`: `inputs` holds the piece's bytes of every source (in the
     /// order given to `StatisticsPass.run`), `firstValue` the tensor-wide index of its first value.
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout Partial)
+    /// Whether a thread's partial needs no more values; the pass stops before the tensor's end
+    /// once every thread's partial says so after a chunk (a search for the k-th tie stops at it).
+    func isFinished(_ partial: Partial) -> Bool
+}
+
+extension StatisticsKernel {
+    /// Statistics of the whole tensor: never finished early.
+    package func isFinished(_ partial: Partial) -> Bool { false }
 }
 
 /// A streaming pass over one tensor's inputs that gathers statistics before a merge method's kernel
@@ -61,6 +69,7 @@ package struct StatisticsPass {
             }
             onProgress?(values.count * bytesPerValue)
             value = values.upperBound
+            if partials[0..<used].allSatisfy(kernel.isFinished) { break }
         }
         return Array(partials[0..<used])
     }
