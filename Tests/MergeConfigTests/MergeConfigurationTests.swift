@@ -19,7 +19,7 @@ final class MergeConfigurationTests: XCTestCase {
         }
     }
 
-    func testGradientsAreInterpolatedOverTheLayersWithEmbeddingsFirstAndTheRestLast() throws {
+    func testGradientsAreInterpolatedOverTheLayersWithEveryOtherTensorAtTheStart() throws {
         let config = try configuration("""
             models:
               - model: a
@@ -28,7 +28,7 @@ final class MergeConfigurationTests: XCTestCase {
             merge_method: task_arithmetic
             """)
         let recipe = try config.recipe(tensorNames: names)
-        XCTAssertEqual(names.map { recipe.parameters(forTensor: $0).weights }, [[0], [0], [1], [3], [3]])
+        XCTAssertEqual(names.map { recipe.parameters(forTensor: $0).weights }, [[0], [0], [1], [3], [0]])
         XCTAssertEqual(config.ingredients, ["a"])
         XCTAssertFalse(recipe.parameters(forTensor: names[0]).normalize)
     }
