@@ -72,6 +72,31 @@ final class MergeConfigurationTests: XCTestCase {
         XCTAssertTrue(try config.recipe(tensorNames: names).parameters(forTensor: names[0]).normalize)
     }
 
+    func testEverySupportedKeyIsRead() throws {
+        let config = try configuration("""
+            models:
+              - model: a
+                parameters: {weight: 0.5, density: 0.7}
+              - model: b
+                parameters: {weight: 0.25}
+            base_model: base
+            merge_method: ties
+            dtype: float32
+            out_dtype: float16
+            parameters: {normalize: false, lambda: 0.5, rescale: true, density: 0.9}
+            """)
+        let parameters = try config.recipe(tensorNames: names).parameters(forTensor: names[1])
+        XCTAssertEqual(config.method, .ties)
+        XCTAssertEqual(config.outputDType, .f16)
+        XCTAssertEqual(parameters.weights, [0.5, 0.25])
+        XCTAssertEqual(parameters.densities, [0.7, 0.9])
+        XCTAssertEqual(parameters.scale, 0.5)
+        XCTAssertFalse(parameters.normalize)
+        XCTAssertTrue(parameters.rescale)
+        let stock = try configuration("models: [{model: a}, {model: b}]\nbase_model: base\nmerge_method: model_stock\nparameters: {filter_wise: false}")
+        XCTAssertEqual(stock.ingredients, ["a", "b"])
+    }
+
     func testSlerpNeedsT() {
         XCTAssertEqual(refusal("""
             models: [{model: base}, {model: a}]
