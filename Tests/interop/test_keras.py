@@ -105,6 +105,11 @@ def test_a_keras_output_needs_a_keras_first_input(tureen, fixtures, tmp_path):
         assert f"{tmp_path / 'out.keras'}: a .keras file holds the model's configuration" in result.stderr
         assert f"the first input, {plain}, is not one" in result.stderr
     assert not (tmp_path / "out.keras").exists()
+    # The way Docs/keras.md gives: the .keras model first, with weight 0.
+    tureen("soup", "weighted", fixtures / MLP[1], plain, "--weights", "0,1", "-o", tmp_path / "out.keras")
+    assert members(tmp_path / "out.keras")["config.json"] == members(fixtures / MLP[1])["config.json"]
+    for name, array in weights(tmp_path / "out.keras").items():
+        assert array.tobytes() == weights(fixtures / MLP[0])[name].tobytes(), name
 
 
 def test_weights_that_do_not_fit_the_configuration_are_refused(tureen, fixtures, tmp_path):
