@@ -1,5 +1,5 @@
 """Writes Tureen's Keras fixtures with Keras 3 itself (`make keras-fixtures`, in .venv-keras; the JAX
-backend, never torch). Deterministic weights, so the files change only with Keras' own format.
+backend, never torch). The weights are deterministic; `metadata.json` records the date saved.
 
 - `mlp_1.keras`, `mlp_2.keras`, `mlp_3.keras`: one small model (Embedding, Conv1D,
   BatchNormalization, Dense) with three seeds, the moving statistics set to random values too, as
