@@ -11,6 +11,9 @@ struct PickleLimits {
     /// Bytes produced by `_codecs.encode` in all, so one memoized string encoded over and over
     /// costs its length each time up to this bound (real checkpoints hold a few small `bytes`).
     var maximumEncodedBytes = 1 << 28
+    /// The longest storage key: torch writes numbers (`'0'`, or an address in legacy files), and
+    /// every reference to a storage hashes its key.
+    var maximumStorageKeyBytes = 64
     /// Values visited when flattening the result: shared references count each time they are
     /// reached, so a 60-level `[x, x]` memo bomb stops here instead of expanding to 2^60. (A state
     /// dict visits about one value per tensor; a list without tensors counts its length, since it

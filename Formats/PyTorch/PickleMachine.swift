@@ -277,6 +277,9 @@ final class PickleMachine {
         case let .int(number): key = String(number)
         default: throw bad(offset, "storage key \(items[2].summary) is not a string")
         }
+        guard key.utf8.count <= limits.maximumStorageKeyBytes else {
+            throw bad(offset, "a storage key of \(key.utf8.count) bytes; torch's are numbers of at most \(limits.maximumStorageKeyBytes)")
+        }
         guard case let .int(count) = items[4], count >= 0 else { throw bad(offset, "storage '\(key)' has length \(items[4].summary)") }
         let storage: StorageReference
         switch items[1] {

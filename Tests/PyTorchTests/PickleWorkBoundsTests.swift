@@ -56,6 +56,15 @@ final class PickleWorkBoundsTests: XCTestCase {
         assertRefused(body, limits: .standard, mentions: "65 dimensions")
     }
 
+    func testAStorageKeyLongerThanTorchWritesIsRefused() {
+        // Each BINPERSID of a memoized ('storage', …) tuple hashes and compares its key: a long key
+        // made every reference cost its length.
+        let key = String(repeating: "7", count: PickleLimits.standard.maximumStorageKeyBytes + 1)
+        let body: [UInt8] = [0x5D, 0x28, 0x28] + string("storage") + global("torch", "FloatStorage") + string(key) + string("cpu")
+            + [0x4B, 1, 0x74, 0x71, 0, 0x51] + repeated([0x68, 0, 0x51], 10) + [0x65]
+        assertRefused(body, limits: .standard, mentions: "key of \(key.utf8.count) bytes")
+    }
+
     func testEncodingOneStringOverAndOverIsBounded() {
         // _codecs.encode(S, 'latin1') 1,000 times over one memoized 10 KB string: 10 MB produced.
         let body: [UInt8] = [0x5D, 0x28] + global("_codecs", "encode") + [0x71, 0] + string(String(repeating: "a", count: 10_000))
