@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "CTureenSystem", path: "Sources/CTureenSystem"),
@@ -31,7 +32,8 @@ let package = Package(
         .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF",
+                           .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Tureen"
         ),
         .executableTarget(

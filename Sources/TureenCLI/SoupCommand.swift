@@ -90,6 +90,7 @@ struct SoupArguments: ParsableArguments {
     var failOnNonfinite = false
 
     @OptionGroup var writing: WritingOptions
+    @OptionGroup var partitioning: PartitionOptions
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var threading: ThreadingOptions
 
@@ -111,6 +112,7 @@ struct SoupArguments: ParsableArguments {
         job.writeOptions = writing.writeOptions
         job.readOptions = reading.readOptions
         job.force = writing.force
+        job.partition = try partitioning.resolved()
         let progress = ProgressBar(label: "soup")
         let started = Date()
         let report = try withExtendedLifetime(progress) {
@@ -119,5 +121,6 @@ struct SoupArguments: ParsableArguments {
         }
         let seconds = Date().timeIntervalSince(started)
         printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
+        if let share = report.partition { printToStandardError(PartitionSummary.text(share, output: output)) }
     }
 }
