@@ -20,7 +20,7 @@ public enum PartitionError: Error, Equatable, CustomStringConvertible {
     case notShardedSafetensors(path: String)
     /// The output path exists and is not a folder.
     case outputNotFolder(path: String)
-    /// A shard this task writes exists, and no manifest of this task and plan lists it as complete.
+    /// A file at one of this task's shard names holds other bytes, and no manifest of this task and plan lists it.
     case unlistedShardExists(path: String)
 
     public var description: String {
@@ -46,7 +46,7 @@ public enum PartitionError: Error, Equatable, CustomStringConvertible {
         case let .outputNotFolder(path):
             return "\(path) exists and is not a folder; a partitioned run writes its shards into a folder"
         case let .unlistedShardExists(path):
-            return "\(path) exists, and no manifest of this task and plan lists it as complete (it is from another run, or this task was stopped before its manifest); it was left as it is"
+            return "\(path) exists with other bytes than this task writes there, and no manifest of this task and plan lists it (it is from another run); it was left as it is"
         }
     }
 }

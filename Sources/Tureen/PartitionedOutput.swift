@@ -13,8 +13,9 @@ import TureenCore
 ///
 /// The folder is created if missing and never replaced or cleared. Each shard is written to a
 /// temporary file and renamed into place; after each, the task's manifest is rewritten (also by
-/// rename). A shard that an earlier run of the same task and plan lists, with its size, is kept;
-/// any other file at a shard's name is replaced only if `replacesUnlistedShards`.
+/// rename). A shard that a run of the same task and plan lists, with its size, is kept; any other
+/// file at a shard's name is replaced only if it holds the very bytes this task writes there, or
+/// if `replacesUnlistedShards`.
 package struct PartitionedOutput {
     /// The output folder.
     package let folder: String
@@ -72,17 +73,32 @@ package struct PartitionedOutput {
                 skipped.append(name)
                 continue
             }
-            guard existing == nil || replacesUnlistedShards else { throw PartitionError.unlistedShardExists(path: path) }
-            manifest.shards.append(try writeShard(content, tensorIndices: indices, to: path))
+            manifest.shards.append(try writeShard(content, tensorIndices: indices, to: path, replacing: existing.map { Int($0.size) }))
             written.append(name)
             try manifest.write(into: folder)
         }
+        func report(manifest name: String) -> PartitionReport {
+            PartitionReport(partition: partition, planID: planID, shardCount: shards.count, written: written, skipped: skipped, manifest: name)
+        }
+        // A finished earlier run of this task (a whole array resubmitted) stands as it is.
+        if written.isEmpty, let done = earlier.first(where: { $0.manifest.plan == planID && $0.manifest.finished && $0.manifest.shards == manifest.shards }) {
+            return report(manifest: done.name)
+        }
         manifest.finished = true
         try manifest.write(into: folder)
-        // The earlier runs of this task are superseded (their shards are listed again, or rewritten).
-        for (name, _) in earlier where name != manifest.fileName { unlink("\(folder)/\(name)") }
+        // The earlier runs of this task are superseded (their shards are listed again, or
+        // rewritten), except a copy running now, which `tureen index` is to see.
+        for (name, other) in earlier where name != manifest.fileName && !Self.isRunningElsewhere(other.writtenBy) {
+            unlink("\(folder)/\(name)")
+        }
         FileSystem.syncFolder(folder)
-        return PartitionReport(partition: partition, planID: planID, shardCount: shards.count, written: written, skipped: skipped, manifest: manifest.fileName)
+        return report(manifest: manifest.fileName)
+    }
+
+    /// Whether `writer` (HOST-PID) is another process running now on this host.
+    private static func isRunningElsewhere(_ writer: String) -> Bool {
+        guard let dash = writer.lastIndex(of: "-"), let pid = Int32(writer[writer.index(after: dash)...]) else { return false }
+        return writer[..<dash] == ProcessIdentity.host && pid != getpid() && ProcessIdentity.isRunning(pid)
     }
 
     /// The manifests in the folder written as this task (this run's, earlier runs', a duplicate's).
@@ -99,13 +115,19 @@ package struct PartitionedOutput {
         throw TensorStoreError.cannotWrite(path: folder, errno: .latest)
     }
 
-    /// Writes one shard through a temporary file, hashing its bytes as they are written.
-    private func writeShard(_ content: any TensorProducer, tensorIndices: [Int], to path: String) throws -> TaskManifest.Shard {
+    /// Writes one shard through a temporary file, hashing its bytes as they are written. A file of
+    /// `replacedSize` bytes at `path` that no manifest lists is replaced only if it holds the same
+    /// bytes (this task's own shard, renamed into place just before the task was stopped), or if
+    /// `replacesUnlistedShards`.
+    private func writeShard(_ content: any TensorProducer, tensorIndices: [Int], to path: String, replacing replacedSize: Int?) throws -> TaskManifest.Shard {
         let output = try OutputFile(destination: path)
         let digest = ContentDigest()
         output.onAppend = { digest.update($0) }
         try SafetensorsWriter.writeFile(content, tensorIndices: tensorIndices, to: output)
         let size = output.length
+        if let replacedSize, !replacesUnlistedShards {
+            guard replacedSize == size, try ContentDigest.ofFile(at: path) == digest.hexadecimal else { throw PartitionError.unlistedShardExists(path: path) }
+        }
         try output.commit()
         let tensors = tensorIndices.map { content.tensors[$0] }
         return TaskManifest.Shard(
