@@ -78,17 +78,7 @@ public struct SoupJob {
             producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
             try writer.write(producer, to: output, options: writeOptions)
         }
-        return Report(
-            mergedTensors: plan.entries.filter(\.isMerged).count,
-            copiedTensors: plan.entries.filter { !$0.isMerged }.count,
-            skipped: plan.skipped,
-            mixedPrecision: plan.mixedPrecision,
-            outputDType: options.outputDType,
-            nonFinite: producer.nonFinite,
-            parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
-            outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount },
-            partition: partitionReport
-        )
+        return Report(plan: plan, producer: producer, options: options, partition: partitionReport)
     }
 
     /// The plan id of a partitioned soup: the recipes, the options that change the output's bytes, the inputs.
@@ -100,5 +90,22 @@ public struct SoupJob {
         if let base { identity.add("base"); identity.add(inputs: [base]) }
         identity.add(writeOptions: writeOptions)
         return identity.id
+    }
+}
+
+extension SoupJob.Report {
+    /// The report of `producer`'s run of `plan` (`partition`: what this task wrote, when partitioned).
+    init(plan: SoupPlan, producer: SoupProducer, options: SoupOptions, partition: PartitionReport? = nil) {
+        self.init(
+            mergedTensors: plan.entries.filter(\.isMerged).count,
+            copiedTensors: plan.entries.filter { !$0.isMerged }.count,
+            skipped: plan.skipped,
+            mixedPrecision: plan.mixedPrecision,
+            outputDType: options.outputDType,
+            nonFinite: producer.nonFinite,
+            parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
+            outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount },
+            partition: partition
+        )
     }
 }

@@ -8,7 +8,10 @@ struct TureenCommand: ParsableCommand {
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
         version: TureenVersion.current,
-        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, IndexCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
+        subcommands: [
+            InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, IndexCommand.self, CheckCommand.self, DiffCommand.self,
+            HDF5PreflightCommand.self,
+        ]
     )
 
     static func main() {
