@@ -41,7 +41,7 @@ public struct Conversion {
     ) throws -> (store: TensorStore, partition: PartitionReport?) {
         let store = try registry.open(input, options: readOptions)
         try OutputPolicy.check(output: output, inputs: [store], force: force, partitioned: partition != nil)
-        let writer = try registry.writer(for: output).writer
+        let writer = try registry.writer(for: output, firstInput: store).writer
         var producer = try StoreProducer(store: store, castTo: castTo)
         guard let partition else {
             producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }

@@ -6,7 +6,7 @@ import Tureen
 struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
-        abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
+        abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5, PyTorch, GGUF, Keras).",
         version: TureenVersion.current,
         subcommands: [
             InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, IndexCommand.self, CheckCommand.self, DiffCommand.self,
