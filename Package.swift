@@ -29,9 +29,11 @@ let package = Package(
         // PyTorch reads sharded `.bin` folders through the safetensors index reader (`ShardedIndex`).
         .target(name: "PyTorch", dependencies: ["TureenCore", "Zip", "Safetensors"], path: "Formats/PyTorch"),
         .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
+        // Model folders read their weights with the safetensors and PyTorch readers and write safetensors.
+        .target(name: "HuggingFace", dependencies: ["TureenCore", "Safetensors", "PyTorch"], path: "Formats/HuggingFace"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "HuggingFace", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors", "TureenTestSupport"], path: "Tests/HDF5Tests"),
         .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Zip", "TureenTestSupport"], path: "Tests/NumPyTests"),
         .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
+        .testTarget(name: "HuggingFaceTests", dependencies: ["HuggingFace", "TureenTestSupport"], path: "Tests/HuggingFaceTests"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),

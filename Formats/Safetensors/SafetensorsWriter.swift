@@ -23,6 +23,15 @@ public struct SafetensorsWriter: CheckpointWriter {
         }
     }
 
+    /// Writes `content` into `folder` (which the caller commits) as `model.safetensors`, or as
+    /// shards of at most `maxShardSize` bytes with an index when they do not fit in one.
+    ///
+    /// - Throws: `SafetensorsError.cannotStore` for complex tensors, or an I/O error.
+    package static func write(_ content: any TensorProducer, into folder: OutputFolder, maxShardSize: Int?) throws {
+        try checkStorable(content, path: folder.destination)
+        try ShardedSafetensorsWriter.write(content, into: folder, maxShardSize: maxShardSize ?? Int.max)
+    }
+
     /// Whether a sharded output folder written by Tureen can hold an entry called `name`: a shard or
     /// `model.safetensors`, or an index. `--force` replaces a folder only if it holds nothing else.
     package static func writesFolderEntry(_ name: String) -> Bool {

@@ -15,6 +15,10 @@ public struct Conversion {
     public var readOptions = ReadOptions()
     /// Replace an existing output.
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
 
     /// Describes a conversion of `input` to `output`.
     public init(input: String, output: String) {
@@ -29,11 +33,11 @@ public struct Conversion {
     @discardableResult
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> TensorStore {
         let store = try registry.open(input, options: readOptions)
-        try OutputPolicy.check(output: output, inputs: [store], force: force)
-        let writer = try registry.writer(for: output).writer
+        let target = try OutputTarget(output: output, inputs: [store], registry: registry, modelFolder: modelFolder, force: force)
         var producer = try StoreProducer(store: store, castTo: castTo)
         producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
-        try writer.write(producer, to: output, options: writeOptions)
+        (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+        try target.writer.write(producer, to: output, options: writeOptions)
         return store
     }
 }

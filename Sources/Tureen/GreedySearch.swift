@@ -193,7 +193,7 @@ struct GreedySearch {
 
     /// Writes the soup of `kept` to `output`: the last kept candidate renamed into place when it
     /// is the same file, else one pass over the running sum.
-    mutating func writeResult(to output: String, writer: any CheckpointWriter, format: CheckpointFormat) throws {
+    mutating func writeResult(to output: String, writer: any CheckpointWriter) throws {
         if kept.count > 1, let keptCandidate, canMoveCandidateToOutput {
             if !job.force, FileSystem.identity(of: output) != nil { throw TensorStoreError.outputExists(path: output) }
             // A rename that fails (another file system) leaves the candidate; the output is then written.
@@ -210,7 +210,7 @@ struct GreedySearch {
 
     /// The plan of the uniform soup of `members`, in order: what `SoupJob` would write for them
     /// (output dtypes follow the dtype rule over these ingredients; integers come from the first).
-    private func plan(of members: [Int]) throws -> SoupPlan {
+    func plan(of members: [Int]) throws -> SoupPlan {
         try SoupPlan.make(ingredients: members.map { stores[$0] }, base: nil, recipe: try .uniform(count: members.count), options: job.options)
     }
 

@@ -37,6 +37,10 @@ public struct LearnedSoupJob {
     public var writeOptions = WriteOptions()
     /// Reader options (ingredients and gradients).
     public var readOptions = ReadOptions()
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
     /// Replace an existing output (and weights file).
     public var force = false
 
@@ -58,12 +62,13 @@ public struct LearnedSoupJob {
         guard learningRate.isFinite, learningRate > 0 else {
             throw LearnedSoupError.invalidSettings("the learning rate must be a positive number, not \(learningRate)")
         }
-        let outputWriter = try registry.writer(for: output).writer
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let candidateWriter = try registry.writer(for: "candidate." + candidateFormat.fileExtension).writer
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        try OutputPolicy.check(output: output, inputs: stores, force: force)
+        let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
         if let weightsOutput { try SideOutputPolicy.check(weightsOutput, others: ingredients + [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
+        (target.notes + target.notes(writing: plan.entries.map(\.output))).forEach { onNote?($0) }
         let mixed = plan.entries.indices.filter { plan.entries[$0].isMerged }
         let rowOfEntry = Dictionary(uniqueKeysWithValues: mixed.enumerated().map { ($1, granularity == .tensor ? $0 : 0) })
         var mixing = SoftmaxMixing(groups: granularity == .tensor ? mixed.count : 1, ingredients: stores.count, learningRate: learningRate)
@@ -102,7 +107,7 @@ public struct LearnedSoupJob {
             onStep?(record)
         }
         let learned = weights(mixing.weights, plan: plan, mixed: mixed)
-        try write(learned, plan: plan, stores: stores, to: output, writer: outputWriter, writeOptions: writeOptions)
+        try write(learned, plan: plan, stores: stores, to: output, writer: target.writer, writeOptions: writeOptions)
         if let weightsOutput { try learned.write(to: weightsOutput) }
         return LearnedSoupReport(steps: report, weights: learned, finalEntropy: mixing.meanEntropy, output: output)
     }

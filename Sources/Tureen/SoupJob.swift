@@ -22,6 +22,10 @@ public struct SoupJob {
     public var readOptions = ReadOptions()
     /// Replace an existing output.
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
 
     /// Describes a soup of `ingredients` into `output`.
     public init(ingredients: [String], recipe: SoupRecipe, output: String) {
@@ -53,16 +57,18 @@ public struct SoupJob {
     /// - Throws: reader errors naming the file, `SoupError` for incompatible ingredients or bad
     ///   weights (before anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        let writer = try registry.writer(for: output).writer
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
-        try OutputPolicy.check(output: output, inputs: stores + (baseStore.map { [$0] } ?? []), force: force)
+        let target = try OutputTarget(
+            output: output, inputs: stores + (baseStore.map { [$0] } ?? []), registry: registry, modelFolder: modelFolder, force: force)
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
         producer.tensorRecipes = tensorRecipes
         producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
-        try writer.write(producer, to: output, options: writeOptions)
+        (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+        try target.writer.write(producer, to: output, options: writeOptions)
         return Report(
             mergedTensors: plan.entries.filter(\.isMerged).count,
             copiedTensors: plan.entries.filter { !$0.isMerged }.count,

@@ -67,7 +67,7 @@ struct WeightedSoupCommand: ParsableCommand {
 
 /// Options shared by every soup recipe.
 struct SoupArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, or a folder: a model folder when every ingredient is one, else sharded safetensors).")
     var output: String
 
     @Option(help: "A base model: θ = base + scale · Σ wᵢ(θᵢ − base) (task arithmetic; WiSE-FT with one ingredient).")
@@ -111,6 +111,8 @@ struct SoupArguments: ParsableArguments {
         job.writeOptions = writing.writeOptions
         job.readOptions = reading.readOptions
         job.force = writing.force
+        job.modelFolder = writing.modelFolderOptions
+        job.onNote = { printToStandardError($0) }
         let progress = ProgressBar(label: "soup")
         let started = Date()
         let report = try withExtendedLifetime(progress) {
