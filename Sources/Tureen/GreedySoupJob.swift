@@ -82,7 +82,8 @@ public struct GreedySoupJob {
         }
         let scratch = try ScratchFolder(path: scratchFolder, beside: output)
         let journal = try ScoreJournal(path: scratch.file(Self.journalName), resume: resume)
-        var search = try GreedySearch(job: self, registry: registry, stores: stores, scratch: scratch, journal: journal)
+        let candidates = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry)
+        var search = try GreedySearch(job: self, candidates: candidates, stores: stores, scratch: scratch, journal: journal)
         let individuals = try search.scoreIndividuals(onStep: onStep)
         let steps = try search.searchSoup(individuals: individuals, onStep: onStep)
         try search.writeResult(to: output, writer: target.writer)

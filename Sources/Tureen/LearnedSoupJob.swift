@@ -62,10 +62,13 @@ public struct LearnedSoupJob {
         guard learningRate.isFinite, learningRate > 0 else {
             throw LearnedSoupError.invalidSettings("the learning rate must be a positive number, not \(learningRate)")
         }
+        guard gradientFormat != .folder else {
+            throw LearnedSoupError.invalidSettings("gradients are written as one file (safetensors, npz or h5), not a folder")
+        }
         _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
-        let candidateWriter = try registry.writer(for: "candidate." + candidateFormat.fileExtension).writer
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
         let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
+        let candidateWriter = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry).writer
         if let weightsOutput { try SideOutputPolicy.check(weightsOutput, others: ingredients + [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
         (target.notes + target.notes(writing: plan.entries.map(\.output))).forEach { onNote?($0) }
@@ -74,8 +77,8 @@ public struct LearnedSoupJob {
         var mixing = SoftmaxMixing(groups: granularity == .tensor ? mixed.count : 1, ingredients: stores.count, learningRate: learningRate)
         let scratch = try ScratchFolder(path: scratchFolder, beside: output)
         defer { scratch.finish() }
-        let candidate = scratch.file("learned-candidate.\(candidateFormat.fileExtension)")
-        let gradientPath = scratch.file("learned-gradient.\(gradientFormat.fileExtension)")
+        let candidate = scratch.file(candidateFormat.name("learned-candidate"))
+        let gradientPath = scratch.file(gradientFormat.name("learned-gradient"))
         let pass = GradientPass(plan: plan, options: options)
         var report: [LearnedSoupReport.Step] = []
         for step in 1...steps {

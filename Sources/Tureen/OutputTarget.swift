@@ -11,6 +11,8 @@ package struct OutputTarget {
     /// What the user should hear of before the output is written: the readers' notes, files not copied.
     package let notes: [String]
     private let modelFolderWriter: ModelFolderWriter?
+    /// The writer of model folder candidates for an evaluator, when every input is a model folder.
+    let modelFolderCandidateWriter: ModelFolderWriter?
 
     /// Chooses the writer for `output` from `inputs` (the base of a soup among them).
     ///
@@ -18,33 +20,31 @@ package struct OutputTarget {
     ///   `.configFolderUnused` for a configuration folder that cannot serve, and `OutputPolicy`'s errors.
     package init(output: String, inputs: [TensorStore], registry: FormatRegistry, modelFolder: ModelFolderOptions, force: Bool) throws {
         let models = inputs.filter { $0.formatName == .huggingface }
-        let configFolder = modelFolder.configFrom ?? (models.count == inputs.count ? inputs.first?.location : nil)
-        let companions: CompanionFiles?
-        if let configFolder, registry.writesFolder(at: output), models.count == inputs.count {
-            companions = try CompanionFiles(folder: configFolder)
-        } else if modelFolder.configFrom != nil {
+        let allModels = !inputs.isEmpty && models.count == inputs.count
+        guard modelFolder.configFrom == nil || (allModels && registry.writesFolder(at: output)) else {
             throw HuggingFaceError.configFolderUnused(output: output)
-        } else {
-            companions = nil
         }
         var notes = inputs.flatMap { store in store.notes.map { "\(store.location): \($0)" } }
         notes += try Self.compareConfigs(
             of: models.map(\.location), reference: modelFolder.configFrom, allowingDifferences: modelFolder.allowConfigDifferences)
-        if let companions {
-            let writer = ModelFolderWriter(companions: companions)
+        let companions = allModels ? try CompanionFiles(folder: modelFolder.configFrom ?? inputs[0].location) : nil
+        modelFolderCandidateWriter = companions.map(ModelFolderWriter.init(companions:))
+        if let companions, registry.writesFolder(at: output) {
             try OutputPolicy.check(output: output, inputs: inputs, force: force, extraSources: companions.sourcePaths, isOwned: companions.isOwned)
             if !companions.skipped.isEmpty {
                 notes.append("not copied from \(companions.folder): " + companions.skipped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
             }
-            self.writer = writer
-            modelFolderWriter = writer
+            modelFolderWriter = modelFolderCandidateWriter
         } else {
             try OutputPolicy.check(output: output, inputs: inputs, force: force)
-            writer = try registry.writer(for: output).writer
             modelFolderWriter = nil
         }
+        writer = try modelFolderWriter ?? registry.writer(for: output).writer
         self.notes = notes
     }
+
+    /// Whether the output is written as a model folder.
+    package var writesModelFolder: Bool { modelFolderWriter != nil }
 
     /// What the user should hear of about the output's `config.json` once its tensors are known.
     package func notes(writing tensors: [TensorInfo]) -> [String] {

@@ -25,6 +25,8 @@ enum ErrorHint {
             return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
         case HuggingFaceError.configsDiffer:
             return "pass --allow-config-differences to write the first ingredient's config.json (or --config-from's) anyway"
+        case HuggingFaceError.notAModelFolder:
+            return "--eval-format folder and --config-from need model folders (a config.json beside the weights)"
         case HuggingFaceError.configFolderUnused:
             return "leave out --config-from, or give model folders and a folder output"
         case CompareError.normalizationCollision:

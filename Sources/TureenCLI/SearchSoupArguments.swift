@@ -13,7 +13,7 @@ struct SearchSoupArguments: ParsableArguments {
     @Option(help: "Seconds the command may run for one candidate before it is ended and the run stops.")
     var evalTimeout: Double?
 
-    @Option(help: "The format candidates are written in for the command: safetensors, npz or h5.")
+    @Option(help: "The format candidates are written in for the command: safetensors, npz, h5, or folder (a model folder with the first ingredient's config and tokenizer, for from_pretrained; needs model folder ingredients).")
     var evalFormat: CandidateFormat = .safetensors
 
     @Option(help: "Folder for candidates and scratch files (default: OUTPUT.scratch beside the output).")

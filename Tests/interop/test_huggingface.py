@@ -168,3 +168,63 @@ def test_greedy_soup_of_model_folders_writes_a_model_folder(tureen, fixtures, tm
     tureen("soup", "greedy", *ingredients(fixtures), "-o", out, "--eval", f"{sys.executable} {script} {{path}}")
     assert sorted(os.listdir(out)) == sorted(COPIED + ["model.safetensors"])
     assert_mean_of(out, ingredients(fixtures))
+
+
+# Logs every path it is given and what the folder holds, and scores it 1.
+LOGGING_EVAL = r'''
+import json, os, sys
+log, path = sys.argv[1], sys.argv[2]
+with open(log, "a") as f:
+    f.write(json.dumps({"path": path, "files": sorted(os.listdir(path))}) + "\n")
+print(1.0)
+'''
+
+# Writes a zero gradient for the candidate folder's weights and reports a loss of 1.
+ZERO_GRADIENT = r'''
+import os, sys
+import numpy as np
+from safetensors.numpy import load_file, save_file
+path, grad = sys.argv[1], sys.argv[2]
+assert os.path.exists(os.path.join(path, "tokenizer.json")), os.listdir(path)
+save_file({name: np.zeros_like(value) for name, value in load_file(os.path.join(path, "model.safetensors")).items()}, grad)
+print(1.0)
+'''
+
+
+def test_greedy_candidates_as_model_folders_carry_the_config_and_tokenizer(tureen, fixtures, tmp_path):
+    script, log = tmp_path / "eval.py", tmp_path / "calls.jsonl"
+    script.write_text(LOGGING_EVAL)
+    out = tmp_path / "greedy"
+    tureen("soup", "greedy", *ingredients(fixtures), "-o", out, "--eval-format", "folder",
+           "--eval", f"{sys.executable} {script} {log} {{path}}")
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    # Each ingredient is scored as its own folder; each candidate is a model folder in the scratch folder.
+    assert [call["path"] for call in calls[:3]] == [str(path) for path in ingredients(fixtures)]
+    for call in calls[3:]:
+        assert call["files"] == sorted(COPIED + ["model.safetensors"]), call
+    assert len(calls) == 5
+    assert not (tmp_path / "greedy.scratch").exists()
+    assert sorted(os.listdir(out)) == sorted(COPIED + ["model.safetensors"])
+    assert_mean_of(out, ingredients(fixtures))
+
+
+def test_folder_candidates_need_model_folder_ingredients(tureen, fixtures, tmp_path):
+    plain = tmp_path / "a.safetensors"
+    tureen("convert", fixtures / HF / "gpt2-a", plain)
+    result = tureen("soup", "greedy", plain, fixtures / HF / "gpt2-c", "-o", tmp_path / "out", "--eval-format", "folder",
+                    "--eval", "true {path}", check=False)
+    assert result.returncode == 1 and "a.safetensors: not a model folder" in result.stderr
+
+
+def test_learned_soup_of_model_folders_with_folder_candidates(tureen, fixtures, tmp_path):
+    script = tmp_path / "grad.py"
+    script.write_text(ZERO_GRADIENT)
+    out = tmp_path / "learned"
+    tureen("soup", "learned", *ingredients(fixtures), "-o", out, "--eval-format", "folder", "--steps", "2",
+           "--grad", f"{sys.executable} {script} {{path}} {{grad}}")
+    assert sorted(os.listdir(out)) == sorted(COPIED + ["model.safetensors"])
+    # A zero gradient leaves the weights uniform: the learned soup is the mean.
+    assert_mean_of(out, ingredients(fixtures))
+    refused = tureen("soup", "learned", *ingredients(fixtures), "-o", tmp_path / "other", "--grad-format", "folder",
+                     "--grad", "true {path} {grad}", check=False)
+    assert refused.returncode != 0 and "not a folder" in refused.stderr

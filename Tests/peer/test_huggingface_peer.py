@@ -5,6 +5,7 @@ be the float64 mean of the ingredients' (as transformers loads them) within 1 ul
 import os
 import pathlib
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -59,3 +60,27 @@ def test_a_bf16_conversion_loads_as_bf16_from_its_config(tmp_path):
     reference = AutoModelForCausalLM.from_pretrained(INGREDIENTS[1]).state_dict()
     for name, value in model.state_dict().items():
         assert torch.equal(value, reference[name].to(torch.bfloat16)), name
+
+
+# Scores a candidate model folder by its language-model loss on one sentence, loaded as a user would.
+LOSS_EVAL = r'''
+import sys
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+path = sys.argv[1]
+model, tokenizer = AutoModelForCausalLM.from_pretrained(path), AutoTokenizer.from_pretrained(path)
+ids = torch.tensor([tokenizer("the soup of models is made by averaging weights")["input_ids"]])
+with torch.no_grad():
+    print(model(ids, labels=ids).loss.item())
+'''
+
+
+def test_a_greedy_soup_with_folder_candidates_is_scored_by_from_pretrained(tmp_path):
+    script = tmp_path / "eval.py"
+    script.write_text(LOSS_EVAL)
+    out = tmp_path / "greedy"
+    tureen("soup", "greedy", *INGREDIENTS, "-o", out, "--eval-format", "folder", "--minimize", "--accept", "ge",
+           "--eval", f"{sys.executable} {script} {{path}}")
+    model = AutoModelForCausalLM.from_pretrained(out)
+    assert AutoTokenizer.from_pretrained(out)(TEXT)["input_ids"]
+    assert model.config.n_layer == 2
