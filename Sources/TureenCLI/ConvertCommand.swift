@@ -5,7 +5,7 @@ import Tureen
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a checkpoint to another format (picked from OUT's extension, or a folder for sharded safetensors)."
+        abstract: "Convert a checkpoint to another format (picked from OUT's extension; a folder is a model folder when IN is one, else sharded safetensors)."
     )
 
     @Argument(help: "The input checkpoint.")

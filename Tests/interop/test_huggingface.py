@@ -228,3 +228,15 @@ def test_learned_soup_of_model_folders_with_folder_candidates(tureen, fixtures, 
     refused = tureen("soup", "learned", *ingredients(fixtures), "-o", tmp_path / "other", "--grad-format", "folder",
                      "--grad", "true {path} {grad}", check=False)
     assert refused.returncode != 0 and "not a folder" in refused.stderr
+
+
+def test_a_mergekit_merge_of_model_folders_is_a_model_folder(tureen, fixtures, tmp_path):
+    a, c = fixtures / HF / "gpt2-a", fixtures / HF / "gpt2-c"
+    config = tmp_path / "merge.yaml"
+    config.write_text(f"merge_method: linear\nmodels:\n  - model: {a}\n    parameters: {{weight: 1.0}}\n"
+                      f"  - model: {c}\n    parameters: {{weight: 1.0}}\ndtype: bfloat16\n")
+    out = tmp_path / "merged"
+    tureen("merge", config, "-o", out)
+    assert sorted(os.listdir(out)) == sorted(COPIED + ["model.safetensors"])
+    assert '"dtype": "bfloat16"' in (out / "config.json").read_text()
+    assert (out / "tokenizer.json").read_bytes() == (a / "tokenizer.json").read_bytes()
