@@ -7,7 +7,7 @@ import Tureen
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge checkpoints as a mergekit YAML configuration says (linear, task_arithmetic, model_stock, slerp).",
+        abstract: "Merge checkpoints as a mergekit YAML configuration says (linear, task_arithmetic, ties, dare_linear, dare_ties, model_stock, slerp).",
         discussion: "Model paths in the configuration are files or folders in any format Tureen reads; relative ones are relative to the current folder, as in mergekit. Docs/merging.md describes each method."
     )
 
@@ -19,6 +19,9 @@ struct MergeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The dtype of floating-point tensors, in place of the configuration's out_dtype or dtype; 'widest' is, per tensor, the narrowest dtype holding every input's values exactly.", valueName: "dtype"))
     var dtype: OutputDTypeRule?
+
+    @Option(name: [.customLong("seed"), .customLong("random-seed")], help: "The seed of DARE's random masks (dare_ties, dare_linear); the same seed gives the same merge whatever the threads.")
+    var seed: UInt64 = 0
 
     @Flag(help: "Print the report as JSON on standard output, with what each tensor's first pass found (Model Stock's t, SLERP's angle).")
     var json = false
@@ -35,6 +38,7 @@ struct MergeCommand: ParsableCommand {
         job.force = policy.writing.force
         job.modelFolder = policy.writing.modelFolderOptions
         job.onNote = { printToStandardError($0) }
+        job.seed = seed
         let progress = ProgressBar(label: configuration.method.rawValue)
         let started = Date()
         let report = try withExtendedLifetime(progress) {
