@@ -34,9 +34,11 @@ let package = Package(
         .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
         // Model folders read their weights with the safetensors and PyTorch readers and write safetensors.
         .target(name: "HuggingFace", dependencies: ["TureenCore", "Safetensors", "PyTorch"], path: "Formats/HuggingFace"),
+        // A `.keras` archive is a zip storing an HDF5 file: read through the zip directory and the HDF5 reader.
+        .target(name: "Keras", dependencies: ["TureenCore", "Zip", "HDF5"], path: "Formats/Keras"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "HuggingFace", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "HuggingFace", "Keras", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         .executableTarget(
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
         .testTarget(name: "HuggingFaceTests", dependencies: ["HuggingFace", "TureenTestSupport"], path: "Tests/HuggingFaceTests"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
+        .testTarget(name: "KerasTests", dependencies: ["Keras", "HDF5", "Zip", "TureenTestSupport"], path: "Tests/KerasTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
         .testTarget(name: "MergeConfigTests", dependencies: ["MergeConfig", "TureenTestSupport"], path: "Tests/MergeConfigTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),

@@ -7,6 +7,8 @@ public enum CandidateFormat: String, Sendable, CaseIterable {
     /// tokenizer and other files, for an evaluator that loads with `from_pretrained`. Needs model
     /// folder ingredients.
     case folder
+    /// A Keras 3 `.keras` archive, with the first ingredient's configuration (which must be one).
+    case keras
 
     /// The file name extension, without the dot; nil for a folder.
     public var fileExtension: String? { self == .folder ? nil : rawValue }

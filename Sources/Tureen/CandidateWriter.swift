@@ -26,8 +26,9 @@ struct CandidateWriter {
             matchesOutput = target.writesModelFolder
             return
         }
-        writer = try registry.writer(for: "candidate." + fileExtension).writer
-        formatName = try registry.writer(for: "candidate." + fileExtension).format.name
+        let chosen = try registry.writer(for: "candidate." + fileExtension, firstInput: stores.first)
+        writer = chosen.writer
+        formatName = chosen.format.name
         matchesOutput = output.lowercased().hasSuffix("." + fileExtension)
     }
 }

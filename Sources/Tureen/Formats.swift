@@ -1,6 +1,7 @@
 import GGUF
 import HDF5
 import HuggingFace
+import Keras
 import NumPy
 import PyTorch
 import Safetensors
@@ -17,5 +18,6 @@ extension FormatRegistry {
         .hdf5,
         .pytorch,
         .gguf,
+        .keras,
     ])
 }

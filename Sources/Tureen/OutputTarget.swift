@@ -39,7 +39,7 @@ package struct OutputTarget {
             try OutputPolicy.check(output: output, inputs: inputs, force: force)
             modelFolderWriter = nil
         }
-        writer = try modelFolderWriter ?? registry.writer(for: output).writer
+        writer = try modelFolderWriter ?? registry.writer(for: output, firstInput: inputs.first).writer
         self.notes = notes
     }
 
