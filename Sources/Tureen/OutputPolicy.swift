@@ -7,13 +7,8 @@ import TureenCore
 /// replaces a folder that holds an input or anything Tureen does not write; and it replaces an
 /// existing path (a dangling link included) only if the user said `--force`.
 package enum OutputPolicy {
-    /// Checks `output` against the opened `inputs` and other files read (`extraSources`); an existing
-    /// folder is replaced only if `isOwned` accepts every name in it.
-    ///
-    /// - Throws: `TensorStoreError.outputIsInput`, `.outputInsideInput`, `.inputInsideOutput`,
-    ///   `.outputIsLinkToFolder`, `.outputExists` (without `force`) or `.outputFolderHoldsOtherFiles`.
     package static func check(
-        output: String, inputs: [TensorStore], force: Bool, extraSources: [String] = [],
+        output: String, inputs: [TensorStore], force: Bool, partitioned: Bool = false, extraSources: [String] = [],
         isOwned: (String) -> Bool = SafetensorsWriter.writesFolderEntry
     ) throws {
         // First, so that a folder a killed run had set aside is back at its name before it is judged.
@@ -34,6 +29,10 @@ package enum OutputPolicy {
             if existing.type == .directory, let inside = sources.first(where: { lies($0, inside: outputIdentity) }) {
                 throw TensorStoreError.inputInsideOutput(path: output, input: inside)
             }
+        }
+        if partitioned {
+            guard existing.type == .directory else { throw PartitionError.outputNotFolder(path: output) }
+            return
         }
         guard force else { throw TensorStoreError.outputExists(path: output) }
         if existing.type == .directory {

@@ -81,6 +81,7 @@ struct SoupArguments: ParsableArguments {
     var dtype: OutputDTypeRule = .firstIngredient
 
     @OptionGroup var policy: TensorPolicyOptions
+    @OptionGroup var partitioning: PartitionOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
 
@@ -99,6 +100,7 @@ struct SoupArguments: ParsableArguments {
         job.force = policy.writing.force
         job.modelFolder = policy.writing.modelFolderOptions
         job.onNote = { printToStandardError($0) }
+        job.partition = try partitioning.resolved()
         let progress = ProgressBar(label: "soup")
         let started = Date()
         let report = try withExtendedLifetime(progress) {
@@ -107,5 +109,6 @@ struct SoupArguments: ParsableArguments {
         }
         let seconds = Date().timeIntervalSince(started)
         printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
+        if let share = report.partition { printToStandardError(PartitionSummary.text(share, output: output)) }
     }
 }
