@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -36,7 +37,9 @@ let package = Package(
         .target(name: "Keras", dependencies: ["TureenCore", "Zip", "HDF5"], path: "Formats/Keras"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "Keras", .product(name: "SystemPackage", package: "swift-system")],
+            // Crypto: the SHA-256 of partitioned runs' plan ids and shard checksums.
+            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "Keras",
+                           .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Tureen"
         ),
         .executableTarget(

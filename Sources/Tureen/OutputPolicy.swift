@@ -7,11 +7,13 @@ import TureenCore
 /// replaces a folder that holds an input or anything Tureen does not write; and it replaces an
 /// existing path (a dangling link included) only if the user said `--force`.
 package enum OutputPolicy {
-    /// Checks `output` against the opened `inputs`.
+    /// Checks `output` against the opened `inputs`. A `partitioned` run's output is a folder that
+    /// every task writes into: it may exist, and it is never replaced.
     ///
     /// - Throws: `TensorStoreError.outputIsInput`, `.outputInsideInput`, `.inputInsideOutput`,
-    ///   `.outputIsLinkToFolder`, `.outputExists` (without `force`) or `.outputFolderHoldsOtherFiles`.
-    package static func check(output: String, inputs: [TensorStore], force: Bool) throws {
+    ///   `.outputIsLinkToFolder`, `.outputExists` (without `force`) or `.outputFolderHoldsOtherFiles`;
+    ///   `PartitionError.outputNotFolder`.
+    package static func check(output: String, inputs: [TensorStore], force: Bool, partitioned: Bool = false) throws {
         // First, so that a folder a killed run had set aside is back at its name before it is judged.
         StaleTemporaries.clean(folder: FileSystem.folder(of: FileSystem.namedPath(output)))
         let sources = inputs.flatMap(\.sourcePaths)
@@ -30,6 +32,10 @@ package enum OutputPolicy {
             if existing.type == .directory, let inside = sources.first(where: { lies($0, inside: outputIdentity) }) {
                 throw TensorStoreError.inputInsideOutput(path: output, input: inside)
             }
+        }
+        if partitioned {
+            guard existing.type == .directory else { throw PartitionError.outputNotFolder(path: output) }
+            return
         }
         guard force else { throw TensorStoreError.outputExists(path: output) }
         if existing.type == .directory {

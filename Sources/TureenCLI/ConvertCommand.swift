@@ -18,6 +18,7 @@ struct ConvertCommand: ParsableCommand {
     var dtype: FloatingPointDType?
 
     @OptionGroup var writing: WritingOptions
+    @OptionGroup var partitioning: PartitionOptions
     @OptionGroup var reading: ReadingOptions
 
     func run() throws {
@@ -26,11 +27,13 @@ struct ConvertCommand: ParsableCommand {
         conversion.writeOptions = writing.writeOptions
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
+        conversion.partition = try partitioning.resolved()
         let progress = ProgressBar(label: "convert")
-        let store = try withExtendedLifetime(progress) {
+        let (store, share) = try withExtendedLifetime(progress) {
             defer { progress.finish() }
-            return try conversion.run(progress: progress.update)
+            return try conversion.runReporting(progress: progress.update)
         }
+        if let share { printToStandardError(PartitionSummary.text(share, output: output)) }
         if !store.nonTensorValues.isEmpty {
             let names = store.nonTensorValues.prefix(5).map { $0.name.isEmpty ? "(root)" : $0.name }.joined(separator: ", ")
             printToStandardError("left out \(store.nonTensorValues.count) non-tensor values (\(names)\(store.nonTensorValues.count > 5 ? ", …" : "")); `tureen inspect` lists them")

@@ -7,8 +7,16 @@ enum ErrorHint {
     /// The hint for `error`, or nil when no flag would help.
     static func hint(for error: any Error) -> String? {
         switch error {
-        case TensorStoreError.outputExists:
+        case TensorStoreError.outputExists, PartitionError.unlistedShardExists:
             return "pass --force to replace it"
+        case PartitionError.noSchedulerEnvironment:
+            return "give --partition i/n, or run in a Slurm job array (sbatch --array) or a Kubernetes Indexed Job"
+        case PartitionError.countNotGiven:
+            return "pass --partition-count N, the Job's completions"
+        case PartitionError.notShardedSafetensors:
+            return "give a folder as the output and --max-shard-size"
+        case PartitionIndexError.incomplete:
+            return "run those tasks again with the same command (and --partition i/n), then tureen index again"
         case SoupError.integerTensorsDiffer:
             return "pass --integers first to take the first ingredient's"
         case SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: true)):

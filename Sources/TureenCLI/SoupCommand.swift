@@ -81,6 +81,7 @@ struct SoupArguments: ParsableArguments {
     var dtype: OutputDTypeRule = .firstIngredient
 
     @OptionGroup var policy: TensorPolicyOptions
+    @OptionGroup var partitioning: PartitionOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
 
@@ -97,6 +98,7 @@ struct SoupArguments: ParsableArguments {
         job.writeOptions = policy.writing.writeOptions
         job.readOptions = policy.reading.readOptions
         job.force = policy.writing.force
+        job.partition = try partitioning.resolved()
         let progress = ProgressBar(label: "soup")
         let started = Date()
         let report = try withExtendedLifetime(progress) {
@@ -105,5 +107,6 @@ struct SoupArguments: ParsableArguments {
         }
         let seconds = Date().timeIntervalSince(started)
         printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
+        if let share = report.partition { printToStandardError(PartitionSummary.text(share, output: output)) }
     }
 }

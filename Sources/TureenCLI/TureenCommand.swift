@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tureen
 
 /// `tureen`: model soups and checkpoint files.
 @main
@@ -6,7 +7,11 @@ struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5, PyTorch, GGUF, Keras).",
-        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
+        version: TureenVersion.current,
+        subcommands: [
+            InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, IndexCommand.self, CheckCommand.self, DiffCommand.self,
+            HDF5PreflightCommand.self,
+        ]
     )
 
     static func main() {
