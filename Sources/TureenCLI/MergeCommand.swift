@@ -32,12 +32,7 @@ struct MergeCommand: ParsableCommand {
         let configuration = try MergeConfiguration.load(path: config)
         var job = MergeJob(configuration: configuration, output: output)
         if let dtype { job.options.outputDType = dtype }
-        policy.apply(to: &job.options)
-        job.writeOptions = policy.writing.writeOptions
-        job.readOptions = policy.reading.readOptions
-        job.force = policy.writing.force
-        job.modelFolder = policy.writing.modelFolderOptions
-        job.onNote = { printToStandardError($0) }
+        policy.configure(&job)
         job.seed = seed
         let progress = ProgressBar(label: configuration.method.rawValue)
         let started = Date()

@@ -94,12 +94,7 @@ struct SoupArguments: ParsableArguments {
         job.tensorRecipes = tensorRecipes
         job.base = base
         job.options.outputDType = dtype
-        policy.apply(to: &job.options)
-        job.writeOptions = policy.writing.writeOptions
-        job.readOptions = policy.reading.readOptions
-        job.force = policy.writing.force
-        job.modelFolder = policy.writing.modelFolderOptions
-        job.onNote = { printToStandardError($0) }
+        policy.configure(&job)
         job.partition = try partitioning.resolved()
         let progress = ProgressBar(label: "soup")
         let started = Date()
