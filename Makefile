@@ -12,7 +12,7 @@ CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 TORCH_VENV := .venv-torch
 KERAS_VENV := .venv-keras
 
-.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures clean
+.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures huggingface-fixtures clean
 
 all: build
 
@@ -86,13 +86,14 @@ bench: setup release
 fuzz: system-packages
 	bash Fuzz/run.sh $${FUZZ_SECONDS:-30}
 
-# torch itself (large) in a separate venv, never installed by `make test`.
-$(TORCH_VENV)/.installed: system-packages
+# torch and transformers (large) in a separate venv, never installed by `make test`.
+$(TORCH_VENV)/.installed: | system-packages
 	python3 -m venv $(TORCH_VENV)
-	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest gguf
+	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest gguf transformers
 	touch $@
 
-# Compares Tureen with torch.load(weights_only=True) on the PyTorch fixtures and loads what Tureen writes.
+# Compares Tureen with torch.load(weights_only=True) on the PyTorch fixtures and loads what Tureen writes
+# (with torch, and model folders with transformers' from_pretrained).
 peer-test: release $(TORCH_VENV)/.installed
 	TUREEN=$(abspath $(RELEASE_BIN)) $(TORCH_VENV)/bin/python -m pytest -q Tests/peer
 
@@ -103,6 +104,10 @@ pytorch-fixtures: $(TORCH_VENV)/.installed
 # Rewrites Fixtures/gguf/ with gguf-py (llama.cpp's Python package, installed beside torch).
 gguf-fixtures: $(TORCH_VENV)/.installed
 	$(TORCH_VENV)/bin/python Fixtures/make_gguf_fixtures.py
+
+# Rewrites Fixtures/huggingface/ (tiny GPT-2 model folders) with transformers.
+huggingface-fixtures: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python Fixtures/huggingface/make_fixtures.py
 
 # Keras 3 with the JAX backend (never torch) in a separate venv, never installed by `make test`.
 $(KERAS_VENV)/.installed: Tests/keras/requirements.txt

@@ -22,6 +22,15 @@ public struct SafetensorsWriter: CheckpointWriter {
         }
     }
 
+    /// Writes `content` into `folder` (which the caller commits) as `model.safetensors`, or as
+    /// shards of at most `maxShardSize` bytes with an index when they do not fit in one.
+    ///
+    /// - Throws: `SafetensorsError.cannotStore` for complex tensors, or an I/O error.
+    package static func write(_ content: any TensorProducer, into folder: OutputFolder, maxShardSize: Int?) throws {
+        try checkStorable(content, path: folder.destination)
+        try ShardedSafetensorsWriter.write(content, into: folder, maxShardSize: maxShardSize ?? Int.max)
+    }
+
     /// Whether writing to `path` makes a folder of shards (a path ending in `/` or not in
     /// `.safetensors`, or a shard size given) rather than one file.
     package static func writesFolder(to path: String, options: WriteOptions) -> Bool {

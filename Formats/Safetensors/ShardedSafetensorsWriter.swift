@@ -6,12 +6,17 @@ import TureenCore
 package enum ShardedSafetensorsWriter {
     static func write(_ content: any TensorProducer, toFolder path: String, maxShardSize: Int) throws {
         let folder = try OutputFolder(destination: path, isOwned: SafetensorsWriter.writesFolderEntry)
+        try write(content, into: folder, maxShardSize: maxShardSize)
+        try folder.commit()
+    }
+
+    /// Writes the shards and index into `folder`, which the caller commits.
+    static func write(_ content: any TensorProducer, into folder: OutputFolder, maxShardSize: Int) throws {
         let shards = split(content.tensors, maxShardSize: maxShardSize)
         if shards.count <= 1 {
             let output = try folder.file(named: singleFileName)
             try SafetensorsWriter.writeFile(content, tensorIndices: shards.first ?? [], to: output)
             try output.commit()
-            try folder.commit()
             return
         }
         var weightMap: [(String, String)] = []
@@ -26,7 +31,6 @@ package enum ShardedSafetensorsWriter {
         let totalSize = content.tensors.reduce(0) { $0 + $1.byteCount }
         try index.write(Array(indexJSON(totalSize: totalSize, weightMap: weightMap).utf8))
         try index.commit()
-        try folder.commit()
     }
 
     /// Groups tensor indices into shards of at most `maxShardSize` bytes (a larger tensor gets a shard of its own).

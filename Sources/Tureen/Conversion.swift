@@ -15,6 +15,10 @@ public struct Conversion {
     public var readOptions = ReadOptions()
     /// Replace an existing output (partitioned: replace files at this task's shard names that no manifest of its plan lists).
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
     /// Write only this task's share of a sharded safetensors output, into a folder every task shares
     /// (`PartitionIndexJob` then writes the index).
     public var partition: Partition?
@@ -40,14 +44,16 @@ public struct Conversion {
         registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil
     ) throws -> (store: TensorStore, partition: PartitionReport?) {
         let store = try registry.open(input, options: readOptions)
-        try OutputPolicy.check(output: output, inputs: [store], force: force, partitioned: partition != nil)
-        let writer = try registry.writer(for: output, firstInput: store).writer
         var producer = try StoreProducer(store: store, castTo: castTo)
         guard let partition else {
+            let target = try OutputTarget(output: output, inputs: [store], registry: registry, modelFolder: modelFolder, force: force)
             producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
-            try writer.write(producer, to: output, options: writeOptions)
+            (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+            try target.writer.write(producer, to: output, options: writeOptions)
             return (store, nil)
         }
+        try OutputPolicy.check(output: output, inputs: [store], force: force, partitioned: true)
+        _ = try registry.writer(for: output, firstInput: store)
         let identity = PlanIdentity(job: "convert")
         identity.add(castTo?.rawValue ?? "no cast")
         identity.add(inputs: [store])

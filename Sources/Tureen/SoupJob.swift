@@ -22,6 +22,10 @@ public struct SoupJob {
     public var readOptions = ReadOptions()
     /// Replace an existing output (partitioned: replace files at this task's shard names that no manifest of its plan lists).
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
     /// Write only this task's share of a sharded safetensors output, into a folder every task shares
     /// (`PartitionIndexJob` then writes the index).
     public var partition: Partition?
@@ -58,10 +62,12 @@ public struct SoupJob {
     /// - Throws: reader errors naming the file, `SoupError` for incompatible ingredients or bad
     ///   weights (before anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let writer = try registry.writer(for: output, firstInput: stores.first).writer
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
-        try OutputPolicy.check(output: output, inputs: stores + (baseStore.map { [$0] } ?? []), force: force, partitioned: partition != nil)
+        let inputs = stores + (baseStore.map { [$0] } ?? [])
+        let target = partition == nil ? try OutputTarget(output: output, inputs: inputs, registry: registry, modelFolder: modelFolder, force: force) : nil
+        if partition != nil { try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true) }
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
@@ -76,7 +82,10 @@ public struct SoupJob {
             partitionReport = try share.write(producer)
         } else {
             producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
-            try writer.write(producer, to: output, options: writeOptions)
+            if let target {
+                (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+                try target.writer.write(producer, to: output, options: writeOptions)
+            }
         }
         return Report(plan: plan, producer: producer, options: options, partition: partitionReport)
     }

@@ -5,13 +5,13 @@ import Tureen
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a checkpoint to another format (picked from OUT's extension, or a folder for sharded safetensors)."
+        abstract: "Convert a checkpoint to another format (picked from OUT's extension; a folder is a model folder when IN is one, else sharded safetensors)."
     )
 
     @Argument(help: "The input checkpoint.")
     var input: String
 
-    @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, .pt, .keras (configured as the input .keras), or a folder for sharded safetensors.")
+    @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, .pt, .keras (configured as the input .keras), or a folder (a model folder when the input is one, else sharded safetensors).")
     var output: String
 
     @Option(help: ArgumentHelp("Cast floating-point tensors to this dtype; integers and bools are kept.", valueName: "dtype"))
@@ -27,6 +27,8 @@ struct ConvertCommand: ParsableCommand {
         conversion.writeOptions = writing.writeOptions
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
+        conversion.modelFolder = writing.modelFolderOptions
+        conversion.onNote = { printToStandardError($0) }
         conversion.partition = try partitioning.resolved()
         let progress = ProgressBar(label: "convert")
         let (store, share) = try withExtendedLifetime(progress) {
@@ -56,7 +58,17 @@ struct WritingOptions: ParsableArguments {
     @Flag(help: "Replace the output if it exists.")
     var force = false
 
+    @Option(help: ArgumentHelp("For a model folder output: take config.json, the tokenizer and the other files from this model folder instead of the first input.", valueName: "folder"))
+    var configFrom: String?
+
+    @Flag(help: "Write a model folder although the inputs' config.json differ in more than names and dtypes.")
+    var allowConfigDifferences = false
+
     var writeOptions: WriteOptions {
         WriteOptions(maxShardSize: maxShardSize, compress: compress, layout: layout)
+    }
+
+    var modelFolderOptions: ModelFolderOptions {
+        ModelFolderOptions(configFrom: configFrom, allowConfigDifferences: allowConfigDifferences)
     }
 }

@@ -31,6 +31,12 @@ enum ErrorHint {
             return "if it is bfloat16 or float8, pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
         case HDF5Error.notKerasLayout:
             return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
+        case HuggingFaceError.configsDiffer:
+            return "pass --allow-config-differences to write the first ingredient's config.json (or --config-from's) anyway"
+        case HuggingFaceError.notAModelFolder:
+            return "--eval-format folder and --config-from need model folders (a config.json beside the weights)"
+        case HuggingFaceError.configFolderUnused:
+            return "leave out --config-from, or give model folders and a folder output"
         case CompareError.normalizationCollision:
             return "compare without --normalize-names"
         case let GreedySoupError.evaluationFailed(_, _, underlying):
