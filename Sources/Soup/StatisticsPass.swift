@@ -6,7 +6,8 @@ package protocol StatisticsKernel {
     associatedtype Partial
     /// Float64 scratch values each thread needs for one call of `accumulate`.
     var scratchValues: Int { get }
-    /// A partial result that has seen nothing.
+    /// A partial result that has seen nothing; called once per thread, so a partial may hold class
+    /// instances (each thread gets its own).
     func makePartial() -> Partial
     /// Folds one piece into `partial`: `inputs` holds the piece's bytes of every source (in the
     /// order given to `StatisticsPass.run`), `firstValue` the tensor-wide index of its first value.
@@ -49,7 +50,9 @@ package struct StatisticsPass {
         let bytesPerValue = sources.reduce(0) { $0 + $1.info.dtype.componentType.byteWidth }
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads * kernel.scratchValues)
         let partials = UnsafeMutableBufferPointer<Kernel.Partial>.allocate(capacity: threads)
-        partials.initialize(repeating: kernel.makePartial())
+        // One partial made per thread: a partial copied to every thread would share its class
+        // instances (a histogram) between threads, which then race on them.
+        for part in partials.indices { (partials.baseAddress! + part).initialize(to: kernel.makePartial()) }
         defer {
             scratch.deallocate()
             partials.baseAddress!.deinitialize(count: threads)

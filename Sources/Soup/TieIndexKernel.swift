@@ -31,6 +31,13 @@ struct TieIndexKernel: StatisticsKernel {
         TaskVectorBlocks(inputTypes: sourceTypes).forEachBlock(of: inputs, scratch: scratch) { ingredient, offset, deltas in
             guard partial.found[ingredient] == nil else { return }
             let key = ties[ingredient].key
+            // Most blocks only need their ties counted, which the compiler vectorises.
+            var blockTies = 0
+            for k in deltas.indices { blockTies &+= TrimThreshold.magnitudeKey(deltas[k]) == key ? 1 : 0 }
+            guard blockTies >= partial.remaining[ingredient] else {
+                partial.remaining[ingredient] -= blockTies
+                return
+            }
             for k in deltas.indices where TrimThreshold.magnitudeKey(deltas[k]) == key {
                 partial.remaining[ingredient] -= 1
                 if partial.remaining[ingredient] == 0 {
