@@ -11,7 +11,16 @@ CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
 TORCH_VENV := .venv-torch
 
-.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
+# The release number (`tureen --version`, the wheel's name) is kept in one place, the CLI's source.
+VERSION := $(shell sed -n 's/.*static let number = "\(.*\)"/\1/p' Sources/TureenCLI/VersionText.swift)
+GIT_COMMIT_HEADER := Sources/CTureenBuildInfo/git_commit.h
+# Where `make install` puts the binary, the man page and the shell completions.
+PREFIX ?= /usr/local
+# The man page and completions, generated from the argument definitions.
+SHARE := .build/share
+MAN_PAGE := $(SHARE)/man/man1/tureen.1
+
+.PHONY: all setup system-packages python soups-python git-commit build release man completions install test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
 
 all: build
 
@@ -45,13 +54,44 @@ $(VENV)/.soups-installed: $(VENV)/.installed Fixtures/soups/requirements.txt
 	$(PYTHON) -m pip install -q -r Fixtures/soups/requirements.txt
 	touch $@
 
-build: system-packages
+# The commit `tureen --version` prints, rewritten only when it changes (an unchanged tree does not
+# relink); build_info.c is touched so that a build that ran before the header existed notices it.
+git-commit:
+	@commit="$$(git describe --always --dirty 2>/dev/null || echo unknown)"; \
+	line="#define TUREEN_GIT_COMMIT \"$$commit\""; \
+	if [ "$$(cat $(GIT_COMMIT_HEADER) 2>/dev/null)" != "$$line" ]; then \
+		echo "$$line" > $(GIT_COMMIT_HEADER); touch Sources/CTureenBuildInfo/build_info.c; \
+	fi
+
+build: system-packages git-commit
 	swift build
 
-release: system-packages
+release: system-packages git-commit
 	swift build -c release $(CPU_FLAGS)
 
-unit-test: system-packages
+# The man page, from swift-argument-parser's manual plugin. It runs on the debug build, which
+# `make test` has already made: the page does not depend on the build's configuration, and a
+# release build of the plugin's own flags would replace the tuned one in .build/release.
+man: system-packages git-commit
+	swift package generate-manual --configuration debug
+	mkdir -p $(dir $(MAN_PAGE))
+	cp .build/plugins/GenerateManual/outputs/TureenCLI/tureen.1 $(MAN_PAGE)
+
+# Shell completion scripts, from the binary's own --generate-completion-script.
+completions: release
+	mkdir -p $(SHARE)/completions
+	for shell in bash zsh fish; do $(RELEASE_BIN) --generate-completion-script $$shell > $(SHARE)/completions/tureen.$$shell; done
+
+# `make install PREFIX=~/.local`: the release binary, the man page and the completions where
+# man, bash-completion, zsh and fish look for them under PREFIX.
+install: release man completions
+	install -D -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/tureen
+	install -D -m 644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man1/tureen.1
+	install -D -m 644 $(SHARE)/completions/tureen.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tureen
+	install -D -m 644 $(SHARE)/completions/tureen.zsh $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tureen
+	install -D -m 644 $(SHARE)/completions/tureen.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tureen.fish
+
+unit-test: system-packages git-commit
 	swift test --disable-swift-testing
 
 interop-test: setup release

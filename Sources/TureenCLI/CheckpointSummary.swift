@@ -30,13 +30,6 @@ struct CheckpointSummary: Encodable {
             ? nil : Dictionary(store.nonTensorValues.map { ($0.name, $0.summary) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
     func text() -> String {
         let nameWidth = min(60, tensors.map(\.name.count).max() ?? 4)
         var lines = ["\(path) (\(format)): \(tensors.count) tensors, \(totalParameters) parameters, \(totalBytes) bytes"]

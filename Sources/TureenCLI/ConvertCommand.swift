@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Tureen
 
 /// `tureen convert IN OUT`: any format to any other, optionally casting floating-point tensors.
@@ -19,6 +20,7 @@ struct ConvertCommand: ParsableCommand {
 
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
         var conversion = Conversion(input: input, output: output)
@@ -26,15 +28,14 @@ struct ConvertCommand: ParsableCommand {
         conversion.writeOptions = writing.writeOptions
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
-        let progress = ProgressBar(label: "convert")
-        let store = try withExtendedLifetime(progress) {
-            defer { progress.finish() }
-            return try conversion.run(progress: progress.update)
-        }
-        if !store.nonTensorValues.isEmpty {
+        let started = Date()
+        let store = try reporting.progressBar(label: "convert").track { try conversion.run(progress: $0) }
+        let outcome = try ConversionOutcome(store: store, output: output, castTo: conversion.castTo, seconds: Date().timeIntervalSince(started))
+        if !store.nonTensorValues.isEmpty, !reporting.quiet {
             let names = store.nonTensorValues.prefix(5).map { $0.name.isEmpty ? "(root)" : $0.name }.joined(separator: ", ")
             printToStandardError("left out \(store.nonTensorValues.count) non-tensor values (\(names)\(store.nonTensorValues.count > 5 ? ", …" : "")); `tureen inspect` lists them")
         }
+        try reporting.finish(outcome)
     }
 }
 

@@ -92,6 +92,7 @@ struct SoupArguments: ParsableArguments {
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var threading: ThreadingOptions
+    @OptionGroup var reporting: ReportingOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
 
@@ -111,13 +112,8 @@ struct SoupArguments: ParsableArguments {
         job.writeOptions = writing.writeOptions
         job.readOptions = reading.readOptions
         job.force = writing.force
-        let progress = ProgressBar(label: "soup")
         let started = Date()
-        let report = try withExtendedLifetime(progress) {
-            defer { progress.finish() }
-            return try job.run(progress: progress.update)
-        }
-        let seconds = Date().timeIntervalSince(started)
-        printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
+        let report = try reporting.progressBar(label: "soup").track { try job.run(progress: $0) }
+        try reporting.finish(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: Date().timeIntervalSince(started)))
     }
 }

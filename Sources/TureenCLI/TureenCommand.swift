@@ -6,6 +6,7 @@ struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
+        version: VersionText.text,
         subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
     )
 
