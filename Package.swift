@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "CTureenSystem", path: "Sources/CTureenSystem"),
@@ -20,6 +21,8 @@ let package = Package(
         ),
         .target(name: "Compare", dependencies: ["TureenCore"], path: "Sources/Compare"),
         .target(name: "Soup", dependencies: ["TureenCore", "Compare"], path: "Sources/Soup"),
+        // mergekit's YAML configurations; the one target that reads YAML.
+        .target(name: "MergeConfig", dependencies: ["Soup", .product(name: "Yams", package: "Yams")], path: "Sources/MergeConfig"),
         .target(name: "Safetensors", dependencies: ["TureenCore"], path: "Formats/Safetensors"),
         .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -31,7 +34,7 @@ let package = Package(
         .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         // The git commit and CPU features `tureen --version` prints.
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
+        .testTarget(name: "MergeConfigTests", dependencies: ["MergeConfig", "TureenTestSupport"], path: "Tests/MergeConfigTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),
         .testTarget(name: "TureenTests", dependencies: ["Tureen", "TureenTestSupport"], path: "Tests/TureenTests"),
         .testTarget(name: "TureenCLITests", dependencies: ["TureenTestSupport"], path: "Tests/TureenCLITests"),

@@ -14,8 +14,13 @@ final class ChunkBuffers {
         copies.joined().forEach { $0.deallocate() }
     }
 
-    /// For each of `parts` threads, an accumulator of `values` values.
+    /// For each of `parts` threads, an accumulator of at least `values` values (kernels differ in
+    /// the scratch they need).
     func accumulators(parts: Int, values: Int) -> [UnsafeMutableBufferPointer<Double>] {
+        for index in accumulators.indices where accumulators[index].count < values {
+            accumulators[index].deallocate()
+            accumulators[index] = .allocate(capacity: values)
+        }
         while accumulators.count < parts { accumulators.append(.allocate(capacity: values)) }
         return accumulators
     }

@@ -10,7 +10,7 @@ import TureenCore
 /// Otherwise (decoded sources) each input is viewed once, on the calling thread, and the threads
 /// share the views.
 struct ChunkComputation {
-    let kernel: LinearMergeKernel
+    let kernel: any MergeKernel
     /// The ingredients, then the base if there is one.
     let sources: [StoredTensor]
     let ingredientCount: Int
@@ -30,7 +30,7 @@ struct ChunkComputation {
     func compute(values: Range<Int>, output: UnsafeMutableRawBufferPointer) throws -> NonFiniteCount {
         let widths = kernel.inputWidths
         let parts = values.count >= 1 << 16 ? max(1, threadCount) : 1
-        let accumulators = buffers.accumulators(parts: parts, values: LinearMergeKernel.blockValues)
+        let accumulators = buffers.accumulators(parts: parts, values: kernel.scratchValues)
         if readsByCopying {
             let copyBuffers = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: Self.pieceBytes)
             return try inParallel(parts: parts, count: values.count) { part, slice in
@@ -43,7 +43,7 @@ struct ChunkComputation {
                 let inputs = zip(views, widths).map { view, width in
                     UnsafeRawBufferPointer(rebasing: view[(slice.lowerBound * width)..<(slice.upperBound * width)])
                 }
-                return merge(inputs, slice: slice, accumulator: accumulators[part], output: output)
+                return merge(inputs, slice: slice, firstValue: values.lowerBound + slice.lowerBound, accumulator: accumulators[part], output: output)
             }
         }
     }
@@ -67,23 +67,24 @@ struct ChunkComputation {
                 try source.source.copyBytes(in: byteRange, into: piece)
                 inputs.append(UnsafeRawBufferPointer(piece))
             }
-            counts.add(merge(inputs, slice: start..<end, accumulator: accumulator, output: output))
+            counts.add(merge(inputs, slice: start..<end, firstValue: values.lowerBound + start, accumulator: accumulator, output: output))
             start = end
         }
         return counts
     }
 
-    /// Runs the kernel on `inputs` (the ingredients' and the base's bytes for `slice`), with a
-    /// thread's block `accumulator`.
+    /// Runs the kernel on `inputs` (the ingredients' and the base's bytes for `slice`, whose first
+    /// value is the tensor's `firstValue`), with a thread's scratch `accumulator`.
     private func merge(
-        _ inputs: [UnsafeRawBufferPointer], slice: Range<Int>,
+        _ inputs: [UnsafeRawBufferPointer], slice: Range<Int>, firstValue: Int,
         accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
     ) -> NonFiniteCount {
         let outputWidth = kernel.outputType.componentType.byteWidth
         return kernel.merge(
             ingredients: Array(inputs[0..<ingredientCount]),
             base: inputs.count > ingredientCount ? inputs[ingredientCount] : nil,
-            accumulator: accumulator,
+            firstValue: firstValue,
+            scratch: accumulator,
             output: UnsafeMutableRawBufferPointer(rebasing: output[(slice.lowerBound * outputWidth)..<(slice.upperBound * outputWidth)])
         )
     }

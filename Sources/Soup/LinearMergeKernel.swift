@@ -4,7 +4,7 @@ import TureenCore
 /// divided by the recipe's divisor (for base-relative soups: minus (Σ wᵢ)·θ0, times λ / divisor,
 /// plus θ0), then one rounding to nearest-even in the output dtype. Inputs are byte views, each in
 /// its own dtype (a bf16 fine-tune beside its f32 base); nothing is rounded before the end.
-struct LinearMergeKernel {
+struct LinearMergeKernel: MergeKernel {
     let recipe: SoupRecipe
     /// The dtype of each input: the ingredients', then the base's.
     let inputTypes: [DType]
@@ -24,14 +24,15 @@ struct LinearMergeKernel {
     /// passes over it.
     static let blockValues = 1024
 
-    /// Bytes per value (per component of a complex element) of each input.
-    var inputWidths: [Int] { inputTypes.map(\.componentType.byteWidth) }
+    /// The block accumulator.
+    var scratchValues: Int { Self.blockValues }
 
     /// Computes `output` (components of `outputType`) from the ingredient and base slices, counting
-    /// non-finite values as it goes. `accumulator` is scratch space for `blockValues` values.
+    /// non-finite values as it goes; the arithmetic is the same for every value, so `firstValue`
+    /// plays no part. `scratch` is the block accumulator.
     func merge(
-        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?,
-        accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
+        ingredients: [UnsafeRawBufferPointer], base: UnsafeRawBufferPointer?, firstValue: Int,
+        scratch accumulator: UnsafeMutableBufferPointer<Double>, output: UnsafeMutableRawBufferPointer
     ) -> NonFiniteCount {
         precondition(accumulator.count >= Self.blockValues, "accumulator smaller than a block")
         var counts = NonFiniteCount(ingredientCount: ingredients.count)

@@ -17,6 +17,9 @@ public final class SoupProducer: TensorProducer {
     /// Recipes for single tensors, by name, in place of `recipe` (a learned soup's per-tensor
     /// weights); checked with `SoupPlan.check(tensorRecipes:recipe:)`.
     public var tensorRecipes: [String: SoupRecipe] = [:]
+    /// Kernels made by a merge method's first passes, by plan entry index, in place of the linear
+    /// kernel of `recipe` (`MergePreparation`).
+    package var preparedKernels: [Int: any MergeKernel] = [:]
     /// Metadata carried into the output (the first ingredient's).
     public let metadata: [String: String]
     /// Non-finite values seen so far, per ingredient and in the result.
@@ -48,7 +51,7 @@ public final class SoupProducer: TensorProducer {
     public func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let entry = plan.entries[index]
         if entry.isMerged {
-            try merge(entry, into: sink)
+            try merge(entry, kernel: preparedKernels[index], into: sink)
         } else {
             try copy(entry.inputs[0], into: sink)
         }
@@ -58,10 +61,11 @@ public final class SoupProducer: TensorProducer {
         try tensor.copyChunks(of: options.chunkElementCount, into: sink, progress: onProgress)
     }
 
-    private func merge(_ entry: SoupPlan.Entry, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private func merge(_ entry: SoupPlan.Entry, kernel prepared: (any MergeKernel)?, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let sources = entry.inputs + (entry.base.map { [$0] } ?? [])
         let outputType = entry.output.dtype
-        let kernel = LinearMergeKernel(recipe: tensorRecipes[entry.output.name] ?? recipe, inputTypes: sources.map(\.info.dtype), outputType: outputType)
+        let kernel = prepared
+            ?? LinearMergeKernel(recipe: tensorRecipes[entry.output.name] ?? recipe, inputTypes: sources.map(\.info.dtype), outputType: outputType)
         let components = outputType.componentsPerElement
         let inputWidths = kernel.inputWidths
         let outputWidth = outputType.componentType.byteWidth

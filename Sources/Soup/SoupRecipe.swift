@@ -82,4 +82,18 @@ public struct SoupRecipe: Sendable, Equatable {
         self.divisor = divisor
         self.baseRelative = baseRelative
     }
+
+    /// Σ wᵢθᵢ with the weights as given, which may sum to zero: a combination that is not a mean
+    /// (SLERP's two weights).
+    ///
+    /// - Throws: `SoupError.invalidWeights` for a non-finite weight, `.noIngredients`.
+    package init(combining weights: [Double]) throws {
+        guard !weights.isEmpty else { throw SoupError.noIngredients }
+        if let bad = weights.firstIndex(where: { !$0.isFinite }) {
+            throw SoupError.invalidWeights(.nonFiniteWeight(position: bad + 1, value: weights[bad]))
+        }
+        self.weights = weights
+        self.divisor = 1
+        self.baseRelative = nil
+    }
 }

@@ -63,7 +63,14 @@ public struct SoupJob {
         producer.tensorRecipes = tensorRecipes
         producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
         try writer.write(producer, to: output, options: writeOptions)
-        return Report(
+        return Report(plan: plan, producer: producer, options: options)
+    }
+}
+
+extension SoupJob.Report {
+    /// The report of `producer`'s run of `plan`.
+    init(plan: SoupPlan, producer: SoupProducer, options: SoupOptions) {
+        self.init(
             mergedTensors: plan.entries.filter(\.isMerged).count,
             copiedTensors: plan.entries.filter { !$0.isMerged }.count,
             skipped: plan.skipped,

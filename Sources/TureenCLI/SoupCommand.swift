@@ -80,18 +80,7 @@ struct SoupArguments: ParsableArguments {
     @Option(help: ArgumentHelp("The dtype of floating-point tensors; 'widest' is, per tensor, the narrowest dtype holding every ingredient's values exactly.", valueName: "dtype"))
     var dtype: OutputDTypeRule = .firstIngredient
 
-    @Option(help: "Integer and bool tensors are never averaged: 'identical' requires them equal in every ingredient, 'first' takes the first ingredient's.")
-    var integers: SoupOptions.IntegerPolicy = .requireIdentical
-
-    @Flag(help: "Leave out tensors that some ingredients lack (they are listed) instead of refusing.")
-    var skipMissing = false
-
-    @Flag(help: "Fail if any ingredient or the result holds NaN or ±Inf.")
-    var failOnNonfinite = false
-
-    @OptionGroup var writing: WritingOptions
-    @OptionGroup var reading: ReadingOptions
-    @OptionGroup var threading: ThreadingOptions
+    @OptionGroup var policy: TensorPolicyOptions
     @OptionGroup var reporting: ReportingOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
@@ -105,13 +94,10 @@ struct SoupArguments: ParsableArguments {
         job.tensorRecipes = tensorRecipes
         job.base = base
         job.options.outputDType = dtype
-        job.options.integerPolicy = integers
-        job.options.skipMissingTensors = skipMissing
-        job.options.failOnNonFinite = failOnNonfinite
-        if let threads = threading.threads { job.options.threadCount = threads }
-        job.writeOptions = writing.writeOptions
-        job.readOptions = reading.readOptions
-        job.force = writing.force
+        policy.apply(to: &job.options)
+        job.writeOptions = policy.writing.writeOptions
+        job.readOptions = policy.reading.readOptions
+        job.force = policy.writing.force
         let started = Date()
         let report = try reporting.progressBar(label: "soup").track { try job.run(progress: $0) }
         try reporting.finish(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: Date().timeIntervalSince(started)))

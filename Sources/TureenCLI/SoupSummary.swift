@@ -8,10 +8,12 @@ struct SoupSummary: CommandOutcome {
     let ingredients: [String]
     let output: String
     let seconds: Double
+    /// What was done to the models and to each merged tensor.
+    var verbs = (models: "souped", tensors: "averaged")
 
     var summaryLine: String {
-        "souped \(ingredients.count) ingredients into \(output) in " + String(format: "%.2f", seconds) + "s: "
-            + "\(counted(report.mergedTensors, "tensor")) averaged, \(counted(report.copiedTensors, "integer/bool tensor")) copied, "
+        "\(verbs.models) \(ingredients.count) ingredients into \(output) in " + String(format: "%.2f", seconds) + "s: "
+            + "\(counted(report.mergedTensors, "tensor")) \(verbs.tensors), \(counted(report.copiedTensors, "integer/bool tensor")) copied, "
             + "\(counted(report.parameters, "parameter")), \(ProgressBar.size(report.outputBytes))"
     }
 

@@ -7,7 +7,7 @@ struct TureenCommand: ParsableCommand {
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
         version: VersionText.text,
-        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
+        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
     )
 
     static func main() {

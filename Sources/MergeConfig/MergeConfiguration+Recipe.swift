@@ -1,0 +1,59 @@
+import Soup
+
+extension MergeConfiguration {
+    /// The recipe for a model whose tensors are `tensorNames`: each tensor's parameters resolved as
+    /// mergekit resolves them (a model's own setting, then the global one, then the default; a
+    /// setting's first matching filter; gradients interpolated at the tensor's layer position).
+    ///
+    /// - Throws: `MergeConfigurationError.missingParameter` for a required parameter without a
+    ///   value (`weight`, SLERP's `t`), `.invalidValue` for a value of the wrong kind.
+    public func recipe(tensorNames: [String]) throws -> MergeRecipe {
+        let ingredientModels = models.filter { !method.needsBase || $0.path != baseModel }
+        let positions = LayerPosition(tensorNames: tensorNames)
+        var recipe = MergeRecipe(method: method, parameters: MergeRecipe.Parameters(method: method, ingredientCount: ingredientModels.count))
+        for name in tensorNames {
+            let resolver = TensorParameterResolver(configuration: self, tensor: name, t: positions.t(forTensor: name))
+            var tensor = recipe.parameters
+            let usesWeights = Self.parameterNames(of: method).perModel.contains("weight")
+            if usesWeights {
+                tensor.weights = try ingredientModels.map { try resolver.number("weight", model: $0, default: nil) }
+                tensor.densities = try ingredientModels.map { try resolver.number("density", model: $0, default: 1) }
+                tensor.normalize = try resolver.boolean("normalize", default: tensor.normalize)
+            }
+            tensor.scale = try resolver.number("lambda", model: nil, default: 1)
+            tensor.rescale = try resolver.boolean("rescale", default: tensor.rescale)
+            if method == .slerp { tensor.t = try resolver.number("t", model: nil, default: nil) }
+            recipe.tensorParameters[name] = tensor
+        }
+        return recipe
+    }
+}
+
+/// Looks up one tensor's parameters in a configuration.
+private struct TensorParameterResolver {
+    let configuration: MergeConfiguration
+    let tensor: String
+    let t: Double
+
+    func value(_ name: String, model: MergeConfiguration.Model?) -> ParameterSetting.Value? {
+        model?.parameters[name]?.value(forTensor: tensor, at: t) ?? configuration.parameters[name]?.value(forTensor: tensor, at: t)
+    }
+
+    func number(_ name: String, model: MergeConfiguration.Model?, default fallback: Double?) throws -> Double {
+        switch value(name, model: model) {
+        case let .number(number): return number
+        case .boolean: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "a number")
+        case nil:
+            guard let fallback else { throw MergeConfigurationError.missingParameter(path: configuration.path, parameter: model.map { "\(name) of \($0.path)" } ?? name, tensor: tensor) }
+            return fallback
+        }
+    }
+
+    func boolean(_ name: String, default fallback: Bool) throws -> Bool {
+        switch value(name, model: nil) {
+        case let .boolean(boolean): return boolean
+        case .number: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "true or false")
+        case nil: return fallback
+        }
+    }
+}

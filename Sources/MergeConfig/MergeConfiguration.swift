@@ -1,0 +1,81 @@
+import Foundation
+import Soup
+import TureenCore
+import Yams
+
+/// A mergekit merge configuration (mergekit 0.1.5's YAML): the models, the base model, the method,
+/// its parameters and the dtypes. Keys Tureen does not support are refused, naming the key; none is
+/// ignored. Model paths are used as written: relative ones are relative to the current folder, as
+/// in mergekit.
+public struct MergeConfiguration: Sendable {
+    /// One entry of `models`.
+    public struct Model: Sendable, Equatable {
+        /// The checkpoint: a file or a folder in any format Tureen reads.
+        public let path: String
+        /// Its own parameters (`weight`, `density`), which take precedence over the global ones.
+        public let parameters: [String: ParameterSetting]
+    }
+
+    /// The file the configuration was read from (for messages).
+    public let path: String
+    public let method: MergeRecipe.Method
+    public let models: [Model]
+    /// `base_model`.
+    public let baseModel: String?
+    /// The global `parameters`.
+    public let parameters: [String: ParameterSetting]
+    /// `dtype`: the dtype mergekit computes in; Tureen computes in Float64 and uses it as the output
+    /// dtype when `out_dtype` is not given (mergekit writes its results in it).
+    public let dtype: DType?
+    /// `out_dtype`.
+    public let outDType: DType?
+
+    /// The dtype of the merged tensors the configuration asks for, if any.
+    public var outputDType: DType? { outDType ?? dtype }
+
+    /// The models merged besides the base: every model for `linear`, the models other than
+    /// `base_model` for the methods that use a base (mergekit leaves the base out of them too).
+    public var ingredients: [String] {
+        models.map(\.path).filter { !method.needsBase || $0 != baseModel }
+    }
+
+    /// Reads and checks the configuration at `path`.
+    ///
+    /// - Throws: `MergeConfigurationError`.
+    public static func load(path: String) throws -> MergeConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw MergeConfigurationError.cannotRead(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try MergeConfiguration(yaml: text, path: path)
+    }
+
+    /// Parses and checks a configuration; `path` names it in messages.
+    ///
+    /// - Throws: `MergeConfigurationError`.
+    public init(yaml: String, path: String) throws {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw MergeConfigurationError.notYAML(path: path, problem: "\(error)")
+        }
+        guard let mapping = root?.mapping else { throw MergeConfigurationError.notYAML(path: path, problem: "the document is not a mapping of keys") }
+        let reader = ConfigurationReader(path: path)
+        let keys = try reader.keyedValues(mapping, at: "")
+        try reader.refuseUnsupported(keys)
+        guard let methodNode = keys["merge_method"] else { throw MergeConfigurationError.missingKey(path: path, key: "merge_method") }
+        method = try reader.method(methodNode)
+        guard let modelsNode = keys["models"] else { throw MergeConfigurationError.missingKey(path: path, key: "models") }
+        models = try reader.models(modelsNode)
+        baseModel = try keys["base_model"].map { try reader.string($0, at: "base_model") }
+        parameters = try keys["parameters"].map { try reader.parameters($0, at: "parameters") } ?? [:]
+        dtype = try keys["dtype"].map { try reader.dtype($0, at: "dtype") }
+        outDType = try keys["out_dtype"].map { try reader.dtype($0, at: "out_dtype") }
+        self.path = path
+        try checkParameterNames()
+        try checkBase()
+    }
+}

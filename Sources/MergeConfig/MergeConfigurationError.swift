@@ -1,0 +1,32 @@
+/// Why a mergekit configuration was refused. Each case names the file and the key.
+public enum MergeConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// The file cannot be read.
+    case cannotRead(path: String, reason: String)
+    /// The file is not YAML; `problem` is the parser's message.
+    case notYAML(path: String, problem: String)
+    /// A key Tureen does not support, with why.
+    case unsupportedKey(path: String, key: String, reason: String)
+    /// A key that must be present is missing.
+    case missingKey(path: String, key: String)
+    /// A value of the wrong kind or out of range.
+    case invalidValue(path: String, key: String, expected: String)
+    /// A parameter has no value for a tensor (no filter matched, and no default).
+    case missingParameter(path: String, parameter: String, tensor: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotRead(path, reason):
+            return "\(path): cannot read the merge configuration: \(reason)"
+        case let .notYAML(path, problem):
+            return "\(path): not a YAML merge configuration: \(problem)"
+        case let .unsupportedKey(path, key, reason):
+            return "\(path): '\(key)' is not supported: \(reason)"
+        case let .missingKey(path, key):
+            return "\(path): '\(key)' is missing"
+        case let .invalidValue(path, key, expected):
+            return "\(path): '\(key)' must be \(expected)"
+        case let .missingParameter(path, parameter, tensor):
+            return "\(path): parameter '\(parameter)' has no value for tensor '\(tensor)' (no filter matches it and there is no default)"
+        }
+    }
+}

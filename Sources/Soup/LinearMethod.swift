@@ -1,0 +1,25 @@
+/// Linear merge and task arithmetic: no first pass; each tensor's parameters become a linear soup
+/// recipe and the soup's kernel computes it.
+///
+/// Task arithmetic divides by Σ wᵢ only when normalising, and then, as mergekit does, not when
+/// |Σ wᵢ| < 1e-8 (the combined task vector is used as it is).
+struct LinearMethod: TensorMergeMethod {
+    let isBaseRelative: Bool
+
+    func prepare(_ entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters, passes: StatisticsPass) throws -> PreparedTensor {
+        let name = entry.output.name
+        let recipe: SoupRecipe
+        do {
+            if isBaseRelative {
+                let sum = parameters.weights.reduce(0, +)
+                let divisor = parameters.normalize && sum.magnitude >= 1e-8 ? sum : 1
+                recipe = try SoupRecipe(weights: parameters.weights, divisor: divisor, baseRelative: .init(scale: parameters.scale))
+            } else {
+                recipe = try SoupRecipe.weighted(parameters.weights, normalize: parameters.normalize)
+            }
+        } catch let error as SoupError {
+            throw MergeError.invalidParameters(tensor: name, reason: error.description)
+        }
+        return PreparedTensor(kernel: LinearMergeKernel(recipe: recipe, inputTypes: entry.sourceTypes, outputType: entry.output.dtype))
+    }
+}

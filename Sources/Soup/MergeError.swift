@@ -1,0 +1,39 @@
+/// Why a merge was refused, before a byte was written. Each case names the method or the tensor.
+public enum MergeError: Error, CustomStringConvertible, Equatable {
+    /// The method is named but not implemented yet.
+    case methodNotSupported(MergeRecipe.Method)
+    /// The method needs a base model and none was given.
+    case baseRequired(MergeRecipe.Method)
+    /// A base model was given to a method that does not use one.
+    case baseNotUsed(MergeRecipe.Method)
+    /// The method takes another number of ingredients (besides the base).
+    case ingredientCount(MergeRecipe.Method, expected: String, given: Int)
+    /// A tensor's parameters cannot be used; `reason` says why.
+    case invalidParameters(tensor: String, reason: String)
+    /// Model Stock's t is undefined for a tensor: its task vectors' mean cosine c makes
+    /// 1 + (N − 1)·c zero (up to rounding), or is NaN (non-finite values in the inputs).
+    case modelStockUndefined(tensor: String, cosine: Double, ingredients: Int)
+    /// SLERP's angle is undefined for a tensor: its values hold NaN or ±Inf.
+    case slerpUndefined(tensor: String)
+
+    public var description: String {
+        switch self {
+        case let .methodNotSupported(method):
+            return "merge method '\(method.rawValue)' is not yet supported"
+        case let .baseRequired(method):
+            return "merge method '\(method.rawValue)' needs a base model"
+        case let .baseNotUsed(method):
+            return "merge method '\(method.rawValue)' uses no base model; give it as one of the models to merge it"
+        case let .ingredientCount(method, expected, given):
+            return "merge method '\(method.rawValue)' takes \(expected) besides the base model; \(given) were given"
+        case let .invalidParameters(tensor, reason):
+            return "tensor '\(tensor)': \(reason)"
+        case let .modelStockUndefined(tensor, cosine, ingredients) where cosine.isNaN:
+            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) ingredients hold NaN or ±Inf"
+        case let .modelStockUndefined(tensor, cosine, ingredients):
+            return "tensor '\(tensor)': Model Stock's t = N·c / (1 + (N − 1)·c) is undefined: the \(ingredients) task vectors' mean cosine c = \(cosine) is at or within rounding of its lowest value −1/(N − 1): the task vectors cancel (they point in opposite directions)"
+        case let .slerpUndefined(tensor):
+            return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf"
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/// What a merge's first passes found in one tensor (Model Stock's cosine and t, SLERP's cosine
+/// and weights), for the report.
+public struct MergedTensorStatistics: Sendable, Equatable, Encodable {
+    /// The tensor's name.
+    public let tensor: String
+    /// The figures, by name.
+    public let values: [String: Double]
+}
+
+/// Runs a merge method's first passes over every merged tensor of a plan and makes their kernels,
+/// so that every check a method makes (an undefined Model Stock t, unusable weights) is done before
+/// a byte is written. The kernels then run on the soup's executor (`SoupProducer.preparedKernels`).
+package struct MergePreparation {
+    /// The kernel of each merged tensor, by plan entry index.
+    package let kernels: [Int: any MergeKernel]
+    /// What the first passes found, in plan order (tensors whose method makes no pass are left out).
+    package let statistics: [MergedTensorStatistics]
+
+    /// Prepares every merged tensor of `plan` (planned with the inputs `MergeRecipe.Method` expects:
+    /// `ingredientsAndBase(for:)`) for `recipe`.
+    ///
+    /// - Throws: `MergeError`; what reading a source throws.
+    package init(plan: SoupPlan, recipe: MergeRecipe, options: SoupOptions, onProgress: ((Int) -> Void)? = nil) throws {
+        let method = try recipe.method.tensorMethod()
+        var passes = StatisticsPass(options: options)
+        passes.onProgress = onProgress
+        var kernels: [Int: any MergeKernel] = [:]
+        var statistics: [MergedTensorStatistics] = []
+        for (index, entry) in plan.entries.enumerated() where entry.isMerged {
+            let parameters = recipe.parameters(forTensor: entry.output.name)
+            try Self.check(parameters, of: entry, method: recipe.method)
+            let prepared = try method.prepare(entry, parameters: parameters, passes: passes)
+            kernels[index] = prepared.kernel
+            if !prepared.statistics.isEmpty {
+                statistics.append(MergedTensorStatistics(tensor: entry.output.name, values: prepared.statistics))
+            }
+        }
+        self.kernels = kernels
+        self.statistics = statistics
+    }
+
+    /// Checks that a tensor's parameters fit its inputs: one weight and density per ingredient, finite.
+    private static func check(_ parameters: MergeRecipe.Parameters, of entry: SoupPlan.Entry, method: MergeRecipe.Method) throws {
+        let name = entry.output.name
+        let count = method == .slerp ? 1 : entry.inputs.count
+        guard parameters.weights.count == count, parameters.densities.count == count else {
+            throw MergeError.invalidParameters(tensor: name, reason: "\(parameters.weights.count) weights and \(parameters.densities.count) densities were given for \(count) ingredients")
+        }
+        let numbers = parameters.weights + parameters.densities + [parameters.scale, parameters.t]
+        if let bad = numbers.first(where: { !$0.isFinite }) {
+            throw MergeError.invalidParameters(tensor: name, reason: "a parameter is \(bad); parameters must be finite")
+        }
+    }
+}
+
+extension MergeRecipe.Method {
+    /// Whether the method reads each merged tensor in a first pass before merging it.
+    package var makesFirstPass: Bool { self == .modelStock || self == .slerp || self == .ties }
+
+    /// How the executor runs the method.
+    ///
+    /// - Throws: `MergeError.methodNotSupported` for the methods still to come.
+    func tensorMethod() throws -> any TensorMergeMethod {
+        switch self {
+        case .linear: return LinearMethod(isBaseRelative: false)
+        case .taskArithmetic: return LinearMethod(isBaseRelative: true)
+        case .modelStock: return ModelStockMethod()
+        case .slerp: return SlerpMethod()
+        case .ties, .dareLinear, .dareTies: throw MergeError.methodNotSupported(self)
+        }
+    }
+
+    /// The ingredients and base a plan for the method is made of, from the merge's ingredients (the
+    /// base left out) and base: SLERP plans θ0 and θ1 as two ingredients; the others plan the base
+    /// as the base.
+    ///
+    /// - Throws: `MergeError.baseRequired`, `.baseNotUsed`, `.ingredientCount`.
+    package func ingredientsAndBase<Input>(ingredients: [Input], base: Input?) throws -> (ingredients: [Input], base: Input?) {
+        if needsBase, base == nil { throw MergeError.baseRequired(self) }
+        if !needsBase, base != nil { throw MergeError.baseNotUsed(self) }
+        switch self {
+        case .slerp:
+            guard ingredients.count == 1, let base else { throw MergeError.ingredientCount(self, expected: "exactly one other model", given: ingredients.count) }
+            return ([base, ingredients[0]], nil)
+        case .modelStock:
+            guard ingredients.count >= 2 else { throw MergeError.ingredientCount(self, expected: "at least two models", given: ingredients.count) }
+            return (ingredients, base)
+        default:
+            guard !ingredients.isEmpty else { throw MergeError.ingredientCount(self, expected: "at least one model", given: 0) }
+            return (ingredients, base)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import TureenCore
+
+/// What a first pass computes over one tensor: each thread folds the pieces it reads into a partial
+/// result of its own; the pass returns the partials, in thread order, for the method to combine.
+package protocol StatisticsKernel {
+    associatedtype Partial
+    /// Float64 scratch values each thread needs for one call of `accumulate`.
+    var scratchValues: Int { get }
+    /// A partial result that has seen nothing.
+    func makePartial() -> Partial
+    /// Folds one piece into `partial`: `inputs` holds the piece's bytes of every source (in the
+    /// order given to `StatisticsPass.run`), `firstValue` the tensor-wide index of its first value.
+    func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout Partial)
+}
+
+/// A streaming pass over one tensor's inputs that gathers statistics before a merge method's kernel
+/// is made (a cosine, an angle, a histogram of magnitudes): the same chunks, threads and copied
+/// pieces as the executor (`ChunkPieces`), and memory independent of the tensor's size. A method
+/// may run several over the same tensor (a selection narrowing a threshold pass by pass).
+package struct StatisticsPass {
+    package let options: SoupOptions
+    private let buffers = ChunkBuffers()
+    /// Called with the number of input bytes read, for progress.
+    package var onProgress: ((Int) -> Void)?
+
+    package init(options: SoupOptions) {
+        self.options = options
+    }
+
+    /// Runs `kernel` over every value of `sources` (tensors with the same number of values) and
+    /// returns one partial per thread that took part, in thread order.
+    ///
+    /// - Throws: what reading a source throws.
+    package func run<Kernel: StatisticsKernel>(_ kernel: Kernel, over sources: [StoredTensor]) throws -> [Kernel.Partial] {
+        guard let first = sources.first else { return [] }
+        let pieces = ChunkPieces(sources: sources, threadCount: options.threadCount, buffers: buffers)
+        let threads = max(1, options.threadCount)
+        let components = first.info.dtype.componentsPerElement
+        let totalValues = first.info.elementCount * components
+        let chunkValues = options.chunkElementCount * components
+        let bytesPerValue = sources.reduce(0) { $0 + $1.info.dtype.componentType.byteWidth }
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads * kernel.scratchValues)
+        let partials = UnsafeMutableBufferPointer<Kernel.Partial>.allocate(capacity: threads)
+        partials.initialize(repeating: kernel.makePartial())
+        defer {
+            scratch.deallocate()
+            partials.baseAddress!.deinitialize(count: threads)
+            partials.deallocate()
+        }
+        var used = 1
+        var value = 0
+        pieces.prefetch(0..<chunkValues)
+        while value < totalValues {
+            let values = value..<min(totalValues, value + chunkValues)
+            pieces.prefetch(values.upperBound..<(values.upperBound + chunkValues))
+            used = max(used, pieces.parts(forValues: values.count))
+            // Each part touches its own partial and its own scratch only.
+            try pieces.forEachPiece(of: values) { part, piece, inputs in
+                let partScratch = UnsafeMutableBufferPointer(rebasing: scratch[(part * kernel.scratchValues)..<((part + 1) * kernel.scratchValues)])
+                kernel.accumulate(inputs, firstValue: values.lowerBound + piece.lowerBound, scratch: partScratch, into: &partials[part])
+            }
+            onProgress?(values.count * bytesPerValue)
+            value = values.upperBound
+        }
+        return Array(partials[0..<used])
+    }
+}

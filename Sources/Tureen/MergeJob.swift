@@ -1,0 +1,87 @@
+import MergeConfig
+import Soup
+import TureenCore
+
+/// A merge from paths to a path (`tureen merge`): opens the models (any mix of formats), checks
+/// them, runs the method's first passes over every tensor, then the streaming executor, and writes
+/// the result atomically in the format of the output's extension.
+public struct MergeJob {
+    /// Where the recipe comes from: given, or resolved per tensor from a mergekit configuration once
+    /// the tensor names are known.
+    public enum RecipeSource {
+        case recipe(MergeRecipe)
+        case configuration(MergeConfiguration)
+    }
+
+    /// The models merged (the base model left out).
+    public var ingredients: [String]
+    /// The base model θ0, for the methods that use one.
+    public var base: String?
+    public var recipeSource: RecipeSource
+    /// Output dtype, integer tensors, missing tensors, non-finite values, threads.
+    public var options = SoupOptions()
+    public var output: String
+    public var writeOptions = WriteOptions()
+    public var readOptions = ReadOptions()
+    /// Replace an existing output.
+    public var force = false
+
+    /// A merge of `ingredients` (and `base`) by `recipe` into `output`.
+    public init(ingredients: [String], base: String?, recipe: MergeRecipe, output: String) {
+        self.ingredients = ingredients
+        self.base = base
+        self.recipeSource = .recipe(recipe)
+        self.output = output
+    }
+
+    /// The merge a mergekit configuration describes, into `output`; its `out_dtype` (or `dtype`)
+    /// sets the output dtype.
+    public init(configuration: MergeConfiguration, output: String) {
+        self.ingredients = configuration.ingredients
+        self.base = configuration.baseModel
+        self.recipeSource = .configuration(configuration)
+        self.output = output
+        if let dtype = configuration.outputDType { options.outputDType = .fixed(dtype) }
+    }
+
+    /// What a finished merge did.
+    public struct Report {
+        /// Tensors written, skipped, non-finite counts: as for a soup.
+        public let soup: SoupJob.Report
+        /// What the method's first passes found, per tensor (Model Stock's t, SLERP's angle).
+        public let statistics: [MergedTensorStatistics]
+    }
+
+    /// Runs the merge; `progress` receives (input bytes done, input bytes in all), the first passes
+    /// included.
+    ///
+    /// - Throws: reader errors naming the file, `MergeConfigurationError` for parameters that do
+    ///   not fit the models, `MergeError` and `SoupError` (all before anything is written), writer
+    ///   errors; nothing is left at `output` on failure.
+    public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        let writer = try registry.writer(for: output).writer
+        let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
+        let baseStore = try base.map { try registry.open($0, options: readOptions) }
+        try OutputPolicy.check(output: output, inputs: ingredientStores + (baseStore.map { [$0] } ?? []), force: force)
+        let recipe = try resolvedRecipe(tensorNames: (ingredientStores.first ?? baseStore)?.tensors.map(\.info.name) ?? [])
+        let planned = try recipe.method.ingredientsAndBase(ingredients: ingredientStores, base: baseStore)
+        let planRecipe = try SoupRecipe.uniform(count: planned.ingredients.count, baseRelative: planned.base == nil ? nil : .init(scale: 1))
+        let plan = try SoupPlan.make(ingredients: planned.ingredients, base: planned.base, recipe: planRecipe, options: options)
+        let producer = SoupProducer(plan: plan, recipe: planRecipe, options: options, metadata: planned.ingredients[0].metadata)
+        // A first pass reads every merged tensor once more (the copied ones are few and small).
+        let total = producer.totalInputBytes * (recipe.method.makesFirstPass ? 2 : 1)
+        let report = progress.map { progressCounter(total: total, report: $0) }
+        let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, onProgress: report)
+        producer.preparedKernels = preparation.kernels
+        producer.onProgress = report
+        try writer.write(producer, to: output, options: writeOptions)
+        return Report(soup: SoupJob.Report(plan: plan, producer: producer, options: options), statistics: preparation.statistics)
+    }
+
+    private func resolvedRecipe(tensorNames: [String]) throws -> MergeRecipe {
+        switch recipeSource {
+        case let .recipe(recipe): return recipe
+        case let .configuration(configuration): return try configuration.recipe(tensorNames: tensorNames)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+@testable import MergeConfig
+import Soup
+import XCTest
+
+final class MergeConfigurationTests: XCTestCase {
+    private let names = ["model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight", "model.layers.1.mlp.up_proj.weight",
+                         "model.layers.2.mlp.up_proj.weight", "model.norm.weight"]
+
+    private func configuration(_ yaml: String) throws -> MergeConfiguration {
+        try MergeConfiguration(yaml: yaml, path: "merge.yml")
+    }
+
+    private func refusal(_ yaml: String) -> MergeConfigurationError? {
+        do {
+            _ = try configuration(yaml).recipe(tensorNames: names)
+            return nil
+        } catch {
+            return error as? MergeConfigurationError
+        }
+    }
+
+    func testGradientsAreInterpolatedOverTheLayersWithEmbeddingsFirstAndTheRestLast() throws {
+        let config = try configuration("""
+            models:
+              - model: a
+                parameters: {weight: [0, 1, 3]}
+            base_model: base
+            merge_method: task_arithmetic
+            """)
+        let recipe = try config.recipe(tensorNames: names)
+        XCTAssertEqual(names.map { recipe.parameters(forTensor: $0).weights }, [[0], [0], [1], [3], [3]])
+        XCTAssertEqual(config.ingredients, ["a"])
+        XCTAssertFalse(recipe.parameters(forTensor: names[0]).normalize)
+    }
+
+    func testTheFirstMatchingFilterWinsAndAnUnmatchedTensorFallsBackToTheGlobalValue() throws {
+        let recipe = try configuration("""
+            models:
+              - model: a
+                parameters:
+                  weight:
+                    - filter: mlp
+                      value: 0.25
+                    - filter: layers
+                      value: 0.5
+              - model: b
+            base_model: base
+            merge_method: task_arithmetic
+            parameters:
+              weight: 2
+              lambda: 0.5
+              normalize: true
+            """).recipe(tensorNames: names)
+        XCTAssertEqual(names.map { recipe.parameters(forTensor: $0).weights }, [[2, 2], [0.5, 2], [0.25, 2], [0.25, 2], [2, 2]])
+        XCTAssertEqual(recipe.parameters(forTensor: names[1]).scale, 0.5)
+        XCTAssertTrue(recipe.parameters(forTensor: names[1]).normalize)
+    }
+
+    func testLinearNormalizesByDefaultAndKeepsABaseListedAmongItsModels() throws {
+        let config = try configuration("""
+            models:
+              - model: a
+                parameters: {weight: 1}
+              - model: base
+                parameters: {weight: 3}
+            base_model: base
+            merge_method: linear
+            dtype: torch.bfloat16
+            """)
+        XCTAssertEqual(config.ingredients, ["a", "base"])
+        XCTAssertEqual(config.outputDType, .bf16)
+        XCTAssertTrue(try config.recipe(tensorNames: names).parameters(forTensor: names[0]).normalize)
+    }
+
+    func testSlerpNeedsT() {
+        XCTAssertEqual(refusal("""
+            models: [{model: base}, {model: a}]
+            base_model: base
+            merge_method: slerp
+            """), .missingParameter(path: "merge.yml", parameter: "t", tensor: names[0]))
+    }
+
+    func testUnsupportedKeysAreRefusedNamingThem() {
+        let models = "models: [{model: a, parameters: {weight: 1}}]\nbase_model: base\nmerge_method: task_arithmetic\n"
+        let cases = [
+            "slices: []": "slices", "tokenizer_source: union": "tokenizer_source", "wat: 1": "wat",
+            "parameters: {int8_mask: false}": "parameters.int8_mask", "parameters: {density: 0.5}": "parameters.density",
+        ]
+        for (extra, key) in cases {
+            guard case let .unsupportedKey(_, refused, _) = refusal(models + extra) else { return XCTFail("\(extra) was accepted") }
+            XCTAssertEqual(refused, key)
+        }
+        guard case let .unsupportedKey(_, key, _) = refusal("models: [{model: a, layer_range: [0, 2]}]\nmerge_method: linear") else {
+            return XCTFail("layer_range was accepted")
+        }
+        XCTAssertEqual(key, "models[0].layer_range")
+    }
+
+    func testValuesOfTheWrongKindAreRefused() {
+        XCTAssertEqual(refusal("models: [{model: a, parameters: {weight: heavy}}]\nmerge_method: linear"),
+                       .invalidValue(path: "merge.yml", key: "models[0].parameters.weight", expected: "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"))
+        XCTAssertEqual(refusal("models: [{model: a}]\nmerge_method: linear\nmerge_method: linear").map { "\($0)" }?.hasPrefix("merge.yml: not a YAML"), true)
+        XCTAssertEqual(refusal("models: [{model: a}]\nbase_model: b\nmerge_method: model_stock\nparameters: {filter_wise: true}").map { "\($0)" }?.contains("filter_wise"), true)
+    }
+}

@@ -1,0 +1,324 @@
+"""`tureen merge` of mergekit configurations, checked against float64 numpy references of
+mergekit 0.1.5's formulas written here (task arithmetic, linear, Model Stock, SLERP), hand-checked
+cases, and every supported and refused configuration key."""
+import json
+
+import ml_dtypes
+import numpy as np
+import pytest
+from safetensors.numpy import load_file, save_file
+
+from test_soup import assert_close_to_reference
+
+SHAPES = {
+    "model.embed_tokens.weight": (16, 24),
+    "model.layers.0.mlp.weight": (48, 24),
+    "model.layers.1.mlp.weight": (48, 24),
+    "model.layers.2.mlp.weight": (48, 24),
+    "model.norm.weight": (24,),
+}
+
+
+def write_models(folder, count, dtype=np.float32, seed=0, spread=0.05):
+    """A base model and `count` fine-tunes of it (base + small noise), all with an identical
+    int64 `position_ids`; returns (base path, [model paths], {name: float64 arrays} per model)."""
+    rng = np.random.default_rng(seed)
+    base = {name: rng.standard_normal(shape).astype(dtype) for name, shape in SHAPES.items()}
+    paths, values = [], []
+    for index in range(count + 1):
+        tensors = base if index == 0 else {
+            name: (array.astype(np.float64) + rng.standard_normal(array.shape) * spread).astype(dtype) for name, array in base.items()}
+        path = folder / ("base.safetensors" if index == 0 else f"model{index}.safetensors")
+        save_file({**tensors, "position_ids": np.arange(7, dtype=np.int64)}, path)
+        paths.append(path)
+        values.append({name: array.astype(np.float64) for name, array in tensors.items()})
+    return paths[0], paths[1:], values
+
+
+def write_config(folder, text, name="merge.yml"):
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def merge(tureen, config, out, *args):
+    result = tureen("merge", config, "-o", out, "--json", *args)
+    return load_file(out), json.loads(result.stdout)
+
+
+def layer_t(name):
+    """mergekit's layer position for these fixtures: 3 layers, embeddings first, norm last."""
+    if "layers." in name:
+        return int(name.split("layers.")[1].split(".")[0]) / 2
+    return 0.0 if "embed" in name else 1.0
+
+
+@pytest.mark.parametrize("dtype", [ml_dtypes.bfloat16, np.float32])
+def test_task_arithmetic_with_gradient_and_filtered_weights_matches_a_float64_reference(tureen, tmp_path, dtype):
+    # Weights with many digits: with round ones (0.2, 0.75, λ = 0.9) some bf16 results are exact
+    # ties in decimal, which the weights' binary rounding breaks either way.
+    base, models, values = write_models(tmp_path, 2, dtype)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters:
+      weight: [0.2137, 1.0391]
+  - model: {models[1]}
+    parameters:
+      weight:
+        - filter: mlp
+          value: -0.4871
+        - value: 0.7391
+base_model: {base}
+merge_method: task_arithmetic
+parameters:
+  lambda: 0.913
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    reference = {}
+    for name in SHAPES:
+        t = layer_t(name)
+        weights = [0.2137 + (1.0391 - 0.2137) * t, -0.4871 if "mlp" in name else 0.7391]
+        theta0 = values[0][name]
+        reference[name] = theta0 + 0.913 * sum(w * (values[i + 1][name] - theta0) for i, w in enumerate(weights))
+    assert_close_to_reference(out, reference)
+    assert np.array_equal(out["position_ids"], np.arange(7))
+
+
+def test_task_arithmetic_normalizes_only_when_told_and_not_when_weights_cancel(tureen, tmp_path):
+    base, models, values = write_models(tmp_path, 2)
+    for normalize, weights in [(True, (0.5137, 1.4719)), (True, (1.0, -1.0)), (False, (0.5137, 1.4719))]:
+        config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: {weights[0]}}}
+  - model: {models[1]}
+    parameters: {{weight: {weights[1]}}}
+base_model: {base}
+merge_method: task_arithmetic
+parameters: {{normalize: {str(normalize).lower()}}}
+""")
+        out, _ = merge(tureen, config, tmp_path / "out.safetensors", "--force")
+        divisor = sum(weights) if normalize and abs(sum(weights)) >= 1e-8 else 1
+        reference = {name: values[0][name] + sum(w * (values[i + 1][name] - values[0][name]) for i, w in enumerate(weights)) / divisor
+                     for name in SHAPES}
+        assert_close_to_reference(out, reference)
+
+
+def test_linear_merge_normalizes_by_default_and_reads_any_format(tureen, tmp_path):
+    _, models, values = write_models(tmp_path, 3)
+    npz = tmp_path / "model3.npz"
+    np.savez(npz, **load_file(models[2]))
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: 1}}
+  - model: {models[1]}
+    parameters: {{weight: 2}}
+  - model: {npz}
+    parameters: {{weight: 5}}
+merge_method: linear
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    reference = {name: (values[1][name] + 2 * values[2][name] + 5 * values[3][name]) / 8 for name in SHAPES}
+    assert_close_to_reference(out, reference)
+
+
+def model_stock_reference(theta0, thetas):
+    """mergekit 0.1.5's Model Stock for one tensor, in float64: (result, c, t)."""
+    deltas = [(theta - theta0).ravel() for theta in thetas]
+    cosines = []
+    for i in range(len(deltas)):
+        for j in range(i + 1, len(deltas)):
+            norms = np.linalg.norm(deltas[i]) * np.linalg.norm(deltas[j])
+            cosines.append(np.clip(deltas[i] @ deltas[j] / max(norms, 1e-6), -1, 1))
+    c = np.mean(cosines)
+    n = len(thetas)
+    t = n * c / (1 + (n - 1) * c)
+    return t * sum(thetas) / n + (1 - t) * theta0, c, t
+
+
+@pytest.mark.parametrize("dtype", [ml_dtypes.bfloat16, np.float32])
+def test_model_stock_matches_a_float64_reference_and_reports_each_t(tureen, tmp_path, dtype):
+    base, models, values = write_models(tmp_path, 3, dtype)
+    # Correlated fine-tunes, so that t is well inside (0, 1): a shared direction plus noise.
+    rng = np.random.default_rng(7)
+    shared = {name: rng.standard_normal(shape) * 0.05 for name, shape in SHAPES.items()}
+    for index, path in enumerate(models):
+        tensors = {name: (values[0][name] + shared[name] + rng.standard_normal(SHAPES[name]) * 0.03).astype(dtype) for name in SHAPES}
+        save_file({**tensors, "position_ids": np.arange(7, dtype=np.int64)}, path)
+        values[index + 1] = {name: array.astype(np.float64) for name, array in tensors.items()}
+    config = write_config(tmp_path, f"""
+models:
+  - model: {base}
+  - model: {models[0]}
+  - model: {models[1]}
+  - model: {models[2]}
+base_model: {base}
+merge_method: model_stock
+""")
+    out, report = merge(tureen, config, tmp_path / "out.safetensors")
+    reported = {entry["tensor"]: entry["values"] for entry in report["tensors"]}
+    reference = {}
+    for name in SHAPES:
+        reference[name], c, t = model_stock_reference(values[0][name], [values[i][name] for i in (1, 2, 3)])
+        assert reported[name]["cosine"] == pytest.approx(c, rel=1e-12)
+        assert reported[name]["t"] == pytest.approx(t, rel=1e-12)
+        assert 0.3 < t < 0.95
+    assert_close_to_reference(out, reference)
+
+
+def write_vectors(folder, vectors):
+    """One f32 model per vector, each with the single tensor 'w'."""
+    paths = []
+    for index, vector in enumerate(vectors):
+        path = folder / f"v{index}.safetensors"
+        save_file({"w": np.asarray(vector, dtype=np.float32)}, path)
+        paths.append(path)
+    return paths
+
+
+def model_stock_config(folder, base, models):
+    return write_config(folder, "models:\n" + "".join(f"  - model: {m}\n" for m in models)
+                        + f"base_model: {base}\nmerge_method: model_stock\n")
+
+
+@pytest.mark.parametrize("vectors, expected, t", [
+    # Orthogonal task vectors: c = 0, t = 0, the base.
+    ([[1, 1, 1, 1], [2, 1, 1, 1], [1, 2, 1, 1]], [1, 1, 1, 1], 0.0),
+    # Equal task vectors: c = 1, t = 1, their mean.
+    ([[1, 1, 1, 1], [3, 1, 1, 1], [3, 1, 1, 1]], [3, 1, 1, 1], 1.0),
+    # One zero task vector: its cosine is 0 (norms floored), so c = 0 and t = 0.
+    ([[1, 1, 1, 1], [1, 1, 1, 1], [1, 5, 1, 1]], [1, 1, 1, 1], 0.0),
+    # Every task vector zero: c = 0, t = 0, the base (which every model equals).
+    ([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]], [1, 2, 3, 4], 0.0),
+    # Three task vectors at 120°: c = −1/2 = −1/(N − 1) is refused (below).
+])
+def test_model_stock_hand_checked_cases(tureen, tmp_path, vectors, expected, t):
+    base, *models = write_vectors(tmp_path, vectors)
+    out, report = merge(tureen, model_stock_config(tmp_path, base, models), tmp_path / "out.safetensors")
+    assert report["tensors"][0]["values"]["t"] == t
+    assert out["w"].tolist() == expected
+
+
+@pytest.mark.parametrize("vectors", [
+    [[0, 0, 0], [1, 0, 0], [-2, 0, 0]],  # two opposite task vectors: c = −1
+    [[0, 0, 0], [1, -1, 0], [0, 1, -1], [-1, 0, 1]],  # three at 120°: c = −1/2 up to rounding
+])
+def test_model_stock_refuses_cancelling_task_vectors_before_writing(tureen, tmp_path, vectors):
+    base, *models = write_vectors(tmp_path, vectors)
+    out = tmp_path / "out.safetensors"
+    result = tureen("merge", model_stock_config(tmp_path, base, models), "-o", out, check=False)
+    assert result.returncode != 0
+    assert "tensor 'w'" in result.stderr and "undefined" in result.stderr
+    assert not out.exists()
+
+
+def slerp_reference(t, v0, v1):
+    """mergekit 0.1.5's slerp, in float64."""
+    def unit(v):
+        norm = np.linalg.norm(v)
+        return v / norm if norm > 1e-8 else v
+    dot = np.sum(unit(v0.ravel()) * unit(v1.ravel()))
+    if abs(dot) > 0.9995:
+        return (1 - t) * v0 + t * v1
+    theta = np.arccos(dot)
+    return np.sin((1 - t) * theta) / np.sin(theta) * v0 + np.sin(t * theta) / np.sin(theta) * v1
+
+
+def slerp_config(folder, base, other, t):
+    return write_config(folder, f"""
+models:
+  - model: {base}
+  - model: {other}
+base_model: {base}
+merge_method: slerp
+parameters:
+  t: {t}
+""")
+
+
+@pytest.mark.parametrize("dtype", [ml_dtypes.bfloat16, np.float32])
+def test_slerp_with_a_layer_gradient_matches_a_float64_reference(tureen, tmp_path, dtype):
+    base, models, values = write_models(tmp_path, 1, dtype, spread=1.0)
+    out, report = merge(tureen, slerp_config(tmp_path, base, models[0], "[0.1, 0.9]"), tmp_path / "out.safetensors")
+    reference = {name: slerp_reference(0.1 + 0.8 * layer_t(name), values[0][name], values[1][name]) for name in SHAPES}
+    assert_close_to_reference(out, reference)
+    assert all(entry["values"]["linear"] == 0 for entry in report["tensors"])
+
+
+@pytest.mark.parametrize("t, expected", [(0, "base"), (1, "other")])
+def test_slerp_at_the_ends_gives_each_model_exactly(tureen, tmp_path, t, expected):
+    base, models, _ = write_models(tmp_path, 1, ml_dtypes.bfloat16, spread=1.0)
+    out, _ = merge(tureen, slerp_config(tmp_path, base, models[0], t), tmp_path / "out.safetensors")
+    source = load_file(base if expected == "base" else models[0])
+    for name in SHAPES:
+        assert np.array_equal(out[name].view(np.uint16), source[name].view(np.uint16)), name
+
+
+def test_slerp_of_parallel_tensors_interpolates_linearly(tureen, tmp_path):
+    base, other = write_vectors(tmp_path, [[1, 2, 3, 4], [2, 4, 6, 8]])
+    out, report = merge(tureen, slerp_config(tmp_path, base, other, 0.25), tmp_path / "out.safetensors")
+    assert report["tensors"][0]["values"]["linear"] == 1
+    assert out["w"].tolist() == [1.25, 2.5, 3.75, 5.0]
+
+
+def equal_task_arithmetic(folder):
+    """The text of a task arithmetic of two f32 models with weight 1 each."""
+    base, models, _ = write_models(folder, 2)
+    return f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: 1}}
+  - model: {models[1]}
+    parameters: {{weight: 1}}
+base_model: {base}
+merge_method: task_arithmetic
+"""
+
+
+def test_dtype_and_out_dtype_set_the_output_dtype(tureen, tmp_path):
+    text = equal_task_arithmetic(tmp_path) + "dtype: float32\n"
+    out, _ = merge(tureen, write_config(tmp_path, text + "out_dtype: bfloat16\n"), tmp_path / "a.safetensors")
+    assert out["model.norm.weight"].dtype == ml_dtypes.bfloat16
+    out, _ = merge(tureen, write_config(tmp_path, text.replace("float32", "float16")), tmp_path / "b.safetensors")
+    assert out["model.norm.weight"].dtype == np.float16
+    out, _ = merge(tureen, write_config(tmp_path, text), tmp_path / "c.safetensors", "--dtype", "f64")
+    assert out["model.norm.weight"].dtype == np.float64
+
+
+REFUSED = [
+    ("slices:\n  - sources: []\n", "'slices'"),
+    ("tokenizer_source: union\n", "'tokenizer_source'"),
+    ("tokenizer:\n  source: base\n", "'tokenizer'"),
+    ("chat_template: chatml\n", "'chat_template'"),
+    ("frobnicate: 1\n", "'frobnicate'"),
+    ("parameters:\n  int8_mask: true\n", "'parameters.int8_mask'"),
+    ("parameters:\n  t: 0.5\n", "'parameters.t'"),
+    ("dtype: int8\n", "'dtype'"),
+]
+
+
+@pytest.mark.parametrize("extra, named", REFUSED)
+def test_unsupported_keys_are_refused_naming_the_key(tureen, tmp_path, extra, named):
+    config = write_config(tmp_path, equal_task_arithmetic(tmp_path) + extra)
+    out = tmp_path / "out.safetensors"
+    result = tureen("merge", config, "-o", out, check=False)
+    assert result.returncode != 0
+    assert named in result.stderr, result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("method, parameters, message", [
+    ("model_stock", "    parameters: {weight: 1}\n", "'models[0].parameters.weight'"),
+    ("task_arithmetic", "", "parameter 'weight of"),
+    ("ties", "    parameters: {weight: 1, density: 0.5}\n", "'ties' is not yet supported"),
+    ("nuslerp", "", "method 'nuslerp' is not one Tureen has"),
+])
+def test_methods_and_their_parameters_are_checked(tureen, tmp_path, method, parameters, message):
+    base, models, _ = write_models(tmp_path, 2)
+    config = write_config(tmp_path, "models:\n" + "".join(f"  - model: {m}\n{parameters}" for m in models)
+                          + f"base_model: {base}\nmerge_method: {method}\n")
+    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
+    assert result.returncode != 0
+    assert message in result.stderr, result.stderr
