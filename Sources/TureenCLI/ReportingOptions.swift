@@ -3,9 +3,10 @@ import ArgumentParser
 /// `--json` and `--quiet`, which every command takes, and the one way a command reports success.
 ///
 /// A command that writes files ends with `finish(_:)`: its one-line summary, and notes under it,
-/// go to stderr (unless `--quiet`), and with `--json` its whole report to stdout, so stdout carries nothing but JSON.
-/// A command that prints a report (`inspect`, `check`, `diff`) prints it with `printReport(_:text:)`:
-/// JSON or the text on stdout. Progress bars come from `progressBar(label:)`, which `--quiet` silences.
+/// go to stderr (unless `--quiet`), and with `--json` its whole report to stdout, so stdout
+/// carries nothing but JSON. A command that prints a report (`inspect`, `check`, `diff`) prints
+/// it with `printReport(_:text:)`: JSON or the text on stdout. Progress bars come from
+/// `progressBar(label:)`, which `--quiet` silences.
 struct ReportingOptions: ParsableArguments {
     @Flag(help: "Print the result as JSON on stdout.")
     var json = false
