@@ -1,7 +1,5 @@
 /// Why a merge was refused, before a byte was written. Each case names the method or the tensor.
 public enum MergeError: Error, CustomStringConvertible, Equatable {
-    /// The method is named but not implemented yet.
-    case methodNotSupported(MergeRecipe.Method)
     /// The method needs a base model and none was given.
     case baseRequired(MergeRecipe.Method)
     /// A base model was given to a method that does not use one.
@@ -18,8 +16,6 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .methodNotSupported(method):
-            return "merge method '\(method.rawValue)' is not yet supported"
         case let .baseRequired(method):
             return "merge method '\(method.rawValue)' needs a base model"
         case let .baseNotUsed(method):

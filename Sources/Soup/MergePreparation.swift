@@ -21,7 +21,7 @@ package struct MergePreparation {
     ///
     /// - Throws: `MergeError`; what reading a source throws.
     package init(plan: SoupPlan, recipe: MergeRecipe, options: SoupOptions, onProgress: ((Int) -> Void)? = nil) throws {
-        let method = try recipe.method.tensorMethod()
+        let method = recipe.method.tensorMethod(seed: recipe.seed)
         var passes = StatisticsPass(options: options)
         passes.onProgress = onProgress
         var kernels: [Int: any MergeKernel] = [:]
@@ -54,19 +54,27 @@ package struct MergePreparation {
 }
 
 extension MergeRecipe.Method {
-    /// Whether the method reads each merged tensor in a first pass before merging it.
-    package var makesFirstPass: Bool { self == .modelStock || self == .slerp || self == .ties }
-
-    /// How the executor runs the method.
-    ///
-    /// - Throws: `MergeError.methodNotSupported` for the methods still to come.
-    func tensorMethod() throws -> any TensorMergeMethod {
+    /// About how many first passes the method makes over each merged tensor before merging it,
+    /// for progress: TIES's threshold search usually takes two histogram passes and one over the
+    /// ties; DARE's norm pass is made when rescaling (its default).
+    package var firstPasses: Int {
         switch self {
-        case .linear: return LinearMethod(isBaseRelative: false)
-        case .taskArithmetic: return LinearMethod(isBaseRelative: true)
-        case .modelStock: return ModelStockMethod()
-        case .slerp: return SlerpMethod()
-        case .ties, .dareLinear, .dareTies: throw MergeError.methodNotSupported(self)
+        case .linear, .taskArithmetic: 0
+        case .modelStock, .slerp, .dareLinear, .dareTies: 1
+        case .ties: 3
+        }
+    }
+
+    /// How the executor runs the method; `seed` keys DARE's masks.
+    func tensorMethod(seed: UInt64) -> any TensorMergeMethod {
+        switch self {
+        case .linear: LinearMethod(isBaseRelative: false)
+        case .taskArithmetic: LinearMethod(isBaseRelative: true)
+        case .modelStock: ModelStockMethod()
+        case .slerp: SlerpMethod()
+        case .ties: SparseTaskArithmeticMethod(sparsification: .magnitude, signConsensus: true)
+        case .dareLinear: SparseTaskArithmeticMethod(sparsification: .random(seed: seed), signConsensus: false)
+        case .dareTies: SparseTaskArithmeticMethod(sparsification: .random(seed: seed), signConsensus: true)
         }
     }
 

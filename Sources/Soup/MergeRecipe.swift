@@ -37,7 +37,8 @@ public struct MergeRecipe: Sendable, Equatable {
         public var scale: Double
         /// The interpolation parameter of SLERP: 0 gives the base.
         public var t: Double
-        /// DARE: divide the kept values by the density.
+        /// TIES, DARE: scale each thinned task vector back to its L1 norm before thinning
+        /// (mergekit 0.1's `rescale`; the default for DARE, not for TIES).
         public var rescale: Bool
 
         /// Parameters for `ingredientCount` ingredients: weights and densities 1, `normalize` and

@@ -25,6 +25,8 @@ public struct MergeJob {
     public var readOptions = ReadOptions()
     /// Replace an existing output.
     public var force = false
+    /// The seed of DARE's masks for a configuration's merge (a `MergeRecipe` carries its own).
+    public var seed: UInt64 = 0
 
     /// A merge of `ingredients` (and `base`) by `recipe` into `output`.
     public init(ingredients: [String], base: String?, recipe: MergeRecipe, output: String) {
@@ -68,8 +70,8 @@ public struct MergeJob {
         let planRecipe = try SoupRecipe.uniform(count: planned.ingredients.count, baseRelative: planned.base == nil ? nil : .init(scale: 1))
         let plan = try SoupPlan.make(ingredients: planned.ingredients, base: planned.base, recipe: planRecipe, options: options)
         let producer = SoupProducer(plan: plan, recipe: planRecipe, options: options, metadata: planned.ingredients[0].metadata)
-        // A first pass reads every merged tensor once more (the copied ones are few and small).
-        let total = producer.totalInputBytes * (recipe.method.makesFirstPass ? 2 : 1)
+        // Each first pass reads every merged tensor once more (the copied ones are few and small).
+        let total = producer.totalInputBytes * (1 + recipe.method.firstPasses)
         let report = progress.map { progressCounter(total: total, report: $0) }
         let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, onProgress: report)
         producer.preparedKernels = preparation.kernels
@@ -81,7 +83,10 @@ public struct MergeJob {
     private func resolvedRecipe(tensorNames: [String]) throws -> MergeRecipe {
         switch recipeSource {
         case let .recipe(recipe): return recipe
-        case let .configuration(configuration): return try configuration.recipe(tensorNames: tensorNames)
+        case let .configuration(configuration):
+            var recipe = try configuration.recipe(tensorNames: tensorNames)
+            recipe.seed = seed
+            return recipe
         }
     }
 }

@@ -7,7 +7,7 @@ import Tureen
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge checkpoints as a mergekit YAML configuration says (linear, task_arithmetic, model_stock, slerp).",
+        abstract: "Merge checkpoints as a mergekit YAML configuration says (linear, task_arithmetic, ties, dare_linear, dare_ties, model_stock, slerp).",
         discussion: "Model paths in the configuration are files or folders in any format Tureen reads; relative ones are relative to the current folder, as in mergekit. Docs/merging.md describes each method."
     )
 
@@ -19,6 +19,9 @@ struct MergeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The dtype of floating-point tensors, in place of the configuration's out_dtype or dtype; 'widest' is, per tensor, the narrowest dtype holding every input's values exactly.", valueName: "dtype"))
     var dtype: OutputDTypeRule?
+
+    @Option(name: [.customLong("seed"), .customLong("random-seed")], help: "The seed of DARE's random masks (dare_ties, dare_linear); the same seed gives the same merge whatever the threads.")
+    var seed: UInt64 = 0
 
     @OptionGroup var policy: TensorPolicyOptions
     /// With `--json`, the report holds what each tensor's first pass found (Model Stock's t, SLERP's angle).
@@ -32,6 +35,7 @@ struct MergeCommand: ParsableCommand {
         job.writeOptions = policy.writing.writeOptions
         job.readOptions = policy.reading.readOptions
         job.force = policy.writing.force
+        job.seed = seed
         let started = Date()
         let report = try reporting.progressBar(label: configuration.method.rawValue).track { try job.run(progress: $0) }
         let seconds = Date().timeIntervalSince(started)

@@ -312,7 +312,7 @@ def test_unsupported_keys_are_refused_naming_the_key(tureen, tmp_path, extra, na
 @pytest.mark.parametrize("method, parameters, message", [
     ("model_stock", "    parameters: {weight: 1}\n", "'models[0].parameters.weight'"),
     ("task_arithmetic", "", "parameter 'weight of"),
-    ("ties", "    parameters: {weight: 1, density: 0.5}\n", "'ties' is not yet supported"),
+    ("ties", "    parameters: {weight: 1, density: 1.5}\n", "the density of model 1 is 1.5"),
     ("nuslerp", "", "method 'nuslerp' is not one Tureen has"),
 ])
 def test_methods_and_their_parameters_are_checked(tureen, tmp_path, method, parameters, message):

@@ -1,0 +1,35 @@
+import TureenCore
+
+/// A first pass of TIES's threshold search (`TrimSelection`): for each ingredient still undecided,
+/// the histogram of its task vector's magnitude keys under that ingredient's current prefix.
+/// Sources are those ingredients, then the base.
+struct MagnitudeHistogramKernel: StatisticsKernel {
+    /// Each source's dtype: the ingredients', then the base's.
+    let sourceTypes: [DType]
+    /// The digit each ingredient's histogram counts, in source order.
+    let digits: [MagnitudeHistogram.Digit]
+
+    var scratchValues: Int { TaskVectorBlocks.scratchValues }
+
+    /// No histograms: each thread makes its own when it first counts (a partial is copied to
+    /// every thread, and histograms are shared references).
+    func makePartial() -> [MagnitudeHistogram] { [] }
+
+    func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout [MagnitudeHistogram]) {
+        if partial.isEmpty { partial = digits.map { MagnitudeHistogram(digit: $0) } }
+        let histograms = partial
+        TaskVectorBlocks(inputTypes: sourceTypes).forEachBlock(of: inputs, scratch: scratch) { ingredient, _, deltas in
+            histograms[ingredient].add(deltas)
+        }
+    }
+
+    /// The threads' histograms added up, one per ingredient.
+    func combine(_ partials: [[MagnitudeHistogram]]) -> [MagnitudeHistogram] {
+        let counted = partials.filter { !$0.isEmpty }
+        guard let totals = counted.first else { return digits.map { MagnitudeHistogram(digit: $0) } }
+        for partial in counted.dropFirst() {
+            for (total, part) in zip(totals, partial) { total.add(part) }
+        }
+        return totals
+    }
+}

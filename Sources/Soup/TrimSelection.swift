@@ -1,0 +1,69 @@
+/// The exact choice of the k = max(1, ⌊density·n⌋) largest magnitudes of one task vector (mergekit's
+/// `magnitude` sparsification), made without holding the tensor: a radix selection over the 64-bit
+/// magnitude keys (`TrimThreshold.magnitudeKey`), one 16-bit digit per streaming pass (at most four:
+/// the sign bit is always clear), then, if the k-th largest key is shared by more elements than
+/// are still to be kept, one pass that finds the index of the last tie kept.
+struct TrimSelection {
+    /// What the selection needs next.
+    enum Step: Equatable {
+        /// A histogram of the keys under the digit's prefix.
+        case histogram(MagnitudeHistogram.Digit)
+        /// The index of the `ties`-th element (in index order) whose key is `key`.
+        case tieCutoff(key: UInt64, ties: Int)
+        /// The selection is made.
+        case done(TrimThreshold)
+    }
+
+    /// How many elements are kept.
+    let keep: Int
+    private(set) var step: Step
+    /// Elements whose keys lie above the current prefix's range (all of them kept).
+    private var above = 0
+
+    /// The selection for a task vector of `elementCount` elements kept at `density`, as mergekit's
+    /// `magnitude`: everything at density 1 or more, nothing at 0 or less, else at least one element.
+    init(elementCount: Int, density: Double) {
+        if density >= 1 {
+            keep = elementCount
+            step = .done(.keepAll)
+        } else if !(density > 0) || elementCount == 0 {
+            keep = 0
+            step = .done(.keepNone)
+        } else {
+            keep = max(1, Int(density * Double(elementCount)))
+            step = keep >= elementCount ? .done(.keepAll) : .histogram(MagnitudeHistogram.Digit(prefix: 0, prefixBits: 1))
+        }
+    }
+
+    /// Takes the histogram the current step asked for and decides the next step.
+    mutating func absorb(_ histogram: MagnitudeHistogram) {
+        guard case let .histogram(digit) = step, digit == histogram.digit else {
+            preconditionFailure("a histogram was given where the selection asked for \(step)")
+        }
+        var bucket = histogram.buckets.count - 1
+        while bucket >= 0 {
+            let count = histogram.buckets[bucket].count
+            if above + count >= keep { break }
+            above += count
+            bucket -= 1
+        }
+        precondition(bucket >= 0, "fewer keys under the prefix than the selection counted")
+        let chosen = histogram.buckets[bucket]
+        let wanted = keep - above
+        if wanted == chosen.count {
+            step = .done(TrimThreshold(key: chosen.smallest, tieIndexLimit: .max))
+        } else if chosen.smallest == chosen.largest {
+            step = .tieCutoff(key: chosen.smallest, ties: wanted)
+        } else {
+            step = .histogram(digit.refined(by: bucket))
+        }
+    }
+
+    /// Takes the index of the last tie kept.
+    mutating func absorb(lastTieIndex: Int) {
+        guard case let .tieCutoff(key, _) = step else {
+            preconditionFailure("a tie index was given where the selection asked for \(step)")
+        }
+        step = .done(TrimThreshold(key: key, tieIndexLimit: lastTieIndex + 1))
+    }
+}

@@ -1,0 +1,36 @@
+/// Which elements of a task vector TIES keeps: those whose magnitude key is above `key`, and of
+/// those whose key equals it, the ones at an index below `tieIndexLimit` (ties at the threshold
+/// are kept lowest index first).
+///
+/// The magnitude key of δ is the bit pattern of |δ| as a Float64 (the sign bit cleared): for
+/// non-negative values the bit patterns are ordered as the values are, and NaN (whatever its
+/// payload) sorts above +Inf, as in torch's sort and top-k, so a NaN in a task vector is kept first.
+struct TrimThreshold: Sendable, Equatable {
+    /// The smallest magnitude key kept.
+    let key: UInt64
+    /// Elements whose key equals `key` are kept when their index is below this.
+    let tieIndexLimit: Int
+
+    /// Keeps every element (density 1 or more).
+    static let keepAll = TrimThreshold(key: 0, tieIndexLimit: .max)
+    /// Keeps no element (density 0 or less): no key is above `UInt64.max`.
+    static let keepNone = TrimThreshold(key: .max, tieIndexLimit: 0)
+
+    /// The magnitude key of `delta`.
+    @inline(__always)
+    static func magnitudeKey(_ delta: Double) -> UInt64 {
+        delta.bitPattern & 0x7FFF_FFFF_FFFF_FFFF
+    }
+
+    /// Whether the element at `index` whose task-vector value is `delta` is kept.
+    @inline(__always)
+    func keeps(_ delta: Double, at index: Int) -> Bool {
+        let magnitude = Self.magnitudeKey(delta)
+        return magnitude > key || (magnitude == key && index < tieIndexLimit)
+    }
+
+    /// Stores 1 in `factors[k]` where `deltas[k]` (element `start + k`) is kept and 0 where not.
+    func fill(_ factors: UnsafeMutableBufferPointer<Double>, deltas: UnsafeMutableBufferPointer<Double>, from start: Int) {
+        for k in factors.indices { factors[k] = keeps(deltas[k], at: start + k) ? 1 : 0 }
+    }
+}

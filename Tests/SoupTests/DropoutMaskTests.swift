@@ -1,0 +1,53 @@
+@testable import Soup
+import XCTest
+
+final class DropoutMaskTests: XCTestCase {
+    func testKeptFractionIsWithinFiveSigmaOfTheDensity() {
+        let count = 1_000_000
+        for density in [0.1, 0.5, 0.9] {
+            let mask = DropoutMask(seed: 0, ingredient: 0, tensorName: "model.layers.0.mlp.up_proj.weight", density: density)
+            let kept = (0..<count).reduce(0) { $0 + (mask.keeps($1) ? 1 : 0) }
+            let sigma = (Double(count) * density * (1 - density)).squareRoot()
+            XCTAssertLessThan(abs(Double(kept) - Double(count) * density), 5 * sigma, "density \(density)")
+        }
+    }
+
+    func testEachIngredientTensorAndSeedHasItsOwnMask() {
+        func pattern(seed: UInt64, ingredient: Int, name: String) -> [Bool] {
+            let mask = DropoutMask(seed: seed, ingredient: ingredient, tensorName: name, density: 0.5)
+            return (0..<256).map(mask.keeps)
+        }
+        let reference = pattern(seed: 0, ingredient: 0, name: "w")
+        XCTAssertNotEqual(pattern(seed: 0, ingredient: 1, name: "w"), reference)
+        XCTAssertNotEqual(pattern(seed: 0, ingredient: 0, name: "v"), reference)
+        XCTAssertNotEqual(pattern(seed: 1, ingredient: 0, name: "w"), reference)
+        XCTAssertEqual(pattern(seed: 0, ingredient: 0, name: "w"), reference)
+    }
+
+    func testFillMatchesElementByElementDecisionsFromAnyStart() {
+        let mask = DropoutMask(seed: 7, ingredient: 2, tensorName: "w", density: 0.3)
+        var factors = [Double](repeating: -1, count: 100)
+        factors.withUnsafeMutableBufferPointer { mask.fill($0, from: 12_345) }
+        XCTAssertEqual(factors, (12_345..<12_445).map { mask.keeps($0) ? 1 : 0 })
+    }
+
+    /// The generator's definition, pinned (Docs/merging.md and the interop test's reimplementation
+    /// depend on it): FNV-1a of "w" and the first draws of seed 0, ingredient 0.
+    func testDrawsFollowTheDocumentedDefinition() {
+        let mask = DropoutMask(seed: 0, ingredient: 0, tensorName: "w", density: 0.5)
+        func mix(_ value: UInt64) -> UInt64 {
+            var z = value
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let fnvW = (0xCBF2_9CE4_8422_2325 ^ UInt64(UInt8(ascii: "w"))) &* 0x0000_0100_0000_01B3
+        let key = mix(mix(mix(0 &+ gamma) ^ (0 &+ gamma)) ^ fnvW)
+        XCTAssertEqual(mask.key, key)
+        XCTAssertEqual(mask.uniform(0), Double(mix(key &+ gamma) >> 11) * 0x1p-53)
+        XCTAssertEqual(mask.uniform(5), Double(mix(key &+ 6 &* gamma) >> 11) * 0x1p-53)
+        // As the interop test's numpy reimplementation draws them.
+        XCTAssertEqual((0..<10).map(mask.keeps), [true, false, false, false, false, false, true, false, true, true])
+    }
+}
