@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark (or those named: convert soup npz hdf5 greedy) and prints Markdown for Docs/benchmarks.md.
+# Runs every benchmark (or those named: convert soup npz hdf5 greedy merge) and prints Markdown for Docs/benchmarks.md.
+# merge is run only when named: it needs a fourth 1 GB input, and $MERGEKIT_PYTHON (Benchmarks/mergekit_venv.sh) for the peer.
 # greedy is run only when named: it needs 8 inputs (8.7 GB) and 9 GB of scratch (GREEDY_N=4 halves that).
 # Needs $TUREEN (release binary) and $PYTHON (venv with the reference libraries); `make bench` sets both.
 # Inputs are made once in $BENCH_DATA (default /tmp/tureen-bench, about 3.3 GB); STORED_ONLY=1 skips

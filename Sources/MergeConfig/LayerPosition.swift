@@ -1,8 +1,8 @@
-/// Where a tensor lies in the model, as mergekit's gradients see it: t = i / (L − 1) for a tensor
-/// of layer i (a name containing `layers.i.`) among L layers (t = 1 when L = 1); tensors outside
-/// the layers get t = 0 when they come before them (embeddings: a name containing `embed`, `wte`
-/// or `wpe`) and t = 1 after (final norm, output head), as mergekit plans an architecture's
-/// pre- and post-layer weights. L is one more than the largest layer index among the names.
+/// Where a tensor lies in the model, as mergekit 0.1.5's gradients see it: t = i / (L − 1) for a
+/// tensor of layer i (a name containing `layers.i.`) among L layers (t = 1 when L = 1), and t = 0
+/// for every tensor outside the layers (mergekit plans an architecture's pre- and post-layer
+/// weights, embeddings, final norm and output head, at t = 0). L is one more than the largest
+/// layer index among the names (mergekit takes it from the architecture).
 struct LayerPosition {
     private let layerCount: Int
 
@@ -24,10 +24,7 @@ struct LayerPosition {
 
     /// The position t ∈ [0, 1] of tensor `name`.
     func t(forTensor name: String) -> Double {
-        if let index = Self.layerIndex(of: name) {
-            return layerCount > 1 ? Double(index) / Double(layerCount - 1) : 1
-        }
-        let beforeLayers = ["embed", "wte", "wpe"].contains { name.contains($0) }
-        return beforeLayers ? 0 : 1
+        guard let index = Self.layerIndex(of: name) else { return 0 }
+        return layerCount > 1 ? Double(index) / Double(layerCount - 1) : 1
     }
 }

@@ -8,9 +8,9 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
     case ingredientCount(MergeRecipe.Method, expected: String, given: Int)
     /// A tensor's parameters cannot be used; `reason` says why.
     case invalidParameters(tensor: String, reason: String)
-    /// Model Stock's t is undefined for a tensor: its task vectors' mean cosine c makes
-    /// 1 + (N − 1)·c zero (up to rounding), or is NaN (non-finite values in the inputs).
-    case modelStockUndefined(tensor: String, cosine: Double, ingredients: Int)
+    /// Model Stock's t is undefined for a tensor: its task vectors hold NaN or ±Inf, so their
+    /// mean cosine is NaN.
+    case modelStockUndefined(tensor: String, ingredients: Int)
     /// SLERP's angle is undefined for a tensor: its values hold NaN or ±Inf.
     case slerpUndefined(tensor: String)
 
@@ -24,10 +24,8 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
             return "merge method '\(method.rawValue)' takes \(expected) besides the base model; \(given) were given"
         case let .invalidParameters(tensor, reason):
             return "tensor '\(tensor)': \(reason)"
-        case let .modelStockUndefined(tensor, cosine, ingredients) where cosine.isNaN:
-            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) ingredients hold NaN or ±Inf"
-        case let .modelStockUndefined(tensor, cosine, ingredients):
-            return "tensor '\(tensor)': Model Stock's t = N·c / (1 + (N − 1)·c) is undefined: the \(ingredients) task vectors' mean cosine c = \(cosine) is at or within rounding of its lowest value −1/(N − 1): the task vectors cancel (they point in opposite directions)"
+        case let .modelStockUndefined(tensor, ingredients):
+            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) models hold NaN or ±Inf"
         case let .slerpUndefined(tensor):
             return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf"
         }

@@ -4,24 +4,22 @@
 /// result t·mean(θᵢ) + (1 − t)·θ0 = θ0 + (t/N)·Σ(θᵢ − θ0), a base-relative uniform soup of scale t.
 ///
 /// First pass: the Gram matrix of the task vectors in Float64 (`GramKernel`); second: the soup.
-/// c ≤ −1/(N − 1), where t is undefined (the unit task vectors sum to zero), is refused, and so is
-/// c within rounding of it: 1 + (N − 1)·c below `smallestDenominator`, where |t| would exceed 10⁹.
+/// Where |1 + (N − 1)·c| < 1e-6, t is undefined (c = −1/(N − 1), the unit task vectors sum to zero,
+/// up to rounding): as mergekit 0.1.5 does, t is then 0 and the result the base. A NaN c (from
+/// non-finite inputs) is refused.
 struct ModelStockMethod: TensorMergeMethod {
     /// mergekit's floor on the product of two norms.
     static let normProductFloor = 1e-6
-    /// The mean of N unit vectors' pairwise cosines is never below −1/(N − 1) (|Σ uᵢ|² ≥ 0); a
-    /// denominator this small is that bound reached up to the rounding of the cosines.
-    static let smallestDenominator = 1e-9
+    /// mergekit's smallest |1 + (N − 1)·c| for which t is computed.
+    static let smallestDenominator = 1e-6
 
     func prepare(_ entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters, passes: StatisticsPass) throws -> PreparedTensor {
         let count = entry.inputs.count
         let gram = GramKernel.combine(try passes.run(GramKernel(sourceTypes: entry.sourceTypes, relativeToLast: true), over: entry.sources))
         let cosine = Self.meanCosine(gram: gram, count: count)
+        guard cosine.isFinite else { throw MergeError.modelStockUndefined(tensor: entry.output.name, ingredients: count) }
         let denominator = 1 + Double(count - 1) * cosine
-        guard cosine.isFinite, denominator >= Self.smallestDenominator else {
-            throw MergeError.modelStockUndefined(tensor: entry.output.name, cosine: cosine, ingredients: count)
-        }
-        let t = Double(count) * cosine / denominator
+        let t = denominator.magnitude < Self.smallestDenominator ? 0 : Double(count) * cosine / denominator
         let recipe = try SoupRecipe(weights: Array(repeating: 1, count: count), divisor: Double(count), baseRelative: .init(scale: t))
         return PreparedTensor(
             kernel: LinearMergeKernel(recipe: recipe, inputTypes: entry.sourceTypes, outputType: entry.output.dtype),

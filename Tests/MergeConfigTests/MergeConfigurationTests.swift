@@ -19,7 +19,7 @@ final class MergeConfigurationTests: XCTestCase {
         }
     }
 
-    func testGradientsAreInterpolatedOverTheLayersWithEmbeddingsFirstAndTheRestLast() throws {
+    func testGradientsAreInterpolatedOverTheLayersWithEveryOtherTensorAtTheStart() throws {
         let config = try configuration("""
             models:
               - model: a
@@ -28,7 +28,7 @@ final class MergeConfigurationTests: XCTestCase {
             merge_method: task_arithmetic
             """)
         let recipe = try config.recipe(tensorNames: names)
-        XCTAssertEqual(names.map { recipe.parameters(forTensor: $0).weights }, [[0], [0], [1], [3], [3]])
+        XCTAssertEqual(names.map { recipe.parameters(forTensor: $0).weights }, [[0], [0], [1], [3], [0]])
         XCTAssertEqual(config.ingredients, ["a"])
         XCTAssertFalse(recipe.parameters(forTensor: names[0]).normalize)
     }
@@ -70,6 +70,31 @@ final class MergeConfigurationTests: XCTestCase {
         XCTAssertEqual(config.ingredients, ["a", "base"])
         XCTAssertEqual(config.outputDType, .bf16)
         XCTAssertTrue(try config.recipe(tensorNames: names).parameters(forTensor: names[0]).normalize)
+    }
+
+    func testEverySupportedKeyIsRead() throws {
+        let config = try configuration("""
+            models:
+              - model: a
+                parameters: {weight: 0.5, density: 0.7}
+              - model: b
+                parameters: {weight: 0.25}
+            base_model: base
+            merge_method: ties
+            dtype: float32
+            out_dtype: float16
+            parameters: {normalize: false, lambda: 0.5, rescale: true, density: 0.9}
+            """)
+        let parameters = try config.recipe(tensorNames: names).parameters(forTensor: names[1])
+        XCTAssertEqual(config.method, .ties)
+        XCTAssertEqual(config.outputDType, .f16)
+        XCTAssertEqual(parameters.weights, [0.5, 0.25])
+        XCTAssertEqual(parameters.densities, [0.7, 0.9])
+        XCTAssertEqual(parameters.scale, 0.5)
+        XCTAssertFalse(parameters.normalize)
+        XCTAssertTrue(parameters.rescale)
+        let stock = try configuration("models: [{model: a}, {model: b}]\nbase_model: base\nmerge_method: model_stock\nparameters: {filter_wise: false}")
+        XCTAssertEqual(stock.ingredients, ["a", "b"])
     }
 
     func testSlerpNeedsT() {
