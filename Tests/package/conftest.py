@@ -4,6 +4,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -39,7 +40,9 @@ def wheel():
 def fresh_venv(tmp_path_factory, wheel):
     """A new virtual environment with the wheel installed from the file alone (no index)."""
     folder = tmp_path_factory.mktemp("venv") / "venv"
-    subprocess.run(["python3", "-m", "venv", str(folder)], check=True, env=hidden_toolchain_environment())
+    # This interpreter's venv module (a venv made from a venv is based on the same installation),
+    # not the system's python3, which on Debian lacks ensurepip without python3-venv.
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, env=hidden_toolchain_environment())
     subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", str(wheel)],
                    check=True, env=hidden_toolchain_environment())
     return folder
