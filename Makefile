@@ -10,6 +10,7 @@ RELEASE_BIN := .build/release/tureen
 CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 
 TORCH_VENV := .venv-torch
+KERAS_VENV := .venv-keras
 
 # The release number (`tureen --version`, the wheel's name) is kept in one place, the CLI's source.
 VERSION := $(shell sed -n 's/.*static let number = "\(.*\)"/\1/p' Sources/TureenCLI/VersionText.swift)
@@ -25,7 +26,7 @@ DIST_DIR := dist/tureen-$(VERSION)-linux-$(shell uname -m)
 WHEEL_VENV := .venv-wheel
 WHEEL_STAGE := $(DIST_SCRATCH)/wheel
 
-.PHONY: all setup system-packages python soups-python git-commit build release man install install-files dist-binary dist wheel package-test test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures clean
+.PHONY: all setup system-packages python soups-python git-commit build release man install install-files dist-binary dist wheel package-test test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures clean
 
 all: build
 
@@ -187,6 +188,20 @@ pytorch-fixtures: $(TORCH_VENV)/.installed
 # Rewrites Fixtures/gguf/ with gguf-py (llama.cpp's Python package, installed beside torch).
 gguf-fixtures: $(TORCH_VENV)/.installed
 	$(TORCH_VENV)/bin/python Fixtures/make_gguf_fixtures.py
+
+# Keras 3 with the JAX backend (never torch) in a separate venv, never installed by `make test`.
+$(KERAS_VENV)/.installed: Tests/keras/requirements.txt
+	python3 -m venv $(KERAS_VENV)
+	$(KERAS_VENV)/bin/pip install -q -r Tests/keras/requirements.txt
+	touch $@
+
+# Loads Tureen's .keras soups and conversions with keras.saving.load_model and compares with Keras' own weights.
+keras-test: release $(KERAS_VENV)/.installed
+	TUREEN=$(abspath $(RELEASE_BIN)) KERAS_BACKEND=jax $(KERAS_VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/keras
+
+# Rewrites Fixtures/keras/ with Keras 3.
+keras-fixtures: $(KERAS_VENV)/.installed
+	KERAS_BACKEND=jax $(KERAS_VENV)/bin/python Fixtures/make_keras_fixtures.py
 
 clean:
 	rm -rf .build $(VENV)

@@ -32,9 +32,11 @@ let package = Package(
         // PyTorch reads sharded `.bin` folders through the safetensors index reader (`ShardedIndex`).
         .target(name: "PyTorch", dependencies: ["TureenCore", "Zip", "Safetensors"], path: "Formats/PyTorch"),
         .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
+        // A `.keras` archive is a zip storing an HDF5 file: read through the zip directory and the HDF5 reader.
+        .target(name: "Keras", dependencies: ["TureenCore", "Zip", "HDF5"], path: "Formats/Keras"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "Keras", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/Tureen"
         ),
         // The git commit and CPU features `tureen --version` prints.
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Zip", "TureenTestSupport"], path: "Tests/NumPyTests"),
         .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
+        .testTarget(name: "KerasTests", dependencies: ["Keras", "HDF5", "Zip", "TureenTestSupport"], path: "Tests/KerasTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),
         .testTarget(name: "MergeConfigTests", dependencies: ["MergeConfig", "TureenTestSupport"], path: "Tests/MergeConfigTests"),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Tureen", "TureenTestSupport"], path: "Tests/CompareTests"),

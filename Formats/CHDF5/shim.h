@@ -33,4 +33,24 @@ static inline hid_t tureen_H5T_IEEE_F32LE(void) { return H5T_IEEE_F32LE; }
 static inline hid_t tureen_H5T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
 static inline hid_t tureen_H5T_C_S1(void) { return H5T_C_S1; }
 
+// Tureen's virtual file driver (HDF5ByteDriver): the file struct libhdf5 hands back to the
+// driver's callbacks, its public part first as libhdf5 requires, then the driver's own fields.
+typedef struct {
+    H5FD_t base;
+    haddr_t end_of_address;
+    void *bytes;
+} tureen_byte_file;
+
+// What the byte driver supports: metadata accumulation and data sieving, as the sec2 driver.
+static inline unsigned long tureen_byte_driver_features(void) {
+    return H5FD_FEAT_ACCUMULATE_METADATA | H5FD_FEAT_DATA_SIEVE;
+}
+
+// Puts `message` on libhdf5's error stack as the byte driver's read or write error (H5Epush2 is
+// variadic, which Swift cannot call).
+static inline void tureen_push_driver_error(int writing, const char *message) {
+    H5Epush2(H5E_DEFAULT, __FILE__, "tureen byte driver", __LINE__, H5E_ERR_CLS, H5E_VFL,
+             writing ? H5E_WRITEERROR : H5E_READERROR, "%s", message);
+}
+
 #endif

@@ -13,12 +13,12 @@ enum HDF5DatasetReader {
     /// How far a chunked dataset may exceed the file's size (deflate expands at most ~1032×).
     static let compressionBound = 1100
 
-    /// The tensor `name` stored at `components` in the open file `fileHandle`, whose bytes are `mapped`.
+    /// The tensor `name` stored at `components` in the open file `fileHandle`, whose bytes are `region`.
     ///
     /// - Throws: `HDF5Error` for data outside the file (external storage, virtual datasets),
     ///   implausible sizes, unavailable filters and non-tensor types; `.library` on libhdf5 errors.
-    static func tensor(named name: String, at components: [String], in fileHandle: HDF5Handle, mapped: MappedFile, options: ReadOptions) throws -> StoredTensor {
-        let file = mapped.path
+    static func tensor(named name: String, at components: [String], in fileHandle: HDF5Handle, region: HDF5FileRegion, options: ReadOptions) throws -> StoredTensor {
+        let file = region.label
         let object = "/" + components.joined(separator: "/")
         func handle(_ id: hid_t, _ operation: String) throws -> HDF5Handle { try HDF5Handle(id, operation, file: file, object: object) }
         func check(_ status: some BinaryInteger, _ operation: String) throws { try HDF5Library.check(status, operation, file: file, object: object) }
@@ -48,17 +48,18 @@ enum HDF5DatasetReader {
         let filterCount = Int(try HDF5Library.check(H5Pget_nfilters(creation.id), "read the filters", file: file, object: object))
         try checkFiltersAvailable(creation.id, count: filterCount, file: file, object: object)
 
-        let limit = layout == H5D_CHUNKED ? mapped.count.multipliedReportingOverflow(by: compressionBound).partialValue + (1 << 20) : mapped.count
+        let limit = layout == H5D_CHUNKED ? region.size.multipliedReportingOverflow(by: compressionBound).partialValue + (1 << 20) : region.size
         guard info.byteCount <= limit else {
             throw HDF5Error.shapeBomb(path: file, object: object, declaredBytes: info.byteCount, limit: limit)
         }
         if layout == H5D_CONTIGUOUS, filterCount == 0, element.isRawLittleEndian {
             let offset = H5Dget_offset(dataset.id)
             if offset != tureen_HADDR_UNDEF() {
-                guard let start = CheckedArithmetic.int(UInt64(offset)), let end = CheckedArithmetic.sum(start, info.byteCount), end <= mapped.count else {
-                    throw HDF5Error.dataOutsideFile(path: file, object: object, end: Int(clamping: offset) &+ info.byteCount, fileSize: mapped.count)
+                guard let start = CheckedArithmetic.int(UInt64(offset)), let end = CheckedArithmetic.sum(start, info.byteCount), end <= region.size else {
+                    throw HDF5Error.dataOutsideFile(path: file, object: object, end: Int(clamping: offset) &+ info.byteCount, fileSize: region.size)
                 }
-                return StoredTensor(info: info, source: try MappedTensorSource(file: mapped, fileRange: start..<end))
+                let base = region.range.lowerBound
+                return StoredTensor(info: info, source: try MappedTensorSource(file: region.file, fileRange: (base + start)..<(base + end)))
             }
         }
         guard info.byteCount > 0 else { return StoredTensor(info: info, source: MemoryTensorSource(bytes: [])) }

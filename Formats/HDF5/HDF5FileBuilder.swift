@@ -19,26 +19,41 @@ final class HDF5FileBuilder {
     /// The deflate level for `--compress` (h5py's default for `compression="gzip"`).
     static let deflateLevel: UInt32 = 4
 
+    /// Where the file is created: a file on disk, or an image in memory (`HDF5MemoryImage`).
+    enum Destination {
+        case file(path: String)
+        case image(HDF5MemoryImage)
+    }
+
     private let file: HDF5Handle
     private let path: String
-    private let fileSystemPath: String
+    private let destination: Destination
     private var groups: [[String]: HDF5Handle] = [:]
     /// Datasets created and not yet closed with `closeDataset(_:)`, with their file types.
     private var openDatasets: [(dataset: HDF5Handle, type: HDF5Handle)] = []
 
-    /// Creates (truncating) the HDF5 file at `fileSystemPath`; errors name `path`.
+    /// Creates (truncating) the HDF5 file at `destination`; errors name `path`.
     ///
     /// - Throws: `HDF5Error.library` if libhdf5 cannot create it.
-    init(creating fileSystemPath: String, reportingAs path: String) throws {
+    init(creating destination: Destination, reportingAs path: String) throws {
         self.path = path
-        self.fileSystemPath = fileSystemPath
+        self.destination = destination
         let creation = try HDF5Handle(H5Pcreate(tureen_H5P_FILE_CREATE()), "create file properties", file: path, object: "/")
         try HDF5Library.check(H5Pset_link_creation_order(creation.id, UInt32(H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED)),
                               "track creation order", file: path, object: "/")
-        let access = try HDF5Handle(H5Pcreate(tureen_H5P_FILE_ACCESS()), "create file access properties", file: path, object: "/")
+        let access: HDF5Handle
+        let name: String
+        switch destination {
+        case let .file(fileSystemPath):
+            access = try HDF5Handle(H5Pcreate(tureen_H5P_FILE_ACCESS()), "create file access properties", file: path, object: "/")
+            name = fileSystemPath
+        case let .image(image):
+            access = try HDF5ByteDriver.accessProperties(for: image, file: path)
+            name = path
+        }
         // Closing the file closes every object in it, so nothing flushes after `close()` returns.
         try HDF5Library.check(H5Pset_fclose_degree(access.id, H5F_CLOSE_STRONG), "set the close degree", file: path, object: "/")
-        file = try HDF5Handle(H5Fcreate(fileSystemPath, tureen_H5F_ACC_TRUNC(), creation.id, access.id), "create the file", file: path, object: "/")
+        file = try HDF5Handle(H5Fcreate(name, tureen_H5F_ACC_TRUNC(), creation.id, access.id), "create the file", file: path, object: "/")
         groups[[]] = try HDF5Handle(H5Gopen2(file.id, "/", tureen_H5P_DEFAULT()), "open the root group", file: path, object: "/")
     }
 
@@ -133,7 +148,7 @@ final class HDF5FileBuilder {
     /// disk this frees the space libhdf5's closing flushes need), then closes every handle still
     /// open, innermost first, ignoring their errors.
     func abandon() {
-        _ = truncate(fileSystemPath, 0)
+        if case let .file(fileSystemPath) = destination { _ = truncate(fileSystemPath, 0) }
         while let (dataset, type) = openDatasets.popLast() {
             try? dataset.close(with: H5Dclose, file: path, object: "/")
             try? type.close(with: H5Tclose, file: path, object: "/")

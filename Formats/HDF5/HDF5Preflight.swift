@@ -12,29 +12,35 @@ import TureenCore
 /// (groups, links, datasets, their types, shapes and filters, the attributes Tureen reads) and
 /// prints the layout; a child that dies or runs past its time limit becomes
 /// `HDF5Error.preflightFailed`, naming the file. A child that refuses the file cleanly is no
-/// failure: the in-process open then gives the same error.
+/// failure: the in-process open then gives the same error. An HDF5 file stored inside another
+/// (a `.keras` archive's `model.weights.h5`) is checked by its path and byte range.
 ///
 /// The check is a hook, `HDF5Preflight.check`, nil by default: a library has no program of its
 /// own to run. The `tureen` command installs `childProcess(command:timeout:)` running itself
 /// (`/proc/self/exe hdf5-preflight FILE`); a Swift program can install the same with a path to a
 /// `tureen` binary, a check of its own, or none (Docs/security.md says what each protects).
 public enum HDF5Preflight {
-    private static let installed = LockedValue<(@Sendable (String) throws -> Void)?>(nil)
+    /// A check of the HDF5 file at `path`, or of the one at `byteRange` inside it when that is given.
+    public typealias Check = @Sendable (_ path: String, _ byteRange: Range<Int>?) throws -> Void
+
+    private static let installed = LockedValue<Check?>(nil)
 
     /// The check run on every HDF5 file before libhdf5 opens it in this process; nil runs none.
-    public static var check: (@Sendable (String) throws -> Void)? {
+    public static var check: Check? {
         get { installed.withLock { $0 } }
         set { installed.withLock { $0 = newValue } }
     }
 
-    /// A check that runs `command` followed by the file's path (for example `["/proc/self/exe",
-    /// "hdf5-preflight"]`), which must print `layoutReport(of:)` and exit 0, or exit 1 for a file
-    /// it refuses cleanly, within `timeout`.
-    public static func childProcess(command: [String], timeout: Duration = .seconds(10)) -> @Sendable (String) throws -> Void {
-        { path in
+    /// A check that runs `command` followed by the file's path, and `--offset START --length
+    /// COUNT` for a byte range (for example `["/proc/self/exe", "hdf5-preflight"]`), which must
+    /// print `layoutReport(of:byteRange:)` and exit 0, or exit 1 for a file it refuses cleanly,
+    /// within `timeout`.
+    public static func childProcess(command: [String], timeout: Duration = .seconds(10)) -> Check {
+        { path, byteRange in
+            let range = byteRange.map { ["--offset", String($0.lowerBound), "--length", String($0.count)] } ?? []
             let result: (ending: ChildProcess.Ending, output: [UInt8])
             do {
-                result = try ChildProcess.run(command[0], arguments: Array(command.dropFirst()) + [path], timeout: timeout)
+                result = try ChildProcess.run(command[0], arguments: Array(command.dropFirst()) + [path] + range, timeout: timeout)
             } catch {
                 throw HDF5Error.preflightFailed(path: path, detail: "the separate process could not start: \(error)")
             }
@@ -52,15 +58,17 @@ public enum HDF5Preflight {
         }
     }
 
-    /// Parses `path` in this process as `HDF5Reader.open` does, without the check, and returns its
-    /// layout: a line per tensor (name, dtype, shape), then the metadata keys, then `ok`.
-    /// What the separate process runs.
+    /// Parses the HDF5 file at `path` (or at `byteRange` inside it) in this process as the reader
+    /// does, without the check, and returns its layout: a line per tensor (name, dtype, shape),
+    /// then the metadata keys, then `ok`. What the separate process runs.
     ///
-    /// - Throws: what `HDF5Reader.open` throws.
-    public static func layoutReport(of path: String) throws -> String {
-        let store = try HDF5Reader.openWithoutPreflight(path, options: ReadOptions())
-        var lines = store.tensors.map { "tensor \($0.info.name.debugDescription) \($0.info.dtype) \($0.info.shape)" }
-        lines += store.metadata.keys.sorted().map { "metadata \($0.debugDescription)" }
+    /// - Throws: what `HDF5Reader.open` throws, or `TensorStoreError.rangeOutsideFile`.
+    public static func layoutReport(of path: String, byteRange: Range<Int>? = nil) throws -> String {
+        let file = try MappedFile(path: path)
+        let region = try byteRange.map { try HDF5FileRegion($0, of: file, label: path) } ?? HDF5FileRegion(wholeFile: file)
+        let content = try HDF5Reader.read(region, options: ReadOptions(), preflight: false)
+        var lines = content.tensors.map { "tensor \($0.info.name.debugDescription) \($0.info.dtype) \($0.info.shape)" }
+        lines += content.metadata.keys.sorted().map { "metadata \($0.debugDescription)" }
         return (lines + ["ok"]).joined(separator: "\n") + "\n"
     }
 }

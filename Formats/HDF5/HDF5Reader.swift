@@ -10,25 +10,27 @@ public struct HDF5Reader: CheckpointReader {
 
     /// Opens `path`, after `HDF5Preflight.check` (when one is installed) has parsed it in a separate process.
     public func open(_ path: String, options: ReadOptions) throws -> TensorStore {
-        try Self.open(path, options: options, preflight: HDF5Preflight.check)
+        let content = try Self.read(HDF5FileRegion(wholeFile: try MappedFile(path: path)), options: options)
+        return try TensorStore(location: path, formatName: .hdf5, tensors: content.tensors, metadata: content.metadata)
     }
 
-    /// Opens `path` in this process only: what the separate process of `HDF5Preflight` runs.
-    static func openWithoutPreflight(_ path: String, options: ReadOptions) throws -> TensorStore {
-        try open(path, options: options, preflight: nil)
-    }
-
-    private static func open(_ path: String, options: ReadOptions, preflight: (@Sendable (String) throws -> Void)?) throws -> TensorStore {
-        let mapped = try MappedFile(path: path)
-        guard try HDF5Signature.isPresent(in: mapped) else { throw HDF5Error.notHDF5(path: path) }
-        try preflight?(path)
+    /// The tensors and root metadata of the HDF5 file in `region`, after `HDF5Preflight.check`
+    /// (when one is installed, and `preflight` is set) has parsed it in a separate process.
+    ///
+    /// - Throws: `HDF5Error` naming `region.label`, or `TensorStoreError` for the input file.
+    package static func read(_ region: HDF5FileRegion, options: ReadOptions, preflight: Bool = true) throws -> (tensors: [StoredTensor], metadata: [String: String]) {
+        let label = region.label
+        guard try HDF5Signature.isPresent(in: region) else { throw HDF5Error.notHDF5(path: label) }
+        if preflight { try HDF5Preflight.check?(region.file.path, region.isWholeFile ? nil : region.range) }
         return try HDF5Library.locked {
-            let file = try HDF5Handle(H5Fopen(path, tureen_H5F_ACC_RDONLY(), tureen_H5P_DEFAULT()), "open the file", file: path, object: "/")
-            let datasets = try HDF5Walker.datasets(inFile: file.id, file: path)
-            let tensors = try KerasLayout.name(datasets, fileID: file.id, file: path).map { entry in
-                try HDF5DatasetReader.tensor(named: entry.name, at: entry.components, in: file, mapped: mapped, options: options)
+            let access = region.isWholeFile ? nil : try HDF5ByteDriver.accessProperties(for: region, file: label)
+            let file = try HDF5Handle(
+                H5Fopen(region.file.path, tureen_H5F_ACC_RDONLY(), access?.id ?? tureen_H5P_DEFAULT()), "open the file", file: label, object: "/")
+            let datasets = try HDF5Walker.datasets(inFile: file.id, file: label)
+            let tensors = try KerasLayout.name(datasets, fileID: file.id, file: label).map { entry in
+                try HDF5DatasetReader.tensor(named: entry.name, at: entry.components, in: file, region: region, options: options)
             }
-            return try TensorStore(location: path, formatName: .hdf5, tensors: tensors, metadata: try metadata(of: file.id, path: path))
+            return (tensors, try metadata(of: file.id, path: label))
         }
     }
 

@@ -16,11 +16,13 @@ enum HDF5Signature {
 }
 
 extension HDF5Signature {
-    /// Whether `file` carries the signature at one of the places HDF5 looks, read with `pread`.
-    static func isPresent(in file: MappedFile) throws -> Bool {
+    /// Whether the HDF5 file in `region` carries the signature at one of the places HDF5 looks,
+    /// read with `pread`.
+    static func isPresent(in region: HDF5FileRegion) throws -> Bool {
         var offset = 0
-        while offset <= file.count - bytes.count {
-            if try file.bytes(in: offset..<(offset + bytes.count)) == bytes { return true }
+        while offset <= region.size - bytes.count {
+            let start = region.range.lowerBound + offset
+            if try region.file.bytes(in: start..<(start + bytes.count)) == bytes { return true }
             offset = offset == 0 ? 512 : offset * 2
         }
         return false

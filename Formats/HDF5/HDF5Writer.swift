@@ -15,26 +15,79 @@ public struct HDF5Writer: CheckpointWriter {
 
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
         let keras = options.layout == .keras
-        let tensors = content.tensors
-        for info in tensors { try TensorName.checkHasNoNUL(info.name, path: path, format: "HDF5 link") }
-        let paths = try HDF5Names.paths(for: tensors.map(\.name), file: path)
-        if keras, let stray = zip(tensors, paths).first(where: { !Self.isKerasVariable($0.1) }) {
-            throw HDF5Error.notKerasLayout(path: path, tensor: stray.0.name)
-        }
+        let paths = try Self.datasetPaths(of: content.tensors, keras: keras, file: path)
         let output = try OutputFile(destination: path)
+        let offsets = try Self.layOut(
+            content, at: paths, keras: keras, compress: options.compress, into: .file(path: output.temporaryPath), reportingAs: path)
+        for (index, offset) in offsets.enumerated() {
+            guard let offset else { continue }
+            try Self.stream(content, tensorAt: index, path: path) { try output.write($0, at: offset + $1) }
+        }
+        try output.commit()
+    }
+
+    /// Writes `content` as a Keras 3 `.weights.h5` file to `sink`, front to back, for an output
+    /// that cannot be seeked in (a member of a zip archive): `begin` is told the file's size
+    /// first. libhdf5 lays the file out in memory (`HDF5MemoryImage`: its metadata only, with
+    /// every dataset allocated but unwritten), then the file is streamed in address order, each
+    /// dataset's bytes coming from the producer. Datasets are always contiguous.
+    ///
+    /// - Throws: `HDF5Error.notKerasLayout` for a tensor not named `….vars.<index>`,
+    ///   `HDF5Error.unmappableName`, `HDF5Error.library`, or the producer's and `sink`'s errors;
+    ///   errors name `label`.
+    package static func streamKerasWeights(
+        _ content: any TensorProducer, label: String, begin: (_ size: Int) throws -> Void, sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let paths = try datasetPaths(of: content.tensors, keras: true, file: label)
+        let image = HDF5MemoryImage()
+        let offsets = try layOut(content, at: paths, keras: true, compress: false, into: .image(image), reportingAs: label)
+        let ordered = offsets.enumerated().compactMap { index, offset in offset.map { (index: index, offset: $0) } }.sorted { $0.offset < $1.offset }
+        try begin(image.size)
+        var position = 0
+        func metadata(upTo end: Int) throws {
+            while position < end {
+                let piece = image.bytes(in: position..<min(end, position + (1 << 20)))
+                try piece.withUnsafeBytes { try sink($0) }
+                position += piece.count
+            }
+        }
+        for (index, offset) in ordered {
+            try metadata(upTo: offset)
+            try stream(content, tensorAt: index, path: label) { bytes, _ in try sink(bytes) }
+            position = offset + content.tensors[index].byteCount
+        }
+        try metadata(upTo: image.size)
+    }
+
+    /// The dataset path of each tensor, checked: no NUL, a valid HDF5 path, a Keras 3 variable when `keras`.
+    private static func datasetPaths(of tensors: [TensorInfo], keras: Bool, file: String) throws -> [[String]] {
+        for info in tensors { try TensorName.checkHasNoNUL(info.name, path: file, format: "HDF5 link") }
+        let paths = try HDF5Names.paths(for: tensors.map(\.name), file: file)
+        if keras, let stray = zip(tensors, paths).first(where: { !isKerasVariable($0.1) }) {
+            throw HDF5Error.notKerasLayout(path: file, tensor: stray.0.name)
+        }
+        return paths
+    }
+
+    /// Lays out the file at `destination` with libhdf5: groups, datasets (chunked ones written
+    /// through libhdf5 here), metadata; returns each contiguous, non-empty dataset's offset, for
+    /// the caller to write its bytes to.
+    private static func layOut(
+        _ content: any TensorProducer, at paths: [[String]], keras: Bool, compress: Bool, into destination: HDF5FileBuilder.Destination, reportingAs path: String
+    ) throws -> [Int?] {
         var offsets: [Int?] = []
         try HDF5Library.locked {
-            let builder = try HDF5FileBuilder(creating: output.temporaryPath, reportingAs: path)
+            let builder = try HDF5FileBuilder(creating: destination, reportingAs: path)
             do {
                 if keras { _ = try builder.group(at: ["vars"]) }
-                for (index, info) in tensors.enumerated() {
+                for (index, info) in content.tensors.enumerated() {
                     let object = "/" + paths[index].joined(separator: "/")
-                    let made = try builder.createDataset(info, at: paths[index], compressed: options.compress)
+                    let made = try builder.createDataset(info, at: paths[index], compressed: compress)
                     if let chunkShape = made.chunkShape {
                         try HDF5ChunkedStream.write(content, tensorAt: index, to: made.dataset, type: made.type, chunkShape: chunkShape, file: path, object: object)
                         offsets.append(nil)
                     } else if info.byteCount > 0 {
-                        offsets.append(try Self.offset(of: made.dataset, file: path, object: object))
+                        offsets.append(try offset(of: made.dataset, file: path, object: object))
                     } else {
                         offsets.append(nil)
                     }
@@ -48,11 +101,7 @@ public struct HDF5Writer: CheckpointWriter {
                 throw error
             }
         }
-        for (index, offset) in offsets.enumerated() {
-            guard let offset else { continue }
-            try Self.stream(content, tensorAt: index, to: output, at: offset)
-        }
-        try output.commit()
+        return offsets
     }
 
     /// Whether `components` is a Keras 3 variable path: `…/vars/<index>`.
@@ -69,18 +118,21 @@ public struct HDF5Writer: CheckpointWriter {
         return value
     }
 
-    /// Streams one tensor's bytes to `offset` in `output`, checking the producer delivers exactly its byte count.
-    private static func stream(_ content: any TensorProducer, tensorAt index: Int, to output: OutputFile, at offset: Int) throws {
+    /// Streams one tensor's bytes to `sink` (with their offset inside the tensor), checking the
+    /// producer delivers exactly its byte count.
+    private static func stream(
+        _ content: any TensorProducer, tensorAt index: Int, path: String, to sink: (UnsafeRawBufferPointer, Int) throws -> Void
+    ) throws {
         let info = content.tensors[index]
         var produced = 0
         try content.produce(tensorAt: index) { chunk in
             let end = produced + chunk.count
             defer { produced = end }
             guard end <= info.byteCount else { return }
-            try output.write(chunk, at: offset + produced)
+            try sink(chunk, produced)
         }
         guard produced == info.byteCount else {
-            throw TensorStoreError.producerShortfall(path: output.destination, tensor: info.name, expected: info.byteCount, actual: produced)
+            throw TensorStoreError.producerShortfall(path: path, tensor: info.name, expected: info.byteCount, actual: produced)
         }
     }
 }

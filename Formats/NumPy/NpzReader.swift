@@ -81,14 +81,16 @@ public struct NpzReader: CheckpointReader {
         member.name.hasSuffix("/") && member.uncompressedSize == 0
     }
 
-    /// Whether `prefix` starts like a zip archive (a local header, or the end record of an empty
-    /// archive) that is not a `torch.save` archive (whose first member is `<folder>/data.pkl`).
+    /// Whether `prefix` starts like an `.npz`: a zip whose first member is a `.npy` array (or a
+    /// folder entry), or the end record of an empty archive. Other zips (a PyTorch file's
+    /// `…/data.pkl`, a Keras archive's `metadata.json`) belong to other formats.
     static func recognizes(_ prefix: [UInt8]) -> Bool {
-        if prefix.count >= 30, prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            let nameLength = Int(prefix[26]) | Int(prefix[27]) << 8
-            let name = prefix[30..<min(prefix.count, 30 + nameLength)]
-            if name.elementsEqual("data.pkl".utf8) || name.suffix(9).elementsEqual("/data.pkl".utf8) { return false }
-        }
-        return prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) || prefix.starts(with: [0x50, 0x4B, 0x05, 0x06])
+        if prefix.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return true }
+        guard prefix.count >= 30, prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return false }
+        let nameLength = Int(prefix[26]) | Int(prefix[27]) << 8
+        // A name running past the prefix cannot be told apart: left to the extension.
+        guard 30 + nameLength <= prefix.count else { return true }
+        let name = prefix[30..<(30 + nameLength)]
+        return name.suffix(4).elementsEqual(".npy".utf8) || name.last == UInt8(ascii: "/")
     }
 }

@@ -3,6 +3,8 @@ public enum CandidateFormat: String, Sendable, CaseIterable {
     case safetensors
     case npz
     case h5
+    /// A Keras 3 `.keras` archive, with the first ingredient's configuration (which must be one).
+    case keras
 
     /// The file name extension, without the dot.
     public var fileExtension: String { rawValue }

@@ -30,7 +30,7 @@ public struct Conversion {
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> TensorStore {
         let store = try registry.open(input, options: readOptions)
         try OutputPolicy.check(output: output, inputs: [store], force: force)
-        let writer = try registry.writer(for: output).writer
+        let writer = try registry.writer(for: output, firstInput: store).writer
         var producer = try StoreProducer(store: store, castTo: castTo)
         producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
         try writer.write(producer, to: output, options: writeOptions)

@@ -1,5 +1,6 @@
 import GGUF
 import HDF5
+import Keras
 import NumPy
 import PyTorch
 import Safetensors
@@ -14,5 +15,6 @@ extension FormatRegistry {
         .hdf5,
         .pytorch,
         .gguf,
+        .keras,
     ])
 }

@@ -45,7 +45,7 @@ struct GreedySearch {
         self.stores = stores
         self.scratch = scratch
         self.journal = journal
-        let writer = try registry.writer(for: "candidate." + job.candidateFormat.fileExtension)
+        let writer = try registry.writer(for: "candidate." + job.candidateFormat.fileExtension, firstInput: stores[0])
         candidateWriter = writer.writer
         candidateFormatName = writer.format.name
         fingerprints = try job.ingredients.map(CheckpointFingerprint.init(path:))

@@ -66,8 +66,8 @@ public struct GreedySoupJob {
     ///   whatever happens; the journal stays unless the run finished.
     public func run(registry: FormatRegistry = .standard, onStep: ((GreedySoupEvent) -> Void)? = nil) throws -> GreedySoupReport {
         guard !ingredients.isEmpty else { throw SoupError.noIngredients }
-        let outputWriter = try registry.writer(for: output)
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
+        let outputWriter = try registry.writer(for: output, firstInput: stores[0])
         try OutputPolicy.check(output: output, inputs: stores, force: force)
         // Every check a soup makes, on all the ingredients, before anything is scored.
         _ = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)

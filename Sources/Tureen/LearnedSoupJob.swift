@@ -58,9 +58,9 @@ public struct LearnedSoupJob {
         guard learningRate.isFinite, learningRate > 0 else {
             throw LearnedSoupError.invalidSettings("the learning rate must be a positive number, not \(learningRate)")
         }
-        let outputWriter = try registry.writer(for: output).writer
-        let candidateWriter = try registry.writer(for: "candidate." + candidateFormat.fileExtension).writer
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
+        let outputWriter = try registry.writer(for: output, firstInput: stores[0]).writer
+        let candidateWriter = try registry.writer(for: "candidate." + candidateFormat.fileExtension, firstInput: stores[0]).writer
         try OutputPolicy.check(output: output, inputs: stores, force: force)
         if let weightsOutput { try SideOutputPolicy.check(weightsOutput, others: ingredients + [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)

@@ -61,9 +61,9 @@ public struct MergeJob {
     ///   not fit the models, `MergeError` and `SoupError` (all before anything is written), writer
     ///   errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        let writer = try registry.writer(for: output).writer
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
+        let writer = try registry.writer(for: output, firstInput: ingredientStores.first ?? baseStore).writer
         try OutputPolicy.check(output: output, inputs: ingredientStores + (baseStore.map { [$0] } ?? []), force: force)
         let recipe = try resolvedRecipe(tensorNames: (ingredientStores.first ?? baseStore)?.tensors.map(\.info.name) ?? [])
         let planned = try recipe.method.ingredientsAndBase(ingredients: ingredientStores, base: baseStore)

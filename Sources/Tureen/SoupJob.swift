@@ -53,8 +53,8 @@ public struct SoupJob {
     /// - Throws: reader errors naming the file, `SoupError` for incompatible ingredients or bad
     ///   weights (before anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        let writer = try registry.writer(for: output).writer
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
+        let writer = try registry.writer(for: output, firstInput: stores.first).writer
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         try OutputPolicy.check(output: output, inputs: stores + (baseStore.map { [$0] } ?? []), force: force)
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)

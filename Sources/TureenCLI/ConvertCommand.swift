@@ -12,7 +12,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The input checkpoint.")
     var input: String
 
-    @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, or a folder for sharded safetensors.")
+    @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, .pt, .keras (configured as the input .keras), or a folder for sharded safetensors.")
     var output: String
 
     @Option(help: ArgumentHelp("Cast floating-point tensors to this dtype; integers and bools are kept.", valueName: "dtype"))

@@ -14,7 +14,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The mergekit configuration (YAML).")
     var config: String
 
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first model, or a folder for sharded safetensors).")
     var output: String
 
     @Option(help: ArgumentHelp("The dtype of floating-point tensors, in place of the configuration's out_dtype or dtype; 'widest' is, per tensor, the narrowest dtype holding every input's values exactly.", valueName: "dtype"))

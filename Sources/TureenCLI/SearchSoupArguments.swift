@@ -4,7 +4,7 @@ import Tureen
 /// Options shared by the soups that search with an evaluator (greedy and learned): the output,
 /// how candidates are written and where, and how the evaluator command runs.
 struct SearchSoupArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first ingredient, or a folder for sharded safetensors).")
     var output: String
 
     @Flag(help: "Run the command with /bin/sh -c (placeholders are replaced by single-quoted paths); without it the command is split into words and run directly.")

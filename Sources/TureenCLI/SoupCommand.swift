@@ -67,7 +67,7 @@ struct WeightedSoupCommand: ParsableCommand {
 
 /// Options shared by every soup recipe.
 struct SoupArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first ingredient, or a folder for sharded safetensors).")
     var output: String
 
     @Option(help: "A base model: θ = base + scale · Σ wᵢ(θᵢ − base) (task arithmetic; WiSE-FT with one ingredient).")

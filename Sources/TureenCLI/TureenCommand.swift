@@ -5,7 +5,7 @@ import ArgumentParser
 struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
-        abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5).",
+        abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5, PyTorch, GGUF, Keras).",
         version: VersionText.text,
         subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
     )

@@ -16,7 +16,7 @@ final class HDF5PreflightTests: XCTestCase {
     }
 
     func testAnInstalledCheckRunsBeforeTheFileIsOpened() {
-        HDF5Preflight.check = { path in throw HDF5Error.preflightFailed(path: path, detail: "refused by the test") }
+        HDF5Preflight.check = { path, _ in throw HDF5Error.preflightFailed(path: path, detail: "refused by the test") }
         XCTAssertThrowsError(try HDF5Reader().open(fixture, options: ReadOptions())) { error in
             XCTAssertEqual(error as? HDF5Error, .preflightFailed(path: fixture, detail: "refused by the test"))
         }
@@ -24,16 +24,16 @@ final class HDF5PreflightTests: XCTestCase {
 
     func testAChildThatCrashesOrHangsIsAnErrorNamingTheFile() {
         let crashing = HDF5Preflight.childProcess(command: ["/bin/sh", "-c", "kill -SEGV $$", "sh"])
-        XCTAssertThrowsError(try crashing(fixture)) { error in
+        XCTAssertThrowsError(try crashing(fixture, nil)) { error in
             XCTAssertTrue("\(error)".hasPrefix("\(fixture): libhdf5 could not parse this file: libhdf5 crashed"), "\(error)")
             XCTAssertTrue("\(error)".contains("signal 11"), "\(error)")
         }
         let hanging = HDF5Preflight.childProcess(command: ["/bin/sh", "-c", "sleep 30", "sh"], timeout: .milliseconds(200))
-        XCTAssertThrowsError(try hanging(fixture)) { XCTAssertTrue("\($0)".contains("did not finish"), "\($0)") }
+        XCTAssertThrowsError(try hanging(fixture, nil)) { XCTAssertTrue("\($0)".contains("did not finish"), "\($0)") }
     }
 
     func testAChildThatRefusesTheFileCleanlyLeavesTheErrorToTheOpenInThisProcess() throws {
-        XCTAssertNoThrow(try HDF5Preflight.childProcess(command: ["/bin/sh", "-c", "exit 1", "sh"])(fixture))
+        XCTAssertNoThrow(try HDF5Preflight.childProcess(command: ["/bin/sh", "-c", "exit 1", "sh"])(fixture, nil))
         XCTAssertTrue(try HDF5Preflight.layoutReport(of: fixture).hasSuffix("\nok\n"))
     }
 }

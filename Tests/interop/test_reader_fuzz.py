@@ -62,6 +62,7 @@ SEEDS = [
     ("h5-keras2", "hdf5/keras2_legacy.h5", None, None),
     ("h5-keras3", "hdf5/keras3.weights.h5", None, None),
     ("h5-keras3-bf16", "hdf5/keras3_bfloat16.weights.h5", None, None),
+    ("keras-mlp", "keras/mlp_1.keras", None, None),
     ("pt-state-dict", "pytorch/state_dict.pt", None, None),
     ("pt-views", "pytorch/views.pt", None, None),
     ("pt-lightning", "pytorch/lightning.ckpt", None, None),
@@ -100,7 +101,7 @@ def hot_ranges(path):
         return [(0, min(size, 8 + int.from_bytes(data[:8], "little")))]
     if name.endswith(".npy") and size >= 10:
         return [(0, min(size, 10 + int.from_bytes(data[8:10], "little")))]
-    if name.endswith((".npz", ".pt", ".ckpt")):
+    if name.endswith((".npz", ".pt", ".ckpt", ".keras")):
         ranges = [(match.start(), min(size, match.start() + 160))
                   for signature in ZIP_SIGNATURES for match in re.finditer(re.escape(signature), data)]
         return ranges + [(max(0, size - 22), size)]
@@ -279,12 +280,12 @@ def crashed_inside_libhdf5(command, result):
 def problem(command, result, named):
     """What is wrong with how tureen ended, or None if it ended cleanly."""
     if isinstance(result, Hang):
-        if str(command[1]).endswith(".h5") and innermost_frame_is_libhdf5(result.trace):
+        if str(command[1]).endswith((".h5", ".keras")) and innermost_frame_is_libhdf5(result.trace):
             LIBHDF5_CRASHES.append(command)
             return None
         return f"timed out after {TIMEOUT_SECONDS} s"
     if result.returncode < 0:
-        if str(command[1]).endswith(".h5") and crashed_inside_libhdf5(command, result):
+        if str(command[1]).endswith((".h5", ".keras")) and crashed_inside_libhdf5(command, result):
             LIBHDF5_CRASHES.append(command)
             return None
         return f"killed by {signal.Signals(-result.returncode).name}: {result.stderr.strip()[-400:]}"
