@@ -197,7 +197,7 @@ $(KERAS_VENV)/.installed: Tests/keras/requirements.txt
 
 # Loads Tureen's .keras soups and conversions with keras.saving.load_model and compares with Keras' own weights.
 keras-test: release $(KERAS_VENV)/.installed
-	TUREEN=$(abspath $(RELEASE_BIN)) KERAS_BACKEND=jax $(KERAS_VENV)/bin/python -m pytest -q -p no:cacheprovider Tests/keras
+	TUREEN=$(abspath $(RELEASE_BIN)) KERAS_BACKEND=jax $(KERAS_VENV)/bin/python -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning Tests/keras
 
 # Rewrites Fixtures/keras/ with Keras 3.
 keras-fixtures: $(KERAS_VENV)/.installed
