@@ -12,8 +12,8 @@ CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 TORCH_VENV := .venv-torch
 KERAS_VENV := .venv-keras
 
-# The release number (`tureen --version`, the wheel's name) is kept in one place, the CLI's source.
-VERSION := $(shell sed -n 's/.*static let number = "\(.*\)"/\1/p' Sources/TureenCLI/VersionText.swift)
+# The release number (`tureen --version`, the wheel's name) is kept in one place, the library's TureenVersion.
+VERSION := $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/Tureen/TureenVersion.swift)
 GIT_COMMIT_HEADER := Sources/CTureenBuildInfo/git_commit.h
 # Where `make install` puts the binary, the man page and the shell completions.
 PREFIX ?= /usr/local
@@ -26,7 +26,7 @@ DIST_DIR := dist/tureen-$(VERSION)-linux-$(shell uname -m)
 WHEEL_VENV := .venv-wheel
 WHEEL_STAGE := $(DIST_SCRATCH)/wheel
 
-.PHONY: all setup system-packages python soups-python git-commit build release man install install-files dist-binary dist wheel package-test test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures clean
+.PHONY: all setup system-packages python soups-python git-commit build release man install install-files dist-binary dist wheel package-test test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures huggingface-fixtures clean
 
 all: build
 
@@ -171,13 +171,14 @@ bench: setup release
 fuzz: system-packages
 	bash Fuzz/run.sh $${FUZZ_SECONDS:-30}
 
-# torch itself (large) in a separate venv, never installed by `make test`.
-$(TORCH_VENV)/.installed: system-packages
+# torch and transformers (large) in a separate venv, never installed by `make test`.
+$(TORCH_VENV)/.installed: | system-packages
 	python3 -m venv $(TORCH_VENV)
-	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest gguf
+	$(TORCH_VENV)/bin/pip install -q torch numpy safetensors pytest gguf transformers
 	touch $@
 
-# Compares Tureen with torch.load(weights_only=True) on the PyTorch fixtures and loads what Tureen writes.
+# Compares Tureen with torch.load(weights_only=True) on the PyTorch fixtures and loads what Tureen writes
+# (with torch, and model folders with transformers' from_pretrained).
 peer-test: release $(TORCH_VENV)/.installed
 	TUREEN=$(abspath $(RELEASE_BIN)) $(TORCH_VENV)/bin/python -m pytest -q Tests/peer
 
@@ -188,6 +189,10 @@ pytorch-fixtures: $(TORCH_VENV)/.installed
 # Rewrites Fixtures/gguf/ with gguf-py (llama.cpp's Python package, installed beside torch).
 gguf-fixtures: $(TORCH_VENV)/.installed
 	$(TORCH_VENV)/bin/python Fixtures/make_gguf_fixtures.py
+
+# Rewrites Fixtures/huggingface/ (tiny GPT-2 model folders) with transformers.
+huggingface-fixtures: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python Fixtures/huggingface/make_fixtures.py
 
 # Keras 3 with the JAX backend (never torch) in a separate venv, never installed by `make test`.
 $(KERAS_VENV)/.installed: Tests/keras/requirements.txt

@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -32,11 +33,15 @@ let package = Package(
         // PyTorch reads sharded `.bin` folders through the safetensors index reader (`ShardedIndex`).
         .target(name: "PyTorch", dependencies: ["TureenCore", "Zip", "Safetensors"], path: "Formats/PyTorch"),
         .target(name: "GGUF", dependencies: ["TureenCore"], path: "Formats/GGUF"),
+        // Model folders read their weights with the safetensors and PyTorch readers and write safetensors.
+        .target(name: "HuggingFace", dependencies: ["TureenCore", "Safetensors", "PyTorch"], path: "Formats/HuggingFace"),
         // A `.keras` archive is a zip storing an HDF5 file: read through the zip directory and the HDF5 reader.
         .target(name: "Keras", dependencies: ["TureenCore", "Zip", "HDF5"], path: "Formats/Keras"),
         .target(
             name: "Tureen",
-            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "Keras", .product(name: "SystemPackage", package: "swift-system")],
+            // Crypto: the SHA-256 of partitioned runs' plan ids and shard checksums.
+            dependencies: ["TureenCore", "Compare", "Soup", "MergeConfig", "Safetensors", "NumPy", "HDF5", "PyTorch", "GGUF", "HuggingFace", "Keras",
+                           .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Tureen"
         ),
         // The git commit and CPU features `tureen --version` prints.
@@ -54,6 +59,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "Safetensors", "TureenTestSupport"], path: "Tests/HDF5Tests"),
         .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Zip", "TureenTestSupport"], path: "Tests/NumPyTests"),
         .testTarget(name: "PyTorchTests", dependencies: ["PyTorch", "TureenTestSupport"], path: "Tests/PyTorchTests"),
+        .testTarget(name: "HuggingFaceTests", dependencies: ["HuggingFace", "TureenTestSupport"], path: "Tests/HuggingFaceTests"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "TureenTestSupport"], path: "Tests/GGUFTests"),
         .testTarget(name: "KerasTests", dependencies: ["Keras", "HDF5", "Zip", "TureenTestSupport"], path: "Tests/KerasTests"),
         .testTarget(name: "SoupTests", dependencies: ["Soup", "TureenTestSupport"], path: "Tests/SoupTests"),

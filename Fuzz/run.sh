@@ -2,6 +2,7 @@
 # Builds the libFuzzer harnesses and runs each for a set time, seeded from Fixtures/.
 #   Fuzz/run.sh [SECONDS_PER_HARNESS] [HARNESS…]     (default: 30 s each, every harness)
 #   RUNS=10000000 Fuzz/run.sh 0 …                     (a campaign of RUNS executions per harness instead)
+#   MAX_LEN=8192 …                                    (longest input the fuzzer makes; default 65536)
 # A crash, leak, timeout or out-of-memory stops that harness with exit 1 and leaves the input as
 # Fuzz/findings/<harness>/crash-… ; rerun it with `.build/…/<harness> FILE`, then add it as a
 # regression test. Corpora grow in Fuzz/corpus/<harness> (ignored by git).
@@ -36,7 +37,7 @@ for harness in "${harnesses[@]}"; do
     [ -n "${RUNS:-}" ] && limit=(-runs="$RUNS")
     echo "== $harness: ${limit[*]}"
     # -rss_limit_mb bounds what one input may make the parser allocate; -timeout what it may take.
-    if ! "$binary" "${limit[@]}" -rss_limit_mb=1024 -timeout=10 -max_len=65536 \
+    if ! "$binary" "${limit[@]}" -rss_limit_mb=1024 -timeout=10 -max_len="${MAX_LEN:-65536}" \
         -artifact_prefix="$findings/" -print_final_stats=1 "$corpus" 2>"$findings/log.txt"; then
         status=1
         echo "!! $harness found a failure: see $findings/" >&2

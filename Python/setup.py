@@ -1,7 +1,7 @@
 """The wheel holds a native binary: it is tagged for the platform, not as pure Python.
 
 `make wheel` stages this folder with the binary in tureen/_bin and sets TUREEN_VERSION (from
-Sources/TureenCLI/VersionText.swift); `auditwheel repair` then gives the manylinux tag."""
+Sources/Tureen/TureenVersion.swift); `auditwheel repair` then gives the manylinux tag."""
 import os
 
 from setuptools import setup

@@ -9,6 +9,7 @@ struct CheckpointTree {
     /// The values that are not tensors (epoch, hyperparameters), with a short description.
     private(set) var nonTensorValues: [(name: String, summary: String)] = []
     private var visits = 0
+    private var nameBytes = 0
     private var unreportedValues = 0
     private let limits: PickleLimits
     private let path: String
@@ -22,7 +23,7 @@ struct CheckpointTree {
         if let select {
             start = try Self.subtree(of: root, at: select, path: path)
         }
-        try walk(start, name: "", depth: 0)
+        try walk(start, parent: "", component: "", depth: 0)
         if unreportedValues > 0 { nonTensorValues.append(("…", "\(unreportedValues) more non-tensor values")) }
         if let stripPrefix, !stripPrefix.isEmpty {
             tensors = tensors.map { ($0.name.hasPrefix(stripPrefix) ? String($0.name.dropFirst(stripPrefix.count)) : $0.name, $0.record) }
@@ -51,49 +52,72 @@ struct CheckpointTree {
         }
     }
 
-    private mutating func walk(_ value: PickleValue, name: String, depth: Int) throws {
-        visits += 1
-        guard visits <= limits.maximumVisits, depth <= limits.maximumDepth else {
-            throw PyTorchError.pickleTooLarge(path: path, detail: depth > limits.maximumDepth
-                ? "values nest more than \(limits.maximumDepth) deep (or refer to themselves)"
-                : "it reaches more than \(limits.maximumVisits) values through shared references (a memo bomb)")
+    /// Visits `value`, named `component` under `parent`. The dotted name is built only where it is
+    /// used (a tensor, a listed value, a container's children), so a value past the listing costs
+    /// one count however long its name.
+    private mutating func walk(_ value: PickleValue, parent: String, component: String, depth: Int) throws {
+        try visit(1)
+        guard depth <= limits.maximumDepth else {
+            throw PyTorchError.pickleTooLarge(path: path, detail: "values nest more than \(limits.maximumDepth) deep (or refer to themselves)")
         }
-        func child(_ component: String) -> String { name.isEmpty ? component : name + "." + component }
         switch value {
         case let .tensor(record):
-            tensors.append((name, record))
+            tensors.append((try join(parent, component), record))
+        case let .dict(dict) where dict.entries.isEmpty:
+            try report(parent, component, "an empty dict")
         case let .dict(dict):
-            if dict.entries.isEmpty { report(name, "an empty dict") }
+            let name = try join(parent, component)
             for (key, item) in dict.entries {
-                try walk(item, name: child(Self.component(key) ?? key.summary), depth: depth + 1)
+                try walk(item, parent: name, component: Self.component(key) ?? key.summary, depth: depth + 1)
             }
         case let .list(list):
-            try walkSequence(list.items, name: name, depth: depth, describe: value.summary)
+            try walkSequence(list.items, parent: parent, component: component, depth: depth, describe: value.summary)
         case let .tuple(items, _):
-            try walkSequence(items, name: name, depth: depth, describe: value.summary)
+            try walkSequence(items, parent: parent, component: component, depth: depth, describe: value.summary)
         default:
-            report(name, value.summary)
+            try report(parent, component, value.summary)
         }
+    }
+
+    /// Counts `count` values looked at against the budget.
+    private mutating func visit(_ count: Int) throws {
+        visits += count
+        guard visits <= limits.maximumVisits else {
+            throw PyTorchError.pickleTooLarge(path: path, detail: "it reaches more than \(limits.maximumVisits) values through shared references (a memo bomb)")
+        }
+    }
+
+    /// The dotted name of `component` under `parent`, counted against the names' budget.
+    private mutating func join(_ parent: String, _ component: String) throws -> String {
+        let joined = parent.isEmpty ? component : parent + "." + component
+        nameBytes += joined.utf8.count
+        guard nameBytes <= limits.maximumNameBytes else {
+            throw PyTorchError.pickleTooLarge(path: path, detail: "its names, joined by dots, add up to more than \(limits.maximumNameBytes) bytes")
+        }
+        return joined
     }
 
     /// Lists a non-tensor value, up to `maximumReportedValues`; the rest are only counted, so a
     /// pickle full of small values cannot make the listing large.
-    private mutating func report(_ name: String, _ summary: String) {
-        if nonTensorValues.count < limits.maximumReportedValues {
-            nonTensorValues.append((name, summary))
-        } else {
+    private mutating func report(_ parent: String, _ component: String, _ summary: @autoclosure () -> String) throws {
+        guard nonTensorValues.count < limits.maximumReportedValues else {
             unreportedValues += 1
-        }
-    }
-
-    /// Lists of tensors are named by position; a list with no tensor in it is one reported value.
-    private mutating func walkSequence(_ items: [PickleValue], name: String, depth: Int, describe: String) throws {
-        guard items.contains(where: { if case .tensor = $0 { return true }; return $0.depth > 0 }) else {
-            report(name, items.count <= 8 ? "(" + items.map(\.summary).joined(separator: ", ") + ")" : describe)
             return
         }
+        nonTensorValues.append((try join(parent, component), summary()))
+    }
+
+    /// Lists of tensors are named by position; a list with no tensor in it is one reported value,
+    /// whose look through costs its length (it is looked through again at every reference).
+    private mutating func walkSequence(_ items: [PickleValue], parent: String, component: String, depth: Int, describe: @autoclosure () -> String) throws {
+        guard items.contains(where: { if case .tensor = $0 { return true }; return $0.depth > 0 }) else {
+            try visit(items.count)
+            try report(parent, component, items.count <= 8 ? "(" + items.map(\.summary).joined(separator: ", ") + ")" : describe())
+            return
+        }
+        let name = try join(parent, component)
         for (index, item) in items.enumerated() {
-            try walk(item, name: name.isEmpty ? String(index) : name + "." + String(index), depth: depth + 1)
+            try walk(item, parent: name, component: String(index), depth: depth + 1)
         }
     }
 }

@@ -10,6 +10,7 @@ final class PickleMachine {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
     private var objects = 0
+    private var encodedBytes = 0
     /// The storages persistent ids named, by key.
     private(set) var storages: [String: StorageReference] = [:]
     /// Every container built, so `tearDown()` can empty them without recursion (and break cycles).
@@ -111,11 +112,16 @@ final class PickleMachine {
     // MARK: Stack and memo
 
     private func push(_ value: PickleValue) throws {
-        objects += 1
-        guard objects <= limits.maximumObjects else {
-            throw PyTorchError.pickleTooLarge(path: path, detail: "it builds more than \(limits.maximumObjects) values")
-        }
+        try charge(1)
         stack.append(value)
+    }
+
+    /// Counts `count` values built or copied against the budget.
+    private func charge(_ count: Int) throws {
+        objects += count
+        guard objects <= limits.maximumObjects else {
+            throw PyTorchError.pickleTooLarge(path: path, detail: "it builds or copies more than \(limits.maximumObjects) values")
+        }
     }
 
     private func pop(_ count: Int, at offset: Int) throws -> [PickleValue] {
@@ -204,6 +210,8 @@ final class PickleMachine {
     private func reduce(_ callable: PickleValue, _ arguments: PickleValue, at offset: Int) throws -> PickleValue {
         guard case let .global(global) = callable else { throw bad(offset, "REDUCE calls \(callable.summary), not an allowed global") }
         guard case let .tuple(args, _) = arguments else { throw bad(offset, "REDUCE arguments are \(arguments.summary), not a tuple") }
+        // The arguments may be memoized containers passed again and again: what is read costs each time.
+        try charge(args.reduce(args.count) { $0 + $1.elementCount })
         switch global {
         case .rebuildTensorV2, .rebuildTensorV3:
             return .tensor(try TensorRecord(rebuilding: args, v3: global == .rebuildTensorV3, offset: offset, path: path))
@@ -226,7 +234,11 @@ final class PickleMachine {
             return .opaque("device " + args.map(\.summary).joined(separator: ":"))
         case .codecsEncode:
             guard case let .string(text)? = args.first else { throw bad(offset, "_codecs.encode without a string") }
-            return .bytes(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
+            encodedBytes += text.utf8.count
+            guard encodedBytes <= limits.maximumEncodedBytes else {
+                throw PyTorchError.pickleTooLarge(path: path, detail: "its _codecs.encode calls produce more than \(limits.maximumEncodedBytes) bytes")
+            }
+            return .bytes(count: text.unicodeScalars.count)
         case .builtinSet, .builtinFrozenSet:
             let list = newList()
             if case let .list(source)? = args.first {
@@ -237,8 +249,8 @@ final class PickleMachine {
         case .builtinComplex:
             return .opaque("complex(" + args.map(\.summary).joined(separator: ", ") + ")")
         case .builtinBytearray:
-            if case let .bytes(bytes)? = args.first { return .bytes(bytes) }
-            return .bytes([])
+            if case let .bytes(count)? = args.first { return .bytes(count: count) }
+            return .bytes(count: 0)
         case .dtype, .storageType, .untypedStorage:
             throw bad(offset, "REDUCE calls \(global.qualifiedName), which is not callable here")
         }
@@ -264,6 +276,9 @@ final class PickleMachine {
         case let .string(text): key = text
         case let .int(number): key = String(number)
         default: throw bad(offset, "storage key \(items[2].summary) is not a string")
+        }
+        guard key.utf8.count <= limits.maximumStorageKeyBytes else {
+            throw bad(offset, "a storage key of \(key.utf8.count) bytes; torch's are numbers of at most \(limits.maximumStorageKeyBytes)")
         }
         guard case let .int(count) = items[4], count >= 0 else { throw bad(offset, "storage '\(key)' has length \(items[4].summary)") }
         let storage: StorageReference

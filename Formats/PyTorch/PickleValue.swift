@@ -1,8 +1,9 @@
 import TureenCore
 
 /// A value the symbolic pickle machine builds. Nothing here can run code: globals are names that
-/// `TorchGlobal` resolved to one of a few known meanings, and "calling" one builds a value.
-indirect enum PickleValue {
+/// `TorchGlobal` resolved to one of a few known meanings, and "calling" one builds a value. Only
+/// the large payloads are boxed, so ints, strings and tuples cost no allocation of their own.
+enum PickleValue {
     case none
     case bool(Bool)
     case int(Int)
@@ -10,15 +11,16 @@ indirect enum PickleValue {
     case largeInt(byteCount: Int)
     case float(Double)
     case string(String)
-    case bytes([UInt8])
+    /// A `bytes` or `bytearray`, kept only to be reported.
+    case bytes(count: Int)
     case tuple([PickleValue], depth: Int)
     /// Lists and dicts are reference boxes: pickles memoize a container before filling it.
     case list(PickleList)
     case dict(PickleDict)
     case global(TorchGlobal)
     case dtype(DType)
-    case storage(StorageReference)
-    case tensor(TensorRecord)
+    indirect case storage(StorageReference)
+    indirect case tensor(TensorRecord)
     /// A value with no tensor in it that is kept only to be reported (a `complex`, a `torch.device`).
     case opaque(String)
 
@@ -32,7 +34,18 @@ indirect enum PickleValue {
         }
     }
 
-    /// A short description for `inspect` and errors.
+    /// How many values the container holds (0 for a leaf): what reading it through costs.
+    var elementCount: Int {
+        switch self {
+        case let .tuple(items, _): return items.count
+        case let .list(box): return box.items.count
+        case let .dict(box): return box.entries.count
+        default: return 0
+        }
+    }
+
+    /// A short description for `inspect` and errors, in time independent of the value's size
+    /// (a memoized long string can be described at every reference).
     var summary: String {
         switch self {
         case .none: return "None"
@@ -40,8 +53,8 @@ indirect enum PickleValue {
         case let .int(value): return String(value)
         case let .largeInt(count): return "an integer of \(count) bytes"
         case let .float(value): return String(value)
-        case let .string(value): return value.count <= 60 ? "'\(value)'" : "a string of \(value.count) characters"
-        case let .bytes(value): return "\(value.count) bytes"
+        case let .string(value): return value.utf8.count <= 60 ? "'\(value)'" : "a string of \(value.utf8.count) bytes"
+        case let .bytes(count): return "\(count) bytes"
         case let .tuple(items, _): return "a tuple of \(items.count)"
         case let .list(box): return "a list of \(box.items.count)"
         case let .dict(box): return "a dict of \(box.entries.count)"

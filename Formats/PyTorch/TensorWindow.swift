@@ -8,9 +8,6 @@ struct TensorWindow {
     let storageElements: Int
     let elementCount: Int
 
-    /// The rank PyTorch itself allows.
-    static let maximumRank = 64
-
     init(record: TensorRecord, name: String, path: String) throws {
         func bad(_ detail: String) -> PyTorchError { .badTensor(path: path, tensor: name, detail: detail) }
         let storage = record.storage
@@ -27,7 +24,6 @@ struct TensorWindow {
         guard record.shape.count == record.strides.count else {
             throw bad("size \(record.shape) and stride \(record.strides) have different ranks")
         }
-        guard record.shape.count <= Self.maximumRank else { throw bad("rank \(record.shape.count) exceeds \(Self.maximumRank)") }
         guard record.shape.allSatisfy({ $0 >= 0 }) else { throw bad("size \(record.shape) has a negative dimension") }
         guard record.strides.allSatisfy({ $0 >= 0 }) else { throw bad("stride \(record.strides) is negative") }
         guard record.offset >= 0 else { throw bad("storage offset \(record.offset) is negative") }

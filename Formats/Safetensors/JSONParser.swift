@@ -14,18 +14,23 @@ package struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
     private var depth = 0
+    /// Every object member at any depth whose value is a string, with the byte range of the value
+    /// (quotes included); nil unless asked for.
+    private var stringMembers: [StringMember]?
+
+    /// A member whose value is a string, and where the value lies in the text.
+    package struct StringMember {
+        package let key: String
+        package let value: String
+        package let range: Range<Int>
+    }
     private static let maximumDepth = 128
 
     /// Parses one JSON value spanning all of `bytes` (surrounding whitespace allowed).
     ///
     /// - Throws: `JSONParser.Failure` with the offset and what was expected.
     package static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.failure("unexpected data after the value") }
-        return value
+        try parseWhole(bytes, recordingStringMembers: false).value
     }
 
     /// Parses one JSON object spanning all of `bytes`, handing each member to `body` as soon as it
@@ -45,6 +50,25 @@ package struct JSONParser {
     /// Parses one JSON value from `bytes`.
     package static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBytes { try parse($0) }
+    }
+
+    /// The members of every object in `bytes`, at any depth, whose values are strings, with the
+    /// byte range of each value, so that a caller can rewrite one value in place and keep every
+    /// other byte of the text.
+    ///
+    /// - Throws: `JSONParser.Failure` with the offset and what was expected.
+    package static func stringMembers(of bytes: [UInt8]) throws -> [StringMember] {
+        try bytes.withUnsafeBytes { try parseWhole($0, recordingStringMembers: true).stringMembers }
+    }
+
+    private static func parseWhole(_ bytes: UnsafeRawBufferPointer, recordingStringMembers: Bool) throws -> (value: JSONValue, stringMembers: [StringMember]) {
+        var parser = JSONParser(bytes: bytes)
+        parser.stringMembers = recordingStringMembers ? [] : nil
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else { throw parser.failure("unexpected data after the value") }
+        return (value, parser.stringMembers ?? [])
     }
 
     private init(bytes: UnsafeRawBufferPointer) {
@@ -102,7 +126,12 @@ package struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw failure("expected ':' after member name") }
             position += 1
             skipWhitespace()
-            try body(key, try parseValue())
+            let valueStart = position
+            let value = try parseValue()
+            if stringMembers != nil, case let .string(text) = value {
+                stringMembers?.append(StringMember(key: key, value: text, range: valueStart..<position))
+            }
+            try body(key, value)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 position += 1

@@ -13,8 +13,7 @@ public struct SafetensorsWriter: CheckpointWriter {
 
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
         try Self.checkStorable(content, path: path)
-        let isFolder = path.hasSuffix("/") || options.maxShardSize != nil || !path.lowercased().hasSuffix(".safetensors")
-        if isFolder {
+        if Self.writesFolder(to: path, options: options) {
             try ShardedSafetensorsWriter.write(content, toFolder: path, maxShardSize: options.maxShardSize ?? Self.defaultShardSize)
         } else {
             let output = try OutputFile(destination: path)
@@ -23,20 +22,36 @@ public struct SafetensorsWriter: CheckpointWriter {
         }
     }
 
-    /// Whether a sharded output folder written by Tureen can hold an entry called `name`: a shard or
-    /// `model.safetensors`, or an index. `--force` replaces a folder only if it holds nothing else.
-    package static func writesFolderEntry(_ name: String) -> Bool {
-        name.hasSuffix(".safetensors") || name.hasSuffix(ShardedSafetensors.indexSuffix)
+    /// Writes `content` into `folder` (which the caller commits) as `model.safetensors`, or as
+    /// shards of at most `maxShardSize` bytes with an index when they do not fit in one.
+    ///
+    /// - Throws: `SafetensorsError.cannotStore` for complex tensors, or an I/O error.
+    package static func write(_ content: any TensorProducer, into folder: OutputFolder, maxShardSize: Int?) throws {
+        try checkStorable(content, path: folder.destination)
+        try ShardedSafetensorsWriter.write(content, into: folder, maxShardSize: maxShardSize ?? Int.max)
     }
 
-    private static func checkStorable(_ content: any TensorProducer, path: String) throws {
+    /// Whether writing to `path` makes a folder of shards (a path ending in `/` or not in
+    /// `.safetensors`, or a shard size given) rather than one file.
+    package static func writesFolder(to path: String, options: WriteOptions) -> Bool {
+        path.hasSuffix("/") || options.maxShardSize != nil || !path.lowercased().hasSuffix(".safetensors")
+    }
+
+    /// Whether a sharded output folder written by Tureen can hold an entry called `name`: a shard or
+    /// `model.safetensors`, an index, or a partitioned run's task manifest. `--force` replaces a
+    /// folder only if it holds nothing else.
+    package static func writesFolderEntry(_ name: String) -> Bool {
+        name.hasSuffix(".safetensors") || name.hasSuffix(ShardedSafetensors.indexSuffix) || TaskManifestName.matches(name)
+    }
+
+    package static func checkStorable(_ content: any TensorProducer, path: String) throws {
         if let complex = content.tensors.first(where: { $0.dtype == .c128 }) {
             throw SafetensorsError.cannotStore(path: path, tensor: complex.name, dtype: complex.dtype)
         }
     }
 
     /// Writes the tensors at `tensorIndices` of `content` as one safetensors file into `output`.
-    static func writeFile(_ content: any TensorProducer, tensorIndices: [Int], to output: OutputFile) throws {
+    package static func writeFile(_ content: any TensorProducer, tensorIndices: [Int], to output: OutputFile) throws {
         let ordered = tensorIndices.sorted { left, right in
             let a = content.tensors[left], b = content.tensors[right]
             if a.dtype.safetensorsOrder != b.dtype.safetensorsOrder { return a.dtype.safetensorsOrder > b.dtype.safetensorsOrder }

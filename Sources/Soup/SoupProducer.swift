@@ -34,8 +34,14 @@ public final class SoupProducer: TensorProducer {
 
     /// The number of input bytes the soup reads (every ingredient and the base).
     public var totalInputBytes: Int {
-        plan.entries.reduce(0) { total, entry in
-            total + entry.inputs.reduce(0) { $0 + $1.info.byteCount } + (entry.base?.info.byteCount ?? 0)
+        inputBytes(ofTensorsAt: plan.entries.indices)
+    }
+
+    /// The number of input bytes the output tensors at `indices` read (a partitioned run's share).
+    public func inputBytes(ofTensorsAt indices: some Sequence<Int>) -> Int {
+        indices.reduce(0) { total, index in
+            let entry = plan.entries[index]
+            return total + entry.inputs.reduce(0) { $0 + $1.info.byteCount } + (entry.base?.info.byteCount ?? 0)
         }
     }
 

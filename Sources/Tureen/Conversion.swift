@@ -13,8 +13,15 @@ public struct Conversion {
     public var writeOptions = WriteOptions()
     /// Options for the reader.
     public var readOptions = ReadOptions()
-    /// Replace an existing output.
+    /// Replace an existing output (partitioned: replace files at this task's shard names that no manifest of its plan lists).
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
+    /// Write only this task's share of a sharded safetensors output, into a folder every task shares
+    /// (`PartitionIndexJob` then writes the index).
+    public var partition: Partition?
 
     /// Describes a conversion of `input` to `output`.
     public init(input: String, output: String) {
@@ -28,12 +35,33 @@ public struct Conversion {
     /// - Throws: reader, writer and policy errors; nothing is left at `output` on failure.
     @discardableResult
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> TensorStore {
+        try runReporting(registry: registry, progress: progress).store
+    }
+
+    /// Runs the conversion as `run` does; returns the opened input store and, when partitioned,
+    /// what this task wrote.
+    public func runReporting(
+        registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> (store: TensorStore, partition: PartitionReport?) {
         let store = try registry.open(input, options: readOptions)
-        try OutputPolicy.check(output: output, inputs: [store], force: force)
-        let writer = try registry.writer(for: output, firstInput: store).writer
         var producer = try StoreProducer(store: store, castTo: castTo)
-        producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
-        try writer.write(producer, to: output, options: writeOptions)
-        return store
+        guard let partition else {
+            let target = try OutputTarget(output: output, inputs: [store], registry: registry, modelFolder: modelFolder, force: force)
+            producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
+            (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+            try target.writer.write(producer, to: output, options: writeOptions)
+            return (store, nil)
+        }
+        try OutputPolicy.check(output: output, inputs: [store], force: force, partitioned: true)
+        _ = try registry.writer(for: output, firstInput: store)
+        let identity = PlanIdentity(job: "convert")
+        identity.add(castTo?.rawValue ?? "no cast")
+        identity.add(inputs: [store])
+        identity.add(writeOptions: writeOptions)
+        var share = try PartitionedOutput(folder: output, partition: partition, planID: identity.id, writeOptions: writeOptions, registry: registry)
+        share.replacesUnlistedShards = force
+        let total = share.ownedTensorIndices(of: producer.tensors).reduce(0) { $0 + store.tensors[$1].info.byteCount }
+        producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
+        return (store, try share.write(producer))
     }
 }

@@ -16,8 +16,7 @@ struct GreedySearch {
     let stores: [TensorStore]
     let scratch: ScratchFolder
     let journal: ScoreJournal
-    let candidateWriter: any CheckpointWriter
-    let candidateFormatName: CheckpointFormat.Name
+    let candidates: CandidateWriter
     let fingerprints: [CheckpointFingerprint]
     /// How candidates are written, for journal keys.
     let candidateSettings: String
@@ -40,14 +39,12 @@ struct GreedySearch {
     /// A candidate file holding exactly the soup of `kept`, if one was written.
     private var keptCandidate: String?
 
-    init(job: GreedySoupJob, registry: FormatRegistry, stores: [TensorStore], scratch: ScratchFolder, journal: ScoreJournal) throws {
+    init(job: GreedySoupJob, candidates: CandidateWriter, stores: [TensorStore], scratch: ScratchFolder, journal: ScoreJournal) throws {
         self.job = job
         self.stores = stores
         self.scratch = scratch
         self.journal = journal
-        let writer = try registry.writer(for: "candidate." + job.candidateFormat.fileExtension, firstInput: stores[0])
-        candidateWriter = writer.writer
-        candidateFormatName = writer.format.name
+        self.candidates = candidates
         fingerprints = try job.ingredients.map(CheckpointFingerprint.init(path:))
         ingredientBytes = stores.map { store in store.tensors.filter { !$0.info.dtype.isIntegerOrBool }.reduce(0) { $0 + $1.info.byteCount } }
         sumBytes = stores[0].tensors.filter { !$0.info.dtype.isIntegerOrBool }.reduce(0) { $0 + $1.info.elementCount * $1.info.dtype.componentsPerElement * 8 }
@@ -91,17 +88,17 @@ struct GreedySearch {
         return individuals
     }
 
-    /// Scores ingredient `index` alone: its own file when it is a single file in the candidate
+    /// Scores ingredient `index` alone: its own file (or model folder) when it is in the candidate
     /// format and dtype, else the uniform soup of it alone, written to the scratch folder.
     private mutating func evaluateIngredient(_ index: Int) throws -> Double {
         let path = job.ingredients[index]
-        let sameFormat = !FileSystem.isDirectory(path) && stores[index].formatName == candidateFormatName
-            && path.lowercased().hasSuffix("." + job.candidateFormat.fileExtension)
+        let sameFormat = stores[index].formatName == candidates.formatName
+            && (job.candidateFormat.fileExtension.map { !FileSystem.isDirectory(path) && path.lowercased().hasSuffix("." + $0) } ?? true)
         let alone = try plan(of: [index])
         let sameDType = alone.entries.allSatisfy { $0.output.dtype == $0.inputs[0].info.dtype }
         var candidate = path
         if !(sameFormat && sameDType) {
-            candidate = scratch.file("ingredient-\(index + 1).\(job.candidateFormat.fileExtension)")
+            candidate = scratch.file(job.candidateFormat.name("ingredient-\(index + 1)"))
             _ = try write(addends: [stores[index]], members: [index], to: candidate, sumPath: nil)
         }
         defer { if candidate != path { scratch.remove(candidate) } }
@@ -149,7 +146,7 @@ struct GreedySearch {
             score = recorded
         } else {
             source = .evaluated
-            let path = scratch.file("candidate-\(step).\(job.candidateFormat.fileExtension)")
+            let path = scratch.file(job.candidateFormat.name("candidate-\(step)"))
             // The last candidate needs no new running sum: the output is that candidate, or one more
             // pass over the same addends.
             let unfoldedBytes = (unsummed + [next]).reduce(0) { $0 + ingredientBytes[$1] }
@@ -187,13 +184,12 @@ struct GreedySearch {
     /// Whether the output is written exactly as a candidate is (same writer, default options), so
     /// the last kept candidate can be renamed into place.
     private var canMoveCandidateToOutput: Bool {
-        job.output.lowercased().hasSuffix("." + job.candidateFormat.fileExtension)
-            && job.writeOptions.maxShardSize == nil && !job.writeOptions.compress && job.writeOptions.layout == nil
+        candidates.matchesOutput && job.writeOptions.maxShardSize == nil && !job.writeOptions.compress && job.writeOptions.layout == nil
     }
 
     /// Writes the soup of `kept` to `output`: the last kept candidate renamed into place when it
     /// is the same file, else one pass over the running sum.
-    mutating func writeResult(to output: String, writer: any CheckpointWriter, format: CheckpointFormat) throws {
+    mutating func writeResult(to output: String, writer: any CheckpointWriter) throws {
         if kept.count > 1, let keptCandidate, canMoveCandidateToOutput {
             if !job.force, FileSystem.identity(of: output) != nil { throw TensorStoreError.outputExists(path: output) }
             // A rename that fails (another file system) leaves the candidate; the output is then written.
@@ -210,7 +206,7 @@ struct GreedySearch {
 
     /// The plan of the uniform soup of `members`, in order: what `SoupJob` would write for them
     /// (output dtypes follow the dtype rule over these ingredients; integers come from the first).
-    private func plan(of members: [Int]) throws -> SoupPlan {
+    func plan(of members: [Int]) throws -> SoupPlan {
         try SoupPlan.make(ingredients: members.map { stores[$0] }, base: nil, recipe: try .uniform(count: members.count), options: job.options)
     }
 
@@ -224,7 +220,7 @@ struct GreedySearch {
             let producer = try RunningSumProducer(
                 plan: try plan(of: members), addends: addends, count: members.count, options: job.options,
                 metadata: stores[members[0]].metadata, sumWriter: sumWriter)
-            try candidateWriter.write(producer, to: path, options: WriteOptions())
+            try candidates.writer.write(producer, to: path, options: WriteOptions())
             return try sumWriter?.commit()
         } catch {
             scratch.remove(path)

@@ -45,6 +45,10 @@ public struct GreedySoupJob {
     public var writeOptions = WriteOptions()
     /// Reader options.
     public var readOptions = ReadOptions()
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
     /// Replace an existing output.
     public var force = false
 
@@ -66,9 +70,10 @@ public struct GreedySoupJob {
     ///   whatever happens; the journal stays unless the run finished.
     public func run(registry: FormatRegistry = .standard, onStep: ((GreedySoupEvent) -> Void)? = nil) throws -> GreedySoupReport {
         guard !ingredients.isEmpty else { throw SoupError.noIngredients }
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let outputWriter = try registry.writer(for: output, firstInput: stores[0])
-        try OutputPolicy.check(output: output, inputs: stores, force: force)
+        let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
+        target.notes.forEach { onNote?($0) }
         // Every check a soup makes, on all the ingredients, before anything is scored.
         _ = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
         let missing = ingredients.filter { precomputedScores[$0] == nil }
@@ -77,10 +82,12 @@ public struct GreedySoupJob {
         }
         let scratch = try ScratchFolder(path: scratchFolder, beside: output)
         let journal = try ScoreJournal(path: scratch.file(Self.journalName), resume: resume)
-        var search = try GreedySearch(job: self, registry: registry, stores: stores, scratch: scratch, journal: journal)
+        let candidates = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry)
+        var search = try GreedySearch(job: self, candidates: candidates, stores: stores, scratch: scratch, journal: journal)
         let individuals = try search.scoreIndividuals(onStep: onStep)
         let steps = try search.searchSoup(individuals: individuals, onStep: onStep)
-        try search.writeResult(to: output, writer: outputWriter.writer, format: outputWriter.format)
+        try search.writeResult(to: output, writer: target.writer)
+        target.notes(writing: try search.plan(of: search.kept).entries.map(\.output)).forEach { onNote?($0) }
         journal.remove()
         scratch.finish()
         return GreedySoupReport(

@@ -37,6 +37,10 @@ public struct LearnedSoupJob {
     public var writeOptions = WriteOptions()
     /// Reader options (ingredients and gradients).
     public var readOptions = ReadOptions()
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
     /// Replace an existing output (and weights file).
     public var force = false
 
@@ -58,19 +62,23 @@ public struct LearnedSoupJob {
         guard learningRate.isFinite, learningRate > 0 else {
             throw LearnedSoupError.invalidSettings("the learning rate must be a positive number, not \(learningRate)")
         }
+        guard gradientFormat != .folder else {
+            throw LearnedSoupError.invalidSettings("gradients are written as one file (safetensors, npz or h5), not a folder")
+        }
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let outputWriter = try registry.writer(for: output, firstInput: stores[0]).writer
-        let candidateWriter = try registry.writer(for: "candidate." + candidateFormat.fileExtension, firstInput: stores[0]).writer
-        try OutputPolicy.check(output: output, inputs: stores, force: force)
+        let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
+        let candidateWriter = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry).writer
         if let weightsOutput { try SideOutputPolicy.check(weightsOutput, others: ingredients + [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
+        (target.notes + target.notes(writing: plan.entries.map(\.output))).forEach { onNote?($0) }
         let mixed = plan.entries.indices.filter { plan.entries[$0].isMerged }
         let rowOfEntry = Dictionary(uniqueKeysWithValues: mixed.enumerated().map { ($1, granularity == .tensor ? $0 : 0) })
         var mixing = SoftmaxMixing(groups: granularity == .tensor ? mixed.count : 1, ingredients: stores.count, learningRate: learningRate)
         let scratch = try ScratchFolder(path: scratchFolder, beside: output)
         defer { scratch.finish() }
-        let candidate = scratch.file("learned-candidate.\(candidateFormat.fileExtension)")
-        let gradientPath = scratch.file("learned-gradient.\(gradientFormat.fileExtension)")
+        let candidate = scratch.file(candidateFormat.name("learned-candidate"))
+        let gradientPath = scratch.file(gradientFormat.name("learned-gradient"))
         let pass = GradientPass(plan: plan, options: options)
         var report: [LearnedSoupReport.Step] = []
         for step in 1...steps {
@@ -102,7 +110,7 @@ public struct LearnedSoupJob {
             onStep?(record)
         }
         let learned = weights(mixing.weights, plan: plan, mixed: mixed)
-        try write(learned, plan: plan, stores: stores, to: output, writer: outputWriter, writeOptions: writeOptions)
+        try write(learned, plan: plan, stores: stores, to: output, writer: target.writer, writeOptions: writeOptions)
         if let weightsOutput { try learned.write(to: weightsOutput) }
         return LearnedSoupReport(steps: report, weights: learned, finalEntropy: mixing.meanEntropy, output: output)
     }

@@ -25,6 +25,10 @@ public struct MergeJob {
     public var readOptions = ReadOptions()
     /// Replace an existing output.
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
     /// The seed of DARE's masks for a configuration's merge (a `MergeRecipe` carries its own).
     public var seed: UInt64 = 0
 
@@ -61,10 +65,11 @@ public struct MergeJob {
     ///   not fit the models, `MergeError` and `SoupError` (all before anything is written), writer
     ///   errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
-        let writer = try registry.writer(for: output, firstInput: ingredientStores.first ?? baseStore).writer
-        try OutputPolicy.check(output: output, inputs: ingredientStores + (baseStore.map { [$0] } ?? []), force: force)
+        let target = try OutputTarget(
+            output: output, inputs: ingredientStores + (baseStore.map { [$0] } ?? []), registry: registry, modelFolder: modelFolder, force: force)
         let recipe = try resolvedRecipe(tensorNames: (ingredientStores.first ?? baseStore)?.tensors.map(\.info.name) ?? [])
         let planned = try recipe.method.ingredientsAndBase(ingredients: ingredientStores, base: baseStore)
         let planRecipe = try SoupRecipe.uniform(count: planned.ingredients.count, baseRelative: planned.base == nil ? nil : .init(scale: 1))
@@ -76,7 +81,8 @@ public struct MergeJob {
         let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, onProgress: report)
         producer.preparedKernels = preparation.kernels
         producer.onProgress = report
-        try writer.write(producer, to: output, options: writeOptions)
+        (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+        try target.writer.write(producer, to: output, options: writeOptions)
         return Report(soup: SoupJob.Report(plan: plan, producer: producer, options: options), statistics: preparation.statistics)
     }
 

@@ -7,14 +7,13 @@ import TureenCore
 /// replaces a folder that holds an input or anything Tureen does not write; and it replaces an
 /// existing path (a dangling link included) only if the user said `--force`.
 package enum OutputPolicy {
-    /// Checks `output` against the opened `inputs`.
-    ///
-    /// - Throws: `TensorStoreError.outputIsInput`, `.outputInsideInput`, `.inputInsideOutput`,
-    ///   `.outputIsLinkToFolder`, `.outputExists` (without `force`) or `.outputFolderHoldsOtherFiles`.
-    package static func check(output: String, inputs: [TensorStore], force: Bool) throws {
+    package static func check(
+        output: String, inputs: [TensorStore], force: Bool, partitioned: Bool = false, extraSources: [String] = [],
+        isOwned: (String) -> Bool = SafetensorsWriter.writesFolderEntry
+    ) throws {
         // First, so that a folder a killed run had set aside is back at its name before it is judged.
         StaleTemporaries.clean(folder: FileSystem.folder(of: FileSystem.namedPath(output)))
-        let sources = inputs.flatMap(\.sourcePaths)
+        let sources = inputs.flatMap(\.sourcePaths) + extraSources
         let sourceIdentities = sources.compactMap { source in FileSystem.identity(of: source).map { (source, $0) } }
         let folderIdentity = FileSystem.identity(of: FileSystem.folder(of: FileSystem.namedPath(output)))
         for (source, identity) in sourceIdentities where FileSystem.isDirectory(source) && folderIdentity.map({ $0 == identity }) == true {
@@ -31,9 +30,13 @@ package enum OutputPolicy {
                 throw TensorStoreError.inputInsideOutput(path: output, input: inside)
             }
         }
+        if partitioned {
+            guard existing.type == .directory else { throw PartitionError.outputNotFolder(path: output) }
+            return
+        }
         guard force else { throw TensorStoreError.outputExists(path: output) }
         if existing.type == .directory {
-            let foreign = try FolderRemoval.foreignEntries(in: FileSystem.namedPath(output), isOwned: SafetensorsWriter.writesFolderEntry)
+            let foreign = try FolderRemoval.foreignEntries(in: FileSystem.namedPath(output), isOwned: isOwned)
             guard foreign.isEmpty else { throw TensorStoreError.outputFolderHoldsOtherFiles(path: output, names: foreign) }
         }
     }

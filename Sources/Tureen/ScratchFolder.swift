@@ -44,9 +44,9 @@ final class ScratchFolder {
         TemporaryOutputs.registerScratch(file)
     }
 
-    /// Removes a file made by this run, if it is there.
+    /// Removes a file (or a model folder candidate) made by this run, if it is there.
     func remove(_ file: String) {
-        unlink(file)
+        if unlink(file) != 0, errno == EISDIR { FolderRemoval.removeLeftover(file) }
         files.remove(file)
         TemporaryOutputs.unregisterScratch(file)
     }

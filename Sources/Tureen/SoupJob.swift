@@ -20,8 +20,15 @@ public struct SoupJob {
     public var writeOptions = WriteOptions()
     /// Reader options.
     public var readOptions = ReadOptions()
-    /// Replace an existing output.
+    /// Replace an existing output (partitioned: replace files at this task's shard names that no manifest of its plan lists).
     public var force = false
+    /// Where a model folder output takes its other files from, and whether configurations may differ.
+    public var modelFolder = ModelFolderOptions()
+    /// Hears what the user should know: which weights a model folder was read from, files not copied.
+    public var onNote: ((String) -> Void)?
+    /// Write only this task's share of a sharded safetensors output, into a folder every task shares
+    /// (`PartitionIndexJob` then writes the index).
+    public var partition: Partition?
 
     /// Describes a soup of `ingredients` into `output`.
     public init(ingredients: [String], recipe: SoupRecipe, output: String) {
@@ -43,9 +50,11 @@ public struct SoupJob {
         public let outputDType: OutputDTypeRule
         /// NaN and ±Inf counts.
         public let nonFinite: NonFiniteCount
-        /// Parameters and bytes written.
+        /// Parameters and bytes of the whole output (all tasks' shares when partitioned).
         public let parameters: Int
         public let outputBytes: Int
+        /// What this task wrote, when partitioned.
+        public let partition: PartitionReport?
     }
 
     /// Runs the soup; `progress` receives (input bytes done, input bytes in all).
@@ -53,23 +62,49 @@ public struct SoupJob {
     /// - Throws: reader errors naming the file, `SoupError` for incompatible ingredients or bad
     ///   weights (before anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let writer = try registry.writer(for: output, firstInput: stores.first).writer
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
-        try OutputPolicy.check(output: output, inputs: stores + (baseStore.map { [$0] } ?? []), force: force)
+        let inputs = stores + (baseStore.map { [$0] } ?? [])
+        let target = partition == nil ? try OutputTarget(output: output, inputs: inputs, registry: registry, modelFolder: modelFolder, force: force) : nil
+        if partition != nil { try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true) }
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
         producer.tensorRecipes = tensorRecipes
-        producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
-        try writer.write(producer, to: output, options: writeOptions)
-        return Report(plan: plan, producer: producer, options: options)
+        var partitionReport: PartitionReport?
+        if let partition {
+            var share = try PartitionedOutput(
+                folder: output, partition: partition, planID: planID(stores: stores, base: baseStore), writeOptions: writeOptions, registry: registry)
+            share.replacesUnlistedShards = force
+            let total = producer.inputBytes(ofTensorsAt: share.ownedTensorIndices(of: producer.tensors))
+            producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
+            partitionReport = try share.write(producer)
+        } else {
+            producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
+            if let target {
+                (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
+                try target.writer.write(producer, to: output, options: writeOptions)
+            }
+        }
+        return Report(plan: plan, producer: producer, options: options, partition: partitionReport)
+    }
+
+    /// The plan id of a partitioned soup: the recipes, the options that change the output's bytes, the inputs.
+    private func planID(stores: [TensorStore], base: TensorStore?) -> String {
+        let identity = PlanIdentity(job: "soup")
+        identity.add("\(recipe)", "\(options.outputDType)", options.integerPolicy.rawValue, "\(options.skipMissingTensors)")
+        for (name, tensorRecipe) in tensorRecipes.sorted(by: { $0.key < $1.key }) { identity.add("tensor recipe", name, "\(tensorRecipe)") }
+        identity.add(inputs: stores)
+        if let base { identity.add("base"); identity.add(inputs: [base]) }
+        identity.add(writeOptions: writeOptions)
+        return identity.id
     }
 }
 
 extension SoupJob.Report {
-    /// The report of `producer`'s run of `plan`.
-    init(plan: SoupPlan, producer: SoupProducer, options: SoupOptions) {
+    /// The report of `producer`'s run of `plan` (`partition`: what this task wrote, when partitioned).
+    init(plan: SoupPlan, producer: SoupProducer, options: SoupOptions, partition: PartitionReport? = nil) {
         self.init(
             mergedTensors: plan.entries.filter(\.isMerged).count,
             copiedTensors: plan.entries.filter { !$0.isMerged }.count,
@@ -78,7 +113,8 @@ extension SoupJob.Report {
             outputDType: options.outputDType,
             nonFinite: producer.nonFinite,
             parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
-            outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount }
+            outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount },
+            partition: partition
         )
     }
 }

@@ -18,6 +18,8 @@ struct CheckpointSummary: Encodable {
     let metadata: [String: String]
     /// Values that are not tensors (PyTorch checkpoints' epoch, hyperparameters); absent when there are none.
     let nonTensorValues: [String: String]?
+    /// What the reader chose (which weights of a model folder it read); absent when nothing.
+    let notes: [String]?
 
     init(store: TensorStore) {
         path = store.location
@@ -28,6 +30,7 @@ struct CheckpointSummary: Encodable {
         metadata = store.metadata
         nonTensorValues = store.nonTensorValues.isEmpty
             ? nil : Dictionary(store.nonTensorValues.map { ($0.name, $0.summary) }, uniquingKeysWith: { first, _ in first })
+        notes = store.notes.isEmpty ? nil : store.notes
     }
 
     func text() -> String {
@@ -45,6 +48,10 @@ struct CheckpointSummary: Encodable {
         if let nonTensorValues {
             lines.append("non-tensor values (left out of conversions and soups):")
             lines += nonTensorValues.sorted { $0.key < $1.key }.map { "  \($0.key.isEmpty ? "(root)" : $0.key): \($0.value)" }
+        }
+        if let notes {
+            lines.append("notes:")
+            lines += notes.map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
     }

@@ -6,19 +6,20 @@ import Tureen
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a checkpoint to another format (picked from OUT's extension, or a folder for sharded safetensors)."
+        abstract: "Convert a checkpoint to another format (picked from OUT's extension; a folder is a model folder when IN is one, else sharded safetensors)."
     )
 
     @Argument(help: "The input checkpoint.")
     var input: String
 
-    @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, .pt, .keras (configured as the input .keras), or a folder for sharded safetensors.")
+    @Argument(help: "The output path: .safetensors, .npz, .npy, .h5, .pt, .keras (configured as the input .keras), or a folder (a model folder when the input is one, else sharded safetensors).")
     var output: String
 
     @Option(help: ArgumentHelp("Cast floating-point tensors to this dtype; integers and bools are kept.", valueName: "dtype"))
     var dtype: FloatingPointDType?
 
     @OptionGroup var writing: WritingOptions
+    @OptionGroup var partitioning: PartitionOptions
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var reporting: ReportingOptions
 
@@ -28,14 +29,13 @@ struct ConvertCommand: ParsableCommand {
         conversion.writeOptions = writing.writeOptions
         conversion.readOptions = reading.readOptions
         conversion.force = writing.force
+        conversion.modelFolder = writing.modelFolderOptions
+        conversion.onNote = { printToStandardError($0) }
+        conversion.partition = try partitioning.resolved()
         let started = Date()
-        let store = try reporting.progressBar(label: "convert").track { try conversion.run(progress: $0) }
-        let outcome = try ConversionOutcome(store: store, output: output, castTo: conversion.castTo, seconds: Date().timeIntervalSince(started))
-        if !store.nonTensorValues.isEmpty, !reporting.quiet {
-            let names = store.nonTensorValues.prefix(5).map { $0.name.isEmpty ? "(root)" : $0.name }.joined(separator: ", ")
-            printToStandardError("left out \(store.nonTensorValues.count) non-tensor values (\(names)\(store.nonTensorValues.count > 5 ? ", …" : "")); `tureen inspect` lists them")
-        }
-        try reporting.finish(outcome)
+        let (store, share) = try reporting.progressBar(label: "convert").track { try conversion.runReporting(progress: $0) }
+        let seconds = Date().timeIntervalSince(started)
+        try reporting.finish(ConversionOutcome(store: store, output: output, castTo: conversion.castTo, partition: share, seconds: seconds))
     }
 }
 
@@ -54,7 +54,17 @@ struct WritingOptions: ParsableArguments {
     @Flag(help: "Replace the output if it exists.")
     var force = false
 
+    @Option(help: ArgumentHelp("For a model folder output: take config.json, the tokenizer and the other files from this model folder instead of the first input.", valueName: "folder"))
+    var configFrom: String?
+
+    @Flag(help: "Write a model folder although the inputs' config.json differ in more than names and dtypes.")
+    var allowConfigDifferences = false
+
     var writeOptions: WriteOptions {
         WriteOptions(maxShardSize: maxShardSize, compress: compress, layout: layout)
+    }
+
+    var modelFolderOptions: ModelFolderOptions {
+        ModelFolderOptions(configFrom: configFrom, allowConfigDifferences: allowConfigDifferences)
     }
 }

@@ -7,8 +7,16 @@ enum ErrorHint {
     /// The hint for `error`, or nil when no flag would help.
     static func hint(for error: any Error) -> String? {
         switch error {
-        case TensorStoreError.outputExists:
+        case TensorStoreError.outputExists, PartitionError.unlistedShardExists:
             return "pass --force to replace it"
+        case PartitionError.noSchedulerEnvironment:
+            return "give --partition i/n, or run in a Slurm job array (sbatch --array) or a Kubernetes Indexed Job"
+        case PartitionError.countNotGiven:
+            return "pass --partition-count N, the Job's completions"
+        case PartitionError.notShardedSafetensors:
+            return "give a folder as the output and --max-shard-size"
+        case PartitionIndexError.incomplete:
+            return "run those tasks again with the same command (and --partition i/n), then tureen index again"
         case SoupError.integerTensorsDiffer:
             return "pass --integers first to take the first ingredient's"
         case SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: true)):
@@ -23,6 +31,12 @@ enum ErrorHint {
             return "if it is bfloat16 or float8, pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
         case HDF5Error.notKerasLayout:
             return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
+        case HuggingFaceError.configsDiffer:
+            return "pass --allow-config-differences to write the first ingredient's config.json (or --config-from's) anyway"
+        case HuggingFaceError.notAModelFolder:
+            return "--eval-format folder and --config-from need model folders (a config.json beside the weights)"
+        case HuggingFaceError.configFolderUnused:
+            return "leave out --config-from, or give model folders and a folder output"
         case CompareError.normalizationCollision:
             return "compare without --normalize-names"
         case let GreedySoupError.evaluationFailed(_, _, underlying):

@@ -53,6 +53,8 @@ struct GreedySoupCommand: ParsableCommand {
             job.writeOptions = search.writing.writeOptions
             job.readOptions = search.reading.readOptions
             job.force = search.writing.force
+            job.modelFolder = search.writing.modelFolderOptions
+            job.onNote = { printToStandardError($0) }
             if let scores { job.precomputedScores = try GreedySoupJob.loadScores(from: scores, ingredients: ingredients) }
             try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + [search.output])
             let started = Date()

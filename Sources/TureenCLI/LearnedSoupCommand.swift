@@ -54,6 +54,8 @@ struct LearnedSoupCommand: ParsableCommand {
             job.writeOptions = search.writing.writeOptions
             job.readOptions = search.reading.readOptions
             job.force = search.writing.force
+            job.modelFolder = search.writing.modelFolderOptions
+            job.onNote = { printToStandardError($0) }
             try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + [search.output] + (weightsOut.map { [$0] } ?? []))
             let started = Date()
             let report = try job.run { step in

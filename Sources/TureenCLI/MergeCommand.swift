@@ -14,7 +14,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The mergekit configuration (YAML).")
     var config: String
 
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first model, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first model, or a folder: a model folder when every input is one, else sharded safetensors).")
     var output: String
 
     @Option(help: ArgumentHelp("The dtype of floating-point tensors, in place of the configuration's out_dtype or dtype; 'widest' is, per tensor, the narrowest dtype holding every input's values exactly.", valueName: "dtype"))
@@ -31,10 +31,7 @@ struct MergeCommand: ParsableCommand {
         let configuration = try MergeConfiguration.load(path: config)
         var job = MergeJob(configuration: configuration, output: output)
         if let dtype { job.options.outputDType = dtype }
-        policy.apply(to: &job.options)
-        job.writeOptions = policy.writing.writeOptions
-        job.readOptions = policy.reading.readOptions
-        job.force = policy.writing.force
+        policy.configure(&job)
         job.seed = seed
         let started = Date()
         let report = try reporting.progressBar(label: configuration.method.rawValue).track { try job.run(progress: $0) }

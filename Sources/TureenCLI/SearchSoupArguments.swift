@@ -4,7 +4,7 @@ import Tureen
 /// Options shared by the soups that search with an evaluator (greedy and learned): the output,
 /// how candidates are written and where, and how the evaluator command runs.
 struct SearchSoupArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first ingredient, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first ingredient, or a folder: a model folder when every ingredient is one, else sharded safetensors).")
     var output: String
 
     @Flag(help: "Run the command with /bin/sh -c (placeholders are replaced by single-quoted paths); without it the command is split into words and run directly.")
@@ -13,7 +13,7 @@ struct SearchSoupArguments: ParsableArguments {
     @Option(help: "Seconds the command may run for one candidate before it is ended and the run stops.")
     var evalTimeout: Double?
 
-    @Option(help: "The format candidates are written in for the command: safetensors, npz or h5.")
+    @Option(help: "The format candidates are written in for the command: safetensors, npz, h5, keras (configured as the first ingredient), or folder (a model folder with the first ingredient's config and tokenizer, for from_pretrained; needs model folder ingredients).")
     var evalFormat: CandidateFormat = .safetensors
 
     @Option(help: "Folder for candidates and scratch files (default: OUTPUT.scratch beside the output).")

@@ -67,7 +67,7 @@ struct WeightedSoupCommand: ParsableCommand {
 
 /// Options shared by every soup recipe.
 struct SoupArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first ingredient, or a folder for sharded safetensors).")
+    @Option(name: .shortAndLong, help: "The output checkpoint (.safetensors, .npz, .h5, .pt, .keras configured as the first ingredient, or a folder: a model folder when every ingredient is one, else sharded safetensors).")
     var output: String
 
     @Option(help: "A base model: θ = base + scale · Σ wᵢ(θᵢ − base) (task arithmetic; WiSE-FT with one ingredient).")
@@ -82,6 +82,7 @@ struct SoupArguments: ParsableArguments {
 
     @OptionGroup var policy: TensorPolicyOptions
     @OptionGroup var reporting: ReportingOptions
+    @OptionGroup var partitioning: PartitionOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
 
@@ -94,10 +95,8 @@ struct SoupArguments: ParsableArguments {
         job.tensorRecipes = tensorRecipes
         job.base = base
         job.options.outputDType = dtype
-        policy.apply(to: &job.options)
-        job.writeOptions = policy.writing.writeOptions
-        job.readOptions = policy.reading.readOptions
-        job.force = policy.writing.force
+        policy.configure(&job)
+        job.partition = try partitioning.resolved()
         let started = Date()
         let report = try reporting.progressBar(label: "soup").track { try job.run(progress: $0) }
         try reporting.finish(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: Date().timeIntervalSince(started)))

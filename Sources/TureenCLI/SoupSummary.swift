@@ -17,6 +17,9 @@ struct SoupSummary: CommandOutcome {
             + "\(counted(report.parameters, "parameter")), \(ProgressBar.size(report.outputBytes))"
     }
 
+    /// What a partitioned task wrote; absent without `--partition`.
+    var partition: PartitionSummary? { report.partition.map { PartitionSummary($0, output: output) } }
+
     var notes: [String] {
         var lines: [String] = []
         if !report.skipped.isEmpty {
@@ -35,6 +38,7 @@ struct SoupSummary: CommandOutcome {
             lines.append("non-finite values (NaN/Inf): " + perIngredient.joined(separator: ", ")
                 + (report.nonFinite.base > 0 ? ", base: \(report.nonFinite.base)" : "") + ", result: \(report.nonFinite.result)")
         }
+        if let partition { lines.append(partition.note) }
         return lines
     }
 
@@ -54,7 +58,7 @@ struct SoupSummary: CommandOutcome {
 
 extension SoupSummary: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case output, ingredients, seconds, mergedTensors, copiedTensors, parameters, outputBytes, skipped, nonFinite
+        case output, ingredients, seconds, mergedTensors, copiedTensors, parameters, outputBytes, skipped, nonFinite, partition
     }
 
     private struct Skipped: Encodable {
@@ -80,5 +84,6 @@ extension SoupSummary: Encodable {
         try container.encode(report.skipped.map { Skipped(name: $0.name, missingFrom: $0.missingFrom) }, forKey: .skipped)
         let counts = report.nonFinite
         try container.encode(NonFinite(perIngredient: counts.perIngredient, base: counts.base, result: counts.result), forKey: .nonFinite)
+        try container.encodeIfPresent(partition, forKey: .partition)
     }
 }

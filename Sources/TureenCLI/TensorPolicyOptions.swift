@@ -24,4 +24,14 @@ struct TensorPolicyOptions: ParsableArguments {
         options.failOnNonFinite = failOnNonfinite
         if let threads = threading.threads { options.threadCount = threads }
     }
+
+    /// Sets these choices, the writer and reader options, and notes printed to standard error in `job`.
+    func configure<Job: CheckpointWritingJob>(_ job: inout Job) {
+        apply(to: &job.options)
+        job.writeOptions = writing.writeOptions
+        job.readOptions = reading.readOptions
+        job.force = writing.force
+        job.modelFolder = writing.modelFolderOptions
+        job.onNote = { printToStandardError($0) }
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tureen
 
 /// `tureen`: model soups and checkpoint files.
 @main
@@ -7,7 +8,10 @@ struct TureenCommand: ParsableCommand {
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5, PyTorch, GGUF, Keras).",
         version: VersionText.text,
-        subcommands: [InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, CheckCommand.self, DiffCommand.self, HDF5PreflightCommand.self]
+        subcommands: [
+            InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, IndexCommand.self, CheckCommand.self, DiffCommand.self,
+            HDF5PreflightCommand.self,
+        ]
     )
 
     static func main() {

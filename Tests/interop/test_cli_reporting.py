@@ -105,7 +105,7 @@ def test_completion_scripts_name_the_subcommands(tureen, shell, marker):
 
 def test_version_names_the_release_commit_and_cpu_features(tureen):
     lines = tureen("--version").stdout.splitlines()
-    number = re.search(r'static let number = "(.*)"', (ROOT / "Sources/TureenCLI/VersionText.swift").read_text()).group(1)
+    number = re.search(r'static let current = "(.*)"', (ROOT / "Sources/Tureen/TureenVersion.swift").read_text()).group(1)
     assert re.fullmatch(rf"tureen {re.escape(number)} \(commit [0-9a-f]{{7,}}(-dirty)?\)", lines[0]), lines[0]
     assert lines[1].startswith("kernels built for: ")
     assert lines[2].startswith("this CPU has: ")

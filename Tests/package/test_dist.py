@@ -40,5 +40,5 @@ def test_dist_folder_holds_the_man_page_and_completions(dist_binary):
 
 
 def version():
-    text = (ROOT / "Sources" / "TureenCLI" / "VersionText.swift").read_text()
-    return text.split('static let number = "')[1].split('"')[0]
+    text = (ROOT / "Sources" / "Tureen" / "TureenVersion.swift").read_text()
+    return text.split('static let current = "')[1].split('"')[0]

@@ -58,6 +58,12 @@ public struct FormatRegistry: Sendable {
         return (chosen, writer)
     }
 
+    /// Whether `writer(for:)` writes a folder at `path`: it ends in no format's extension, and is a
+    /// folder, ends in `/` or has no extension.
+    public func writesFolder(at path: String) -> Bool {
+        format(forExtensionOf: path) == nil && Self.looksLikeFolder(path)
+    }
+
     /// The names of all registered formats.
     public var formatNames: [String] { formats.map(\.name.rawValue) }
 

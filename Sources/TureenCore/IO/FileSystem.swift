@@ -10,6 +10,11 @@ package enum FileSystem {
         (try? Stat(FilePath(path)))?.type == .directory
     }
 
+    /// Whether `path` is a regular file (following links).
+    package static func isRegularFile(_ path: String) -> Bool {
+        (try? Stat(FilePath(path)))?.type == .regular
+    }
+
     /// The device and inode of `path`, to tell whether two paths name the same file (following links).
     package static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
         guard let status = try? Stat(FilePath(path)) else { return nil }

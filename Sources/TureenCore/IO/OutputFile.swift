@@ -28,6 +28,9 @@ package final class OutputFile {
     private let writer: SerialWorker
     private var committed = false
     private let isFinalOutput: Bool
+    /// Sees every byte appended with `write(_:)`, in order, as it is appended: a checksum of a file
+    /// written from start to end without positioned writes (a shard of a partitioned run).
+    package var onAppend: ((UnsafeRawBufferPointer) -> Void)?
 
     /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time, after
     /// removing the leftovers of dead Tureen processes there. The file gets the mode of the file it
@@ -67,6 +70,7 @@ package final class OutputFile {
     ///
     /// - Throws: `TensorStoreError.cannotWrite` on an I/O error (disk full, …).
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
+        onAppend?(bytes)
         try write(bytes, at: length)
     }
 

@@ -91,7 +91,8 @@ package enum TemporaryOutputs {
         let paths = state.temporaries
         for (path, isFolder) in paths where !isFolder { unlink(path) }
         for (path, isFolder) in paths where isFolder { FolderRemoval.removeLeftover(path, includingSubfolders: true) }
-        for path in state.scratch { unlink(path) }
+        // A scratch path may be a folder (a model folder candidate): its files, then the folder.
+        for path in state.scratch where unlink(path) != 0 && errno == EISDIR { FolderRemoval.removeLeftover(path) }
         state.temporaries.removeAll()
         let scratch = state.scratch
         state.scratch.removeAll()

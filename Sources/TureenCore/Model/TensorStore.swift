@@ -44,6 +44,8 @@ public final class TensorStore {
     /// checkpoint's folder, index and every shard. An output must neither replace any of them nor
     /// be written inside a folder among them (`OutputPolicy`).
     public package(set) var sourcePaths: [String]
+    /// What the reader chose that the user should hear of (which of two weight files it read).
+    public package(set) var notes: [String] = []
     private let indexByName: [String: Int]
 
     /// Creates a store.

@@ -89,7 +89,7 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the output is a symbolic link to a folder; name the folder itself, or another output path"
         case let .outputFolderHoldsOtherFiles(path, names):
             let shown = names.prefix(5).map { "'\(TensorName.escaped($0))'" }.joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
-            return "\(path): the folder holds entries Tureen does not write (\(shown)); only a folder of shards, an index and Tureen's temporaries is replaced. Choose another output path, or remove them yourself"
+            return "\(path): the folder holds entries Tureen does not write (\(shown)); only a folder of what Tureen writes there (shards, an index, a model folder's copied files) and its temporaries is replaced. Choose another output path, or remove them yourself"
         case let .replacementInterrupted(path, previous, errno):
             return "\(path): cannot write: \(errno); the previous folder could not be moved back and is at \(previous)"
         case let .unstorableName(path, tensor, detail):

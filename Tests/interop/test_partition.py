@@ -1,0 +1,210 @@
+"""Partitioned soups (issue 16): n tasks run as separate processes, in parallel and in random order,
+write the shards of one unpartitioned run byte for byte, reading only their share of the inputs
+(rchar from /proc/self/io through the report_io shim); `tureen index` joins them and catches a
+killed task, a missing or cut shard, a shard of another plan and a task index given twice."""
+import os
+import pathlib
+import random
+import signal
+import subprocess
+
+import ml_dtypes
+import numpy as np
+import pytest
+from safetensors.numpy import save_file
+
+from faults import build_slow_rename_shim, wait_for_temporary
+from runner import ROOT, TUREEN
+
+pytestmark = pytest.mark.skipif(__import__("shutil").which("gcc") is None, reason="gcc builds the LD_PRELOAD shims")
+
+SHARD_SIZE = "800KB"
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """Three 9 MB ingredients (bf16 weights of varied sizes, f32 biases) and their unpartitioned soup."""
+    root = tmp_path_factory.mktemp("partition")
+    rng = np.random.default_rng(16)
+    ingredients = []
+    for number in range(4):
+        tensors = {}
+        for layer in range(12):
+            tensors[f"layers.{layer}.weight"] = rng.standard_normal((512, 256 * (layer % 4 + 1) + 64)).astype(ml_dtypes.bfloat16)
+            tensors[f"layers.{layer}.bias"] = rng.standard_normal(512).astype(np.float32)
+        path = root / f"ingredient{number}.safetensors"
+        save_file(tensors, path)
+        ingredients.append(path)
+    shim = root / "report_io.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-o", shim, ROOT / "Tests" / "interop" / "shims" / "report_io.c"], check=True)
+    workspace = Workspace(root, ingredients[:3], ingredients[3], shim)
+    workspace.reference_read = workspace.soup(root / "reference", None).rchar
+    return workspace
+
+
+class Task:
+    def __init__(self, process, report):
+        self.process = process
+        self.report = report
+
+    def wait(self, check=True):
+        _, stderr = self.process.communicate(timeout=300)
+        if check:
+            assert self.process.returncode == 0, stderr
+        self.stderr = stderr
+        return self
+
+    @property
+    def rchar(self):
+        fields = dict(line.split(": ") for line in self.report.read_text().splitlines())
+        return int(fields["rchar"])
+
+
+class Workspace:
+    def __init__(self, root, ingredients, other, shim):
+        self.root, self.ingredients, self.other, self.shim = root, ingredients, other, shim
+        self.runs = 0
+
+    def start(self, output, partition, ingredients=None, extra=(), preload=None, env=None):
+        self.runs += 1
+        report = self.root / f"io{self.runs}.txt"
+        environment = dict(os.environ, TUREEN_TEST_IO_REPORT=str(report), **(env or {}))
+        environment["LD_PRELOAD"] = " ".join(str(p) for p in (self.shim, preload) if p)
+        args = ["soup", "uniform", *(ingredients or self.ingredients), "-o", output, "--max-shard-size", SHARD_SIZE, "--threads", "1", *extra]
+        if partition is not None:
+            args += ["--partition", partition]
+        process = subprocess.Popen([TUREEN, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+        return Task(process, report)
+
+    def soup(self, output, partition, **options):
+        return self.start(output, partition, **options).wait()
+
+    def run_all(self, output, count, order=None):
+        """Starts the tasks of a run of `count` at once, in `order` (random by default); waits for all."""
+        order = order or random.Random(count).sample(range(count), count)
+        tasks = [self.start(output, f"{index}/{count}") for index in order]
+        return [task.wait() for task in tasks]
+
+
+def shard(workspace, number):
+    """The name of shard `number` (from 1) of the reference."""
+    names = sorted(p.name for p in (workspace.root / "reference").glob("model-*.safetensors"))
+    return names[number - 1]
+
+
+def index(folder, *options):
+    return subprocess.run([TUREEN, "index", folder, *options], capture_output=True, text=True)
+
+
+def assert_same_as_reference(workspace, folder):
+    reference = workspace.root / "reference"
+    expected = sorted(p.name for p in reference.iterdir())
+    assert len(expected) > 8, expected
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("tureen-task-")) == expected
+    for name in expected:
+        assert (folder / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 7])
+def test_tasks_in_parallel_write_the_unpartitioned_shards_and_read_only_their_share(workspace, tmp_path, count):
+    folder = tmp_path / "out"
+    tasks = workspace.run_all(folder, count)
+    result = index(folder)
+    assert result.returncode == 0, result.stderr
+    assert_same_as_reference(workspace, folder)
+    read = sum(task.rchar for task in tasks)
+    assert abs(read - workspace.reference_read) <= 0.05 * workspace.reference_read, (read, workspace.reference_read, [t.rchar for t in tasks])
+
+
+def test_a_killed_task_is_caught_and_rerunning_it_alone_completes_the_folder(workspace, tmp_path):
+    folder = tmp_path / "out"
+    slow = build_slow_rename_shim(tmp_path)
+    killed = workspace.start(folder, "1/4", preload=slow, env={"TUREEN_TEST_RENAME_DELAY_MS": "3000"})
+    others = [workspace.start(folder, f"{index}/4") for index in (0, 2, 3)]
+    for task in others:
+        task.wait()
+    wait_for_temporary(folder)
+    killed.process.send_signal(signal.SIGKILL)
+    killed.wait(check=False)
+    result = index(folder)
+    assert result.returncode == 1
+    assert "task 1 " in result.stderr and "rerun task 1 of 4" in result.stderr, result.stderr
+    assert not (folder / "model.safetensors.index.json").exists()
+    rerun = workspace.soup(folder, "1/4")
+    assert "wrote model-" in rerun.stderr
+    assert index(folder).returncode == 0
+    assert_same_as_reference(workspace, folder)
+
+
+def test_a_resubmitted_array_keeps_the_complete_shards(workspace, tmp_path):
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 2)
+    (folder / shard(workspace, 2)).unlink()
+    again = workspace.run_all(folder, 2, order=[0, 1])
+    assert "wrote no shard" in again[0].stderr and f"kept {shard(workspace, 1)}" in again[0].stderr
+    assert f"wrote {shard(workspace, 2)};" in again[1].stderr, again[1].stderr
+    assert again[0].rchar < 0.02 * workspace.reference_read
+    assert index(folder).returncode == 0
+    assert_same_as_reference(workspace, folder)
+
+
+def test_a_missing_or_cut_shard_is_named_with_its_task(workspace, tmp_path):
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 3)
+    (folder / shard(workspace, 5)).unlink()
+    with open(folder / shard(workspace, 9), "r+b") as cut:
+        cut.truncate(1000)
+    result = index(folder)
+    assert result.returncode == 1
+    assert f"{shard(workspace, 5)}, written by task 1, is missing" in result.stderr
+    assert f"{shard(workspace, 9)}, written by task 2, is 1000 bytes" in result.stderr
+    assert "rerun tasks 1, 2 of 3" in result.stderr
+
+
+def test_a_changed_shard_is_caught_by_verify(workspace, tmp_path):
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 2)
+    changed = folder / shard(workspace, 3)
+    data = bytearray(changed.read_bytes())
+    data[-1] ^= 1
+    changed.write_bytes(data)
+    assert index(folder).returncode == 0
+    result = index(folder, "--verify")
+    assert result.returncode == 1 and f"{changed.name}, written by task 0, does not have the SHA-256" in result.stderr
+
+
+def test_a_shard_of_another_plan_is_refused_then_caught(workspace, tmp_path):
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 4)
+    other = [*workspace.ingredients[:2], workspace.other]
+    refused = workspace.start(folder, "2/4", ingredients=other).wait(check=False)
+    assert refused.process.returncode == 1 and "exists with other bytes than this task writes there" in refused.stderr
+    assert "--force" in refused.stderr
+    workspace.soup(folder, "2/4", ingredients=other, extra=["--force"])
+    result = index(folder)
+    assert result.returncode == 1
+    assert "different plans" in result.stderr and "tureen-task-00002-of-00004" in result.stderr, result.stderr
+
+
+def test_two_tasks_with_the_same_index_are_caught(workspace, tmp_path):
+    folder = tmp_path / "out"
+    tasks = [workspace.start(folder, f"{index}/4") for index in (0, 1, 1, 3)]
+    for task in tasks:
+        task.wait()
+    result = index(folder)
+    assert result.returncode == 1
+    assert "two runs wrote as task 1 of 4" in result.stderr, result.stderr
+
+
+def test_partition_auto_reads_slurm_and_kubernetes_variables(workspace, tmp_path):
+    folder = tmp_path / "out"
+    slurm = {"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "4", "SLURM_ARRAY_TASK_COUNT": "2"}
+    workspace.start(folder, "auto", env=slurm).wait()
+    kubernetes = workspace.start(folder, "auto", env={"JOB_COMPLETION_INDEX": "0"}, extra=["--partition-count", "2"]).wait()
+    assert "task 0 of 2" in kubernetes.stderr
+    assert index(folder).returncode == 0
+    assert_same_as_reference(workspace, folder)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "JOB_COMPLETION"))}
+    missing = subprocess.run([TUREEN, "convert", workspace.other, tmp_path / "c", "--max-shard-size", "1MB", "--partition", "auto"],
+                             capture_output=True, text=True, env=clean)
+    assert missing.returncode == 1 and "neither SLURM_ARRAY_TASK_ID" in missing.stderr
