@@ -23,10 +23,11 @@ struct MergeCommand: ParsableCommand {
     @Option(name: [.customLong("seed"), .customLong("random-seed")], help: "The seed of DARE's random masks (dare_ties, dare_linear); the same seed gives the same merge whatever the threads.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Print the report as JSON on standard output, with what each tensor's first pass found (Model Stock's t, SLERP's angle).")
+    @Flag(help: "Print the report as JSON on standard output, with what each tensor's first pass found (Model Stock's t, SLERP's angle; a partitioned task's own tensors only).")
     var json = false
 
     @OptionGroup var policy: TensorPolicyOptions
+    @OptionGroup var partitioning: PartitionOptions
 
     func run() throws {
         let configuration = try MergeConfiguration.load(path: config)
@@ -34,6 +35,7 @@ struct MergeCommand: ParsableCommand {
         if let dtype { job.options.outputDType = dtype }
         policy.configure(&job)
         job.seed = seed
+        job.partition = try partitioning.resolved()
         let progress = ProgressBar(label: configuration.method.rawValue)
         let started = Date()
         let report = try withExtendedLifetime(progress) {
@@ -44,6 +46,7 @@ struct MergeCommand: ParsableCommand {
         let models = (configuration.baseModel.map { [$0] } ?? []) + configuration.ingredients
         let summary = SoupSummary(report: report.soup, ingredients: models, output: output, seconds: seconds, verbs: ("merged", "merged"))
         printToStandardError(summary.text)
+        if let share = report.soup.partition { printToStandardError(PartitionSummary.text(share, output: output)) }
         if json { print(try jsonText(MergeJSONReport(method: configuration.method.rawValue, output: output, seconds: seconds, report: report))) }
     }
 }
