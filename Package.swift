@@ -44,9 +44,11 @@ let package = Package(
                            .product(name: "SystemPackage", package: "swift-system"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Tureen"
         ),
+        // The git commit and CPU features `tureen --version` prints.
+        .target(name: "CTureenBuildInfo", path: "Sources/CTureenBuildInfo"),
         .executableTarget(
             name: "TureenCLI",
-            dependencies: ["Tureen", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Tureen", "CTureenBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/TureenCLI"
         ),
         // Test helpers shared by every test target (fixture paths, scratch folders, in-memory stores

@@ -23,11 +23,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Also report NaN/Inf counts, min, max, mean and std of every tensor, and flag all-zero tensors.")
     var scan = false
 
-    @Flag(help: "Print JSON for machines.")
-    var json = false
-
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var threading: ThreadingOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func validate() throws {
         let count = inputs.count + (against == nil ? 0 : 1)
@@ -47,20 +45,20 @@ struct CheckCommand: ParsableCommand {
         }
         var scans: [(ComparedInput, [TensorScan])] = []
         if scan {
-            let progress = ProgressBar(label: "scan")
-            defer { progress.finish() }
             let total = opened.all.reduce(0) { $0 + $1.store.totalByteCount }
             var done = 0
-            for input in opened.all {
-                let result = try CommandFailure.readingInputs {
-                    try TensorScan.scan(input.store, threads: threading.threads) { bytes, _ in progress.update(done: done + bytes, total: total) }
+            try reporting.progressBar(label: "scan").track { update in
+                for input in opened.all {
+                    let result = try CommandFailure.readingInputs {
+                        try TensorScan.scan(input.store, threads: threading.threads) { bytes, _ in update(done + bytes, total) }
+                    }
+                    done += input.store.totalByteCount
+                    scans.append((input, result))
                 }
-                done += input.store.totalByteCount
-                scans.append((input, result))
             }
         }
         let report = CheckReport(inputs: opened.all, base: opened.base, comparisons: comparisons, scans: scans)
-        print(json ? try jsonText(report) : report.text())
+        try reporting.printReport(report, text: report.text())
         if !report.compatible { throw ExitCode(1) }
     }
 }

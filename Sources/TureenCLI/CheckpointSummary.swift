@@ -33,13 +33,6 @@ struct CheckpointSummary: Encodable {
         notes = store.notes.isEmpty ? nil : store.notes
     }
 
-    func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
     func text() -> String {
         let nameWidth = min(60, tensors.map(\.name.count).max() ?? 4)
         var lines = ["\(path) (\(format)): \(tensors.count) tensors, \(totalParameters) parameters, \(totalBytes) bytes"]

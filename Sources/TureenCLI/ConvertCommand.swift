@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Tureen
 
 /// `tureen convert IN OUT`: any format to any other, optionally casting floating-point tensors.
@@ -20,6 +21,7 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var writing: WritingOptions
     @OptionGroup var partitioning: PartitionOptions
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
         var conversion = Conversion(input: input, output: output)
@@ -30,16 +32,10 @@ struct ConvertCommand: ParsableCommand {
         conversion.modelFolder = writing.modelFolderOptions
         conversion.onNote = { printToStandardError($0) }
         conversion.partition = try partitioning.resolved()
-        let progress = ProgressBar(label: "convert")
-        let (store, share) = try withExtendedLifetime(progress) {
-            defer { progress.finish() }
-            return try conversion.runReporting(progress: progress.update)
-        }
-        if let share { printToStandardError(PartitionSummary.text(share, output: output)) }
-        if !store.nonTensorValues.isEmpty {
-            let names = store.nonTensorValues.prefix(5).map { $0.name.isEmpty ? "(root)" : $0.name }.joined(separator: ", ")
-            printToStandardError("left out \(store.nonTensorValues.count) non-tensor values (\(names)\(store.nonTensorValues.count > 5 ? ", …" : "")); `tureen inspect` lists them")
-        }
+        let started = Date()
+        let (store, share) = try reporting.progressBar(label: "convert").track { try conversion.runReporting(progress: $0) }
+        let seconds = Date().timeIntervalSince(started)
+        try reporting.finish(ConversionOutcome(store: store, output: output, castTo: conversion.castTo, partition: share, seconds: seconds))
     }
 }
 

@@ -18,11 +18,9 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var comparing: ComparingOptions
 
-    @Flag(help: "Print JSON for machines.")
-    var json = false
-
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var threading: ThreadingOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func validate() throws {
         guard inputs.count >= 2 else { throw ValidationError("diff needs two or more checkpoints") }
@@ -33,15 +31,15 @@ struct DiffCommand: ParsableCommand {
         let comparison = ArchitectureComparison(inputs: opened.all, dtypePolicy: .floatingPointMayDiffer)
         guard comparison.isCompatible else {
             let report = CheckReport(inputs: opened.all, base: opened.base, comparisons: [comparison], scans: [])
-            print(json ? try jsonText(report) : report.text())
+            try reporting.printReport(report, text: report.text())
             throw ExitCode(1)
         }
-        let progress = ProgressBar(label: "diff")
-        let distance = try CommandFailure.readingInputs {
-            try ModelDistance.measure(comparison, basePosition: opened.base == nil ? nil : 0, threads: threading.threads, progress: progress.update)
+        let distance = try reporting.progressBar(label: "diff").track { update in
+            try CommandFailure.readingInputs {
+                try ModelDistance.measure(comparison, basePosition: opened.base == nil ? nil : 0, threads: threading.threads, progress: update)
+            }
         }
-        progress.finish()
         let report = DiffReport(distance: distance, renames: comparison.groupedRenames())
-        print(json ? try jsonText(report) : report.text())
+        try reporting.printReport(report, text: report.text())
     }
 }

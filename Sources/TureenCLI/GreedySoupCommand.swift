@@ -59,10 +59,10 @@ struct GreedySoupCommand: ParsableCommand {
             try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + [search.output])
             let started = Date()
             let text = GreedySoupText(minimize: minimize)
-            let report = try job.run { event in search.say(text.line(for: event)) }
-            search.say(text.summary(report, seconds: Date().timeIntervalSince(started)))
+            let report = try job.run { event in search.reporting.say(text.line(for: event)) }
+            search.reporting.say(text.summary(report, seconds: Date().timeIntervalSince(started)))
             if let plot = search.plot { try writeText(report.svgPlot(), to: plot) }
-            if search.json { print(try jsonText(report)) }
+            if search.reporting.json { print(try jsonText(report)) }
         }
     }
 }

@@ -14,12 +14,41 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Also read every shard and compare its SHA-256 with its task's manifest (sizes are always compared).")
     var verify = false
 
+    @OptionGroup var reporting: ReportingOptions
+
     func run() throws {
         var job = PartitionIndexJob(folder: folder)
         job.verifiesChecksums = verify
-        let report = try job.run()
-        let written = report.index.map { "wrote \($0)" } ?? "one shard (model.safetensors): no index needed"
-        printToStandardError("\(report.shardCount) shards of \(report.taskCount) tasks complete\(verify ? " (SHA-256 checked)" : ""), "
-            + "\(ProgressBar.size(report.totalSize)) of tensors, plan \(report.planID.prefix(12)); \(written)")
+        try reporting.finish(IndexOutcome(report: try job.run(), folder: folder, verified: verify))
+    }
+}
+
+/// What `tureen index` reports: the shards and tasks found complete and the index written.
+struct IndexOutcome: CommandOutcome {
+    let folder: String
+    let planID: String
+    let taskCount: Int
+    let shardCount: Int
+    /// The bytes of all tensors.
+    let totalSize: Int
+    /// Whether every shard's SHA-256 was compared with its manifest (`--verify`).
+    let verified: Bool
+    /// The index written; absent for a plan of one shard.
+    let index: String?
+
+    init(report: PartitionIndexJob.Report, folder: String, verified: Bool) {
+        self.folder = folder
+        planID = report.planID
+        taskCount = report.taskCount
+        shardCount = report.shardCount
+        totalSize = report.totalSize
+        self.verified = verified
+        index = report.index
+    }
+
+    var summaryLine: String {
+        let written = index.map { "wrote \($0)" } ?? "one shard (model.safetensors): no index needed"
+        return "\(shardCount) shards of \(taskCount) tasks complete\(verified ? " (SHA-256 checked)" : ""), "
+            + "\(ProgressBar.size(totalSize)) of tensors, plan \(planID.prefix(12)); \(written)"
     }
 }

@@ -12,15 +12,13 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "A checkpoint file, a sharded folder or an index.json.")
     var path: String
 
-    @Flag(help: "Print JSON for machines.")
-    var json = false
-
     @OptionGroup var reading: ReadingOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
         let store = try FormatRegistry.standard.open(path, options: reading.readOptions)
         let summary = CheckpointSummary(store: store)
-        print(json ? try summary.jsonText() : summary.text())
+        try reporting.printReport(summary, text: summary.text())
     }
 }
 

@@ -59,11 +59,11 @@ struct LearnedSoupCommand: ParsableCommand {
             try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + [search.output] + (weightsOut.map { [$0] } ?? []))
             let started = Date()
             let report = try job.run { step in
-                search.say("step \(step.step): loss \(String(format: "%.6g", step.loss)), weights' entropy \(String(format: "%.4f", step.entropy)) nats")
+                search.reporting.say("step \(step.step): loss \(String(format: "%.6g", step.loss)), weights' entropy \(String(format: "%.4f", step.entropy)) nats")
             }
-            search.say(LearnedSoupText.summary(report, seconds: Date().timeIntervalSince(started)))
+            search.reporting.say(LearnedSoupText.summary(report, seconds: Date().timeIntervalSince(started)))
             if let plot = search.plot { try writeText(report.svgPlot(), to: plot) }
-            if search.json { print(try jsonText(report)) }
+            if search.reporting.json { print(try jsonText(report)) }
         }
     }
 }

@@ -23,11 +23,11 @@ struct MergeCommand: ParsableCommand {
     @Option(name: [.customLong("seed"), .customLong("random-seed")], help: "The seed of DARE's random masks (dare_ties, dare_linear); the same seed gives the same merge whatever the threads.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Print the report as JSON on standard output, with what each tensor's first pass found (Model Stock's t, SLERP's angle; a partitioned task's own tensors only).")
-    var json = false
-
     @OptionGroup var policy: TensorPolicyOptions
     @OptionGroup var partitioning: PartitionOptions
+    /// With `--json`, the report holds what each tensor's first pass found (Model Stock's t, SLERP's
+    /// angle; a partitioned task's own tensors only).
+    @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
         let configuration = try MergeConfiguration.load(path: config)
@@ -36,33 +36,37 @@ struct MergeCommand: ParsableCommand {
         policy.configure(&job)
         job.seed = seed
         job.partition = try partitioning.resolved()
-        let progress = ProgressBar(label: configuration.method.rawValue)
         let started = Date()
-        let report = try withExtendedLifetime(progress) {
-            defer { progress.finish() }
-            return try job.run(progress: progress.update)
-        }
+        let report = try reporting.progressBar(label: configuration.method.rawValue).track { try job.run(progress: $0) }
         let seconds = Date().timeIntervalSince(started)
         let models = (configuration.baseModel.map { [$0] } ?? []) + configuration.ingredients
         let summary = SoupSummary(report: report.soup, ingredients: models, output: output, seconds: seconds, verbs: ("merged", "merged"))
-        printToStandardError(summary.text)
-        if let share = report.soup.partition { printToStandardError(PartitionSummary.text(share, output: output)) }
-        if json { print(try jsonText(MergeJSONReport(method: configuration.method.rawValue, output: output, seconds: seconds, report: report))) }
+        try reporting.finish(MergeJSONReport(method: configuration.method.rawValue, output: output, seconds: seconds, report: report, summary: summary))
     }
 }
 
-/// What `tureen merge --json` prints.
-struct MergeJSONReport: Encodable {
+/// What `tureen merge` reports: the soup's summary lines for people, and with `--json` this.
+struct MergeJSONReport: CommandOutcome {
     let method: String
     let output: String
     let seconds: Double
     let mergedTensors: Int
     let copiedTensors: Int
     let nonFiniteInResult: Int
-    /// Per tensor, what the method's first pass found.
+    /// Per tensor, what the method's first pass found (a partitioned task's own tensors only).
     let tensors: [MergedTensorStatistics]
+    /// What a partitioned task wrote; absent without `--partition`.
+    let partition: PartitionSummary?
+    private let summary: SoupSummary
 
-    init(method: String, output: String, seconds: Double, report: MergeJob.Report) {
+    var summaryLine: String { summary.summaryLine }
+    var notes: [String] { summary.notes }
+
+    private enum CodingKeys: String, CodingKey {
+        case method, output, seconds, mergedTensors, copiedTensors, nonFiniteInResult, tensors, partition
+    }
+
+    init(method: String, output: String, seconds: Double, report: MergeJob.Report, summary: SoupSummary) {
         self.method = method
         self.output = output
         self.seconds = seconds
@@ -70,5 +74,7 @@ struct MergeJSONReport: Encodable {
         copiedTensors = report.soup.copiedTensors
         nonFiniteInResult = report.soup.nonFinite.result
         tensors = report.statistics
+        partition = summary.partition
+        self.summary = summary
     }
 }

@@ -31,12 +31,11 @@ struct SearchSoupArguments: ParsableArguments {
     @Option(help: "Write an SVG chart of the search to this file.")
     var plot: String?
 
-    @Flag(help: "Print the report as JSON on stdout (step lines go to stderr).")
-    var json = false
-
     @OptionGroup var writing: WritingOptions
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var threading: ThreadingOptions
+    /// With `--json`, step lines and the summary go to stderr and the report to stdout.
+    @OptionGroup var reporting: ReportingOptions
 
     var soupOptions: SoupOptions {
         var options = SoupOptions()
@@ -60,11 +59,6 @@ struct SearchSoupArguments: ParsableArguments {
         } catch let problem as CommandTemplate.Problem {
             throw ValidationError("\(option): \(problem)")
         }
-    }
-
-    /// Prints a progress line: on stdout, or on stderr when stdout carries JSON.
-    func say(_ line: String) {
-        if json { printToStandardError(line) } else { print(line) }
     }
 }
 

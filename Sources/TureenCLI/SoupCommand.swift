@@ -81,6 +81,7 @@ struct SoupArguments: ParsableArguments {
     var dtype: OutputDTypeRule = .firstIngredient
 
     @OptionGroup var policy: TensorPolicyOptions
+    @OptionGroup var reporting: ReportingOptions
     @OptionGroup var partitioning: PartitionOptions
 
     var baseRelative: SoupRecipe.BaseRelative? { base == nil ? nil : SoupRecipe.BaseRelative(scale: scale) }
@@ -96,14 +97,8 @@ struct SoupArguments: ParsableArguments {
         job.options.outputDType = dtype
         policy.configure(&job)
         job.partition = try partitioning.resolved()
-        let progress = ProgressBar(label: "soup")
         let started = Date()
-        let report = try withExtendedLifetime(progress) {
-            defer { progress.finish() }
-            return try job.run(progress: progress.update)
-        }
-        let seconds = Date().timeIntervalSince(started)
-        printToStandardError(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: seconds).text)
-        if let share = report.partition { printToStandardError(PartitionSummary.text(share, output: output)) }
+        let report = try reporting.progressBar(label: "soup").track { try job.run(progress: $0) }
+        try reporting.finish(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: Date().timeIntervalSince(started)))
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Tureen
 
-/// The lines `tureen soup` prints when it has finished.
-struct SoupSummary {
+/// What `tureen soup uniform|weighted` reports when it has finished: a summary line, then notes on
+/// skipped tensors, mixed precision and non-finite values; with `--json`, the same as JSON.
+struct SoupSummary: CommandOutcome {
     let report: SoupJob.Report
     let ingredients: [String]
     let output: String
@@ -10,12 +11,17 @@ struct SoupSummary {
     /// What was done to the models and to each merged tensor.
     var verbs = (models: "souped", tensors: "averaged")
 
-    var text: String {
-        var lines = [
-            "\(verbs.models) \(ingredients.count) ingredients into \(output) in " + String(format: "%.2f", seconds) + "s: "
-                + "\(counted(report.mergedTensors, "tensor")) \(verbs.tensors), \(counted(report.copiedTensors, "integer/bool tensor")) copied, "
-                + "\(counted(report.parameters, "parameter")), \(ProgressBar.size(report.outputBytes))",
-        ]
+    var summaryLine: String {
+        "\(verbs.models) \(ingredients.count) ingredients into \(output) in " + String(format: "%.2f", seconds) + "s: "
+            + "\(counted(report.mergedTensors, "tensor")) \(verbs.tensors), \(counted(report.copiedTensors, "integer/bool tensor")) copied, "
+            + "\(counted(report.parameters, "parameter")), \(ProgressBar.size(report.outputBytes))"
+    }
+
+    /// What a partitioned task wrote; absent without `--partition`.
+    var partition: PartitionSummary? { report.partition.map { PartitionSummary($0, output: output) } }
+
+    var notes: [String] {
+        var lines: [String] = []
         if !report.skipped.isEmpty {
             lines.append("skipped \(counted(report.skipped.count, "tensor")) missing from some ingredients:")
             lines += report.skipped.map { "  \($0.name): missing from \($0.missingFrom.joined(separator: ", "))" }
@@ -32,7 +38,8 @@ struct SoupSummary {
             lines.append("non-finite values (NaN/Inf): " + perIngredient.joined(separator: ", ")
                 + (report.nonFinite.base > 0 ? ", base: \(report.nonFinite.base)" : "") + ", result: \(report.nonFinite.result)")
         }
-        return lines.joined(separator: "\n")
+        if let partition { lines.append(partition.note) }
+        return lines
     }
 
     /// How the output dtype was chosen, for the mixed-precision lines.
@@ -46,5 +53,37 @@ struct SoupSummary {
 
     private func counted(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+}
+
+extension SoupSummary: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case output, ingredients, seconds, mergedTensors, copiedTensors, parameters, outputBytes, skipped, nonFinite, partition
+    }
+
+    private struct Skipped: Encodable {
+        let name: String
+        let missingFrom: [String]
+    }
+
+    private struct NonFinite: Encodable {
+        let perIngredient: [Int]
+        let base: Int
+        let result: Int
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(output, forKey: .output)
+        try container.encode(ingredients, forKey: .ingredients)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(report.mergedTensors, forKey: .mergedTensors)
+        try container.encode(report.copiedTensors, forKey: .copiedTensors)
+        try container.encode(report.parameters, forKey: .parameters)
+        try container.encode(report.outputBytes, forKey: .outputBytes)
+        try container.encode(report.skipped.map { Skipped(name: $0.name, missingFrom: $0.missingFrom) }, forKey: .skipped)
+        let counts = report.nonFinite
+        try container.encode(NonFinite(perIngredient: counts.perIngredient, base: counts.base, result: counts.result), forKey: .nonFinite)
+        try container.encodeIfPresent(partition, forKey: .partition)
     }
 }

@@ -7,7 +7,7 @@ struct TureenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tureen",
         abstract: "Average, convert and check model checkpoints (safetensors, npy/npz, HDF5, PyTorch, GGUF, Keras).",
-        version: TureenVersion.current,
+        version: VersionText.text,
         subcommands: [
             InspectCommand.self, ConvertCommand.self, SoupCommand.self, MergeCommand.self, IndexCommand.self, CheckCommand.self, DiffCommand.self,
             HDF5PreflightCommand.self,
