@@ -1,6 +1,7 @@
 /// Σ|xᵢ| over a stream of Float64 values, the same to the last bit whatever order the values come
 /// in and however they are split between threads: each value's 53-bit significand is added exactly
-/// into a 128-bit integer per binary exponent, and only `total` rounds, once, to nearest-even. The
+/// into a 128-bit integer per binary exponent (per block of values, a few exact partial sums are
+/// added instead: `splitExactly`), and only `total` rounds, once, to nearest-even. The
 /// norm-matching rescale divides two such sums, so its result does not depend on the chunk size
 /// or the thread count. Memory: 32 KiB per sum.
 struct ExactMagnitudeSum {
@@ -11,51 +12,29 @@ struct ExactMagnitudeSum {
 
     /// Adds |value| for every value.
     mutating func add(_ values: UnsafeMutableBufferPointer<Double>) {
-        sums.withUnsafeMutableBufferPointer { sums in
-            for value in values {
-                let bits = value.bitPattern & 0x7FFF_FFFF_FFFF_FFFF
-                let exponent = Int(truncatingIfNeeded: bits >> 52)
-                guard exponent < 2047 else {
-                    if bits & 0x000F_FFFF_FFFF_FFFF == 0 { infinities += 1 } else { nans += 1 }
-                    continue
-                }
-                let fraction = bits & 0x000F_FFFF_FFFF_FFFF
-                let significand = exponent == 0 ? fraction : fraction | 0x0010_0000_0000_0000
-                sums[exponent] &+= UInt128(significand)
-            }
-        }
+        Self.splitExactly(UnsafeBufferPointer(values), keptWhere: nil) { part, _ in add(magnitude: part) }
     }
 
-    /// Adds |values[k]| to this sum where `factors[k]` is not 0 and to `dropped` where it is: one
-    /// table update per value, so the sums of a masked task vector's kept and dropped parts cost
-    /// about as much as one sum (their exact total is the whole's).
+    /// Adds |values[k]| to this sum where `factors[k]` is not 0 and to `dropped` where it is, so the
+    /// sums of a masked task vector's kept and dropped parts cost about as much as one sum (their
+    /// exact total is the whole's).
     mutating func add(_ values: UnsafeMutableBufferPointer<Double>, keptWhere factors: UnsafeMutableBufferPointer<Double>, dropped: inout ExactMagnitudeSum) {
-        var nonFinite: [(bits: UInt64, isKept: Bool)] = []
-        sums.withUnsafeMutableBufferPointer { keptSums in
-            dropped.sums.withUnsafeMutableBufferPointer { droppedSums in
-                guard let keptTable = keptSums.baseAddress, let droppedTable = droppedSums.baseAddress else { return }
-                for k in values.indices {
-                    let bits = values[k].bitPattern & 0x7FFF_FFFF_FFFF_FFFF
-                    let exponent = Int(truncatingIfNeeded: bits &>> 52)
-                    let isKept = factors[k] != 0
-                    guard exponent < 2047 else {
-                        nonFinite.append((bits, isKept))
-                        continue
-                    }
-                    let fraction = bits & 0x000F_FFFF_FFFF_FFFF
-                    let significand = exponent == 0 ? fraction : fraction | 0x0010_0000_0000_0000
-                    (isKept ? keptTable : droppedTable)[exponent] &+= UInt128(significand)
-                }
-            }
-        }
-        for (bits, isKept) in nonFinite {
-            if isKept { countNonFinite(bits) } else { dropped.countNonFinite(bits) }
+        Self.splitExactly(UnsafeBufferPointer(values), keptWhere: UnsafeBufferPointer(factors)) { part, isKept in
+            if isKept { add(magnitude: part) } else { dropped.add(magnitude: part) }
         }
     }
 
-    /// Counts a non-finite magnitude's bits as +Inf or NaN.
-    private mutating func countNonFinite(_ bits: UInt64) {
-        if bits & 0x000F_FFFF_FFFF_FFFF == 0 { infinities += 1 } else { nans += 1 }
+    /// Adds one magnitude (a value with its sign bit clear) to its exponent's significand sum, or
+    /// counts it as +Inf or NaN.
+    private mutating func add(magnitude: Double) {
+        let bits = magnitude.bitPattern
+        let exponent = Int(truncatingIfNeeded: bits &>> 52)
+        let fraction = bits & 0x000F_FFFF_FFFF_FFFF
+        guard exponent < 2047 else {
+            if fraction == 0 { infinities += 1 } else { nans += 1 }
+            return
+        }
+        sums[exponent] &+= UInt128(exponent == 0 ? fraction : fraction | 0x0010_0000_0000_0000)
     }
 
     /// Whether an infinite or NaN value was added.

@@ -1,12 +1,19 @@
 /// One pass's histogram of a task vector's magnitude keys under a fixed prefix: for each value of
-/// the next digit (up to 16 bits) below the prefix, how many keys have it and the smallest and
-/// largest of them, so a bucket that holds a single key is recognised without another pass.
+/// the next digit (up to 16 bits) below the prefix, how many keys have it and the bits common to
+/// all of them and set in any, so a bucket that holds a single key is recognised without another
+/// pass (one AND and one OR per key, cheaper than a running minimum and maximum).
 /// Memory is 2¹⁶ buckets of 24 bytes, whatever the tensor's size.
 final class MagnitudeHistogram {
     struct Bucket {
         var count = 0
-        var smallest = UInt64.max
-        var largest: UInt64 = 0
+        /// The bits set in every key counted (all ones before the first): a value at or below each of
+        /// them, and at or above the bucket's range, so keys from it up are this bucket's and those above.
+        var commonBits = UInt64.max
+        /// The bits set in some key counted.
+        var anyBits: UInt64 = 0
+
+        /// Whether the keys counted are all one key (`commonBits`).
+        var holdsOneKey: Bool { count > 0 && commonBits == anyBits }
     }
 
     /// Which keys are counted and which of their bits make the digit.
@@ -54,8 +61,8 @@ final class MagnitudeHistogram {
             guard key & prefixMask == prefix else { continue }
             let bucket = buckets + Int(truncatingIfNeeded: (key &>> shift) & digitMask)
             bucket.pointee.count &+= 1
-            bucket.pointee.smallest = min(bucket.pointee.smallest, key)
-            bucket.pointee.largest = max(bucket.pointee.largest, key)
+            bucket.pointee.commonBits &= key
+            bucket.pointee.anyBits |= key
         }
     }
 
@@ -63,8 +70,8 @@ final class MagnitudeHistogram {
     func add(_ other: MagnitudeHistogram) {
         for index in buckets.indices {
             buckets[index].count += other.buckets[index].count
-            buckets[index].smallest = min(buckets[index].smallest, other.buckets[index].smallest)
-            buckets[index].largest = max(buckets[index].largest, other.buckets[index].largest)
+            buckets[index].commonBits &= other.buckets[index].commonBits
+            buckets[index].anyBits |= other.buckets[index].anyBits
         }
     }
 }

@@ -37,15 +37,18 @@ struct SparseMergeKernel: MergeKernel {
         let outputWidth = outputType.componentType.byteWidth
         let valueCount = output.count / outputWidth
         let blockValues = LinearMergeKernel.blockValues
+        let widths = inputWidths
+        // The block and slice arrays are made once and rebased per block (no allocation per block).
+        var blocks = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: ingredientCount + 4)
+        var slices = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: inputs.count)
         var start = 0
         while start < valueCount {
             let end = min(valueCount, start + blockValues)
-            let blocks = (0..<(ingredientCount + 4)).map { index in
-                UnsafeMutableBufferPointer(rebasing: scratch[(index * blockValues)..<(index * blockValues + end - start)])
+            for index in blocks.indices {
+                blocks[index] = UnsafeMutableBufferPointer(rebasing: scratch[(index * blockValues)..<(index * blockValues + end - start)])
             }
-            let widths = inputWidths
-            let slices = inputs.enumerated().map { index, input in
-                UnsafeRawBufferPointer(rebasing: input[(start * widths[index])..<(end * widths[index])])
+            for index in slices.indices {
+                slices[index] = UnsafeRawBufferPointer(rebasing: inputs[index][(start * widths[index])..<(end * widths[index])])
             }
             mergeBlock(
                 slices, firstValue: firstValue + start, blocks: blocks,

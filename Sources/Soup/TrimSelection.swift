@@ -51,9 +51,11 @@ struct TrimSelection {
         let chosen = histogram.buckets[bucket]
         let wanted = keep - above
         if wanted == chosen.count {
-            step = .done(TrimThreshold(key: chosen.smallest, tieIndexLimit: .max))
-        } else if chosen.smallest == chosen.largest {
-            step = .tieCutoff(key: chosen.smallest, ties: wanted)
+            // Every key of the bucket is at or above its common bits, every key of the buckets below is
+            // under them: the same elements are kept as with the bucket's smallest key.
+            step = .done(TrimThreshold(key: chosen.commonBits, tieIndexLimit: .max))
+        } else if chosen.holdsOneKey {
+            step = .tieCutoff(key: chosen.commonBits, ties: wanted)
         } else {
             step = .histogram(digit.refined(by: bucket))
         }

@@ -6,7 +6,7 @@
 /// non-negative values the bit patterns are ordered as the values are, and NaN (whatever its
 /// payload) sorts above +Inf, as in torch's sort and top-k, so a NaN in a task vector is kept first.
 struct TrimThreshold: Sendable, Equatable {
-    /// The smallest magnitude key kept.
+    /// Magnitude keys above it are kept, and those equal to it at an index below `tieIndexLimit`.
     let key: UInt64
     /// Elements whose key equals `key` are kept when their index is below this.
     let tieIndexLimit: Int

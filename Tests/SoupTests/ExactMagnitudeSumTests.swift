@@ -32,6 +32,26 @@ final class ExactMagnitudeSumTests: XCTestCase {
         XCTAssertEqual(split.total, whole)
     }
 
+    func testSmallValuesBesideALargeOneInABlockStillCount() {
+        // 1 + 1023·2⁻⁶⁰ rounds to 1 + 4·2⁻⁵²; adding in Float64 would stay at 1.
+        let small = [Double](repeating: 0x1p-60, count: 1023)
+        XCTAssertEqual(sum([1] + small).total, 1 + 0x1p-50)
+        XCTAssertEqual(sum(small + [-1]).total, 1 + 0x1p-50)
+    }
+
+    func testBlocksGiveTheSumOfTheValuesAddedOneByOne() {
+        var generator = SeededGenerator(seed: 5)
+        // Magnitudes from subnormals to near the largest finite, so some blocks need many levels
+        // and some values the value-by-value path.
+        let values = (0..<3000).map { index -> Double in
+            let exponent = index % 7 == 0 ? Int.random(in: -1074...1000, using: &generator) : Int.random(in: -80...10, using: &generator)
+            return Double(sign: Bool.random(using: &generator) ? .minus : .plus, exponent: exponent, significand: Double.random(in: 1..<2, using: &generator))
+        }
+        var oneByOne = ExactMagnitudeSum()
+        for value in values { oneByOne.add(sum([value])) }
+        XCTAssertEqual(sum(values).total, oneByOne.total)
+    }
+
     func testNonFiniteValuesGiveNaNOrInfinity() {
         XCTAssertEqual(sum([1, -.infinity]).total, .infinity)
         XCTAssertTrue(sum([1, .infinity, .nan]).total.isNaN)

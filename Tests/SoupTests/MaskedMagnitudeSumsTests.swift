@@ -35,6 +35,17 @@ final class MaskedMagnitudeSumsTests: XCTestCase {
         XCTAssertEqual([none.before, none.after], [.infinity, 0])
     }
 
+    func testKeptAndDroppedSumsOfWideRangedBlocksAreTheSumsOfTheirValues() {
+        // Magnitudes on both sides of 1 over 2⁻⁷⁰ to 2⁴⁰, in blocks of 1024 and a partial one.
+        let values = (0..<2500).map { Double(sign: $0 % 3 == 0 ? .minus : .plus, exponent: $0 % 111 - 70, significand: 1 + Double($0 % 13) / 16) }
+        let masked = sums(values, mask: keepLarge)
+        var all = ExactMagnitudeSum(), kept = ExactMagnitudeSum()
+        var copy = values, large = values.filter { $0.magnitude >= 1 }
+        copy.withUnsafeMutableBufferPointer { all.add($0) }
+        large.withUnsafeMutableBufferPointer { kept.add($0) }
+        XCTAssertEqual([masked.before, masked.after], [all.total, kept.total])
+    }
+
     func testThreadsPartialSumsAddUpToTheWhole() {
         let values = (0..<1000).map { Double($0 % 17) * 0.125 - 1 }
         var split = sums(Array(values[..<400]), mask: keepLarge)
