@@ -7,20 +7,23 @@ public struct MergedTensorStatistics: Sendable, Equatable, Encodable {
     public let values: [String: Double]
 }
 
-/// Runs a merge method's first passes over every merged tensor of a plan and makes their kernels,
-/// so that every check a method makes (an undefined Model Stock t, unusable weights) is done before
-/// a byte is written. The kernels then run on the soup's executor (`SoupProducer.preparedKernels`).
+/// Runs a merge method's first passes over the merged tensors of a plan (all of them, or a
+/// partitioned task's share) and makes their kernels, so that every check a method makes (an
+/// undefined Model Stock t, unusable weights) is done before a byte is written. The kernels then
+/// run on the soup's executor (`SoupProducer.preparedKernels`).
 package struct MergePreparation {
     /// The kernel of each merged tensor, by plan entry index.
     package let kernels: [Int: any MergeKernel]
     /// What the first passes found, in plan order (tensors whose method makes no pass are left out).
     package let statistics: [MergedTensorStatistics]
 
-    /// Prepares every merged tensor of `plan` (planned with the inputs `MergeRecipe.Method` expects:
-    /// `ingredientsAndBase(for:)`) for `recipe`.
+    /// Prepares the merged tensors of `plan` (planned with the inputs `MergeRecipe.Method` expects:
+    /// `ingredientsAndBase(for:)`) for `recipe`: those at `entryIndices` only, when given (the
+    /// tensors a partitioned task writes: no other tensor's bytes are read). Every merged tensor's
+    /// parameters are checked, so that every task refuses a recipe that does not fit.
     ///
     /// - Throws: `MergeError`; what reading a source throws.
-    package init(plan: SoupPlan, recipe: MergeRecipe, options: SoupOptions, onProgress: ((Int) -> Void)? = nil) throws {
+    package init(plan: SoupPlan, recipe: MergeRecipe, options: SoupOptions, entryIndices: Set<Int>? = nil, onProgress: ((Int) -> Void)? = nil) throws {
         let method = recipe.method.tensorMethod(seed: recipe.seed)
         var passes = StatisticsPass(options: options)
         passes.onProgress = onProgress
@@ -29,6 +32,7 @@ package struct MergePreparation {
         for (index, entry) in plan.entries.enumerated() where entry.isMerged {
             let parameters = recipe.parameters(forTensor: entry.output.name)
             try Self.check(parameters, of: entry, method: recipe.method)
+            guard entryIndices?.contains(index) ?? true else { continue }
             let prepared = try method.prepare(entry, parameters: parameters, passes: passes)
             kernels[index] = prepared.kernel
             if !prepared.statistics.isEmpty {

@@ -45,23 +45,17 @@ public struct Conversion {
     ) throws -> (store: TensorStore, partition: PartitionReport?) {
         let store = try registry.open(input, options: readOptions)
         var producer = try StoreProducer(store: store, castTo: castTo)
-        guard let partition else {
-            let target = try OutputTarget(output: output, inputs: [store], registry: registry, modelFolder: modelFolder, force: force)
-            producer.onProgress = progress.map { progressCounter(total: store.totalByteCount, report: $0) }
-            (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
-            try target.writer.write(producer, to: output, options: writeOptions)
-            return (store, nil)
+        let destination = try JobOutput(
+            output: output, inputs: [store], partition: partition, writeOptions: writeOptions, modelFolder: modelFolder, force: force, registry: registry
+        ) {
+            let identity = PlanIdentity(job: "convert")
+            identity.add(castTo?.rawValue ?? "no cast")
+            identity.add(inputs: [store])
+            identity.add(writeOptions: writeOptions)
+            return identity.id
         }
-        try OutputPolicy.check(output: output, inputs: [store], force: force, partitioned: true)
-        _ = try registry.writer(for: output, firstInput: store)
-        let identity = PlanIdentity(job: "convert")
-        identity.add(castTo?.rawValue ?? "no cast")
-        identity.add(inputs: [store])
-        identity.add(writeOptions: writeOptions)
-        var share = try PartitionedOutput(folder: output, partition: partition, planID: identity.id, writeOptions: writeOptions, registry: registry)
-        share.replacesUnlistedShards = force
-        let total = share.ownedTensorIndices(of: producer.tensors).reduce(0) { $0 + store.tensors[$1].info.byteCount }
+        let total = destination.writtenTensorIndices(of: producer.tensors).reduce(0) { $0 + store.tensors[$1].info.byteCount }
         producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
-        return (store, try share.write(producer))
+        return (store, try destination.write(producer, to: output, options: writeOptions, onNote: onNote))
     }
 }

@@ -3,8 +3,9 @@ import Soup
 import TureenCore
 
 /// A merge from paths to a path (`tureen merge`): opens the models (any mix of formats), checks
-/// them, runs the method's first passes over every tensor, then the streaming executor, and writes
-/// the result atomically in the format of the output's extension.
+/// them, runs the method's first passes over every tensor it writes, then the streaming executor,
+/// and writes the result atomically in the format of the output's extension (or, partitioned, one
+/// task's share of its shards).
 public struct MergeJob {
     /// Where the recipe comes from: given, or resolved per tensor from a mergekit configuration once
     /// the tensor names are known.
@@ -23,7 +24,7 @@ public struct MergeJob {
     public var output: String
     public var writeOptions = WriteOptions()
     public var readOptions = ReadOptions()
-    /// Replace an existing output.
+    /// Replace an existing output (partitioned: replace files at this task's shard names that no manifest of its plan lists).
     public var force = false
     /// Where a model folder output takes its other files from, and whether configurations may differ.
     public var modelFolder = ModelFolderOptions()
@@ -31,6 +32,9 @@ public struct MergeJob {
     public var onNote: ((String) -> Void)?
     /// The seed of DARE's masks for a configuration's merge (a `MergeRecipe` carries its own).
     public var seed: UInt64 = 0
+    /// Write only this task's share of a sharded safetensors output, into a folder every task shares
+    /// (`PartitionIndexJob` then writes the index); the first passes read only that share's tensors.
+    public var partition: Partition?
 
     /// A merge of `ingredients` (and `base`) by `recipe` into `output`.
     public init(ingredients: [String], base: String?, recipe: MergeRecipe, output: String) {
@@ -54,7 +58,8 @@ public struct MergeJob {
     public struct Report {
         /// Tensors written, skipped, non-finite counts: as for a soup.
         public let soup: SoupJob.Report
-        /// What the method's first passes found, per tensor (Model Stock's t, SLERP's angle).
+        /// What the method's first passes found, per tensor (Model Stock's t, SLERP's angle); when
+        /// partitioned, for this task's tensors only.
         public let statistics: [MergedTensorStatistics]
     }
 
@@ -68,22 +73,32 @@ public struct MergeJob {
         _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
-        let target = try OutputTarget(
-            output: output, inputs: ingredientStores + (baseStore.map { [$0] } ?? []), registry: registry, modelFolder: modelFolder, force: force)
+        let inputs = ingredientStores + (baseStore.map { [$0] } ?? [])
         let recipe = try resolvedRecipe(tensorNames: (ingredientStores.first ?? baseStore)?.tensors.map(\.info.name) ?? [])
+        let destination = try makeOutput(inputs: inputs, registry: registry) { planID(recipe: recipe, ingredients: ingredientStores, base: baseStore) }
         let planned = try recipe.method.ingredientsAndBase(ingredients: ingredientStores, base: baseStore)
         let planRecipe = try SoupRecipe.uniform(count: planned.ingredients.count, baseRelative: planned.base == nil ? nil : .init(scale: 1))
         let plan = try SoupPlan.make(ingredients: planned.ingredients, base: planned.base, recipe: planRecipe, options: options)
         let producer = SoupProducer(plan: plan, recipe: planRecipe, options: options, metadata: planned.ingredients[0].metadata)
+        let written = destination.writtenTensorIndices(of: producer.tensors)
         // Each first pass reads every merged tensor once more (the copied ones are few and small).
-        let total = producer.totalInputBytes * (1 + recipe.method.firstPasses)
+        let total = producer.inputBytes(ofTensorsAt: written) * (1 + recipe.method.firstPasses)
         let report = progress.map { progressCounter(total: total, report: $0) }
-        let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, onProgress: report)
+        let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, entryIndices: Set(written), onProgress: report)
         producer.preparedKernels = preparation.kernels
         producer.onProgress = report
-        (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
-        try target.writer.write(producer, to: output, options: writeOptions)
-        return Report(soup: SoupJob.Report(plan: plan, producer: producer, options: options), statistics: preparation.statistics)
+        let partitionReport = try write(producer, to: destination)
+        return Report(
+            soup: SoupJob.Report(plan: plan, producer: producer, options: options, partition: partitionReport), statistics: preparation.statistics)
+    }
+
+    /// The plan id of a partitioned merge: the method and every tensor's parameters (filters and
+    /// gradients resolved), the seed, the options that change the output's bytes, the inputs.
+    private func planID(recipe: MergeRecipe, ingredients: [TensorStore], base: TensorStore?) -> String {
+        planID(job: "merge", ingredients: ingredients, base: base) { identity in
+            identity.add(recipe.method.rawValue, "seed \(recipe.seed)", "\(recipe.parameters)")
+            for (name, parameters) in recipe.tensorParameters.sorted(by: { $0.key < $1.key }) { identity.add("tensor parameters", name, "\(parameters)") }
+        }
     }
 
     private func resolvedRecipe(tensorNames: [String]) throws -> MergeRecipe {

@@ -66,39 +66,23 @@ public struct SoupJob {
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let inputs = stores + (baseStore.map { [$0] } ?? [])
-        let target = partition == nil ? try OutputTarget(output: output, inputs: inputs, registry: registry, modelFolder: modelFolder, force: force) : nil
-        if partition != nil { try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true) }
+        let destination = try makeOutput(inputs: inputs, registry: registry) { planID(stores: stores, base: baseStore) }
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
         producer.tensorRecipes = tensorRecipes
-        var partitionReport: PartitionReport?
-        if let partition {
-            var share = try PartitionedOutput(
-                folder: output, partition: partition, planID: planID(stores: stores, base: baseStore), writeOptions: writeOptions, registry: registry)
-            share.replacesUnlistedShards = force
-            let total = producer.inputBytes(ofTensorsAt: share.ownedTensorIndices(of: producer.tensors))
-            producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
-            partitionReport = try share.write(producer)
-        } else {
-            producer.onProgress = progress.map { progressCounter(total: producer.totalInputBytes, report: $0) }
-            if let target {
-                (target.notes + target.notes(writing: producer.tensors)).forEach { onNote?($0) }
-                try target.writer.write(producer, to: output, options: writeOptions)
-            }
-        }
+        let total = producer.inputBytes(ofTensorsAt: destination.writtenTensorIndices(of: producer.tensors))
+        producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
+        let partitionReport = try write(producer, to: destination)
         return Report(plan: plan, producer: producer, options: options, partition: partitionReport)
     }
 
     /// The plan id of a partitioned soup: the recipes, the options that change the output's bytes, the inputs.
     private func planID(stores: [TensorStore], base: TensorStore?) -> String {
-        let identity = PlanIdentity(job: "soup")
-        identity.add("\(recipe)", "\(options.outputDType)", options.integerPolicy.rawValue, "\(options.skipMissingTensors)")
-        for (name, tensorRecipe) in tensorRecipes.sorted(by: { $0.key < $1.key }) { identity.add("tensor recipe", name, "\(tensorRecipe)") }
-        identity.add(inputs: stores)
-        if let base { identity.add("base"); identity.add(inputs: [base]) }
-        identity.add(writeOptions: writeOptions)
-        return identity.id
+        planID(job: "soup", ingredients: stores, base: base) { identity in
+            identity.add("\(recipe)")
+            for (name, tensorRecipe) in tensorRecipes.sorted(by: { $0.key < $1.key }) { identity.add("tensor recipe", name, "\(tensorRecipe)") }
+        }
     }
 }
 

@@ -24,7 +24,9 @@ struct MergeCommand: ParsableCommand {
     var seed: UInt64 = 0
 
     @OptionGroup var policy: TensorPolicyOptions
-    /// With `--json`, the report holds what each tensor's first pass found (Model Stock's t, SLERP's angle).
+    @OptionGroup var partitioning: PartitionOptions
+    /// With `--json`, the report holds what each tensor's first pass found (Model Stock's t, SLERP's
+    /// angle; a partitioned task's own tensors only).
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
@@ -33,6 +35,7 @@ struct MergeCommand: ParsableCommand {
         if let dtype { job.options.outputDType = dtype }
         policy.configure(&job)
         job.seed = seed
+        job.partition = try partitioning.resolved()
         let started = Date()
         let report = try reporting.progressBar(label: configuration.method.rawValue).track { try job.run(progress: $0) }
         let seconds = Date().timeIntervalSince(started)
@@ -50,15 +53,17 @@ struct MergeJSONReport: CommandOutcome {
     let mergedTensors: Int
     let copiedTensors: Int
     let nonFiniteInResult: Int
-    /// Per tensor, what the method's first pass found.
+    /// Per tensor, what the method's first pass found (a partitioned task's own tensors only).
     let tensors: [MergedTensorStatistics]
+    /// What a partitioned task wrote; absent without `--partition`.
+    let partition: PartitionSummary?
     private let summary: SoupSummary
 
     var summaryLine: String { summary.summaryLine }
     var notes: [String] { summary.notes }
 
     private enum CodingKeys: String, CodingKey {
-        case method, output, seconds, mergedTensors, copiedTensors, nonFiniteInResult, tensors
+        case method, output, seconds, mergedTensors, copiedTensors, nonFiniteInResult, tensors, partition
     }
 
     init(method: String, output: String, seconds: Double, report: MergeJob.Report, summary: SoupSummary) {
@@ -69,6 +74,7 @@ struct MergeJSONReport: CommandOutcome {
         copiedTensors = report.soup.copiedTensors
         nonFiniteInResult = report.soup.nonFinite.result
         tensors = report.statistics
+        partition = summary.partition
         self.summary = summary
     }
 }

@@ -45,6 +45,23 @@ final class MergePreparationTests: XCTestCase {
         }
     }
 
+    func testOnlyTheGivenEntriesArePreparedButEveryTensorsParametersAreChecked() throws {
+        func model(_ name: String, _ offset: Double) throws -> TensorStore {
+            try StoreBuilder.store(name, [(name: "u", shape: [3], values: [1, 2, 3].map { $0 + offset }), (name: "w", shape: [2], values: [4, offset])])
+        }
+        let plan = try SoupPlan.make(ingredients: [try model("a", 1), try model("b", -2)], base: try model("base", 0), recipe: .uniform(count: 2, baseRelative: .init(scale: 1)), options: SoupOptions())
+        let w = try XCTUnwrap(plan.entries.firstIndex { $0.output.name == "w" })
+        var recipe = MergeRecipe(method: .modelStock, parameters: .init(method: .modelStock, ingredientCount: 2))
+        let share = try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions(), entryIndices: [w])
+        XCTAssertEqual(Array(share.kernels.keys), [w])
+        XCTAssertEqual(share.statistics.map(\.tensor), ["w"])
+        XCTAssertEqual(share.statistics, try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions()).statistics.filter { $0.tensor == "w" })
+        recipe.tensorParameters["u"] = .init(method: .modelStock, ingredientCount: 3)
+        XCTAssertThrowsError(try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions(), entryIndices: [w])) {
+            guard case .invalidParameters(tensor: "u", _)? = $0 as? MergeError else { return XCTFail("\($0)") }
+        }
+    }
+
     func testModelStockNeedsTwoModelsAndABase() throws {
         let a = try vector("a", [1, 2])
         let recipe = MergeRecipe(method: .modelStock, parameters: .init(method: .modelStock, ingredientCount: 1))
