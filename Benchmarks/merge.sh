@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Merge benchmark (issue 15): `tureen merge` of 3 LLaMA-shaped bf16 models (1.07 GB each) and a
-# base of the same shape — linear, task arithmetic, Model Stock, SLERP (base and one model) —
+# base of the same shape — linear, task arithmetic, TIES, DARE-TIES and DARE-linear (density 0.5),
+# Model Stock, SLERP (base and one model) —
 # beside the uniform soup of the 3 (the soup's own executor, one pass) and the base-relative soup
 # (4 inputs), and mergekit-pytorch 0.1.5 on the same configurations (its venv from
-# Benchmarks/mergekit_venv.sh). Tureen runs $REPEAT times (default 3, median wall, largest RSS);
-# mergekit once. The machine is shared with other sessions: compare rows of one run.
+# Benchmarks/mergekit_venv.sh). Tureen runs $REPEAT rounds (default 3), each round every command
+# once in turn (soup, soup with base, each method; so the runs alternate), and a row gives the
+# median wall and the largest RSS; mergekit runs once. The machine is shared with other sessions:
+# compare rows of one run. METHODS (default all seven) limits the methods run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.sh"
@@ -20,6 +23,10 @@ models="  - model: $m1\n    parameters: {weight: 1}\n  - model: $m2\n    paramet
 printf "models:\n$models""merge_method: linear\n" >"$out/linear.yml"
 printf "models:\n$models""base_model: $base\nmerge_method: task_arithmetic\n" >"$out/task_arithmetic.yml"
 printf "models:\n  - model: $m1\n  - model: $m2\n  - model: $m3\nbase_model: $base\nmerge_method: model_stock\n" >"$out/model_stock.yml"
+sparse_models="  - model: $m1\n    parameters: {weight: 1, density: 0.5}\n  - model: $m2\n    parameters: {weight: 1, density: 0.5}\n  - model: $m3\n    parameters: {weight: 1, density: 0.5}\n"
+printf "models:\n$sparse_models""base_model: $base\nmerge_method: ties\n" >"$out/ties.yml"
+printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_ties\n" >"$out/dare_ties.yml"
+printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_linear\n" >"$out/dare_linear.yml"
 printf "models:\n  - model: $base\n  - model: $m1\nbase_model: $base\nmerge_method: slerp\nparameters: {t: 0.4}\n" >"$out/slerp.yml"
 cat "$m1" "$m2" "$m3" "$base" >/dev/null
 "$TUREEN" soup uniform --force "$m1" "$m2" "$m3" -o "$out/soup.safetensors" >/dev/null 2>&1
@@ -28,20 +35,46 @@ echo "### merge: 3 × $(du -h "$m1" | cut -f1) bf16 models (and a base of the sa
 echo
 echo "| command | wall s | peak RSS MB |"
 echo "|---|---|---|"
-measure "tureen soup uniform (3 inputs)" "$TUREEN" soup uniform --force "$m1" "$m2" "$m3" -o "$out/soup.safetensors"; soup=$LAST_WALL
-measure "tureen soup weighted --base (4 inputs)" "$TUREEN" soup weighted --force "$m1" "$m2" "$m3" --weights 1,1,1 --no-normalize --base "$base" -o "$out/soup-base.safetensors"; soup_base=$LAST_WALL
-declare -A walls
-for method in linear task_arithmetic model_stock slerp; do
-    measure "tureen merge: $method" "$TUREEN" merge --force "$out/$method.yml" -o "$out/$method.safetensors"; walls[$method]=$LAST_WALL
+# shellcheck disable=SC2206 # the list's words
+methods=(${METHODS:-linear task_arithmetic ties dare_ties dare_linear model_stock slerp})
+declare -A commands walls rss
+labels=("soup uniform (3 inputs)" "soup weighted --base (4 inputs)")
+commands["soup uniform (3 inputs)"]="soup uniform --force $m1 $m2 $m3 -o $out/soup.safetensors"
+commands["soup weighted --base (4 inputs)"]="soup weighted --force $m1 $m2 $m3 --weights 1,1,1 --no-normalize --base $base -o $out/soup-base.safetensors"
+for method in "${methods[@]}"; do
+    labels+=("merge: $method")
+    commands["merge: $method"]="merge --force $out/$method.yml -o $out/$method.safetensors"
+done
+log=$(mktemp)
+for round in $(seq "${REPEAT:-3}"); do
+    for label in "${labels[@]}"; do
+        # shellcheck disable=SC2086 # the command's words
+        /usr/bin/time -f '%e %M' -o "$log" "$TUREEN" ${commands[$label]} >/dev/null 2>&1 || { echo "| tureen $label | failed | - |"; continue; }
+        read -r wall kb <"$log"
+        walls[$label]="${walls[$label]:-}${walls[$label]:+ }$wall"
+        rss[$label]=$(awk -v a="${rss[$label]:-0}" -v b="$kb" 'BEGIN { b = b / 1024; printf "%.0f", (b > a ? b : a) }')
+    done
+done
+rm -f "$log"
+declare -A medians
+for label in "${labels[@]}"; do
+    medians[$label]=$(printf '%s\n' ${walls[$label]} | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    echo "| tureen $label | ${medians[$label]} (${walls[$label]}) | ${rss[$label]} |"
 done
 if [ -n "${MERGEKIT_PYTHON:-}" ]; then
     mergekit=$(dirname "$MERGEKIT_PYTHON")/mergekit-pytorch
-    for method in linear task_arithmetic model_stock slerp; do
+    for method in "${methods[@]}"; do
         rm -rf "$out/$method-mergekit"
         REPEAT=1 measure "mergekit-pytorch: $method" "$mergekit" "$out/$method.yml" "$out/$method-mergekit" --no-copy-tokenizer --no-write-model-card
         rm -rf "$out/$method-mergekit"
     done
 fi
 echo
-echo "tureen merge ÷ uniform soup (3 inputs): linear $(ratio "${walls[linear]}" "$soup")×, task arithmetic $(ratio "${walls[task_arithmetic]}" "$soup")×, Model Stock $(ratio "${walls[model_stock]}" "$soup")×, SLERP $(ratio "${walls[slerp]}" "$soup")×; task arithmetic ÷ base-relative soup (4 inputs): $(ratio "${walls[task_arithmetic]}" "$soup_base")×"
+soup=${medians["soup uniform (3 inputs)"]}
+printf 'tureen merge ÷ uniform soup (3 inputs):'
+for method in "${methods[@]}"; do printf ' %s %s×' "$method" "$(ratio "${medians["merge: $method"]}" "$soup")"; done
+if [ -n "${medians["merge: task_arithmetic"]:-}" ]; then
+    printf '; task arithmetic ÷ base-relative soup (4 inputs): %s×' "$(ratio "${medians["merge: task_arithmetic"]}" "${medians["soup weighted --base (4 inputs)"]}")"
+fi
+echo
 echo

@@ -1,5 +1,7 @@
 """Runs the same mergekit configurations through mergekit-pytorch (mergekit 0.1.5) and
-`tureen merge` on float32 inputs and prints, per configuration, how far apart the results are.
+`tureen merge` on float32 inputs and prints, per configuration, how far apart the results are;
+for DARE, whose masks are random in both (different generators), the fraction of elements that
+the merge changed from the base, against the expected 1 − Π(1 − densityᵢ).
 
 usage: mergekit_compat.py MERGEKIT_PYTHON TUREEN WORKDIR
 (Benchmarks/mergekit_compat.sh sets it up; needs torch, so it is not part of `make test`.)
@@ -73,6 +75,21 @@ parameters:
 """,
 }
 
+SPARSE_MODELS = """
+models:
+  - model: {m1}
+    parameters: {{weight: 0.5, density: 0.4}}
+  - model: {m2}
+    parameters: {{weight: 0.3, density: 0.6}}
+  - model: {m3}
+    parameters: {{weight: 0.2, density: 0.5}}
+base_model: {base}
+dtype: float32
+merge_method: """
+DENSITIES = (0.4, 0.6, 0.5)
+CONFIGS["ties"] = SPARSE_MODELS + "ties\n"
+DARE_CONFIGS = {method: SPARSE_MODELS + method + "\n" for method in ("dare_ties", "dare_linear")}
+
 
 def write_models(folder, seed=0):
     """A float32 LLaMA-shaped base and three fine-tunes: base + a shared update + their own noise."""
@@ -111,21 +128,39 @@ def main():
     print("| configuration | largest difference | largest difference ÷ tensor's largest value | elements identical |")
     print("|---|---|---|---|")
     for label, template in CONFIGS.items():
-        slug = label.replace(", ", "-")
-        config = work / f"{slug}.yml"
-        config.write_text(template.format(**paths))
-        peer_out = work / f"{slug}-mergekit"
-        subprocess.run([str(mergekit_cli), str(config), str(peer_out), "--no-copy-tokenizer", "--no-write-model-card"],
-                       check=True, capture_output=True)
-        ours_out = work / f"{slug}-tureen.safetensors"
-        subprocess.run([tureen, "merge", str(config), "-o", str(ours_out), "--force"], check=True, capture_output=True)
-        peer, ours = load_folder(peer_out), load_file(ours_out)
-        assert peer.keys() == ours.keys(), f"{label}: the tensor names differ"
+        peer, ours = run_both(label, template, paths, work, mergekit_cli, tureen)
         largest = max(float(np.abs(peer[n].astype(np.float64) - ours[n]).max()) for n in ours)
         relative = max(relative_difference(peer[n], ours[n]) for n in ours)
         identical = sum(int((peer[n] == ours[n]).sum()) for n in ours) / sum(ours[n].size for n in ours)
         print(f"| {label} | {largest:.3g} | {relative:.2g} ({relative * 2 ** 23:.1f} ulp) | {identical:.2%} |")
+    base = load_file(paths["base"])
+    expected = 1 - np.prod([1 - density for density in DENSITIES])
+    print()
+    print("| DARE configuration | elements changed from the base: mergekit | Tureen | expected |")
+    print("|---|---|---|---|")
+    for label, template in DARE_CONFIGS.items():
+        peer, ours = run_both(label, template, paths, work, mergekit_cli, tureen)
+        print(f"| {label} | {changed_fraction(peer, base):.2%} | {changed_fraction(ours, base):.2%} | {expected:.2%} |")
 
+
+def run_both(label, template, paths, work, mergekit_cli, tureen):
+    """The configuration's result from mergekit-pytorch and from tureen merge."""
+    slug = label.replace(", ", "-")
+    config = work / f"{slug}.yml"
+    config.write_text(template.format(**paths))
+    peer_out = work / f"{slug}-mergekit"
+    subprocess.run([str(mergekit_cli), str(config), str(peer_out), "--no-copy-tokenizer", "--no-write-model-card"],
+                   check=True, capture_output=True)
+    ours_out = work / f"{slug}-tureen.safetensors"
+    subprocess.run([tureen, "merge", str(config), "-o", str(ours_out), "--force"], check=True, capture_output=True)
+    peer, ours = load_folder(peer_out), load_file(ours_out)
+    assert peer.keys() == ours.keys(), f"{label}: the tensor names differ"
+    return peer, ours
+
+
+def changed_fraction(merged, base):
+    """The fraction of elements whose merged value differs from the base's."""
+    return sum(int((merged[n] != base[n]).sum()) for n in merged) / sum(merged[n].size for n in merged)
 
 if __name__ == "__main__":
     main()

@@ -10,8 +10,9 @@
 struct DropoutMask: Sendable, Equatable {
     /// The stream's starting state for this ingredient and tensor.
     let key: UInt64
-    /// The probability that an element is kept.
-    let density: Double
+    /// u < density exactly when u·2⁵³ (an integer) is below ⌈density·2⁵³⌉, so the comparison is one
+    /// of integers, which the compiler vectorises.
+    private let keptBelow: UInt64
 
     /// The mask of ingredient `ingredient` (0-based, base model not counted) for `tensorName`.
     init(seed: UInt64, ingredient: Int, tensorName: String, density: Double) {
@@ -19,25 +20,25 @@ struct DropoutMask: Sendable, Equatable {
         let seeded = Self.mix(seed &+ Self.gamma)
         let perIngredient = Self.mix(seeded ^ (UInt64(ingredient) &+ Self.gamma))
         self.key = Self.mix(perIngredient ^ nameHash)
-        self.density = density
+        self.keptBelow = UInt64((min(1, max(0, density)) * 0x1p53).rounded(.up))
     }
 
     /// Whether element `index` is kept.
     @inline(__always)
     func keeps(_ index: Int) -> Bool {
-        uniform(index) < density
+        Self.mix(state(index)) >> 11 < keptBelow
     }
 
-    /// Element `index`'s draw, uniform on [0, 1).
+    /// The generator's state for element `index`.
     @inline(__always)
-    func uniform(_ index: Int) -> Double {
-        let state = key &+ (UInt64(truncatingIfNeeded: index) &+ 1) &* Self.gamma
-        return Double(Self.mix(state) >> 11) * 0x1p-53
+    private func state(_ index: Int) -> UInt64 {
+        key &+ (UInt64(truncatingIfNeeded: index) &+ 1) &* Self.gamma
     }
 
     /// Stores 1 in `factors[k]` where element `start + k` is kept and 0 where it is dropped.
     func fill(_ factors: UnsafeMutableBufferPointer<Double>, from start: Int) {
-        for k in factors.indices { factors[k] = keeps(start + k) ? 1 : 0 }
+        // Wrapping arithmetic throughout (no overflow trap), so the loop vectorises.
+        for k in factors.indices { factors[k] = keeps(start &+ k) ? 1 : 0 }
     }
 
     private static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -26,6 +26,44 @@ struct ExactMagnitudeSum {
         }
     }
 
+    /// Adds |values[k]| to this sum where `factors[k]` is not 0 and to `dropped` where it is: one
+    /// table update per value, so the sums of a masked task vector's kept and dropped parts cost
+    /// about as much as one sum (their exact total is the whole's).
+    mutating func add(_ values: UnsafeMutableBufferPointer<Double>, keptWhere factors: UnsafeMutableBufferPointer<Double>, dropped: inout ExactMagnitudeSum) {
+        var nonFinite: [(bits: UInt64, isKept: Bool)] = []
+        sums.withUnsafeMutableBufferPointer { keptSums in
+            dropped.sums.withUnsafeMutableBufferPointer { droppedSums in
+                guard let keptTable = keptSums.baseAddress, let droppedTable = droppedSums.baseAddress else { return }
+                for k in values.indices {
+                    let bits = values[k].bitPattern & 0x7FFF_FFFF_FFFF_FFFF
+                    let exponent = Int(truncatingIfNeeded: bits &>> 52)
+                    let isKept = factors[k] != 0
+                    guard exponent < 2047 else {
+                        nonFinite.append((bits, isKept))
+                        continue
+                    }
+                    let fraction = bits & 0x000F_FFFF_FFFF_FFFF
+                    let significand = exponent == 0 ? fraction : fraction | 0x0010_0000_0000_0000
+                    (isKept ? keptTable : droppedTable)[exponent] &+= UInt128(significand)
+                }
+            }
+        }
+        for (bits, isKept) in nonFinite {
+            if isKept { countNonFinite(bits) } else { dropped.countNonFinite(bits) }
+        }
+    }
+
+    /// Counts a non-finite magnitude's bits as +Inf or NaN.
+    private mutating func countNonFinite(_ bits: UInt64) {
+        if bits & 0x000F_FFFF_FFFF_FFFF == 0 { infinities += 1 } else { nans += 1 }
+    }
+
+    /// Whether an infinite or NaN value was added.
+    var sawNonFinite: Bool { infinities > 0 || nans > 0 }
+
+    /// Makes the total NaN (a dropped ±Inf or NaN times its mask's 0).
+    mutating func poison() { nans += 1 }
+
     /// Adds another partial sum.
     mutating func add(_ other: ExactMagnitudeSum) {
         for index in sums.indices { sums[index] &+= other.sums[index] }

@@ -46,13 +46,16 @@ final class MagnitudeHistogram {
 
     /// Counts the magnitude keys of `deltas` that lie under the prefix.
     func add(_ deltas: UnsafeMutableBufferPointer<Double>) {
+        let (prefix, prefixMask, shift, digitMask) = (digit.prefix, prefixMask, shift, digitMask)
+        guard let buckets = buckets.baseAddress else { return }
+        // Wrapping arithmetic and unchecked shifts: no overflow traps in the hot loop.
         for delta in deltas {
             let key = TrimThreshold.magnitudeKey(delta)
-            guard key & prefixMask == digit.prefix else { continue }
-            let index = Int(truncatingIfNeeded: (key >> shift) & digitMask)
-            buckets[index].count += 1
-            buckets[index].smallest = min(buckets[index].smallest, key)
-            buckets[index].largest = max(buckets[index].largest, key)
+            guard key & prefixMask == prefix else { continue }
+            let bucket = buckets + Int(truncatingIfNeeded: (key &>> shift) & digitMask)
+            bucket.pointee.count &+= 1
+            bucket.pointee.smallest = min(bucket.pointee.smallest, key)
+            bucket.pointee.largest = max(bucket.pointee.largest, key)
         }
     }
 

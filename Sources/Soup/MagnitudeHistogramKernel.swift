@@ -11,12 +11,10 @@ struct MagnitudeHistogramKernel: StatisticsKernel {
 
     var scratchValues: Int { TaskVectorBlocks.scratchValues }
 
-    /// No histograms: each thread makes its own when it first counts (a partial is copied to
-    /// every thread, and histograms are shared references).
-    func makePartial() -> [MagnitudeHistogram] { [] }
+    /// One empty histogram per ingredient (a thread's own: `StatisticsPass` makes one partial per thread).
+    func makePartial() -> [MagnitudeHistogram] { digits.map { MagnitudeHistogram(digit: $0) } }
 
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout [MagnitudeHistogram]) {
-        if partial.isEmpty { partial = digits.map { MagnitudeHistogram(digit: $0) } }
         let histograms = partial
         TaskVectorBlocks(inputTypes: sourceTypes).forEachBlock(of: inputs, scratch: scratch) { ingredient, _, deltas in
             histograms[ingredient].add(deltas)
@@ -25,9 +23,8 @@ struct MagnitudeHistogramKernel: StatisticsKernel {
 
     /// The threads' histograms added up, one per ingredient.
     func combine(_ partials: [[MagnitudeHistogram]]) -> [MagnitudeHistogram] {
-        let counted = partials.filter { !$0.isEmpty }
-        guard let totals = counted.first else { return digits.map { MagnitudeHistogram(digit: $0) } }
-        for partial in counted.dropFirst() {
+        guard let totals = partials.first else { return makePartial() }
+        for partial in partials.dropFirst() {
             for (total, part) in zip(totals, partial) { total.add(part) }
         }
         return totals

@@ -115,7 +115,9 @@ struct SparseMergeKernel: MergeKernel {
         for (ingredient, term) in zip(terms.indices, terms) {
             let weight = weights[ingredient]
             for k in sum.indices {
-                let agrees: Double = Self.sign(term[k]) == elected[k] ? 1 : 0
+                // The term's sign is the elected ±1 exactly when their product is positive
+                // (never for a zero or NaN term).
+                let agrees: Double = term[k] * elected[k] > 0 ? 1 : 0
                 sum[k] += term[k] * agrees
                 divisor[k] += weight * agrees
             }
@@ -134,11 +136,5 @@ struct SparseMergeKernel: MergeKernel {
         let weightSum = weights.reduce(0, +)
         let usable = weightSum.magnitude < 1e-8 ? 1 : weightSum
         for k in divisor.indices { divisor[k] = usable }
-    }
-
-    /// torch's sign: −1, 0 or +1, NaN for NaN (which then equals no elected sign).
-    @inline(__always)
-    private static func sign(_ value: Double) -> Double {
-        value > 0 ? 1 : value < 0 ? -1 : value == 0 ? 0 : .nan
     }
 }

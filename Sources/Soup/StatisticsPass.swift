@@ -6,11 +6,20 @@ package protocol StatisticsKernel {
     associatedtype Partial
     /// Float64 scratch values each thread needs for one call of `accumulate`.
     var scratchValues: Int { get }
-    /// A partial result that has seen nothing.
+    /// A partial result that has seen nothing; called once per thread, so a partial may hold class
+    /// instances (each thread gets its own).
     func makePartial() -> Partial
     /// Folds one piece into `partial`: `inputs` holds the piece's bytes of every source (in the
     /// order given to `StatisticsPass.run`), `firstValue` the tensor-wide index of its first value.
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout Partial)
+    /// Whether a thread's partial needs no more values; the pass stops before the tensor's end
+    /// once every thread's partial says so after a chunk (a search for the k-th tie stops at it).
+    func isFinished(_ partial: Partial) -> Bool
+}
+
+extension StatisticsKernel {
+    /// Statistics of the whole tensor: never finished early.
+    package func isFinished(_ partial: Partial) -> Bool { false }
 }
 
 /// A streaming pass over one tensor's inputs that gathers statistics before a merge method's kernel
@@ -41,7 +50,9 @@ package struct StatisticsPass {
         let bytesPerValue = sources.reduce(0) { $0 + $1.info.dtype.componentType.byteWidth }
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads * kernel.scratchValues)
         let partials = UnsafeMutableBufferPointer<Kernel.Partial>.allocate(capacity: threads)
-        partials.initialize(repeating: kernel.makePartial())
+        // One partial made per thread: a partial copied to every thread would share its class
+        // instances (a histogram) between threads, which then race on them.
+        for part in partials.indices { (partials.baseAddress! + part).initialize(to: kernel.makePartial()) }
         defer {
             scratch.deallocate()
             partials.baseAddress!.deinitialize(count: threads)
@@ -61,6 +72,7 @@ package struct StatisticsPass {
             }
             onProgress?(values.count * bytesPerValue)
             value = values.upperBound
+            if partials[0..<used].allSatisfy(kernel.isFinished) { break }
         }
         return Array(partials[0..<used])
     }

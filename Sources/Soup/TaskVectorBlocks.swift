@@ -9,8 +9,8 @@ struct TaskVectorBlocks {
 
     var ingredientCount: Int { inputTypes.count - 1 }
 
-    /// Scratch space per thread: one block.
-    static let scratchValues = LinearMergeKernel.blockValues
+    /// Scratch space per thread: two blocks (the deltas and the base, decoded once per block).
+    static let scratchValues = 2 * LinearMergeKernel.blockValues
 
     /// Calls `body(ingredient, offset, deltas)` for every block of the piece and every ingredient,
     /// where `offset` is the block's first value relative to the piece and `inputs` holds the piece's
@@ -22,16 +22,19 @@ struct TaskVectorBlocks {
         let widths = inputTypes.map(\.componentType.byteWidth)
         let baseIndex = ingredientCount
         let valueCount = inputs[baseIndex].count / widths[baseIndex]
+        let blockValues = LinearMergeKernel.blockValues
         var start = 0
         while start < valueCount {
-            let end = min(valueCount, start + Self.scratchValues)
+            let end = min(valueCount, start + blockValues)
             let deltas = UnsafeMutableBufferPointer(rebasing: scratch[0..<(end - start)])
+            let base = UnsafeMutableBufferPointer(rebasing: scratch[blockValues..<(blockValues + end - start)])
             func bytes(_ index: Int) -> UnsafeRawBufferPointer {
                 UnsafeRawBufferPointer(rebasing: inputs[index][(start * widths[index])..<(end * widths[index])])
             }
+            ElementCodec.decode(bytes(baseIndex), dtype: inputTypes[baseIndex], into: base)
             for ingredient in 0..<ingredientCount {
                 ElementCodec.decode(bytes(ingredient), dtype: inputTypes[ingredient], into: deltas)
-                ElementCodec.accumulate(bytes(baseIndex), dtype: inputTypes[baseIndex], weight: -1, into: deltas)
+                for k in deltas.indices { deltas[k] -= base[k] }
                 try body(ingredient, start, deltas)
             }
             start = end

@@ -21,15 +21,22 @@ struct TaskVectorSparsifier {
             break
         case .keepNone:
             for k in deltas.indices { deltas[k] = 0 }
-        case let .magnitude(threshold):
-            threshold.fill(factors, deltas: deltas, from: start)
-            for k in deltas.indices { deltas[k] *= factors[k] }
-        case let .random(dropout):
-            dropout.fill(factors, from: start)
+        case .magnitude, .random:
+            fill(factors, deltas: deltas, from: start)
             for k in deltas.indices { deltas[k] *= factors[k] }
         }
         if scale != 1 {
             for k in deltas.indices { deltas[k] *= scale }
+        }
+    }
+
+    /// Stores a TIES or DARE mask's factor for element `start + k` (1 kept, 0 dropped) in
+    /// `factors[k]`; `deltas` are the elements' task-vector values.
+    func fill(_ factors: UnsafeMutableBufferPointer<Double>, deltas: UnsafeMutableBufferPointer<Double>, from start: Int) {
+        switch mask {
+        case let .magnitude(threshold): threshold.fill(factors, deltas: deltas, from: start)
+        case let .random(dropout): dropout.fill(factors, from: start)
+        case .keepAll, .keepNone: preconditionFailure("keep-all and keep-none masks need no factors")
         }
     }
 

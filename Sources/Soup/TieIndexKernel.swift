@@ -3,7 +3,7 @@ import TureenCore
 /// The last pass of TIES's threshold search, run on one thread so that values come in index order:
 /// for each ingredient whose threshold key is shared by more elements than are still to be kept,
 /// the index of the last tie kept (the `rank`-th element, counting from 1, whose key is the threshold's).
-/// Sources are those ingredients, then the base.
+/// The pass stops at the chunk where the last of them is found. Sources are those ingredients, then the base.
 struct TieIndexKernel: StatisticsKernel {
     /// Each source's dtype: the ingredients', then the base's.
     let sourceTypes: [DType]
@@ -23,10 +23,21 @@ struct TieIndexKernel: StatisticsKernel {
         Partial(remaining: ties.map(\.rank), found: Array(repeating: nil, count: ties.count))
     }
 
+    func isFinished(_ partial: Partial) -> Bool {
+        partial.found.allSatisfy { $0 != nil }
+    }
+
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout Partial) {
         TaskVectorBlocks(inputTypes: sourceTypes).forEachBlock(of: inputs, scratch: scratch) { ingredient, offset, deltas in
             guard partial.found[ingredient] == nil else { return }
             let key = ties[ingredient].key
+            // Most blocks only need their ties counted, which the compiler vectorises.
+            var blockTies = 0
+            for k in deltas.indices { blockTies &+= TrimThreshold.magnitudeKey(deltas[k]) == key ? 1 : 0 }
+            guard blockTies >= partial.remaining[ingredient] else {
+                partial.remaining[ingredient] -= blockTies
+                return
+            }
             for k in deltas.indices where TrimThreshold.magnitudeKey(deltas[k]) == key {
                 partial.remaining[ingredient] -= 1
                 if partial.remaining[ingredient] == 0 {

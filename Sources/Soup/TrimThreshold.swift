@@ -30,7 +30,15 @@ struct TrimThreshold: Sendable, Equatable {
     }
 
     /// Stores 1 in `factors[k]` where `deltas[k]` (element `start + k`) is kept and 0 where not.
+    /// A block wholly below or wholly at or past the tie limit needs one comparison per element
+    /// (at or above `key`; above `key`), which the compiler vectorises.
     func fill(_ factors: UnsafeMutableBufferPointer<Double>, deltas: UnsafeMutableBufferPointer<Double>, from start: Int) {
-        for k in factors.indices { factors[k] = keeps(deltas[k], at: start + k) ? 1 : 0 }
+        if start >= tieIndexLimit {
+            for k in factors.indices { factors[k] = Self.magnitudeKey(deltas[k]) > key ? 1 : 0 }
+        } else if start + factors.count <= tieIndexLimit {
+            for k in factors.indices { factors[k] = Self.magnitudeKey(deltas[k]) >= key ? 1 : 0 }
+        } else {
+            for k in factors.indices { factors[k] = keeps(deltas[k], at: start + k) ? 1 : 0 }
+        }
     }
 }

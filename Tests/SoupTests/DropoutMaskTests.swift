@@ -45,8 +45,10 @@ final class DropoutMaskTests: XCTestCase {
         let fnvW = (0xCBF2_9CE4_8422_2325 ^ UInt64(UInt8(ascii: "w"))) &* 0x0000_0100_0000_01B3
         let key = mix(mix(mix(0 &+ gamma) ^ (0 &+ gamma)) ^ fnvW)
         XCTAssertEqual(mask.key, key)
-        XCTAssertEqual(mask.uniform(0), Double(mix(key &+ gamma) >> 11) * 0x1p-53)
-        XCTAssertEqual(mask.uniform(5), Double(mix(key &+ 6 &* gamma) >> 11) * 0x1p-53)
+        for index in 0..<1000 {
+            let draw = Double(mix(key &+ UInt64(index + 1) &* gamma) >> 11) * 0x1p-53
+            XCTAssertEqual(mask.keeps(index), draw < 0.5, "element \(index)")
+        }
         // As the interop test's numpy reimplementation draws them.
         XCTAssertEqual((0..<10).map(mask.keeps), [true, false, false, false, false, false, true, false, true, true])
     }

@@ -62,6 +62,18 @@ final class TrimSelectionTests: XCTestCase {
         XCTAssertEqual(kept(threshold, ingredient), Set(0..<250))
     }
 
+    func testTiePassStopsAtTheChunkHoldingTheLastTieKept() throws {
+        let ingredient = (0..<10_000).map { $0 % 2 == 0 ? 1.0 : -1.0 }
+        let entry = try sparseMergeEntry(ingredients: [ingredient], base: Array(repeating: 0, count: 10_000))
+        var passes = statisticsPasses(chunk: 1000)
+        var bytesRead = 0
+        passes.onProgress = { bytesRead += $0 }
+        let threshold = try TrimSelection.thresholds(of: entry, densities: [0.1], passes: passes)[0]
+        XCTAssertEqual(threshold.tieIndexLimit, 1000)
+        // One histogram pass over the whole tensor, then the tie pass's first chunk (f32 ingredient and base).
+        XCTAssertEqual(bytesRead, 10_000 * 8 + 1000 * 8)
+    }
+
     func testDensityOneKeepsAllAndZeroKeepsNoneAndTinyKeepsOne() throws {
         let ingredient = [0.5, -2, 0, 1]
         let entry = try sparseMergeEntry(ingredients: [ingredient, ingredient, ingredient], base: [0, 0, 0, 0])
