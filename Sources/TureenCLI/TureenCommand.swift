@@ -15,6 +15,7 @@ struct TureenCommand: ParsableCommand {
     )
 
     static func main() {
+        TunedBuild.handOverIfInstalled()
         let interruptHandlers = InterruptCleanup.install()
         InterruptCleanup.reportStaleTemporaries()
         OpenFileLimit.raiseToHardLimit()

@@ -75,6 +75,7 @@ def workspace(request, models, tmp_path_factory):
     workspace.method = request.param
     workspace.reference_run = workspace.soup(root / "reference", None)
     workspace.reference_read = workspace.reference_run.rchar
+    assert "partition" not in json.loads(workspace.reference_run.stdout)
     return workspace
 
 
@@ -86,7 +87,10 @@ def statistics(task):
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_merge_tasks_in_parallel_write_the_unpartitioned_shards_and_read_only_their_share(workspace, tmp_path, count):
     tasks = run_joined_and_compared(workspace, tmp_path / "out", count)
-    # Each task reports the first passes of its own tensors: together, the unpartitioned run's.
+    # Each task reports its share, and the first passes of its own tensors: together, the unpartitioned run's.
+    shares = [json.loads(task.stdout)["partition"] for task in tasks]
+    assert sorted((share["task"], share["tasks"]) for share in shares) == [(number, count) for number in range(count)]
+    assert len({share["plan_id"] for share in shares}) == 1
     found = [statistics(task) for task in tasks]
     expected = statistics(workspace.reference_run)
     assert sum(len(share) for share in found) == len(expected)

@@ -13,7 +13,7 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 
 from conftest import ROOT, hidden_toolchain_environment
-from test_dist import version
+from test_dist import X86_64_V3_FLAGS, cpu_flags, version
 
 SOUPS = ROOT / "Fixtures" / "soups"
 COMPARE = ROOT / "Fixtures" / "compare"
@@ -36,7 +36,8 @@ def test_wheel_is_manylinux_and_holds_binary_man_page_and_completions(wheel):
         binary = archive.getinfo("tureen/_bin/tureen")
         metadata = archive.read(f"tureen-{version()}.dist-info/METADATA").decode()
     assert binary.external_attr >> 16 & 0o111, "the binary lost its executable bit"
-    assert {"tureen/py.typed", "tureen/share/man/man1/tureen.1", "tureen/share/bash-completion/completions/tureen"} <= names
+    assert {"tureen/py.typed", "tureen/share/man/man1/tureen.1", "tureen/share/bash-completion/completions/tureen",
+            "tureen/libexec/tureen/tureen-x86-64-v3"} <= names
     assert "Requires-Dist" not in metadata
 
 
@@ -45,6 +46,8 @@ def test_console_command_runs_the_binary_without_swift(fresh_venv):
                             env=hidden_toolchain_environment(fresh_venv / "bin"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"tureen {version()} (commit ")
+    tuned = X86_64_V3_FLAGS <= cpu_flags()
+    assert ("avx2" in result.stdout.splitlines()[1]) == tuned, result.stdout  # the wheel's tuned build takes over
 
 
 def test_soup_matches_numpy(fresh_venv, tmp_path):
@@ -130,3 +133,45 @@ def test_errors_carry_the_command_message(fresh_venv, tmp_path):
     assert raised[0].startswith(f"tureen: error: {tmp_path / 'missing.safetensors'}: cannot open")
     assert raised[1] == 1
     assert not (tmp_path / "out.h5").exists()
+
+
+def test_merge_runs_a_mergekit_configuration(fresh_venv, tmp_path):
+    config = tmp_path / "merge.yml"
+    config.write_text(textwrap.dedent(f"""
+        merge_method: task_arithmetic
+        base_model: {INGREDIENTS[0]}
+        models:
+          - model: {INGREDIENTS[1]}
+            parameters: {{weight: 0.5}}
+          - model: {INGREDIENTS[2]}
+            parameters: {{weight: 0.25}}
+    """))
+    out = tmp_path / "merged.safetensors"
+    report = in_fresh_venv(fresh_venv, f"""
+        import json, tureen
+        print(json.dumps(tureen.merge({str(config)!r}, {str(out)!r})))
+    """)
+    base, first, second = (load_file(path) for path in INGREDIENTS)
+    merged = load_file(out)
+    assert report["method"] == "task_arithmetic" and report["merged_tensors"] == len(merged) == len(base)
+    for name, value in merged.items():
+        origin = base[name].astype(np.float64)
+        expected = origin + 0.5 * (first[name].astype(np.float64) - origin) + 0.25 * (second[name].astype(np.float64) - origin)
+        np.testing.assert_array_equal(value, expected.astype(np.float32), err_msg=name)
+
+
+def test_index_joins_the_shards_of_a_partitioned_soup(fresh_venv, tmp_path):
+    folder = tmp_path / "soup"
+    for task in ("0/2", "1/2"):
+        result = subprocess.run([str(fresh_venv / "bin" / "tureen"), "soup", "uniform", *map(str, INGREDIENTS), "-o", str(folder),
+                                 "--max-shard-size", "30KB", "--partition", task, "--quiet"],
+                                capture_output=True, text=True, env=hidden_toolchain_environment(fresh_venv / "bin"))
+        assert result.returncode == 0, result.stderr
+    report = in_fresh_venv(fresh_venv, f"""
+        import json, tureen
+        print(json.dumps(tureen.index({str(folder)!r}, verify=True)))
+    """)
+    index = json.loads((folder / "model.safetensors.index.json").read_text())
+    assert report["task_count"] == 2 and report["verified"] and report["shard_count"] == len(set(index["weight_map"].values())) > 1
+    soup = {name: value for shard in sorted(set(index["weight_map"].values())) for name, value in load_file(folder / shard).items()}
+    assert set(soup) == set(load_file(INGREDIENTS[0]))

@@ -37,6 +37,9 @@ static inline const char *tureen_compiled_cpu_features(void) {
 /// The same features, those this CPU has, in the same form.
 const char *tureen_running_cpu_features(void);
 
+/// Whether this CPU has every feature of the x86-64-v3 level (AVX2, FMA, BMI2, F16C, …); 0 elsewhere.
+int tureen_cpu_runs_x86_64_v3(void);
+
 /// The git commit the binary was built from (`git describe --always --dirty`), or "unknown" for a
 /// build that did not go through the Makefile.
 const char *tureen_git_commit(void);
