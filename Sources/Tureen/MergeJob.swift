@@ -89,7 +89,7 @@ public struct MergeJob {
         producer.onProgress = report
         let partitionReport = try write(producer, to: destination)
         return Report(
-            soup: SoupJob.Report(plan: plan, producer: producer, options: options, partition: partitionReport), statistics: preparation.statistics)
+            soup: SoupJob.Report(plan: plan, written: written, producer: producer, options: options, partition: partitionReport), statistics: preparation.statistics)
     }
 
     /// The plan id of a partitioned merge: the method and every tensor's parameters (filters and

@@ -39,7 +39,7 @@ public struct SoupJob {
 
     /// What a finished soup did.
     public struct Report {
-        /// The tensors written, merged and copied.
+        /// The tensors written, merged and copied (when partitioned: by this task, as every figure here).
         public let mergedTensors: Int
         public let copiedTensors: Int
         /// Tensors left out because some ingredients lack them.
@@ -50,7 +50,7 @@ public struct SoupJob {
         public let outputDType: OutputDTypeRule
         /// NaN and ±Inf counts.
         public let nonFinite: NonFiniteCount
-        /// Parameters and bytes of the whole output (all tasks' shares when partitioned).
+        /// Parameters and bytes of the tensors written.
         public let parameters: Int
         public let outputBytes: Int
         /// What this task wrote, when partitioned.
@@ -71,10 +71,11 @@ public struct SoupJob {
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
         producer.tensorRecipes = tensorRecipes
-        let total = producer.inputBytes(ofTensorsAt: destination.writtenTensorIndices(of: producer.tensors))
+        let written = destination.writtenTensorIndices(of: producer.tensors)
+        let total = producer.inputBytes(ofTensorsAt: written)
         producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
         let partitionReport = try write(producer, to: destination)
-        return Report(plan: plan, producer: producer, options: options, partition: partitionReport)
+        return Report(plan: plan, written: written, producer: producer, options: options, partition: partitionReport)
     }
 
     /// The plan id of a partitioned soup: the recipes, the options that change the output's bytes, the inputs.
@@ -87,17 +88,19 @@ public struct SoupJob {
 }
 
 extension SoupJob.Report {
-    /// The report of `producer`'s run of `plan` (`partition`: what this task wrote, when partitioned).
-    init(plan: SoupPlan, producer: SoupProducer, options: SoupOptions, partition: PartitionReport? = nil) {
+    /// The report of `producer`'s run of `plan`, which wrote the entries at `written` (all of them,
+    /// or a partitioned task's share; `partition`: what that task wrote).
+    init(plan: SoupPlan, written: [Int], producer: SoupProducer, options: SoupOptions, partition: PartitionReport?) {
+        let entries = written.map { plan.entries[$0] }
         self.init(
-            mergedTensors: plan.entries.filter(\.isMerged).count,
-            copiedTensors: plan.entries.filter { !$0.isMerged }.count,
+            mergedTensors: entries.filter(\.isMerged).count,
+            copiedTensors: entries.filter { !$0.isMerged }.count,
             skipped: plan.skipped,
             mixedPrecision: plan.mixedPrecision,
             outputDType: options.outputDType,
             nonFinite: producer.nonFinite,
-            parameters: plan.entries.reduce(0) { $0 + $1.output.elementCount },
-            outputBytes: plan.entries.reduce(0) { $0 + $1.output.byteCount },
+            parameters: entries.reduce(0) { $0 + $1.output.elementCount },
+            outputBytes: entries.reduce(0) { $0 + $1.output.byteCount },
             partition: partition
         )
     }

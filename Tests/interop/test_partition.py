@@ -2,6 +2,7 @@
 write the shards of one unpartitioned run byte for byte, reading only their share of the inputs
 (rchar from /proc/self/io through the report_io shim); `tureen index` joins them and catches a
 killed task, a missing or cut shard, a shard of another plan and a task index given twice."""
+import json
 import os
 import pathlib
 import random
@@ -218,3 +219,11 @@ def test_partition_auto_reads_slurm_and_kubernetes_variables(workspace, tmp_path
     missing = subprocess.run([TUREEN, "convert", workspace.other, tmp_path / "c", "--max-shard-size", "1MB", "--partition", "auto"],
                              capture_output=True, text=True, env=clean)
     assert missing.returncode == 1 and "neither SLURM_ARRAY_TASK_ID" in missing.stderr
+
+
+def test_each_task_reports_the_tensors_it_wrote_not_the_whole_soup(workspace, tmp_path):
+    whole = json.loads(workspace.soup(tmp_path / "whole", None, extra=["--json", "--quiet"]).stdout)
+    tasks = [json.loads(workspace.soup(tmp_path / "out", f"{task}/3", extra=["--json", "--quiet"]).stdout) for task in range(3)]
+    for key in ("merged_tensors", "parameters", "output_bytes"):
+        assert all(0 < task[key] < whole[key] for task in tasks), key
+        assert sum(task[key] for task in tasks) == whole[key], key
