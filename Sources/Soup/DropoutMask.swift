@@ -4,14 +4,18 @@
 /// and each ingredient has a mask of its own.
 ///
 /// With SplitMix64's finaliser `mix` and increment γ = 0x9E3779B97F4A7C15,
-/// key = mix(mix(mix(seed + γ) ⊕ (j + γ)) ⊕ FNV-1a-64(UTF-8 name)), and element `i` draws
-/// u = (mix(key + (i + 1)·γ) >> 11)·2⁻⁵³, the `i`-th output of a SplitMix64 stream started at
-/// `key`, uniform on [0, 1) in steps of 2⁻⁵³. It is kept when u < density (all arithmetic mod 2⁶⁴).
+/// key = mix(mix(mix(seed + γ) ⊕ (j + γ)) ⊕ FNV-1a-64(UTF-8 name)), and the q-th output of a
+/// SplitMix64 stream started at `key`, w(q) = mix(key + (q + 1)·γ): each group of 16 elements takes
+/// four outputs, element `i` the 16-bit lane L = ⌊i/4⌋ mod 4 (from the highest bits down) of output
+/// q = 4·⌊i/16⌋ + i mod 4, h = ⌊w(q)/2^(48 − 16L)⌋ mod 2¹⁶, and is kept when h < ⌈density·2¹⁶⌉ (all
+/// arithmetic mod 2⁶⁴). The kept probability is the density rounded up to a multiple of 2⁻¹⁶
+/// (mergekit draws a bf16 tensor's mask at the density rounded to bf16, a step of 2⁻⁸ or finer).
+/// One output per four elements, laid out so that four outputs give four runs of four elements
+/// (a vector operation each), makes the generator a small part of DARE's work.
 struct DropoutMask: Sendable, Equatable {
     /// The stream's starting state for this ingredient and tensor.
     let key: UInt64
-    /// u < density exactly when u·2⁵³ (an integer) is below ⌈density·2⁵³⌉, so the comparison is one
-    /// of integers, which the compiler vectorises.
+    /// ⌈density·2¹⁶⌉: a lane below it keeps its element.
     private let keptBelow: UInt64
 
     /// The mask of ingredient `ingredient` (0-based, base model not counted) for `tensorName`.
@@ -20,25 +24,39 @@ struct DropoutMask: Sendable, Equatable {
         let seeded = Self.mix(seed &+ Self.gamma)
         let perIngredient = Self.mix(seeded ^ (UInt64(ingredient) &+ Self.gamma))
         self.key = Self.mix(perIngredient ^ nameHash)
-        self.keptBelow = UInt64((min(1, max(0, density)) * 0x1p53).rounded(.up))
+        self.keptBelow = UInt64((min(1, max(0, density)) * 0x1p16).rounded(.up))
     }
 
     /// Whether element `index` is kept.
-    @inline(__always)
     func keeps(_ index: Int) -> Bool {
-        Self.mix(state(index)) >> 11 < keptBelow
-    }
-
-    /// The generator's state for element `index`.
-    @inline(__always)
-    private func state(_ index: Int) -> UInt64 {
-        key &+ (UInt64(truncatingIfNeeded: index) &+ 1) &* Self.gamma
+        let element = UInt64(truncatingIfNeeded: index)
+        let output = (element >> 4) << 2 | element & 3
+        let lane = element >> 2 & 3
+        return Self.mix(key &+ (output &+ 1) &* Self.gamma) >> (48 - 16 * lane) & 0xFFFF < keptBelow
     }
 
     /// Stores 1 in `factors[k]` where element `start + k` is kept and 0 where it is dropped.
     func fill(_ factors: UnsafeMutableBufferPointer<Double>, from start: Int) {
-        // Wrapping arithmetic throughout (no overflow trap), so the loop vectorises.
-        for k in factors.indices { factors[k] = keeps(start &+ k) ? 1 : 0 }
+        guard let target = factors.baseAddress else { return }
+        // Elements before the first whole group one by one, then whole groups, then the rest.
+        let lead = min((16 - start & 15) & 15, factors.count)
+        for k in 0..<lead { factors[k] = keeps(start &+ k) ? 1 : 0 }
+        let groups = (factors.count - lead) / 16
+        let firstOutput = UInt64(truncatingIfNeeded: start &+ lead) >> 2
+        let (key, gamma, keptBelow) = (SIMD4(repeating: key), SIMD4(repeating: Self.gamma), SIMD4(repeating: keptBelow))
+        let (kept, dropped) = (SIMD4<Double>(repeating: 1), SIMD4<Double>(repeating: 0))
+        let raw = UnsafeMutableRawPointer(target + lead)
+        for group in 0..<groups {
+            let outputs = SIMD4(repeating: firstOutput &+ 4 &* UInt64(truncatingIfNeeded: group)) &+ SIMD4(1, 2, 3, 4)
+            let words = Self.mix(key &+ outputs &* gamma)
+            for lane in 0..<4 {
+                let draws = words &>> UInt64(48 - 16 * lane) & 0xFFFF
+                raw.storeBytes(
+                    of: dropped.replacing(with: kept, where: draws .< keptBelow),
+                    toByteOffset: (16 * group + 4 * lane) * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
+            }
+        }
+        for k in (lead + 16 * groups)..<factors.count { factors[k] = keeps(start &+ k) ? 1 : 0 }
     }
 
     private static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -52,5 +70,14 @@ struct DropoutMask: Sendable, Equatable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// `mix` of four words at once.
+    @inline(__always)
+    private static func mix(_ value: SIMD4<UInt64>) -> SIMD4<UInt64> {
+        var z = value
+        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z &>> 31)
     }
 }

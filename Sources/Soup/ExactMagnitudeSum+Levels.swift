@@ -19,50 +19,70 @@ extension ExactMagnitudeSum {
         _ values: UnsafeBufferPointer<Double>, keptWhere factors: UnsafeBufferPointer<Double>?,
         _ body: (_ part: Double, _ isKept: Bool) -> Void
     ) {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * blockValues) { scratch in
-            guard let scratch = scratch.baseAddress else { return }
-            // The rest of each magnitude (Float64 bits), its whole units at this level, and its mask.
-            let (rest, units, keptMask) = (scratch, scratch + blockValues, scratch + 2 * blockValues)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockValues) { scratch in
+            // The rest of each magnitude (Float64 bits) after the levels so far.
+            guard let rest = scratch.baseAddress else { return }
             var start = 0
             while start < values.count {
-                let count = min(blockValues, values.count - start)
+                let block = UnsafeBufferPointer(rebasing: values[start..<min(values.count, start + blockValues)])
+                let kept = factors.map { UnsafeBufferPointer(rebasing: $0[start..<(start + block.count)]) }
                 var largest: UInt64 = 0
-                for k in 0..<count {
-                    rest[k] = values[start &+ k].bitPattern & magnitudeMask
-                    largest = max(largest, rest[k])
-                }
-                if let factors {
-                    for k in 0..<count { keptMask[k] = factors[start &+ k] != 0 ? .max : 0 }
-                } else {
-                    for k in 0..<count { keptMask[k] = .max }
-                }
+                for k in block.indices { largest = max(largest, block[k].bitPattern & magnitudeMask) }
+                var firstLevel = true
                 while largest != 0 {
                     let exponent = Int(truncatingIfNeeded: largest &>> 52)
                     guard levelExponents.contains(exponent) else {
-                        for k in 0..<count where rest[k] != 0 { body(Double(bitPattern: rest[k]), keptMask[k] != 0) }
+                        for k in block.indices {
+                            let magnitude = firstLevel ? block[k].bitPattern & magnitudeMask : rest[k]
+                            if magnitude != 0 { body(Double(bitPattern: magnitude), kept.map { $0[k] != 0 } ?? true) }
+                        }
                         break
                     }
-                    let unit = Double(sign: .plus, exponent: exponent - 1023 - (levelBits - 1), significand: 1)
-                    let inverse = Double(sign: .plus, exponent: 1023 + (levelBits - 1) - exponent, significand: 1)
-                    for k in 0..<count {
-                        let magnitude = Double(bitPattern: rest[k])
-                        let whole = (magnitude * inverse).rounded(.down)
-                        rest[k] = (magnitude - whole * unit).bitPattern
-                        // whole < 2⁴²: adding 2⁵² puts it in the significand's low bits, exactly.
-                        units[k] = (whole + 0x1p52).bitPattern &- twoTo52Bits
-                    }
-                    var (allUnits, keptUnits, next): (UInt64, UInt64, UInt64) = (0, 0, 0)
-                    for k in 0..<count {
-                        allUnits &+= units[k]
-                        keptUnits &+= units[k] & keptMask[k]
-                        next = max(next, rest[k])
-                    }
-                    if keptUnits != 0 { body(Double(keptUnits) * unit, true) }
-                    if allUnits != keptUnits { body(Double(allUnits &- keptUnits) * unit, false) }
+                    let level = Level(exponent: exponent)
+                    let (allUnits, keptUnits, next) = firstLevel
+                        ? level.split(block.count, kept: kept, rest: rest) { block[$0].bitPattern & magnitudeMask }
+                        : level.split(block.count, kept: kept, rest: rest) { rest[$0] }
+                    if keptUnits != 0 { body(Double(keptUnits) * level.unit, true) }
+                    if allUnits != keptUnits { body(Double(allUnits &- keptUnits) * level.unit, false) }
                     largest = next
+                    firstLevel = false
                 }
-                start += count
+                start += block.count
             }
+        }
+    }
+
+    /// One level of `splitExactly`: whole units of u = 2^(e − 41).
+    private struct Level {
+        let unit: Double
+        let inverse: Double
+
+        init(exponent: Int) {
+            unit = Double(sign: .plus, exponent: exponent - 1023 - (levelBits - 1), significand: 1)
+            inverse = Double(sign: .plus, exponent: 1023 + (levelBits - 1) - exponent, significand: 1)
+        }
+
+        /// Takes the whole units of `magnitude(k)` for k < `count` (the bits of a value's magnitude),
+        /// leaves the exact rest in `rest[k]`, and returns the units summed over all values and over
+        /// the kept ones (`kept[k]` not 0; all without `kept`), and the largest rest. One loop that
+        /// the compiler vectorises.
+        @inline(__always)
+        func split(
+            _ count: Int, kept: UnsafeBufferPointer<Double>?, rest: UnsafeMutablePointer<UInt64>, _ magnitude: (Int) -> UInt64
+        ) -> (all: UInt64, kept: UInt64, largestRest: UInt64) {
+            var (allUnits, keptUnits, next): (UInt64, UInt64, UInt64) = (0, 0, 0)
+            for k in 0..<count {
+                let value = Double(bitPattern: magnitude(k))
+                let whole = (value * inverse).rounded(.down)
+                let left = (value - whole * unit).bitPattern
+                rest[k] = left
+                // whole < 2⁴²: adding 2⁵² puts it in the significand's low bits, exactly.
+                let units = (whole + 0x1p52).bitPattern &- twoTo52Bits
+                allUnits &+= units
+                if let kept { keptUnits &+= kept[k] != 0 ? units : 0 }
+                next = max(next, left)
+            }
+            return (allUnits, kept == nil ? allUnits : keptUnits, next)
         }
     }
 

@@ -21,8 +21,11 @@ struct SparseMergeKernel: MergeKernel {
 
     var ingredientCount: Int { weights.count }
 
+    /// Values per block: the kernel's blocks (one per ingredient and four more) stay in the L1 cache.
+    static let blockValues = 512
+
     /// Scratch space per thread: a block per ingredient and four more.
-    var scratchValues: Int { (ingredientCount + 4) * LinearMergeKernel.blockValues }
+    var scratchValues: Int { (ingredientCount + 4) * Self.blockValues }
 
     /// Computes `output` (values of `outputType`) from the ingredients' and the base's bytes for the
     /// same values, the first of which is value `firstValue` of the tensor (the masks depend on it).
@@ -36,7 +39,7 @@ struct SparseMergeKernel: MergeKernel {
         var counts = NonFiniteCount(ingredientCount: ingredientCount)
         let outputWidth = outputType.componentType.byteWidth
         let valueCount = output.count / outputWidth
-        let blockValues = LinearMergeKernel.blockValues
+        let blockValues = Self.blockValues
         let widths = inputWidths
         // The block and slice arrays are made once and rebased per block (no allocation per block).
         var blocks = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: ingredientCount + 4)
@@ -59,36 +62,39 @@ struct SparseMergeKernel: MergeKernel {
     }
 
     /// Merges one block: `blocks` holds a buffer per ingredient (its weighted δ̃), then the base,
-    /// the sum, the divisor and the elected signs (scratch for mask factors before that).
+    /// Σ wᵢδ̃ᵢ, the consensus sum and its divisor (scratch for mask factors before that).
     private func mergeBlock(
         _ inputs: [UnsafeRawBufferPointer], firstValue: Int, blocks: [UnsafeMutableBufferPointer<Double>],
         output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
         let base = blocks[ingredientCount]
-        let sum = blocks[ingredientCount + 1]
-        let divisor = blocks[ingredientCount + 2]
-        let elected = blocks[ingredientCount + 3]
+        let total = blocks[ingredientCount + 1]
+        let sum = blocks[ingredientCount + 2]
+        let divisor = blocks[ingredientCount + 3]
         ElementCodec.decode(inputs[ingredientCount], dtype: inputTypes[ingredientCount], into: base)
         for ingredient in 0..<ingredientCount {
             let deltas = blocks[ingredient]
-            ElementCodec.decode(inputs[ingredient], dtype: inputTypes[ingredient], into: deltas)
-            for k in deltas.indices { deltas[k] -= base[k] }
-            sparsifiers[ingredient].apply(to: deltas, from: firstValue, factors: elected)
-            let weight = weights[ingredient]
-            for k in deltas.indices { deltas[k] *= weight }
+            ElementCodec.decodeDifference(inputs[ingredient], dtype: inputTypes[ingredient], minus: UnsafeBufferPointer(base), into: deltas)
+            sparsifiers[ingredient].weigh(
+                deltas, from: firstValue, weight: weights[ingredient], into: total, startsTotal: ingredient == 0, factors: sum)
         }
         if signConsensus {
-            combineBySignConsensus(blocks[0..<ingredientCount], elected: elected, sum: sum, divisor: divisor)
+            combineBySignConsensus(blocks[0..<ingredientCount], total: total, sum: sum, divisor: divisor)
+            for k in sum.indices {
+                let usable = divisor[k] == 0 ? 1 : divisor[k]
+                let merged = normalize ? sum[k] / usable : sum[k]
+                let scaled = merged * lambda
+                sum[k] = scaled + base[k]
+            }
         } else {
-            combineLinearly(blocks[0..<ingredientCount], sum: sum, divisor: divisor)
+            let weightSum = weights.reduce(0, +)
+            let usable = weightSum.magnitude < 1e-8 ? 1 : weightSum
+            for k in sum.indices {
+                let merged = normalize ? total[k] / usable : total[k]
+                let scaled = merged * lambda
+                sum[k] = scaled + base[k]
+            }
         }
-        if normalize {
-            for k in sum.indices { sum[k] /= divisor[k] }
-        }
-        if lambda != 1 {
-            for k in sum.indices { sum[k] *= lambda }
-        }
-        for k in sum.indices { sum[k] += base[k] }
         ElementCodec.encode(UnsafeBufferPointer(sum), to: outputType, into: output)
         let resultCount = ElementCodec.countNonFinite(UnsafeRawBufferPointer(output), dtype: outputType)
         guard resultCount > 0 else { return }
@@ -101,43 +107,22 @@ struct SparseMergeKernel: MergeKernel {
         counts.base += ElementCodec.countNonFinite(inputs[ingredientCount], dtype: inputTypes[ingredientCount])
     }
 
-    /// Σ wᵢδ̃ᵢ over the terms whose sign is the elected one, and the sum of their weights.
+    /// Σ wᵢδ̃ᵢ over the terms whose sign is the elected one, and the sum of their weights: the
+    /// elected sign is + where `total` (Σ wᵢδ̃ᵢ) is ≥ 0 and − elsewhere (NaN too), and a term
+    /// agrees when its product with the elected ±1 is positive (never for a zero or NaN term).
     private func combineBySignConsensus(
-        _ terms: ArraySlice<UnsafeMutableBufferPointer<Double>>, elected: UnsafeMutableBufferPointer<Double>,
+        _ terms: ArraySlice<UnsafeMutableBufferPointer<Double>>, total: UnsafeMutableBufferPointer<Double>,
         sum: UnsafeMutableBufferPointer<Double>, divisor: UnsafeMutableBufferPointer<Double>
     ) {
-        for k in elected.indices { elected[k] = 0 }
-        for term in terms {
-            for k in elected.indices { elected[k] += term[k] }
-        }
-        for k in elected.indices { elected[k] = elected[k] >= 0 ? 1 : -1 }
-        for k in sum.indices {
-            sum[k] = 0
-            divisor[k] = 0
-        }
         for (ingredient, term) in zip(terms.indices, terms) {
             let weight = weights[ingredient]
+            let first = ingredient == terms.startIndex
             for k in sum.indices {
-                // The term's sign is the elected ±1 exactly when their product is positive
-                // (never for a zero or NaN term).
-                let agrees: Double = term[k] * elected[k] > 0 ? 1 : 0
-                sum[k] += term[k] * agrees
-                divisor[k] += weight * agrees
+                let elected: Double = total[k] >= 0 ? 1 : -1
+                let agrees: Double = term[k] * elected > 0 ? 1 : 0
+                sum[k] = first ? 0 + term[k] * agrees : sum[k] + term[k] * agrees
+                divisor[k] = first ? 0 + weight * agrees : divisor[k] + weight * agrees
             }
         }
-        for k in divisor.indices where divisor[k] == 0 { divisor[k] = 1 }
-    }
-
-    /// Σ wᵢδ̃ᵢ and Σ wᵢ (1 where its magnitude is below 10⁻⁸).
-    private func combineLinearly(
-        _ terms: ArraySlice<UnsafeMutableBufferPointer<Double>>, sum: UnsafeMutableBufferPointer<Double>, divisor: UnsafeMutableBufferPointer<Double>
-    ) {
-        for k in sum.indices { sum[k] = 0 }
-        for term in terms {
-            for k in sum.indices { sum[k] += term[k] }
-        }
-        let weightSum = weights.reduce(0, +)
-        let usable = weightSum.magnitude < 1e-8 ? 1 : weightSum
-        for k in divisor.indices { divisor[k] = usable }
     }
 }

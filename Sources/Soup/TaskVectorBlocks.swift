@@ -33,8 +33,7 @@ struct TaskVectorBlocks {
             }
             ElementCodec.decode(bytes(baseIndex), dtype: inputTypes[baseIndex], into: base)
             for ingredient in 0..<ingredientCount {
-                ElementCodec.decode(bytes(ingredient), dtype: inputTypes[ingredient], into: deltas)
-                for k in deltas.indices { deltas[k] -= base[k] }
+                ElementCodec.decodeDifference(bytes(ingredient), dtype: inputTypes[ingredient], minus: UnsafeBufferPointer(base), into: deltas)
                 try body(ingredient, start, deltas)
             }
             start = end

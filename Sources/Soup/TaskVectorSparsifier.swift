@@ -14,19 +14,35 @@ struct TaskVectorSparsifier {
     let mask: Mask
     var scale = 1.0
 
-    /// Replaces `deltas[k]` with δ̃ for element `start + k`; `factors` is scratch of the same size.
-    func apply(to deltas: UnsafeMutableBufferPointer<Double>, from start: Int, factors: UnsafeMutableBufferPointer<Double>) {
+    /// Replaces `deltas[k]` (the task vector at element `start + k`) with w·δ̃, rounded as
+    /// ((δ·m)·s)·w, and adds it to `total[k]` (sets `total[k]` to 0 + w·δ̃ when `startsTotal`), in one
+    /// pass over the block; `factors` is scratch of the same size. (Multiplying by s = 1 changes no value.)
+    func weigh(
+        _ deltas: UnsafeMutableBufferPointer<Double>, from start: Int, weight: Double,
+        into total: UnsafeMutableBufferPointer<Double>, startsTotal: Bool, factors: UnsafeMutableBufferPointer<Double>
+    ) {
+        let scale = scale
+        // The loop-invariant `startsTotal` test is hoisted out of each loop by the compiler.
         switch mask {
         case .keepAll:
-            break
+            for k in deltas.indices {
+                let term = (deltas[k] * scale) * weight
+                deltas[k] = term
+                total[k] = startsTotal ? 0 + term : total[k] + term
+            }
         case .keepNone:
-            for k in deltas.indices { deltas[k] = 0 }
+            let term = (0 * scale) * weight
+            for k in deltas.indices {
+                deltas[k] = term
+                total[k] = startsTotal ? 0 + term : total[k] + term
+            }
         case .magnitude, .random:
             fill(factors, deltas: deltas, from: start)
-            for k in deltas.indices { deltas[k] *= factors[k] }
-        }
-        if scale != 1 {
-            for k in deltas.indices { deltas[k] *= scale }
+            for k in deltas.indices {
+                let term = ((deltas[k] * factors[k]) * scale) * weight
+                deltas[k] = term
+                total[k] = startsTotal ? 0 + term : total[k] + term
+            }
         }
     }
 

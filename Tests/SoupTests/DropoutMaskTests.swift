@@ -24,11 +24,14 @@ final class DropoutMaskTests: XCTestCase {
         XCTAssertEqual(pattern(seed: 0, ingredient: 0, name: "w"), reference)
     }
 
+    /// Starts and lengths at several offsets from a group of 16 (four outputs of the stream).
     func testFillMatchesElementByElementDecisionsFromAnyStart() {
         let mask = DropoutMask(seed: 7, ingredient: 2, tensorName: "w", density: 0.3)
-        var factors = [Double](repeating: -1, count: 100)
-        factors.withUnsafeMutableBufferPointer { mask.fill($0, from: 12_345) }
-        XCTAssertEqual(factors, (12_345..<12_445).map { mask.keeps($0) ? 1 : 0 })
+        for (start, count) in [(12_336, 100), (12_345, 101), (12_346, 102), (12_351, 103), (5, 2), (7, 1), (8, 40), (9, 0), (0, 16), (3, 29)] {
+            var factors = [Double](repeating: -1, count: count)
+            factors.withUnsafeMutableBufferPointer { mask.fill($0, from: start) }
+            XCTAssertEqual(factors, (start..<(start + count)).map { mask.keeps($0) ? 1 : 0 }, "start \(start), count \(count)")
+        }
     }
 
     /// The generator's definition, pinned (Docs/merging.md and the interop test's reimplementation
@@ -46,10 +49,11 @@ final class DropoutMaskTests: XCTestCase {
         let key = mix(mix(mix(0 &+ gamma) ^ (0 &+ gamma)) ^ fnvW)
         XCTAssertEqual(mask.key, key)
         for index in 0..<1000 {
-            let draw = Double(mix(key &+ UInt64(index + 1) &* gamma) >> 11) * 0x1p-53
-            XCTAssertEqual(mask.keeps(index), draw < 0.5, "element \(index)")
+            let word = mix(key &+ UInt64(index / 16 * 4 + index % 4 + 1) &* gamma)
+            let lane = word >> UInt64(48 - 16 * (index / 4 % 4)) & 0xFFFF
+            XCTAssertEqual(mask.keeps(index), Double(lane) * 0x1p-16 < 0.5, "element \(index)")
         }
         // As the interop test's numpy reimplementation draws them.
-        XCTAssertEqual((0..<10).map(mask.keeps), [true, false, false, false, false, false, true, false, true, true])
+        XCTAssertEqual((0..<10).map(mask.keeps), [true, false, false, false, true, true, false, true, false, false])
     }
 }

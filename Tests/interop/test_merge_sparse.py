@@ -39,8 +39,10 @@ def dare_kept(seed, ingredient, name, count, density):
     key = mix_int(mix_int(mix_int(seed + GAMMA) ^ ((ingredient + GAMMA) & WORD)) ^ fnv1a(name))
     with np.errstate(over="ignore"):
         index = np.arange(count, dtype=np.uint64)
-        state = np.uint64(key) + (index + np.uint64(1)) * np.uint64(GAMMA)
-        draws = (mix(state) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+        output = (index >> np.uint64(4)) << np.uint64(2) | (index & np.uint64(3))
+        lane = (index >> np.uint64(2)) & np.uint64(3)
+        word = mix(np.uint64(key) + (output + np.uint64(1)) * np.uint64(GAMMA))
+        draws = ((word >> (np.uint64(48) - np.uint64(16) * lane)) & np.uint64(0xFFFF)).astype(np.float64) * 2.0 ** -16
     return draws < density
 
 

@@ -16,7 +16,7 @@ package enum ElementCodec {
     package static func accumulate(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double, into accumulator: UnsafeMutableBufferPointer<Double>
     ) {
-        combine(bytes, dtype: dtype, weight: weight, into: accumulator) { $0 += $1 }
+        combine(bytes, dtype: dtype, weight: weight, into: accumulator) { $0 += $1.value }
     }
 
     /// Stores `weight * x` (exactly `x` for the default weight) in `output[i]` for every value `x` in `bytes`.
@@ -25,14 +25,26 @@ package enum ElementCodec {
     package static func decode(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double = 1, into output: UnsafeMutableBufferPointer<Double>
     ) {
-        combine(bytes, dtype: dtype, weight: weight, into: output) { $0 = $1 }
+        combine(bytes, dtype: dtype, weight: weight, into: output) { $0 = $1.value }
     }
 
-    /// Decodes every value of `bytes`, scales it by `weight` and merges it into `target` with `merge`.
+    /// Stores `x − base[i]` (one rounding) in `output[i]` for every value `x` in `bytes`: a task
+    /// vector's values in one pass.
+    ///
+    /// - Precondition: `dtype` is floating point or complex; `base` and `output` hold `valueCount` values.
+    package static func decodeDifference(
+        _ bytes: UnsafeRawBufferPointer, dtype: DType, minus base: UnsafeBufferPointer<Double>, into output: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(valueCount(byteCount: bytes.count, dtype: dtype) <= base.count, "base too small")
+        combine(bytes, dtype: dtype, weight: 1, into: output) { $0 = $1.value - base[$1.index] }
+    }
+
+    /// Decodes every value of `bytes`, scales it by `weight` and merges it into `target` with `merge`
+    /// (given the value and its index).
     @inline(__always)
     private static func combine(
         _ bytes: UnsafeRawBufferPointer, dtype: DType, weight: Double, into target: UnsafeMutableBufferPointer<Double>,
-        merge: (inout Double, Double) -> Void
+        merge: (inout Double, (value: Double, index: Int)) -> Void
     ) {
         let count = valueCount(byteCount: bytes.count, dtype: dtype)
         precondition(count <= target.count, "target too small")
@@ -134,11 +146,11 @@ package enum ElementCodec {
     @inline(__always)
     private static func combine<Word: FixedWidthInteger>(
         _ source: UnsafeRawPointer, count: Int, weight: Double, into target: UnsafeMutablePointer<Double>,
-        merge: (inout Double, Double) -> Void, decode: (Word) -> Double
+        merge: (inout Double, (value: Double, index: Int)) -> Void, decode: (Word) -> Double
     ) {
         let width = MemoryLayout<Word>.size
         for i in 0..<count {
-            merge(&target[i], weight * decode(source.loadUnaligned(fromByteOffset: i &* width, as: Word.self)))
+            merge(&target[i], (weight * decode(source.loadUnaligned(fromByteOffset: i &* width, as: Word.self)), i))
         }
     }
 
