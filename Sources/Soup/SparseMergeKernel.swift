@@ -4,7 +4,7 @@ import TureenCore
 /// with one rounding into the output dtype at the end: for each block of values, every
 /// ingredient's δᵢ = θᵢ − θ0, thinned and rescaled by its `TaskVectorSparsifier` and multiplied by
 /// wᵢ; then, as mergekit's `generalized_task_arithmetic`:
-/// - with sign consensus, the elected sign is + where Σ wᵢδ̃ᵢ ≥ 0 and − elsewhere (NaN too); the
+/// - with sign consensus (`SignConsensus`), the elected sign is + where Σ wᵢδ̃ᵢ ≥ 0 and − elsewhere; the
 ///   sum is Σ wᵢδ̃ᵢ·[sign(wᵢδ̃ᵢ) = elected] and the divisor Σ wᵢ·[same], 1 where that is 0;
 /// - without, the sum is Σ wᵢδ̃ᵢ and the divisor Σ wᵢ, 1 where |Σ wᵢ| < 10⁻⁸;
 /// - the sum is divided by the divisor when normalising, multiplied by λ, and added to θ0.
@@ -21,11 +21,11 @@ struct SparseMergeKernel: MergeKernel {
 
     var ingredientCount: Int { weights.count }
 
-    /// Values per block: the kernel's blocks (one per ingredient and four more) stay in the L1 cache.
+    /// Values per block: the kernel's blocks (one per ingredient and three more) stay in the L1 cache.
     static let blockValues = 512
 
-    /// Scratch space per thread: a block per ingredient and four more.
-    var scratchValues: Int { (ingredientCount + 4) * Self.blockValues }
+    /// Scratch space per thread: a block per ingredient and three more.
+    var scratchValues: Int { (ingredientCount + 3) * Self.blockValues }
 
     /// Computes `output` (values of `outputType`) from the ingredients' and the base's bytes for the
     /// same values, the first of which is value `firstValue` of the tensor (the masks depend on it).
@@ -42,7 +42,7 @@ struct SparseMergeKernel: MergeKernel {
         let blockValues = Self.blockValues
         let widths = inputWidths
         // The block and slice arrays are made once and rebased per block (no allocation per block).
-        var blocks = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: ingredientCount + 4)
+        var blocks = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: ingredientCount + 3)
         var slices = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: inputs.count)
         var start = 0
         while start < valueCount {
@@ -62,40 +62,34 @@ struct SparseMergeKernel: MergeKernel {
     }
 
     /// Merges one block: `blocks` holds a buffer per ingredient (its weighted δ̃), then the base,
-    /// Σ wᵢδ̃ᵢ, the consensus sum and its divisor (scratch for mask factors before that).
+    /// Σ wᵢδ̃ᵢ, and the result (scratch for mask factors before that).
     private func mergeBlock(
         _ inputs: [UnsafeRawBufferPointer], firstValue: Int, blocks: [UnsafeMutableBufferPointer<Double>],
         output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
         let base = blocks[ingredientCount]
         let total = blocks[ingredientCount + 1]
-        let sum = blocks[ingredientCount + 2]
-        let divisor = blocks[ingredientCount + 3]
+        let result = blocks[ingredientCount + 2]
         ElementCodec.decode(inputs[ingredientCount], dtype: inputTypes[ingredientCount], into: base)
         for ingredient in 0..<ingredientCount {
             let deltas = blocks[ingredient]
             ElementCodec.decodeDifference(inputs[ingredient], dtype: inputTypes[ingredient], minus: UnsafeBufferPointer(base), into: deltas)
             sparsifiers[ingredient].weigh(
-                deltas, from: firstValue, weight: weights[ingredient], into: total, startsTotal: ingredient == 0, factors: sum)
+                deltas, from: firstValue, weight: weights[ingredient], into: total, startsTotal: ingredient == 0, factors: result)
         }
         if signConsensus {
-            combineBySignConsensus(blocks[0..<ingredientCount], total: total, sum: sum, divisor: divisor)
-            for k in sum.indices {
-                let usable = divisor[k] == 0 ? 1 : divisor[k]
-                let merged = normalize ? sum[k] / usable : sum[k]
-                let scaled = merged * lambda
-                sum[k] = scaled + base[k]
-            }
+            SignConsensus(weights: weights, normalize: normalize, lambda: lambda)
+                .merge(terms: blocks[0..<ingredientCount], total: total, base: base, into: result)
         } else {
             let weightSum = weights.reduce(0, +)
             let usable = weightSum.magnitude < 1e-8 ? 1 : weightSum
-            for k in sum.indices {
+            for k in result.indices {
                 let merged = normalize ? total[k] / usable : total[k]
                 let scaled = merged * lambda
-                sum[k] = scaled + base[k]
+                result[k] = scaled + base[k]
             }
         }
-        ElementCodec.encode(UnsafeBufferPointer(sum), to: outputType, into: output)
+        ElementCodec.encode(UnsafeBufferPointer(result), to: outputType, into: output)
         let resultCount = ElementCodec.countNonFinite(UnsafeRawBufferPointer(output), dtype: outputType)
         guard resultCount > 0 else { return }
         // NaN and ±Inf in an input reach the result (a dropped one as 0·∞ = NaN), so only a block
@@ -105,24 +99,5 @@ struct SparseMergeKernel: MergeKernel {
             counts.perIngredient[ingredient] += ElementCodec.countNonFinite(inputs[ingredient], dtype: inputTypes[ingredient])
         }
         counts.base += ElementCodec.countNonFinite(inputs[ingredientCount], dtype: inputTypes[ingredientCount])
-    }
-
-    /// Σ wᵢδ̃ᵢ over the terms whose sign is the elected one, and the sum of their weights: the
-    /// elected sign is + where `total` (Σ wᵢδ̃ᵢ) is ≥ 0 and − elsewhere (NaN too), and a term
-    /// agrees when its product with the elected ±1 is positive (never for a zero or NaN term).
-    private func combineBySignConsensus(
-        _ terms: ArraySlice<UnsafeMutableBufferPointer<Double>>, total: UnsafeMutableBufferPointer<Double>,
-        sum: UnsafeMutableBufferPointer<Double>, divisor: UnsafeMutableBufferPointer<Double>
-    ) {
-        for (ingredient, term) in zip(terms.indices, terms) {
-            let weight = weights[ingredient]
-            let first = ingredient == terms.startIndex
-            for k in sum.indices {
-                let elected: Double = total[k] >= 0 ? 1 : -1
-                let agrees: Double = term[k] * elected > 0 ? 1 : 0
-                sum[k] = first ? 0 + term[k] * agrees : sum[k] + term[k] * agrees
-                divisor[k] = first ? 0 + weight * agrees : divisor[k] + weight * agrees
-            }
-        }
     }
 }

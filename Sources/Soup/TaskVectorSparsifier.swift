@@ -15,34 +15,29 @@ struct TaskVectorSparsifier {
     var scale = 1.0
 
     /// Replaces `deltas[k]` (the task vector at element `start + k`) with w·δ̃, rounded as
-    /// ((δ·m)·s)·w, and adds it to `total[k]` (sets `total[k]` to 0 + w·δ̃ when `startsTotal`), in one
-    /// pass over the block; `factors` is scratch of the same size. (Multiplying by s = 1 changes no value.)
+    /// ((δ·m)·s)·w, and adds it to `total[k]` (sets `total[k]` to 0 + w·δ̃ when `startsTotal`);
+    /// `factors` is scratch of the same size. (Multiplying by s = 1 changes no value.)
     func weigh(
         _ deltas: UnsafeMutableBufferPointer<Double>, from start: Int, weight: Double,
         into total: UnsafeMutableBufferPointer<Double>, startsTotal: Bool, factors: UnsafeMutableBufferPointer<Double>
     ) {
         let scale = scale
-        // The loop-invariant `startsTotal` test is hoisted out of each loop by the compiler.
         switch mask {
         case .keepAll:
-            for k in deltas.indices {
-                let term = (deltas[k] * scale) * weight
-                deltas[k] = term
-                total[k] = startsTotal ? 0 + term : total[k] + term
-            }
+            for k in deltas.indices { deltas[k] = (deltas[k] * scale) * weight }
         case .keepNone:
             let term = (0 * scale) * weight
-            for k in deltas.indices {
-                deltas[k] = term
-                total[k] = startsTotal ? 0 + term : total[k] + term
-            }
+            for k in deltas.indices { deltas[k] = term }
         case .magnitude, .random:
             fill(factors, deltas: deltas, from: start)
-            for k in deltas.indices {
-                let term = ((deltas[k] * factors[k]) * scale) * weight
-                deltas[k] = term
-                total[k] = startsTotal ? 0 + term : total[k] + term
-            }
+            for k in deltas.indices { deltas[k] = ((deltas[k] * factors[k]) * scale) * weight }
+        }
+        // Separate loops: a select between them in one loop becomes masked loads and stores that
+        // stall on the previous block's stores.
+        if startsTotal {
+            for k in deltas.indices { total[k] = 0 + deltas[k] }
+        } else {
+            for k in deltas.indices { total[k] += deltas[k] }
         }
     }
 
