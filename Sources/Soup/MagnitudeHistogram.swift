@@ -1,8 +1,8 @@
-/// One pass's histogram of a task vector's magnitude keys under a fixed prefix: for each value of
-/// the next digit (up to 16 bits) below the prefix, how many keys have it and the bits common to
-/// all of them and set in any, so a bucket that holds a single key is recognised without another
-/// pass (one AND and one OR per key, cheaper than a running minimum and maximum).
-/// Memory is 2¹⁶ buckets of 24 bytes, whatever the tensor's size.
+/// One pass's histogram of a task vector's magnitude keys in a range of aligned buckets (under a
+/// fixed prefix, by the next digit of up to 16 bits; or a window around a sampled threshold): for
+/// each bucket, how many keys fall in it and the bits common to all of them and set in any, so a
+/// bucket that holds a single key is recognised without another pass (one AND and one OR per key, cheaper than a running minimum and maximum).
+/// Memory is at most 2¹⁶ buckets of 24 bytes, whatever the tensor's size.
 final class MagnitudeHistogram {
     struct Bucket {
         var count = 0
@@ -16,57 +16,39 @@ final class MagnitudeHistogram {
         var holdsOneKey: Bool { count > 0 && commonBits == anyBits }
     }
 
-    /// Which keys are counted and which of their bits make the digit.
-    struct Digit: Equatable {
-        /// The key bits already decided (the rest zero).
-        let prefix: UInt64
-        /// How many high bits of the key `prefix` decides.
-        let prefixBits: Int
-
-        /// The digit's width: the next 16 bits, or what is left of the 64.
-        var width: Int { min(16, 64 - prefixBits) }
-        var shift: Int { 64 - prefixBits - width }
-        var prefixMask: UInt64 { prefixBits == 0 ? 0 : ~0 << UInt64(64 - prefixBits) }
-
-        /// The digit below a chosen bucket.
-        func refined(by bucket: Int) -> Digit {
-            Digit(prefix: prefix | UInt64(bucket) << UInt64(shift), prefixBits: prefixBits + width)
-        }
-    }
-
-    let digit: Digit
+    let range: Buckets
     let buckets: UnsafeMutableBufferPointer<Bucket>
-    private let prefixMask: UInt64
-    private let shift: UInt64
-    private let digitMask: UInt64
 
-    init(digit: Digit) {
-        self.digit = digit
-        buckets = .allocate(capacity: 1 << digit.width)
+    init(range: Buckets) {
+        self.range = range
+        buckets = .allocate(capacity: 1 << range.width)
         buckets.initialize(repeating: Bucket())
-        prefixMask = digit.prefixMask
-        shift = UInt64(digit.shift)
-        digitMask = (1 << UInt64(digit.width)) - 1
     }
 
     deinit { buckets.deallocate() }
 
-    /// Counts the magnitude keys of `deltas` that lie under the prefix.
+    /// Counts the magnitude keys of `deltas` that lie in the range.
     func add(_ deltas: UnsafeMutableBufferPointer<Double>) {
-        let (prefix, prefixMask, shift, digitMask) = (digit.prefix, prefixMask, shift, digitMask)
-        guard let buckets = buckets.baseAddress else { return }
+        let (start, span, shift) = (range.start, range.span, UInt64(range.shift))
         // Wrapping arithmetic and unchecked shifts: no overflow traps in the hot loop.
         for delta in deltas {
             let key = TrimThreshold.magnitudeKey(delta)
-            guard key & prefixMask == prefix else { continue }
-            let bucket = buckets + Int(truncatingIfNeeded: (key &>> shift) & digitMask)
-            bucket.pointee.count &+= 1
-            bucket.pointee.commonBits &= key
-            bucket.pointee.anyBits |= key
+            let offset = key &- start
+            guard offset < span else { continue }
+            count(key, in: Int(truncatingIfNeeded: offset &>> shift))
         }
     }
 
-    /// Adds another thread's counts for the same digit.
+    /// Counts `key`, which lies in bucket `index`.
+    @inline(__always)
+    func count(_ key: UInt64, in index: Int) {
+        let bucket = buckets.baseAddress.unsafelyUnwrapped + index
+        bucket.pointee.count &+= 1
+        bucket.pointee.commonBits &= key
+        bucket.pointee.anyBits |= key
+    }
+
+    /// Adds another thread's counts for the same buckets.
     func add(_ other: MagnitudeHistogram) {
         for index in buckets.indices {
             buckets[index].count += other.buckets[index].count

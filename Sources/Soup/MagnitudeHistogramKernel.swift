@@ -6,13 +6,13 @@ import TureenCore
 struct MagnitudeHistogramKernel: StatisticsKernel {
     /// Each source's dtype: the ingredients', then the base's.
     let sourceTypes: [DType]
-    /// The digit each ingredient's histogram counts, in source order.
-    let digits: [MagnitudeHistogram.Digit]
+    /// The buckets each ingredient's histogram counts, in source order.
+    let ranges: [MagnitudeHistogram.Buckets]
 
     var scratchValues: Int { TaskVectorBlocks.scratchValues }
 
     /// One empty histogram per ingredient (a thread's own: `StatisticsPass` makes one partial per thread).
-    func makePartial() -> [MagnitudeHistogram] { digits.map { MagnitudeHistogram(digit: $0) } }
+    func makePartial() -> [MagnitudeHistogram] { ranges.map { MagnitudeHistogram(range: $0) } }
 
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout [MagnitudeHistogram]) {
         let histograms = partial

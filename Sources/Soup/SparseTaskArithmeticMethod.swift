@@ -6,10 +6,10 @@ import TureenCore
 /// `rescale` is set, weighted, and merged by `SparseMergeKernel` (by sign consensus for TIES and
 /// DARE-TIES, summed for DARE-linear).
 ///
-/// First passes: TIES's exact threshold search (`TrimSelection`: up to four histogram passes over
-/// the magnitudes and one over the ties), then, when rescaling, the L1 norms of each task vector
-/// before and after thinning (`TaskVectorNormKernel`). DARE's mask needs no pass: it is drawn from
-/// a counter-based generator (`DropoutMask`).
+/// First passes: TIES's exact threshold search (`TrimSelection`: one pass over a sampled window of
+/// magnitudes for a large tensor, else up to four histogram passes and a tie pass), then, when
+/// rescaling, the L1 norms of each task vector before and after thinning (`TaskVectorNormKernel`).
+/// DARE's mask needs no pass: it is drawn from a counter-based generator (`DropoutMask`).
 struct SparseTaskArithmeticMethod: TensorMergeMethod {
     enum Sparsification {
         /// TIES's trim.

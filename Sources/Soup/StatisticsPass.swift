@@ -12,14 +12,14 @@ package protocol StatisticsKernel {
     /// Folds one piece into `partial`: `inputs` holds the piece's bytes of every source (in the
     /// order given to `StatisticsPass.run`), `firstValue` the tensor-wide index of its first value.
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout Partial)
-    /// Whether a thread's partial needs no more values; the pass stops before the tensor's end
-    /// once every thread's partial says so after a chunk (a search for the k-th tie stops at it).
-    func isFinished(_ partial: Partial) -> Bool
+    /// Whether the threads' partials together need no more values; asked after each chunk, so the
+    /// pass can stop before the range's end (a search for the k-th tie stops at it).
+    func isFinished(_ partials: some Collection<Partial>) -> Bool
 }
 
 extension StatisticsKernel {
-    /// Statistics of the whole tensor: never finished early.
-    package func isFinished(_ partial: Partial) -> Bool { false }
+    /// Statistics of the whole range: never finished early.
+    package func isFinished(_ partials: some Collection<Partial>) -> Bool { false }
 }
 
 /// A streaming pass over one tensor's inputs that gathers statistics before a merge method's kernel
@@ -36,16 +36,18 @@ package struct StatisticsPass {
         self.options = options
     }
 
-    /// Runs `kernel` over every value of `sources` (tensors with the same number of values) and
-    /// returns one partial per thread that took part, in thread order.
+    /// Runs `kernel` over the `values` of `sources` (tensors with the same number of values; every
+    /// value unless given) and returns one partial per thread that took part, in thread order.
     ///
     /// - Throws: what reading a source throws.
-    package func run<Kernel: StatisticsKernel>(_ kernel: Kernel, over sources: [StoredTensor]) throws -> [Kernel.Partial] {
+    package func run<Kernel: StatisticsKernel>(
+        _ kernel: Kernel, over sources: [StoredTensor], values range: Range<Int>? = nil
+    ) throws -> [Kernel.Partial] {
         guard let first = sources.first else { return [] }
         let pieces = ChunkPieces(sources: sources, threadCount: options.threadCount, buffers: buffers)
         let threads = max(1, options.threadCount)
         let components = first.info.dtype.componentsPerElement
-        let totalValues = first.info.elementCount * components
+        let range = range ?? 0..<(first.info.elementCount * components)
         let chunkValues = options.chunkElementCount * components
         let bytesPerValue = sources.reduce(0) { $0 + $1.info.dtype.componentType.byteWidth }
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads * kernel.scratchValues)
@@ -59,10 +61,10 @@ package struct StatisticsPass {
             partials.deallocate()
         }
         var used = 1
-        var value = 0
-        pieces.prefetch(0..<chunkValues)
-        while value < totalValues {
-            let values = value..<min(totalValues, value + chunkValues)
+        var value = range.lowerBound
+        pieces.prefetch(value..<(value + chunkValues))
+        while value < range.upperBound {
+            let values = value..<min(range.upperBound, value + chunkValues)
             pieces.prefetch(values.upperBound..<(values.upperBound + chunkValues))
             used = max(used, pieces.parts(forValues: values.count))
             // Each part touches its own partial and its own scratch only.
@@ -72,7 +74,7 @@ package struct StatisticsPass {
             }
             onProgress?(values.count * bytesPerValue)
             value = values.upperBound
-            if partials[0..<used].allSatisfy(kernel.isFinished) { break }
+            if kernel.isFinished(partials[0..<used]) { break }
         }
         return Array(partials[0..<used])
     }

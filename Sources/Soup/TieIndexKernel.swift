@@ -1,9 +1,9 @@
 import TureenCore
 
-/// The last pass of TIES's threshold search, run on one thread so that values come in index order:
-/// for each ingredient whose threshold key is shared by more elements than are still to be kept,
-/// the index of the last tie kept (the `rank`-th element, counting from 1, whose key is the threshold's).
-/// The pass stops at the chunk where the last of them is found. Sources are those ingredients, then the base.
+/// The last read of TIES's threshold search, run on one thread over the region that holds the last
+/// tie kept (`TieRegions`) so that values come in index order: for each ingredient whose threshold
+/// key is shared by more elements than are still to be kept, the index of the `rank`-th element of
+/// the region (counting from 1) whose key is the threshold's. Sources are those ingredients, then the base.
 struct TieIndexKernel: StatisticsKernel {
     /// Each source's dtype: the ingredients', then the base's.
     let sourceTypes: [DType]
@@ -23,8 +23,8 @@ struct TieIndexKernel: StatisticsKernel {
         Partial(remaining: ties.map(\.rank), found: Array(repeating: nil, count: ties.count))
     }
 
-    func isFinished(_ partial: Partial) -> Bool {
-        partial.found.allSatisfy { $0 != nil }
+    func isFinished(_ partials: some Collection<Partial>) -> Bool {
+        partials.allSatisfy { $0.found.allSatisfy { $0 != nil } }
     }
 
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout Partial) {

@@ -1,13 +1,14 @@
 /// The exact choice of the k = max(1, ⌊density·n⌋) largest magnitudes of one task vector (mergekit's
 /// `magnitude` sparsification), made without holding the tensor: a radix selection over the 64-bit
 /// magnitude keys (`TrimThreshold.magnitudeKey`), one 16-bit digit per streaming pass (at most four:
-/// the sign bit is always clear), then, if the k-th largest key is shared by more elements than
-/// are still to be kept, one pass that finds the index of the last tie kept.
+/// the sign bit is always clear), which a first histogram of a window of keys around a sampled
+/// threshold may shortcut; then, if the k-th largest key is shared by more elements than are still
+/// to be kept, the index of the last tie kept.
 struct TrimSelection {
     /// What the selection needs next.
     enum Step: Equatable {
-        /// A histogram of the keys under the digit's prefix.
-        case histogram(MagnitudeHistogram.Digit)
+        /// A histogram of the keys in these buckets (those under a prefix, by the next digit).
+        case histogram(MagnitudeHistogram.Buckets)
         /// The index of the `ties`-th element (in index order) whose key is `key`.
         case tieCutoff(key: UInt64, ties: Int)
         /// The selection is made.
@@ -31,15 +32,35 @@ struct TrimSelection {
             step = .done(.keepNone)
         } else {
             keep = max(1, Int(density * Double(elementCount)))
-            step = keep >= elementCount ? .done(.keepAll) : .histogram(MagnitudeHistogram.Digit(prefix: 0, prefixBits: 1))
+            step = keep >= elementCount ? .done(.keepAll) : .histogram(.allKeys)
         }
     }
 
     /// Takes the histogram the current step asked for and decides the next step.
     mutating func absorb(_ histogram: MagnitudeHistogram) {
-        guard case let .histogram(digit) = step, digit == histogram.digit else {
+        guard case let .histogram(range) = step, range == histogram.range else {
             preconditionFailure("a histogram was given where the selection asked for \(step)")
         }
+        guard let next = choice(in: histogram, above: above) else {
+            preconditionFailure("fewer keys under the prefix than the selection counted")
+        }
+        (step, above) = next
+    }
+
+    /// Takes, in place of the first histogram, a histogram of any range of keys and the number of
+    /// keys above it, and decides the next step if the k-th largest key lies in the range; returns
+    /// false, the selection unchanged, if it does not.
+    mutating func absorb(window histogram: MagnitudeHistogram, keysAbove: Int) -> Bool {
+        precondition(step == .histogram(.allKeys), "a window was given where the selection asked for \(step)")
+        guard keysAbove < keep, let next = choice(in: histogram, above: keysAbove) else { return false }
+        (step, above) = next
+        return true
+    }
+
+    /// The step after `histogram`, with `above` keys above its range, and the keys above the
+    /// bucket chosen; nil if the k-th largest key lies below the range.
+    private func choice(in histogram: MagnitudeHistogram, above: Int) -> (Step, Int)? {
+        var above = above
         var bucket = histogram.buckets.count - 1
         while bucket >= 0 {
             let count = histogram.buckets[bucket].count
@@ -47,17 +68,17 @@ struct TrimSelection {
             above += count
             bucket -= 1
         }
-        precondition(bucket >= 0, "fewer keys under the prefix than the selection counted")
+        guard bucket >= 0 else { return nil }
         let chosen = histogram.buckets[bucket]
         let wanted = keep - above
         if wanted == chosen.count {
             // Every key of the bucket is at or above its common bits, every key of the buckets below is
             // under them: the same elements are kept as with the bucket's smallest key.
-            step = .done(TrimThreshold(key: chosen.commonBits, tieIndexLimit: .max))
+            return (.done(TrimThreshold(key: chosen.commonBits, tieIndexLimit: .max)), above)
         } else if chosen.holdsOneKey {
-            step = .tieCutoff(key: chosen.commonBits, ties: wanted)
+            return (.tieCutoff(key: chosen.commonBits, ties: wanted), above)
         } else {
-            step = .histogram(digit.refined(by: bucket))
+            return (.histogram(histogram.range.refined(by: bucket)), above)
         }
     }
 

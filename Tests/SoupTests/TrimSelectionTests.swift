@@ -62,7 +62,7 @@ final class TrimSelectionTests: XCTestCase {
         XCTAssertEqual(kept(threshold, ingredient), Set(0..<250))
     }
 
-    func testTiePassStopsAtTheChunkHoldingTheLastTieKept() throws {
+    func testTiePassStopsAtTheChunkHoldingTheLastTieKeptAndReadsOneRegion() throws {
         let ingredient = (0..<10_000).map { $0 % 2 == 0 ? 1.0 : -1.0 }
         let entry = try sparseMergeEntry(ingredients: [ingredient], base: Array(repeating: 0, count: 10_000))
         var passes = statisticsPasses(chunk: 1000)
@@ -70,8 +70,9 @@ final class TrimSelectionTests: XCTestCase {
         passes.onProgress = { bytesRead += $0 }
         let threshold = try TrimSelection.thresholds(of: entry, densities: [0.1], passes: passes)[0]
         XCTAssertEqual(threshold.tieIndexLimit, 1000)
-        // One histogram pass over the whole tensor, then the tie pass's first chunk (f32 ingredient and base).
-        XCTAssertEqual(bytesRead, 10_000 * 8 + 1000 * 8)
+        // One histogram pass over the whole tensor, the tie pass's first chunk, then the first region
+        // in index order up to the chunk holding the last tie kept (f32 ingredient and base).
+        XCTAssertEqual(bytesRead, 10_000 * 8 + 1000 * 8 + 1000 * 8)
     }
 
     func testDensityOneKeepsAllAndZeroKeepsNoneAndTinyKeepsOne() throws {
@@ -88,6 +89,23 @@ final class TrimSelectionTests: XCTestCase {
         let entry = try sparseMergeEntry(ingredients: [ingredient], base: [0, 0, 0, 0, 0], dtype: .f64)
         let threshold = try TrimSelection.thresholds(of: entry, densities: [0.4], passes: statisticsPasses())[0]
         XCTAssertEqual(kept(threshold, ingredient), [1, 3])
+    }
+
+    func testRandomSmallTensorsKeepWhatASortKeeps() throws {
+        var generator = SeededGenerator(seed: 31)
+        for round in 0..<40 {
+            let count = Int.random(in: 1...5000, using: &generator)
+            let levels = Int.random(in: 1...20, using: &generator)
+            let base = (0..<count).map { _ in Double(Int.random(in: 0..<levels, using: &generator)) }
+            let ingredient = (0..<count).map { _ in Double(Int.random(in: 0..<levels, using: &generator)) }
+            let density = Double.random(in: 0.001...1, using: &generator)
+            let threads = Int.random(in: 1...2, using: &generator)
+            let chunk = Int.random(in: 1...4000, using: &generator)
+            let entry = try sparseMergeEntry(ingredients: [ingredient], base: base)
+            let threshold = try TrimSelection.thresholds(of: entry, densities: [density], passes: statisticsPasses(threads: threads, chunk: chunk))[0]
+            let deltas = zip(ingredient, base).map { $0 - $1 }
+            XCTAssertEqual(kept(threshold, deltas), referenceKept(deltas, density: density), "round \(round)")
+        }
     }
 
     func testZeroTaskVectorKeepsTheFirstElements() throws {
