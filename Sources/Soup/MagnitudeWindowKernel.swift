@@ -2,7 +2,7 @@ import TureenCore
 
 /// The first pass of TIES's threshold search for a large tensor (`TrimSelection`), given each
 /// ingredient's `MagnitudeWindow`: how many keys lie above the window, the window's histogram,
-/// and the keys of the tracked buckets per region. Only the values inside the window (a few per
+/// and each bucket's keys per region. Only the values inside the window (a few per
 /// cent) pay a bucket update. Sources are the ingredients, then the base.
 struct MagnitudeWindowKernel: StatisticsKernel {
     /// Each source's dtype: the ingredients', then the base's.
@@ -15,8 +15,8 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         let window: MagnitudeWindow
         let histogram: MagnitudeHistogram
         var keysAbove = 0
-        /// Keys per tracked bucket and region: `tieRegions.count` counts per tracked bucket.
-        let trackedKeys: UnsafeMutableBufferPointer<UInt32>
+        /// Keys per bucket and region: `tieRegions.count` counts per bucket (none if not counted).
+        let regionKeys: UnsafeMutableBufferPointer<UInt32>
         /// Whether each value of a block lies inside the window (1) or not (0), and zeros up to a
         /// multiple of 8.
         private let inside: UnsafeMutableBufferPointer<UInt8>
@@ -24,14 +24,14 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         init(window: MagnitudeWindow) {
             self.window = window
             histogram = MagnitudeHistogram(range: window.buckets)
-            trackedKeys = .allocate(capacity: window.tracked.count * window.tieRegions.count)
-            trackedKeys.initialize(repeating: 0)
+            regionKeys = .allocate(capacity: window.countsTies ? window.tieRegions.count << window.buckets.width : 0)
+            regionKeys.initialize(repeating: 0)
             inside = .allocate(capacity: LinearMergeKernel.blockValues + 8)
             inside.initialize(repeating: 0)
         }
 
         deinit {
-            trackedKeys.deallocate()
+            regionKeys.deallocate()
             inside.deallocate()
         }
 
@@ -51,7 +51,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             }
             for k in deltas.count..<((deltas.count + 7) & ~7) { flags[k] = 0 }
             keysAbove &+= above
-            let (tracked, regions) = (window.tracked, window.tieRegions)
+            let (regions, countsTies) = (window.tieRegions, window.countsTies)
             let regionCount = regions.count
             // Eight flags at a time: most words hold none.
             for word in stride(from: 0, to: deltas.count, by: 8) {
@@ -62,10 +62,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                     let key = TrimThreshold.magnitudeKey(deltas[k])
                     let bucket = Int(truncatingIfNeeded: (key &- start) &>> shift)
                     histogram.count(key, in: bucket)
-                    let trackedIndex = bucket &- tracked.lowerBound
-                    if UInt(bitPattern: trackedIndex) < UInt(tracked.count) {
-                        trackedKeys[trackedIndex &* regionCount &+ regions.region(of: first &+ k)] &+= 1
-                    }
+                    if countsTies { regionKeys[bucket &* regionCount &+ regions.region(of: first &+ k)] &+= 1 }
                 }
             }
         }
@@ -74,13 +71,13 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         func add(_ other: Counts) {
             histogram.add(other.histogram)
             keysAbove += other.keysAbove
-            for index in trackedKeys.indices { trackedKeys[index] += other.trackedKeys[index] }
+            for index in regionKeys.indices { regionKeys[index] += other.regionKeys[index] }
         }
 
-        /// The keys of the tracked bucket at `trackedIndex` in each region.
-        func trackedKeys(at trackedIndex: Int) -> [Int] {
+        /// The keys of `bucket` in each region.
+        func regionKeys(of bucket: Int) -> [Int] {
             let count = window.tieRegions.count
-            return trackedKeys[(trackedIndex * count)..<((trackedIndex + 1) * count)].map(Int.init)
+            return regionKeys[(bucket * count)..<((bucket + 1) * count)].map(Int.init)
         }
     }
 

@@ -9,7 +9,7 @@ extension TrimSelection {
     /// of keys (`MagnitudeWindow`), one pass over all of them counts it (`MagnitudeWindowKernel`),
     /// and each selection whose k-th largest key lies in its window goes on from the bucket holding
     /// it; the others start over. Returns, for each ingredient whose selection now asks for a tie
-    /// cutoff in a tracked bucket, its ties per region.
+    /// cutoff in its window, its ties per region.
     ///
     /// - Throws: what reading a source throws.
     static func narrowByWindows(
@@ -24,8 +24,8 @@ extension TrimSelection {
         var tiesPerRegion: [Int: RegionTies] = [:]
         for (index, counts) in zip(undecided, kernel.combine(try passes.run(kernel, over: inputs))) {
             guard selections[index].absorb(window: counts.histogram, keysAbove: counts.keysAbove) else { continue }
-            if case let .tieCutoff(key, _) = selections[index].step, let tracked = counts.window.trackedIndex(of: key) {
-                tiesPerRegion[index] = (counts.window.tieRegions, counts.trackedKeys(at: tracked))
+            if case let .tieCutoff(key, _) = selections[index].step, let bucket = counts.window.countedBucket(of: key) {
+                tiesPerRegion[index] = (counts.window.tieRegions, counts.regionKeys(of: bucket))
             }
         }
         return tiesPerRegion
