@@ -38,11 +38,12 @@ public struct Conversion {
         try runReporting(registry: registry, progress: progress).store
     }
 
-    /// Runs the conversion as `run` does; returns the opened input store and, when partitioned,
-    /// what this task wrote.
+    /// Runs the conversion as `run` does; returns the opened input store, the indices (in the
+    /// store) of the tensors this run wrote (a partitioned task's share, else all), and, when
+    /// partitioned, what this task wrote.
     public func runReporting(
         registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil
-    ) throws -> (store: TensorStore, partition: PartitionReport?) {
+    ) throws -> (store: TensorStore, writtenTensors: [Int], partition: PartitionReport?) {
         let store = try registry.open(input, options: readOptions)
         var producer = try StoreProducer(store: store, castTo: castTo)
         let destination = try JobOutput(
@@ -54,8 +55,9 @@ public struct Conversion {
             identity.add(writeOptions: writeOptions)
             return identity.id
         }
-        let total = destination.writtenTensorIndices(of: producer.tensors).reduce(0) { $0 + store.tensors[$1].info.byteCount }
+        let written = destination.writtenTensorIndices(of: producer.tensors)
+        let total = written.reduce(0) { $0 + store.tensors[$1].info.byteCount }
         producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
-        return (store, try destination.write(producer, to: output, options: writeOptions, onNote: onNote))
+        return (store, written, try destination.write(producer, to: output, options: writeOptions, onNote: onNote))
     }
 }

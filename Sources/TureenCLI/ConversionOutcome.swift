@@ -18,8 +18,10 @@ struct ConversionOutcome: CommandOutcome {
     let partition: PartitionSummary?
     let seconds: Double
 
-    init(store: TensorStore, output: String, castTo: DType?, partition: PartitionReport?, seconds: Double) throws {
-        let written = try StoreProducer(store: store, castTo: castTo).tensors
+    /// `writtenTensors` are the indices of the tensors this run wrote (a partitioned task's share).
+    init(store: TensorStore, writtenTensors: [Int], output: String, castTo: DType?, partition: PartitionReport?, seconds: Double) throws {
+        let converted = try StoreProducer(store: store, castTo: castTo).tensors
+        let written = writtenTensors.map { converted[$0] }
         input = store.location
         inputFormat = store.formatName.rawValue
         self.output = output

@@ -33,9 +33,10 @@ struct ConvertCommand: ParsableCommand {
         conversion.onNote = { printToStandardError($0) }
         conversion.partition = try partitioning.resolved()
         let started = Date()
-        let (store, share) = try reporting.progressBar(label: "convert").track { try conversion.runReporting(progress: $0) }
+        let (store, written, share) = try reporting.progressBar(label: "convert").track { try conversion.runReporting(progress: $0) }
         let seconds = Date().timeIntervalSince(started)
-        try reporting.finish(ConversionOutcome(store: store, output: output, castTo: conversion.castTo, partition: share, seconds: seconds))
+        try reporting.finish(ConversionOutcome(
+            store: store, writtenTensors: written, output: output, castTo: conversion.castTo, partition: share, seconds: seconds))
     }
 }
 

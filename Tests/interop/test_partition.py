@@ -227,3 +227,15 @@ def test_each_task_reports_the_tensors_it_wrote_not_the_whole_soup(workspace, tm
     for key in ("merged_tensors", "parameters", "output_bytes"):
         assert all(0 < task[key] < whole[key] for task in tasks), key
         assert sum(task[key] for task in tasks) == whole[key], key
+
+
+def test_each_convert_task_reports_the_tensors_it_wrote_not_the_whole_checkpoint(workspace, tmp_path):
+    def convert(output, partition=None):
+        args = [TUREEN, "convert", workspace.other, output, "--max-shard-size", SHARD_SIZE, "--json", "--quiet"]
+        result = subprocess.run(args + (["--partition", partition] if partition else []), capture_output=True, text=True, check=True)
+        return json.loads(result.stdout)
+    whole = convert(tmp_path / "whole")
+    tasks = [convert(tmp_path / "out", f"{task}/3") for task in range(3)]
+    for key in ("tensors", "parameters", "output_bytes"):
+        assert all(0 < task[key] < whole[key] for task in tasks), key
+        assert sum(task[key] for task in tasks) == whole[key], key
