@@ -1,5 +1,6 @@
 extension ExactMagnitudeSum {
-    /// Values per block of `splitExactly`: 2¹⁰ terms below 2⁴² units each sum below 2⁵², exactly.
+    /// Values per block of `splitExactly`: 2¹⁰ terms below 2⁴² units each sum below 2⁵², exactly
+    /// (the size of its stack scratch too).
     private static let blockValues = 1024
     /// Bits of the block's magnitude range that one level takes.
     private static let levelBits = 42
@@ -19,8 +20,11 @@ extension ExactMagnitudeSum {
         _ values: UnsafeBufferPointer<Double>, keptWhere factors: UnsafeBufferPointer<Double>?,
         _ body: (_ part: Double, _ isKept: Bool) -> Void
     ) {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockValues) { scratch in
-            // The rest of each magnitude (Float64 bits) after the levels so far.
+        // The rest of each magnitude (Float64 bits) after the levels so far: a block's worth on the
+        // stack (a temporary allocation this size would be a heap allocation per call).
+        var restStorage = InlineArray<1024, UInt64>(repeating: 0)
+        var restSpan = restStorage.mutableSpan
+        restSpan.withUnsafeMutableBufferPointer { scratch in
             guard let rest = scratch.baseAddress else { return }
             var start = 0
             while start < values.count {
