@@ -34,7 +34,7 @@ extension MagnitudeWindow {
             }
         }
         return try ParallelLoop.map(count: keys.count, minimumPartSize: 1, threads: threads) { ingredients in
-            ingredients.map { MagnitudeWindow(sample: keys[$0].sorted(by: >), keep: keeps[$0], valueCount: valueCount, runLength: runLength) }
+            ingredients.map { MagnitudeWindow(sample: RadixSort.descending(keys[$0]), keep: keeps[$0], valueCount: valueCount, runLength: runLength) }
         }.flatMap { $0 }
     }
 }
