@@ -1,7 +1,8 @@
 /// One pass's histogram of a task vector's magnitude keys in a range of aligned buckets (under a
 /// fixed prefix, by the next digit of up to 16 bits; or a window around a sampled threshold): for
 /// each bucket, how many keys fall in it and the bits common to all of them and set in any, so a
-/// bucket that holds a single key is recognised without another pass (one AND and one OR per key, cheaper than a running minimum and maximum).
+/// bucket that holds a single key is recognised without another pass (one AND and one OR per key,
+/// cheaper than a running minimum and maximum).
 /// Memory is at most 2¹⁶ buckets of 24 bytes, whatever the tensor's size.
 final class MagnitudeHistogram {
     struct Bucket {

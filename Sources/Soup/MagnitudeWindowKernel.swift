@@ -2,8 +2,8 @@ import TureenCore
 
 /// The first pass of TIES's threshold search for a large tensor (`TrimSelection`), given each
 /// ingredient's `MagnitudeWindow`: how many keys lie above the window, the window's histogram,
-/// and each bucket's keys per region. Only the values inside the window (a few per
-/// cent) pay a bucket update. Sources are the ingredients, then the base.
+/// and each bucket's keys per region. Only the values inside the window (a few per cent) pay a
+/// bucket update. Sources are the ingredients, then the base.
 struct MagnitudeWindowKernel: StatisticsKernel {
     /// Each source's dtype: the ingredients', then the base's.
     let sourceTypes: [DType]

@@ -62,10 +62,11 @@ package struct StatisticsPass {
         }
         var used = 1
         var value = range.lowerBound
-        pieces.prefetch(value..<(value + chunkValues))
+        // Read-ahead stays inside the range: a pass over one region of a tensor reads no more.
+        pieces.prefetch(value..<min(range.upperBound, value + chunkValues))
         while value < range.upperBound {
             let values = value..<min(range.upperBound, value + chunkValues)
-            pieces.prefetch(values.upperBound..<(values.upperBound + chunkValues))
+            pieces.prefetch(values.upperBound..<min(range.upperBound, values.upperBound + chunkValues))
             used = max(used, pieces.parts(forValues: values.count))
             // Each part touches its own partial and its own scratch only.
             try pieces.forEachPiece(of: values) { part, piece, inputs in
