@@ -43,24 +43,23 @@ struct DropoutMask: Sendable, Equatable {
         for k in 0..<lead { factors[k] = keeps(start &+ k) ? 1 : 0 }
         let groups = (factors.count - lead) / 16
         let firstOutput = UInt64(truncatingIfNeeded: start &+ lead) >> 2
-        let (key, gamma, keptBelow) = (SIMD4(repeating: key), SIMD4(repeating: Self.gamma), SIMD4(repeating: keptBelow))
+        let keptBelow = SIMD4(repeating: keptBelow)
         let (kept, dropped) = (SIMD4<Double>(repeating: 1), SIMD4<Double>(repeating: 0))
         let raw = UnsafeMutableRawPointer(target + lead)
-        // Two groups per step: two independent chains of multiplications for the scheduler to overlap.
-        var group = 0
-        while group < groups {
-            let outputs = SIMD8(repeating: firstOutput &+ 4 &* UInt64(truncatingIfNeeded: group)) &+ SIMD8(1, 2, 3, 4, 5, 6, 7, 8)
-            let words = Self.mix(SIMD8(lowHalf: key, highHalf: key) &+ outputs &* SIMD8(lowHalf: gamma, highHalf: gamma))
-            for offset in 0..<min(2, groups - group) {
-                let half = offset == 0 ? words.lowHalf : words.highHalf
-                for lane in 0..<4 {
-                    let draws = half &>> UInt64(48 - 16 * lane) & 0xFFFF
-                    raw.storeBytes(
-                        of: dropped.replacing(with: kept, where: draws .< keptBelow),
-                        toByteOffset: (16 * (group + offset) + 4 * lane) * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
-                }
+        // The states key + (q + 1)·γ of a group's four outputs, advanced by 4γ a group (an addition,
+        // not a multiplication per output). One group a step: a short loop body lets the processor
+        // overlap several steps' chains of multiplications.
+        var states = SIMD4(repeating: key) &+ (SIMD4(repeating: firstOutput) &+ SIMD4(1, 2, 3, 4)) &* Self.gamma
+        let advance = SIMD4(repeating: 4 &* Self.gamma)
+        for group in 0..<groups {
+            let words = Self.mix(states)
+            states &+= advance
+            for lane in 0..<4 {
+                let draws = words &>> UInt64(48 - 16 * lane) & 0xFFFF
+                raw.storeBytes(
+                    of: dropped.replacing(with: kept, where: draws .< keptBelow),
+                    toByteOffset: (16 * group + 4 * lane) * MemoryLayout<Double>.stride, as: SIMD4<Double>.self)
             }
-            group += 2
         }
         for k in (lead + 16 * groups)..<factors.count { factors[k] = keeps(start &+ k) ? 1 : 0 }
     }
@@ -78,9 +77,9 @@ struct DropoutMask: Sendable, Equatable {
         return z ^ (z >> 31)
     }
 
-    /// `mix` of eight words at once.
+    /// `mix` of four words at once.
     @inline(__always)
-    private static func mix(_ value: SIMD8<UInt64>) -> SIMD8<UInt64> {
+    private static func mix(_ value: SIMD4<UInt64>) -> SIMD4<UInt64> {
         var z = value
         z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB

@@ -21,11 +21,11 @@ struct SparseMergeKernel: MergeKernel {
 
     var ingredientCount: Int { weights.count }
 
-    /// Values per block: the kernel's blocks (one per ingredient and three more) stay in the L1 cache.
+    /// Values per block: the kernel's blocks (one per ingredient and four more) stay in the L1 cache.
     static let blockValues = 512
 
-    /// Scratch space per thread: a block per ingredient and three more.
-    var scratchValues: Int { (ingredientCount + 3) * Self.blockValues }
+    /// Scratch space per thread: a block per ingredient and four more.
+    var scratchValues: Int { (ingredientCount + 4) * Self.blockValues }
 
     /// Computes `output` (values of `outputType`) from the ingredients' and the base's bytes for the
     /// same values, the first of which is value `firstValue` of the tensor (the masks depend on it).
@@ -42,7 +42,7 @@ struct SparseMergeKernel: MergeKernel {
         let blockValues = Self.blockValues
         let widths = inputWidths
         // The block and slice arrays are made once and rebased per block (no allocation per block).
-        var blocks = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: ingredientCount + 3)
+        var blocks = [UnsafeMutableBufferPointer<Double>](repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: ingredientCount + 4)
         var slices = [UnsafeRawBufferPointer](repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: inputs.count)
         var start = 0
         while start < valueCount {
@@ -62,7 +62,7 @@ struct SparseMergeKernel: MergeKernel {
     }
 
     /// Merges one block: `blocks` holds a buffer per ingredient (its weighted δ̃), then the base,
-    /// Σ wᵢδ̃ᵢ, and the result (scratch for mask factors before that).
+    /// Σ wᵢδ̃ᵢ, the result (scratch for mask factors before that), and the sign consensus's divisors.
     private func mergeBlock(
         _ inputs: [UnsafeRawBufferPointer], firstValue: Int, blocks: [UnsafeMutableBufferPointer<Double>],
         output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
@@ -79,7 +79,7 @@ struct SparseMergeKernel: MergeKernel {
         }
         if signConsensus {
             SignConsensus(weights: weights, normalize: normalize, lambda: lambda)
-                .merge(terms: blocks[0..<ingredientCount], total: total, base: base, into: result)
+                .merge(terms: blocks[0..<ingredientCount], total: total, base: base, divisors: blocks[ingredientCount + 3], into: result)
         } else {
             let weightSum = weights.reduce(0, +)
             let usable = weightSum.magnitude < 1e-8 ? 1 : weightSum

@@ -21,23 +21,55 @@ struct TaskVectorSparsifier {
         _ deltas: UnsafeMutableBufferPointer<Double>, from start: Int, weight: Double,
         into total: UnsafeMutableBufferPointer<Double>, startsTotal: Bool, factors: UnsafeMutableBufferPointer<Double>
     ) {
+        precondition(total.count >= deltas.count && factors.count >= deltas.count, "scratch shorter than the block")
         let scale = scale
         switch mask {
         case .keepAll:
-            for k in deltas.indices { deltas[k] = (deltas[k] * scale) * weight }
+            Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, _ in (delta * scale) * weight }
         case .keepNone:
             let term = (0 * scale) * weight
-            for k in deltas.indices { deltas[k] = term }
-        case .magnitude, .random:
-            fill(factors, deltas: deltas, from: start)
-            for k in deltas.indices { deltas[k] = ((deltas[k] * factors[k]) * scale) * weight }
+            Self.accumulate(deltas, into: total, startsTotal: startsTotal) { _, _ in term }
+        case let .magnitude(threshold):
+            // The factor in the loop itself (no pass over a factor block), one comparison per element
+            // where the whole block lies on one side of the tie limit.
+            if let lowestKept = threshold.lowestKeptKey(from: start, count: deltas.count) {
+                Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, _ in
+                    ((delta * (TrimThreshold.magnitudeKey(delta) >= lowestKept ? 1 : 0)) * scale) * weight
+                }
+            } else {
+                Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, k in
+                    ((delta * (threshold.keeps(delta, at: start &+ k) ? 1 : 0)) * scale) * weight
+                }
+            }
+        case let .random(dropout):
+            dropout.fill(factors, from: start)
+            let factors = factors.baseAddress.unsafelyUnwrapped
+            Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, k in ((delta * factors[k]) * scale) * weight }
         }
+    }
+
+    /// Replaces each `deltas[k]` with `term(deltas[k], k)` and adds it to `total[k]` (or sets
+    /// `total[k]` to 0 + it when `startsTotal`), in one loop the compiler vectorises.
+    @inline(__always)
+    private static func accumulate(
+        _ deltas: UnsafeMutableBufferPointer<Double>, into total: UnsafeMutableBufferPointer<Double>, startsTotal: Bool,
+        _ term: (Double, Int) -> Double
+    ) {
+        guard let values = deltas.baseAddress, let sums = total.baseAddress else { return }
         // Separate loops: a select between them in one loop becomes masked loads and stores that
         // stall on the previous block's stores.
         if startsTotal {
-            for k in deltas.indices { total[k] = 0 + deltas[k] }
+            for k in 0..<deltas.count {
+                let weighed = term(values[k], k)
+                values[k] = weighed
+                sums[k] = 0 + weighed
+            }
         } else {
-            for k in deltas.indices { total[k] += deltas[k] }
+            for k in 0..<deltas.count {
+                let weighed = term(values[k], k)
+                values[k] = weighed
+                sums[k] += weighed
+            }
         }
     }
 

@@ -29,14 +29,21 @@ struct TrimThreshold: Sendable, Equatable {
         return magnitude > key || (magnitude == key && index < tieIndexLimit)
     }
 
+    /// The lowest key kept in the `count` elements from index `start` if they all lie on one side
+    /// of the tie limit (the threshold's key before it, the next key at or past it), so that one
+    /// comparison per element decides; nil if the tie limit falls among them.
+    @inline(__always)
+    func lowestKeptKey(from start: Int, count: Int) -> UInt64? {
+        // Magnitude keys are below 2⁶³, so a key of 2⁶⁴ − 1 (keep none) is never reached and the
+        // next key never wraps.
+        if start >= tieIndexLimit { return key == .max ? .max : key + 1 }
+        return start + count <= tieIndexLimit ? key : nil
+    }
+
     /// Stores 1 in `factors[k]` where `deltas[k]` (element `start + k`) is kept and 0 where not.
-    /// A block wholly below or wholly at or past the tie limit needs one comparison per element
-    /// (at or above `key`; above `key`), which the compiler vectorises.
     func fill(_ factors: UnsafeMutableBufferPointer<Double>, deltas: UnsafeMutableBufferPointer<Double>, from start: Int) {
-        if start >= tieIndexLimit {
-            for k in factors.indices { factors[k] = Self.magnitudeKey(deltas[k]) > key ? 1 : 0 }
-        } else if start + factors.count <= tieIndexLimit {
-            for k in factors.indices { factors[k] = Self.magnitudeKey(deltas[k]) >= key ? 1 : 0 }
+        if let lowestKept = lowestKeptKey(from: start, count: factors.count) {
+            for k in factors.indices { factors[k] = Self.magnitudeKey(deltas[k]) >= lowestKept ? 1 : 0 }
         } else {
             for k in factors.indices { factors[k] = keeps(deltas[k], at: start + k) ? 1 : 0 }
         }

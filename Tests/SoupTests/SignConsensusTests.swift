@@ -26,19 +26,19 @@ final class SignConsensusTests: XCTestCase {
                     return (normalize ? sum / (divisor == 0 ? 1 : divisor) : sum) * 0.75 + base[k]
                 }
                 let merged = Self.merge(terms, total: total, base: base, consensus: SignConsensus(weights: weights, normalize: normalize, lambda: 0.75))
-                XCTAssertEqual(merged.map(\.bitPattern), expected.map(\.bitPattern), "count \(count), normalize \(normalize)")
+                XCTAssertEqual(merged.map(comparableBits), expected.map(comparableBits), "count \(count), normalize \(normalize)")
             }
         }
     }
 
     private static func merge(_ terms: [[Double]], total: [Double], base: [Double], consensus: SignConsensus) -> [Double] {
-        let buffers = (terms + [total, base, base]).map { values in
+        let buffers = (terms + [total, base, base, base]).map { values in
             let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: values.count)
             _ = buffer.initialize(from: values)
             return buffer
         }
         defer { buffers.forEach { $0.deallocate() } }
-        consensus.merge(terms: buffers[0..<terms.count], total: buffers[terms.count], base: buffers[terms.count + 1], into: buffers[terms.count + 2])
+        consensus.merge(terms: buffers[0..<terms.count], total: buffers[terms.count], base: buffers[terms.count + 1], divisors: buffers[terms.count + 3], into: buffers[terms.count + 2])
         return Array(buffers[terms.count + 2])
     }
 }

@@ -55,3 +55,7 @@ private func withRawViews(_ arrays: [[UInt8]], collected: [UnsafeRawBufferPointe
         try withRawViews(arrays, collected: collected + [view], body)
     }
 }
+
+/// A value's bits for comparing results bit for bit, every NaN as the same NaN: IEEE 754 leaves the
+/// sign and payload of a NaN result open, and the compiler may swap an addition's operands.
+func comparableBits(_ value: Double) -> UInt64 { value.isNaN ? Double.nan.bitPattern : value.bitPattern }
