@@ -12,13 +12,15 @@ struct ChunkPieces {
     let sources: [StoredTensor]
     let threadCount: Int
     let buffers: ChunkBuffers
+    /// Bytes of the widest source copied at a time.
+    var pieceBytes = Self.defaultPieceBytes
 
-    /// Bytes of the widest source copied at a time (as `ChunkComputation.pieceBytes`).
-    static let pieceBytes = 128 << 10
+    /// As `ChunkComputation.pieceBytes`.
+    static let defaultPieceBytes = ChunkComputation.pieceBytes
 
     /// Values per piece: a piece of the widest source fills `pieceBytes`.
     var pieceValues: Int {
-        Self.pieceBytes / (sources.map(\.info.dtype.componentType.byteWidth).max() ?? 1)
+        pieceBytes / (sources.map(\.info.dtype.componentType.byteWidth).max() ?? 1)
     }
 
     /// Whether pieces are copied rather than viewed.
@@ -57,7 +59,7 @@ struct ChunkPieces {
         let widths = sources.map(\.info.dtype.componentType.byteWidth)
         let pieceValues = pieceValues
         if readsByCopying {
-            let copies = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: Self.pieceBytes)
+            let copies = buffers.copyBuffers(parts: parts, inputs: sources.count, bytes: pieceBytes)
             try inParallel(parts: parts, count: values.count) { part, slice in
                 var start = slice.lowerBound
                 while start < slice.upperBound {

@@ -7,8 +7,10 @@ struct MagnitudeWindow {
     /// log₂ of the window's buckets: fine enough that the bucket of the k-th key of a bf16 task
     /// vector holds that key alone, small enough for the L2 cache with the counts per region.
     static let width = 13
+    /// A bucket's keys in each region.
+    typealias RegionCounts = InlineArray<8, UInt32>
     /// At most this many regions.
-    static let regionLimit = 8
+    static let regionLimit = RegionCounts.count
 
     let buckets: MagnitudeHistogram.Buckets
     /// The regions of the whole tensor in which each bucket's keys are counted.
