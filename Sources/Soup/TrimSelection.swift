@@ -82,6 +82,31 @@ struct TrimSelection {
         }
     }
 
+    /// Makes the selection, in place of every pass, from all the keys of the task vector in index
+    /// order: the k-th largest key, and of the elements that share it, the first ones still to be kept.
+    mutating func select(fromKeys keys: UnsafeBufferPointer<UInt64>) {
+        precondition(step == .histogram(.allKeys), "keys were given where the selection asked for \(step)")
+        let sorted = RadixSort.descending(Array(keys))
+        let key = sorted[keep - 1]
+        var (above, below) = (keep - 1, keep)
+        while above > 0, sorted[above - 1] == key { above -= 1 }
+        while below < sorted.count, sorted[below] == key { below += 1 }
+        var ties = keep - above
+        guard ties < below - above else {
+            // Every element with the key is kept: no tie limit, as a histogram pass finds it.
+            step = .done(TrimThreshold(key: key, tieIndexLimit: .max))
+            return
+        }
+        for (index, candidate) in keys.enumerated() where candidate == key {
+            ties -= 1
+            if ties == 0 {
+                step = .done(TrimThreshold(key: key, tieIndexLimit: index + 1))
+                return
+            }
+        }
+        preconditionFailure("fewer ties among the keys than sorted")
+    }
+
     /// Takes the index of the last tie kept.
     mutating func absorb(lastTieIndex: Int) {
         guard case let .tieCutoff(key, _) = step else {

@@ -49,10 +49,13 @@ final class TrimSelectionTests: XCTestCase {
         let ingredient = base.map { $0 + Double.random(in: -0.01...0.01, using: &generator) }
         let entry = try sparseMergeEntry(ingredients: [ingredient], base: base, dtype: .f64)
         let deltas = zip(ingredient, base).map { $0 - $1 }
-        let threshold = try TrimSelection.thresholds(of: entry, densities: [0.3], passes: statisticsPasses(threads: 2, chunk: 4096))[0]
-        XCTAssertEqual(threshold.tieIndexLimit, .max)
-        XCTAssertEqual(kept(threshold, deltas), referenceKept(deltas, density: 0.3))
-        XCTAssertEqual(kept(threshold, deltas).count, 15_000)
+        for inMemoryLimit in [TrimSelection.inMemoryValueCount, 0] {
+            let passes = statisticsPasses(threads: 2, chunk: 4096)
+            let threshold = try TrimSelection.thresholds(of: entry, densities: [0.3], passes: passes, inMemoryLimit: inMemoryLimit)[0]
+            XCTAssertEqual(threshold.tieIndexLimit, .max)
+            XCTAssertEqual(kept(threshold, deltas), referenceKept(deltas, density: 0.3))
+            XCTAssertEqual(kept(threshold, deltas).count, 15_000)
+        }
     }
 
     func testAllMagnitudesEqualKeepsTheFirstK() throws {
@@ -68,11 +71,23 @@ final class TrimSelectionTests: XCTestCase {
         var passes = statisticsPasses(chunk: 1000)
         var bytesRead = 0
         passes.onProgress = { bytesRead += $0 }
-        let threshold = try TrimSelection.thresholds(of: entry, densities: [0.1], passes: passes)[0]
+        let threshold = try TrimSelection.thresholds(of: entry, densities: [0.1], passes: passes, inMemoryLimit: 0)[0]
         XCTAssertEqual(threshold.tieIndexLimit, 1000)
         // One histogram pass over the whole tensor, the tie pass's first chunk, then the first region
         // in index order up to the chunk holding the last tie kept (f32 ingredient and base).
         XCTAssertEqual(bytesRead, 10_000 * 8 + 1000 * 8 + 1000 * 8)
+    }
+
+    /// A small tensor's keys are read once, by one pass, and sorted: no histogram or tie pass.
+    func testSmallTensorIsSelectedFromOneReadOfItsKeys() throws {
+        let ingredient = (0..<10_000).map { $0 % 2 == 0 ? 1.0 : -1.0 }
+        let entry = try sparseMergeEntry(ingredients: [ingredient, ingredient.map { -$0 / 2 }], base: Array(repeating: 0, count: 10_000))
+        var passes = statisticsPasses(threads: 2, chunk: 1000)
+        var bytesRead = 0
+        passes.onProgress = { bytesRead += $0 }
+        let thresholds = try TrimSelection.thresholds(of: entry, densities: [0.1, 0.5], passes: passes)
+        XCTAssertEqual(thresholds.map(\.tieIndexLimit), [1000, 5000])
+        XCTAssertEqual(bytesRead, 10_000 * 4 * 3)
     }
 
     func testDensityOneKeepsAllAndZeroKeepsNoneAndTinyKeepsOne() throws {
@@ -102,9 +117,13 @@ final class TrimSelectionTests: XCTestCase {
             let threads = Int.random(in: 1...2, using: &generator)
             let chunk = Int.random(in: 1...4000, using: &generator)
             let entry = try sparseMergeEntry(ingredients: [ingredient], base: base)
-            let threshold = try TrimSelection.thresholds(of: entry, densities: [density], passes: statisticsPasses(threads: threads, chunk: chunk))[0]
             let deltas = zip(ingredient, base).map { $0 - $1 }
-            XCTAssertEqual(kept(threshold, deltas), referenceKept(deltas, density: density), "round \(round)")
+            // In memory (as every tensor this small is), and by histogram and tie passes.
+            for inMemoryLimit in [TrimSelection.inMemoryValueCount, 0] {
+                let passes = statisticsPasses(threads: threads, chunk: chunk)
+                let threshold = try TrimSelection.thresholds(of: entry, densities: [density], passes: passes, inMemoryLimit: inMemoryLimit)[0]
+                XCTAssertEqual(kept(threshold, deltas), referenceKept(deltas, density: density), "round \(round), in-memory limit \(inMemoryLimit)")
+            }
         }
     }
 
