@@ -20,6 +20,11 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         /// Whether each value of a block lies inside the window (1) or not (0), and zeros up to a
         /// multiple of 64.
         private let inside: UnsafeMutableBufferPointer<UInt8>
+        /// Each bucket's row of `fineKeys`: its place in `window.fineBuckets`, or the spare last row
+        /// (counted into, never read: no branch in the update).
+        private let fineRows: UnsafeMutableBufferPointer<UInt8>
+        /// The fine buckets' keys per fine region, a row per fine bucket and the spare one.
+        private let fineKeys: UnsafeMutableBufferPointer<UInt32>
 
         /// One bucket's histogram entry and its keys per region (if counted), padded to 64 bytes.
         private struct Record {
@@ -35,12 +40,20 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             records.initialize(repeating: Record(), count: 1 << window.buckets.width)
             inside = .allocate(capacity: LinearMergeKernel.blockValues + 64)
             inside.initialize(repeating: 0)
+            precondition(window.fineBuckets.count < Int(UInt8.max), "more fine buckets than rows")
+            fineRows = .allocate(capacity: 1 << window.buckets.width)
+            fineRows.initialize(repeating: UInt8(window.fineBuckets.count))
+            for (row, bucket) in window.fineBuckets.enumerated() { fineRows[bucket] = UInt8(row) }
+            fineKeys = .allocate(capacity: (window.fineBuckets.count + 1) * window.fineRegions.count)
+            fineKeys.initialize(repeating: 0)
         }
 
         deinit {
             records.deinitialize(count: 1 << window.buckets.width)
             UnsafeMutableRawPointer(records).deallocate()
             inside.deallocate()
+            fineRows.deallocate()
+            fineKeys.deallocate()
         }
 
         /// Counts `deltas` (at most a block), the values from tensor-wide index `first` on.
@@ -59,7 +72,8 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             }
             for k in deltas.count..<((deltas.count + 63) & ~63) { flags[k] = 0 }
             keysAbove &+= above
-            let (regions, countsTies) = (window.tieRegions, window.countsTies)
+            let (regions, fineRegions, countsTies) = (window.tieRegions, window.fineRegions, window.countsTies)
+            let fineRegionCount = fineRegions.count
             // Sixty-four flags at a time, packed into the bits of a word (one branch per word rather
             // than per eight flags: the branches on a few per cent of values mispredict often).
             for word in stride(from: 0, to: deltas.count, by: 64) {
@@ -73,11 +87,15 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                     let k = word &+ bits.trailingZeroBitCount
                     bits &= bits &- 1
                     let key = TrimThreshold.magnitudeKey(deltas[k])
-                    let record = records + Int(truncatingIfNeeded: (key &- start) &>> shift)
+                    let bucket = Int(truncatingIfNeeded: (key &- start) &>> shift)
+                    let record = records + bucket
                     record.pointee.bucket.count &+= 1
                     record.pointee.bucket.commonBits &= key
                     record.pointee.bucket.anyBits |= key
-                    if countsTies { record.pointee.regionKeys[unchecked: regions.region(of: first &+ k)] &+= 1 }
+                    if countsTies {
+                        record.pointee.regionKeys[unchecked: regions.region(of: first &+ k)] &+= 1
+                        fineKeys[Int(fineRows[bucket]) &* fineRegionCount &+ fineRegions.region(of: first &+ k)] &+= 1
+                    }
                 }
             }
         }
@@ -92,6 +110,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                 record.pointee.bucket.anyBits |= part.bucket.anyBits
                 for region in 0..<MagnitudeWindow.regionLimit { record.pointee.regionKeys[region] &+= part.regionKeys[region] }
             }
+            for index in fineKeys.indices { fineKeys[index] &+= other.fineKeys[index] }
         }
 
         /// The window's histogram.
@@ -101,9 +120,14 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             return histogram
         }
 
-        /// The keys of `bucket` in each region.
-        func regionKeys(of bucket: Int) -> [Int] {
-            (0..<window.tieRegions.count).map { Int(records[bucket].regionKeys[$0]) }
+        /// The keys of `bucket` in each region: the fine regions' if it was counted in them.
+        func regionTies(of bucket: Int) -> TrimSelection.RegionTies {
+            let row = Int(fineRows[bucket])
+            guard row < window.fineBuckets.count else {
+                return (window.tieRegions, (0..<window.tieRegions.count).map { Int(records[bucket].regionKeys[$0]) })
+            }
+            let count = window.fineRegions.count
+            return (window.fineRegions, fineKeys[(row * count)..<((row + 1) * count)].map(Int.init))
         }
     }
 

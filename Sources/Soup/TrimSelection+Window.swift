@@ -25,7 +25,7 @@ extension TrimSelection {
         for (index, counts) in zip(undecided, kernel.combine(try passes.run(kernel, over: inputs))) {
             guard selections[index].absorb(window: counts.histogram, keysAbove: counts.keysAbove) else { continue }
             if case let .tieCutoff(key, _) = selections[index].step, let bucket = counts.window.countedBucket(of: key) {
-                tiesPerRegion[index] = (counts.window.tieRegions, counts.regionKeys(of: bucket))
+                tiesPerRegion[index] = counts.regionTies(of: bucket)
             }
         }
         return tiesPerRegion
