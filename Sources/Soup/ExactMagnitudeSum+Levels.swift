@@ -1,6 +1,5 @@
 extension ExactMagnitudeSum {
-    /// Values per block of `splitExactly`: 2¹⁰ terms below 2⁴² units each sum below 2⁵², exactly
-    /// (the size of its stack scratch too).
+    /// Values per block of `splitExactly`: 2¹⁰ terms below 2⁴² units each sum below 2⁵², exactly.
     private static let blockValues = 1024
     /// Bits of the block's magnitude range that one level takes.
     private static let levelBits = 42
@@ -17,42 +16,38 @@ extension ExactMagnitudeSum {
     /// value-by-value sum. Values the levels cannot scale (±Inf, NaN, magnitudes near the ends of the
     /// exponent range) go to `body` one by one. Every loop but the calls vectorises.
     static func splitExactly(
-        _ values: UnsafeBufferPointer<Double>, keptWhere factors: UnsafeBufferPointer<Double>?,
+        _ values: UnsafeMutableBufferPointer<Double>, keptWhere factors: UnsafeBufferPointer<Double>?,
         _ body: (_ part: Double, _ isKept: Bool) -> Void
     ) {
-        // The rest of each magnitude (Float64 bits) after the levels so far: a block's worth on the
-        // stack (a temporary allocation this size would be a heap allocation per call).
-        var restStorage = InlineArray<1024, UInt64>(repeating: 0)
-        var restSpan = restStorage.mutableSpan
-        restSpan.withUnsafeMutableBufferPointer { scratch in
-            guard let rest = scratch.baseAddress else { return }
-            var start = 0
-            while start < values.count {
-                let block = UnsafeBufferPointer(rebasing: values[start..<min(values.count, start + blockValues)])
-                let kept = factors.map { UnsafeBufferPointer(rebasing: $0[start..<(start + block.count)]) }
-                var largest: UInt64 = 0
-                for k in block.indices { largest = max(largest, block[k].bitPattern & magnitudeMask) }
-                var firstLevel = true
-                while largest != 0 {
-                    let exponent = Int(truncatingIfNeeded: largest &>> 52)
-                    guard levelExponents.contains(exponent) else {
-                        for k in block.indices {
-                            let magnitude = firstLevel ? block[k].bitPattern & magnitudeMask : rest[k]
-                            if magnitude != 0 { body(Double(bitPattern: magnitude), kept.map { $0[k] != 0 } ?? true) }
-                        }
-                        break
+        var start = 0
+        while start < values.count {
+            let block = UnsafeMutableBufferPointer(rebasing: values[start..<min(values.count, start + blockValues)])
+            let kept = factors.map { UnsafeBufferPointer(rebasing: $0[start..<(start + block.count)]) }
+            var largest: UInt64 = 0
+            for k in block.indices { largest = max(largest, block[k].bitPattern & magnitudeMask) }
+            // Each value's rest after the levels so far replaces it, in place: a level reads a
+            // value, then writes its rest.
+            guard let rest = block.baseAddress else { break }
+            var firstLevel = true
+            while largest != 0 {
+                let exponent = Int(truncatingIfNeeded: largest &>> 52)
+                guard levelExponents.contains(exponent) else {
+                    for k in block.indices {
+                        let magnitude = rest[k].bitPattern & magnitudeMask
+                        if magnitude != 0 { body(Double(bitPattern: magnitude), kept.map { $0[k] != 0 } ?? true) }
                     }
-                    let level = Level(exponent: exponent)
-                    let (allUnits, keptUnits, next) = firstLevel
-                        ? level.split(block.count, kept: kept, rest: rest) { block[$0].bitPattern & magnitudeMask }
-                        : level.split(block.count, kept: kept, rest: rest) { rest[$0] }
-                    if keptUnits != 0 { body(Double(keptUnits) * level.unit, true) }
-                    if allUnits != keptUnits { body(Double(allUnits &- keptUnits) * level.unit, false) }
-                    largest = next
-                    firstLevel = false
+                    break
                 }
-                start += block.count
+                let level = Level(exponent: exponent)
+                let (allUnits, keptUnits, next) = firstLevel
+                    ? level.split(block.count, kept: kept, rest: rest) { rest[$0].bitPattern & magnitudeMask }
+                    : level.split(block.count, kept: kept, rest: rest) { rest[$0].bitPattern }
+                if keptUnits != 0 { body(Double(keptUnits) * level.unit, true) }
+                if allUnits != keptUnits { body(Double(allUnits &- keptUnits) * level.unit, false) }
+                largest = next
+                firstLevel = false
             }
+            start += block.count
         }
     }
 
@@ -72,19 +67,19 @@ extension ExactMagnitudeSum {
         /// the compiler vectorises.
         @inline(__always)
         func split(
-            _ count: Int, kept: UnsafeBufferPointer<Double>?, rest: UnsafeMutablePointer<UInt64>, _ magnitude: (Int) -> UInt64
+            _ count: Int, kept: UnsafeBufferPointer<Double>?, rest: UnsafeMutablePointer<Double>, _ magnitude: (Int) -> UInt64
         ) -> (all: UInt64, kept: UInt64, largestRest: UInt64) {
             var (allUnits, keptUnits, next): (UInt64, UInt64, UInt64) = (0, 0, 0)
             for k in 0..<count {
                 let value = Double(bitPattern: magnitude(k))
                 let whole = (value * inverse).rounded(.down)
-                let left = (value - whole * unit).bitPattern
+                let left = value - whole * unit
                 rest[k] = left
                 // whole < 2⁴²: adding 2⁵² puts it in the significand's low bits, exactly.
                 let units = (whole + 0x1p52).bitPattern &- twoTo52Bits
                 allUnits &+= units
                 if let kept { keptUnits &+= kept[k] != 0 ? units : 0 }
-                next = max(next, left)
+                next = max(next, left.bitPattern)
             }
             return (allUnits, kept == nil ? allUnits : keptUnits, next)
         }

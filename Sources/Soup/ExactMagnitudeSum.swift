@@ -10,16 +10,16 @@ struct ExactMagnitudeSum {
     private var infinities = 0
     private var nans = 0
 
-    /// Adds |value| for every value.
+    /// Adds |value| for every value, overwriting `values` (scratch for the levels of `splitExactly`).
     mutating func add(_ values: UnsafeMutableBufferPointer<Double>) {
-        Self.splitExactly(UnsafeBufferPointer(values), keptWhere: nil) { part, _ in add(magnitude: part) }
+        Self.splitExactly(values, keptWhere: nil) { part, _ in add(magnitude: part) }
     }
 
     /// Adds |values[k]| to this sum where `factors[k]` is not 0 and to `dropped` where it is, so the
     /// sums of a masked task vector's kept and dropped parts cost about as much as one sum (their
-    /// exact total is the whole's).
+    /// exact total is the whole's); overwrites `values`.
     mutating func add(_ values: UnsafeMutableBufferPointer<Double>, keptWhere factors: UnsafeMutableBufferPointer<Double>, dropped: inout ExactMagnitudeSum) {
-        Self.splitExactly(UnsafeBufferPointer(values), keptWhere: UnsafeBufferPointer(factors)) { part, isKept in
+        Self.splitExactly(values, keptWhere: UnsafeBufferPointer(factors)) { part, isKept in
             if isKept { add(magnitude: part) } else { dropped.add(magnitude: part) }
         }
     }

@@ -12,7 +12,8 @@ struct MaskedMagnitudeSums {
         if case .keepNone = mask { multiplies = false } else { multiplies = true }
     }
 
-    /// Adds the elements `start...` whose task-vector values are `deltas`; `factors` is scratch of the same size.
+    /// Adds the elements `start...` whose task-vector values are `deltas` (overwritten); `factors` is
+    /// scratch of the same size.
     mutating func add(_ deltas: UnsafeMutableBufferPointer<Double>, under sparsifier: TaskVectorSparsifier, from start: Int, factors: UnsafeMutableBufferPointer<Double>) {
         switch sparsifier.mask {
         case .keepAll:
