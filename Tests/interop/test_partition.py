@@ -199,7 +199,12 @@ def test_a_shard_of_another_plan_is_refused_then_caught(workspace, tmp_path):
 
 def test_two_tasks_with_the_same_index_are_caught(workspace, tmp_path):
     folder = tmp_path / "out"
-    tasks = [workspace.start(folder, f"{index}/4") for index in (0, 1, 1, 3)]
+    # The two runs given index 1 overlap, as when a scheduler starts both at once: their renames are
+    # slowed, so neither has put a manifest in place when the other starts. (A run that starts
+    # after another of its task finished takes it for a resubmission and supersedes it.)
+    slow = build_slow_rename_shim(tmp_path)
+    overlapping = {"preload": slow, "env": {"TUREEN_TEST_RENAME_DELAY_MS": "500"}}
+    tasks = [workspace.start(folder, f"{index}/4", **(overlapping if index == 1 else {})) for index in (0, 1, 1, 3)]
     for task in tasks:
         task.wait()
     result = index(folder)
