@@ -12,11 +12,9 @@ struct ChunkPieces {
     let sources: [StoredTensor]
     let threadCount: Int
     let buffers: ChunkBuffers
-    /// Bytes of the widest source copied at a time.
-    var pieceBytes = Self.defaultPieceBytes
-
-    /// As `ChunkComputation.pieceBytes`.
-    static let defaultPieceBytes = ChunkComputation.pieceBytes
+    /// Bytes of the widest source copied at a time (the executor's, `ChunkComputation.pieceBytes`,
+    /// unless a statistics pass asks for smaller pieces).
+    var pieceBytes = ChunkComputation.pieceBytes
 
     /// Values per piece: a piece of the widest source fills `pieceBytes`.
     var pieceValues: Int {

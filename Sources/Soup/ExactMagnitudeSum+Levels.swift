@@ -28,7 +28,6 @@ extension ExactMagnitudeSum {
             // Each value's rest after the levels so far replaces it, in place: a level reads a
             // value, then writes its rest.
             guard let rest = block.baseAddress else { break }
-            var firstLevel = true
             while largest != 0 {
                 let exponent = Int(truncatingIfNeeded: largest &>> 52)
                 guard levelExponents.contains(exponent) else {
@@ -39,13 +38,11 @@ extension ExactMagnitudeSum {
                     break
                 }
                 let level = Level(exponent: exponent)
-                let (allUnits, keptUnits, next) = firstLevel
-                    ? level.split(block.count, kept: kept, rest: rest) { rest[$0].bitPattern & magnitudeMask }
-                    : level.split(block.count, kept: kept, rest: rest) { rest[$0].bitPattern }
+                // The first level clears the values' signs; the rests it leaves have none.
+                let (allUnits, keptUnits, next) = level.split(block.count, kept: kept, rest: rest) { rest[$0].bitPattern & magnitudeMask }
                 if keptUnits != 0 { body(Double(keptUnits) * level.unit, true) }
                 if allUnits != keptUnits { body(Double(allUnits &- keptUnits) * level.unit, false) }
                 largest = next
-                firstLevel = false
             }
             start += block.count
         }

@@ -15,6 +15,21 @@ final class MagnitudeHistogram {
 
         /// Whether the keys counted are all one key (`commonBits`).
         var holdsOneKey: Bool { count > 0 && commonBits == anyBits }
+
+        /// Counts `key`, which lies in this bucket.
+        @inline(__always)
+        mutating func count(_ key: UInt64) {
+            count &+= 1
+            commonBits &= key
+            anyBits |= key
+        }
+
+        /// Adds another thread's counts for the same bucket.
+        mutating func add(_ other: Bucket) {
+            count += other.count
+            commonBits &= other.commonBits
+            anyBits |= other.anyBits
+        }
     }
 
     let range: Buckets
@@ -43,18 +58,11 @@ final class MagnitudeHistogram {
     /// Counts `key`, which lies in bucket `index`.
     @inline(__always)
     func count(_ key: UInt64, in index: Int) {
-        let bucket = buckets.baseAddress.unsafelyUnwrapped + index
-        bucket.pointee.count &+= 1
-        bucket.pointee.commonBits &= key
-        bucket.pointee.anyBits |= key
+        (buckets.baseAddress.unsafelyUnwrapped + index).pointee.count(key)
     }
 
     /// Adds another thread's counts for the same buckets.
     func add(_ other: MagnitudeHistogram) {
-        for index in buckets.indices {
-            buckets[index].count += other.buckets[index].count
-            buckets[index].commonBits &= other.buckets[index].commonBits
-            buckets[index].anyBits |= other.buckets[index].anyBits
-        }
+        for index in buckets.indices { buckets[index].add(other.buckets[index]) }
     }
 }

@@ -89,9 +89,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                     let key = TrimThreshold.magnitudeKey(deltas[k])
                     let bucket = Int(truncatingIfNeeded: (key &- start) &>> shift)
                     let record = records + bucket
-                    record.pointee.bucket.count &+= 1
-                    record.pointee.bucket.commonBits &= key
-                    record.pointee.bucket.anyBits |= key
+                    record.pointee.bucket.count(key)
                     if countsTies {
                         record.pointee.regionKeys[unchecked: regions.region(of: first &+ k)] &+= 1
                         fineKeys[Int(fineRows[bucket]) &* fineRegionCount &+ fineRegions.region(of: first &+ k)] &+= 1
@@ -105,9 +103,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             keysAbove += other.keysAbove
             for index in 0..<(1 << window.buckets.width) {
                 let (record, part) = (records + index, other.records[index])
-                record.pointee.bucket.count += part.bucket.count
-                record.pointee.bucket.commonBits &= part.bucket.commonBits
-                record.pointee.bucket.anyBits |= part.bucket.anyBits
+                record.pointee.bucket.add(part.bucket)
                 for region in 0..<MagnitudeWindow.regionLimit { record.pointee.regionKeys[region] &+= part.regionKeys[region] }
             }
             for index in fineKeys.indices { fineKeys[index] &+= other.fineKeys[index] }

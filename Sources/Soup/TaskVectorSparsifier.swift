@@ -30,16 +30,9 @@ struct TaskVectorSparsifier {
             let term = (0 * scale) * weight
             Self.accumulate(deltas, into: total, startsTotal: startsTotal) { _, _ in term }
         case let .magnitude(threshold):
-            // The factor in the loop itself (no pass over a factor block), one comparison per element
-            // where the whole block lies on one side of the tie limit.
-            if let lowestKept = threshold.lowestKeptKey(from: start, count: deltas.count) {
-                Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, _ in
-                    ((delta * (TrimThreshold.magnitudeKey(delta) >= lowestKept ? 1 : 0)) * scale) * weight
-                }
-            } else {
-                Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, k in
-                    ((delta * (threshold.keeps(delta, at: start &+ k) ? 1 : 0)) * scale) * weight
-                }
+            // The factor in the loop itself (no pass over a factor block).
+            threshold.withFactors(from: start, count: deltas.count) { factor in
+                Self.accumulate(deltas, into: total, startsTotal: startsTotal) { delta, k in ((delta * factor(delta, k)) * scale) * weight }
             }
         case let .random(dropout):
             dropout.fill(factors, from: start)

@@ -29,23 +29,25 @@ struct TrimThreshold: Sendable, Equatable {
         return magnitude > key || (magnitude == key && index < tieIndexLimit)
     }
 
-    /// The lowest key kept in the `count` elements from index `start` if they all lie on one side
-    /// of the tie limit (the threshold's key before it, the next key at or past it), so that one
-    /// comparison per element decides; nil if the tie limit falls among them.
+    /// Calls `body` with the mask factor, 1 kept and 0 dropped, of the element `start + k` whose
+    /// task-vector value is δ, as `factor(δ, k)`, for `k` below `count`. Where those elements all
+    /// lie on one side of the tie limit, one comparison per element decides (with the threshold's
+    /// key before it, the next key at or past it), which the compiler vectorises.
     @inline(__always)
-    func lowestKeptKey(from start: Int, count: Int) -> UInt64? {
+    func withFactors<Result>(
+        from start: Int, count: Int, _ body: (_ factor: (_ delta: Double, _ offset: Int) -> Double) -> Result
+    ) -> Result {
         // Magnitude keys are below 2⁶³, so a key of 2⁶⁴ − 1 (keep none) is never reached and the
         // next key never wraps.
-        if start >= tieIndexLimit { return key == .max ? .max : key + 1 }
-        return start + count <= tieIndexLimit ? key : nil
+        let lowestKept: UInt64? = start >= tieIndexLimit ? (key == .max ? .max : key + 1) : start + count <= tieIndexLimit ? key : nil
+        if let lowestKept { return body { delta, _ in Self.magnitudeKey(delta) >= lowestKept ? 1 : 0 } }
+        return body { delta, offset in keeps(delta, at: start &+ offset) ? 1 : 0 }
     }
 
     /// Stores 1 in `factors[k]` where `deltas[k]` (element `start + k`) is kept and 0 where not.
     func fill(_ factors: UnsafeMutableBufferPointer<Double>, deltas: UnsafeMutableBufferPointer<Double>, from start: Int) {
-        if let lowestKept = lowestKeptKey(from: start, count: factors.count) {
-            for k in factors.indices { factors[k] = Self.magnitudeKey(deltas[k]) >= lowestKept ? 1 : 0 }
-        } else {
-            for k in factors.indices { factors[k] = keeps(deltas[k], at: start + k) ? 1 : 0 }
+        withFactors(from: start, count: factors.count) { factor in
+            for k in factors.indices { factors[k] = factor(deltas[k], k) }
         }
     }
 }
