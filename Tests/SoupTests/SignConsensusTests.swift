@@ -3,30 +3,33 @@ import XCTest
 
 final class SignConsensusTests: XCTestCase {
     /// Value by value as mergekit's formula reads, for every block length from 0 to 13 (whole and
-    /// partial vectors), with zeros of both signs, NaN and ±Inf among the terms.
+    /// partial vectors), with zeros of both signs, NaN and ±Inf among the terms, for none, one, three
+    /// and eleven ingredients (more than one loop's group, the sums kept between groups).
     func testEveryValueIsMergedAsTheFormulaReadsWhateverTheBlockLength() {
         var generator = SystemRandomNumberGenerator()
         let specials: [Double] = [0, -0.0, .nan, .infinity, -.infinity]
-        let weights = [1.0, 0.5, -0.25]
-        for normalize in [true, false] {
-            for count in 0...13 {
-                let terms = weights.map { _ in
-                    (0..<count).map { _ in Int.random(in: 0..<6, using: &generator) == 0 ? specials.randomElement()! : Double.random(in: -1...1) }
-                }
-                let base = (0..<count).map { _ in Double.random(in: -1...1) }
-                let total = (0..<count).map { k in terms.reduce(0) { $0 + $1[k] } }
-                let expected = (0..<count).map { k -> Double in
-                    let elected: Double = total[k] >= 0 ? 1 : -1
-                    var (sum, divisor) = (0.0, 0.0)
-                    for (term, weight) in zip(terms, weights) {
-                        let agrees: Double = term[k] * elected > 0 ? 1 : 0
-                        sum += term[k] * agrees
-                        divisor += weight * agrees
+        let weightSets: [[Double]] = [[], [0.3], [1.0, 0.5, -0.25], (0..<11).map { 0.1 * Double($0 % 4) - 0.05 }]
+        for weights in weightSets {
+            for normalize in [true, false] {
+                for count in 0...13 {
+                    let terms = weights.map { _ in
+                        (0..<count).map { _ in Int.random(in: 0..<6, using: &generator) == 0 ? specials.randomElement()! : Double.random(in: -1...1) }
                     }
-                    return (normalize ? sum / (divisor == 0 ? 1 : divisor) : sum) * 0.75 + base[k]
+                    let base = (0..<count).map { _ in Double.random(in: -1...1) }
+                    let total = (0..<count).map { k in terms.reduce(0) { $0 + $1[k] } }
+                    let expected = (0..<count).map { k -> Double in
+                        let elected: Double = total[k] >= 0 ? 1 : -1
+                        var (sum, divisor) = (0.0, 0.0)
+                        for (term, weight) in zip(terms, weights) {
+                            let agrees: Double = term[k] * elected > 0 ? 1 : 0
+                            sum += term[k] * agrees
+                            divisor += weight * agrees
+                        }
+                        return (normalize ? sum / (divisor == 0 ? 1 : divisor) : sum) * 0.75 + base[k]
+                    }
+                    let merged = Self.merge(terms, total: total, base: base, consensus: SignConsensus(weights: weights, normalize: normalize, lambda: 0.75))
+                    XCTAssertEqual(merged.map(comparableBits), expected.map(comparableBits), "\(weights.count) ingredients, count \(count), normalize \(normalize)")
                 }
-                let merged = Self.merge(terms, total: total, base: base, consensus: SignConsensus(weights: weights, normalize: normalize, lambda: 0.75))
-                XCTAssertEqual(merged.map(comparableBits), expected.map(comparableBits), "count \(count), normalize \(normalize)")
             }
         }
     }
