@@ -1,5 +1,5 @@
 """Partitioned merges (issue 16): `tureen merge --partition i/n` with methods that make first passes
-(TIES, Model Stock) and one that makes none (linear). The tasks, run as separate processes in
+(TIES, DARE-TIES's norm pass, Model Stock, SLERP) and one that makes none (linear). The tasks, run as separate processes in
 parallel and in random order, write the shards of one unpartitioned merge byte for byte, and their
 first passes read only their own tensors (rchar, as test_partition.py measures it); a task of
 another merge configuration is another plan, which `tureen index` refuses."""
@@ -19,13 +19,18 @@ pytestmark = pytest.mark.skipif(__import__("shutil").which("gcc") is None, reaso
 METHODS = {
     "linear": ("", "weight: {weight}"),
     "ties": ("base_model: {base}\n", "weight: {weight}, density: {density}"),
+    "dare_ties": ("base_model: {base}\n", "weight: {weight}, density: {density}"),
     "model_stock": ("base_model: {base}\n", ""),
+    "slerp": ("base_model: {base}\nparameters: {{t: 0.4}}\n", ""),
 }
 
 
 def write_config(path, method, base, models, density=0.5):
-    """A mergekit configuration of `method` over `models` (and `base` when the method takes one)."""
+    """A mergekit configuration of `method` over `models` (and `base` when the method takes one;
+    SLERP goes from the base to the first model)."""
     header, parameters = METHODS[method]
+    if method == "slerp":
+        models = [base, models[0]]
     lines = [f"merge_method: {method}", header.format(base=base).rstrip(), "models:"]
     for number, model in enumerate(models):
         lines.append(f"  - model: {model}")
@@ -95,7 +100,7 @@ def test_merge_tasks_in_parallel_write_the_unpartitioned_shards_and_read_only_th
     expected = statistics(workspace.reference_run)
     assert sum(len(share) for share in found) == len(expected)
     assert {name: entry for share in found for name, entry in share.items()} == expected
-    if workspace.method == "model_stock":
+    if workspace.method in ("model_stock", "slerp"):
         assert len(expected) == 24
 
 
