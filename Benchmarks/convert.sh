@@ -5,9 +5,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.sh"
 data=${BENCH_DATA:-/tmp/tureen-bench}
-mkdir -p "$data"
-input="$data/llama-bf16-0.safetensors"
-[ -f "$input" ] || "$PYTHON" "$here/make_llama.py" "$input" --seed 0
+llama_inputs 1
+input=${inputs[0]}
 out="$data/out"
 mkdir -p "$out"
 cat "$input" >/dev/null

@@ -14,12 +14,7 @@ source "$here/measure.sh"
 data=${BENCH_DATA:-/tmp/tureen-bench}
 count=${GREEDY_N:-8}
 mkdir -p "$data/out"
-inputs=()
-for seed in $(seq 0 $((count - 1))); do
-    file="$data/llama-bf16-$seed.safetensors"
-    [ -f "$file" ] || "$PYTHON" "$here/make_llama.py" "$file" --seed "$seed"
-    inputs+=("$file")
-done
+llama_inputs "$count"
 out="$data/out"
 evaluator="$out/score.sh"
 printf '#!/bin/sh\necho 1\n' >"$evaluator"

@@ -27,3 +27,16 @@ measure() {
 
 # ratio A B: A/B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# llama_inputs COUNT: the LLaMA-shaped bf16 checkpoints of seeds 0 to COUNT − 1 in $data (1.07 GB
+# each; Benchmarks/make_llama.py makes those missing), in the array `inputs`.
+llama_inputs() {
+    local seed file
+    mkdir -p "$data"
+    inputs=()
+    for seed in $(seq 0 $(($1 - 1))); do
+        file="$data/llama-bf16-$seed.safetensors"
+        [ -f "$file" ] || "$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/make_llama.py" "$file" --seed "$seed"
+        inputs+=("$file")
+    done
+}

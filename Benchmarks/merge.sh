@@ -13,11 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.sh"
 data=${BENCH_DATA:-/tmp/tureen-bench}
 mkdir -p "$data/merge-out"
-for seed in 0 1 2 3; do
-    file="$data/llama-bf16-$seed.safetensors"
-    [ -f "$file" ] || "$PYTHON" "$here/make_llama.py" "$file" --seed "$seed"
-done
-m1=$data/llama-bf16-0.safetensors m2=$data/llama-bf16-1.safetensors m3=$data/llama-bf16-2.safetensors base=$data/llama-bf16-3.safetensors
+llama_inputs 4
+m1=${inputs[0]} m2=${inputs[1]} m3=${inputs[2]} base=${inputs[3]}
 out=$data/merge-out
 models="  - model: $m1\n    parameters: {weight: 1}\n  - model: $m2\n    parameters: {weight: 1}\n  - model: $m3\n    parameters: {weight: 1}\n"
 printf "models:\n$models""merge_method: linear\n" >"$out/linear.yml"

@@ -7,13 +7,9 @@
 # (default 3); medians. Needs $TUREEN (release) and gcc; inputs as Benchmarks/soup.sh makes them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/measure.sh"
 data=${BENCH_DATA:-/tmp/tureen-bench}
-inputs=()
-for seed in 0 1 2; do
-    file="$data/llama-bf16-$seed.safetensors"
-    [ -f "$file" ] || "$PYTHON" "$here/make_llama.py" "$file" --seed "$seed"
-    inputs+=("$file")
-done
+llama_inputs 3
 scratch=$(mktemp -d "$data/partition.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 gcc -shared -fPIC -O2 -o "$scratch/report_io.so" "$here/../Tests/interop/shims/report_io.c"

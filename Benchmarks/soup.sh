@@ -9,12 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.sh"
 data=${BENCH_DATA:-/tmp/tureen-bench}
 mkdir -p "$data/out"
-inputs=()
-for seed in 0 1 2; do
-    file="$data/llama-bf16-$seed.safetensors"
-    [ -f "$file" ] || "$PYTHON" "$here/make_llama.py" "$file" --seed "$seed"
-    inputs+=("$file")
-done
+llama_inputs 3
 out="$data/out"
 cat "${inputs[@]}" >/dev/null
 # One unrecorded run: the first run after a build or a long idle pays for memory the host reclaimed.

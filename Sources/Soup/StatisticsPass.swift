@@ -57,12 +57,10 @@ package struct StatisticsPass {
         let chunkValues = options.chunkElementCount * components
         let bytesPerValue = sources.reduce(0) { $0 + $1.info.dtype.componentType.byteWidth }
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads * kernel.scratchValues)
-        // One partial made per thread, by that thread when it first takes part (the window's tables
-        // are hundreds of KiB per ingredient: made on the calling thread, they kept the others
-        // waiting): a partial copied to every thread would share its class instances (a
-        // histogram) between threads, which then race on them.
-        let partials = UnsafeMutableBufferPointer<Kernel.Partial?>.allocate(capacity: threads)
-        partials.initialize(repeating: nil)
+        let partials = UnsafeMutableBufferPointer<Kernel.Partial>.allocate(capacity: threads)
+        // One partial made per thread: a partial copied to every thread would share its class
+        // instances (a histogram) between threads, which then race on them.
+        for part in partials.indices { (partials.baseAddress! + part).initialize(to: kernel.makePartial()) }
         defer {
             scratch.deallocate()
             partials.baseAddress!.deinitialize(count: threads)
@@ -79,18 +77,12 @@ package struct StatisticsPass {
             // Each part touches its own partial and its own scratch only.
             try pieces.forEachPiece(of: values) { part, piece, inputs in
                 let partScratch = UnsafeMutableBufferPointer(rebasing: scratch[(part * kernel.scratchValues)..<((part + 1) * kernel.scratchValues)])
-                if partials[part] == nil { partials[part] = kernel.makePartial() }
-                kernel.accumulate(inputs, firstValue: values.lowerBound + piece.lowerBound, scratch: partScratch, into: &partials[part]!)
+                kernel.accumulate(inputs, firstValue: values.lowerBound + piece.lowerBound, scratch: partScratch, into: &partials[part])
             }
             onProgress?(values.count * bytesPerValue)
             value = values.upperBound
-            if kernel.isFinished(partials[0..<used].lazy.compactMap { $0 }) { break }
+            if kernel.isFinished(partials[0..<used]) { break }
         }
-        return Self.made(partials[0..<used], by: kernel)
-    }
-
-    /// The threads' partials, one that has seen nothing for a thread that took no piece yet.
-    private static func made<Kernel: StatisticsKernel>(_ partials: UnsafeMutableBufferPointer<Kernel.Partial?>.SubSequence, by kernel: Kernel) -> [Kernel.Partial] {
-        partials.map { $0 ?? kernel.makePartial() }
+        return Array(partials[0..<used])
     }
 }
