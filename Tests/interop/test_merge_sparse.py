@@ -139,6 +139,19 @@ def test_ties_with_default_normalize_and_a_density_gradient_matches_a_float64_re
     assert_close_to_reference(out, expected)
 
 
+@pytest.mark.parametrize("method", ["ties", "dare_ties"])
+def test_sign_consensus_of_eleven_models_matches_a_float64_reference(tureen, tmp_path, method):
+    # More ingredients than one consensus loop takes (eight): the sums carry over between groups.
+    weights = [1.0, 0.5, -0.3, 0.8, 0.2, 1.5, 0.7, -0.1, 0.9, 0.4, 1.1]
+    densities = [0.5, 0.3, 0.7, 0.6, 0.4, 0.5, 0.8, 0.2, 0.5, 0.9, 0.6]
+    base, models, values = write_models(tmp_path, len(weights), np.float32, seed=5)
+    config = sparse_config(tmp_path, method, base, models, weights, densities)
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    expected = reference(method, values, lambda name: weights, lambda name: densities,
+                         normalize=method == "ties", rescale=method == "dare_ties")
+    assert_close_to_reference(out, expected)
+
+
 @pytest.mark.parametrize("method", ["dare_ties", "dare_linear"])
 @pytest.mark.parametrize("rescale", [True, False])
 def test_dare_matches_a_float64_reference_with_the_documented_mask(tureen, tmp_path, method, rescale):
