@@ -98,6 +98,8 @@ struct SignConsensus {
         }
     }
 
+    /// The loop of `addGroup` over the block's values, with each ingredient's `terms` block and
+    /// weight; inlined into each call so that `starts` and `completion` are constants in it.
     @inline(__always)
     private func addAgreeing<let size: Int>(
         _ terms: InlineArray<size, UnsafePointer<Double>>, weights: InlineArray<size, Double>, of blocks: Blocks,
