@@ -25,10 +25,15 @@ final class ChunkBuffers {
         return accumulators
     }
 
-    /// For each of `parts` threads, `inputs` buffers of `bytes` bytes each.
+    /// For each of `parts` threads, `inputs` buffers of at least `bytes` bytes each (callers differ
+    /// in the pieces they copy: a statistics pass's are smaller than the executor's).
     func copyBuffers(parts: Int, inputs: Int, bytes: Int) -> [[UnsafeMutableRawBufferPointer]] {
         while copies.count < parts { copies.append([]) }
         for part in 0..<parts {
+            for index in copies[part].indices where copies[part][index].count < bytes {
+                copies[part][index].deallocate()
+                copies[part][index] = .allocate(byteCount: bytes, alignment: 4096)
+            }
             while copies[part].count < inputs { copies[part].append(.allocate(byteCount: bytes, alignment: 4096)) }
         }
         return copies

@@ -31,7 +31,7 @@ struct SignConsensus {
         // The elected sign, ±1, in place of the total (read by every group's loop).
         for k in 0..<count { elected[k] = elected[k] >= 0 ? 1 : -1 }
         let blocks = Blocks(
-            terms: terms.map { UnsafePointer($0.baseAddress.unsafelyUnwrapped) }, elected: UnsafePointer(elected),
+            terms: terms, elected: UnsafePointer(elected),
             base: UnsafePointer(base.baseAddress.unsafelyUnwrapped), sums: result.baseAddress.unsafelyUnwrapped,
             divisors: divisors.baseAddress.unsafelyUnwrapped, count: count)
         let ending: Completion = normalize ? .divide : .scale
@@ -48,7 +48,8 @@ struct SignConsensus {
     /// The block's buffers: each ingredient's terms, the elected signs, θ0, and the running sums
     /// (the result at the end) and divisors.
     private struct Blocks {
-        let terms: [UnsafePointer<Double>]
+        /// A slice of the kernel's blocks (no array made per block).
+        let terms: ArraySlice<UnsafeMutableBufferPointer<Double>>
         let elected: UnsafePointer<Double>
         let base: UnsafePointer<Double>
         let sums: UnsafeMutablePointer<Double>
@@ -85,7 +86,9 @@ struct SignConsensus {
 
     /// `addGroup` for the ingredients `group` (consecutive, in order).
     private func addAgreeing<let size: Int>(_ group: InlineArray<size, Int>, of blocks: Blocks, starts: Bool, completion: Completion) {
-        let terms = InlineArray<size, UnsafePointer<Double>> { blocks.terms[group[$0]] }
+        let terms = InlineArray<size, UnsafePointer<Double>> {
+            UnsafePointer(blocks.terms[blocks.terms.startIndex + group[$0]].baseAddress.unsafelyUnwrapped)
+        }
         let weights = InlineArray<size, Double> { self.weights[group[$0]] }
         // Constant arguments in each call, so each loop is compiled without their branches.
         switch (starts, completion) {
