@@ -6,8 +6,11 @@
 # (4 inputs), and mergekit-pytorch 0.1.5 on the same configurations (its venv from
 # Benchmarks/mergekit_venv.sh). Tureen runs $REPEAT rounds (default 3), each round every command
 # once in turn (soup, soup with base, each method; so the runs alternate), and a row gives the
-# median wall and the largest RSS; mergekit runs once. The machine is shared with other sessions:
-# compare rows of one run. METHODS (default all seven) limits the methods run.
+# median wall and the largest RSS; mergekit runs once. Every run writes a new file, as mergekit's
+# do: the previous run's output is removed first, untimed (replacing a 1 GB file with --force costs
+# 0.1–0.35 s here for the file system to free the old one, the same for every command, which
+# would flatter the ratios to the soup). The machine is shared with other sessions: compare rows of
+# one run. METHODS (default all seven) limits the methods run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.sh"
@@ -34,17 +37,21 @@ echo "| command | wall s | peak RSS MB |"
 echo "|---|---|---|"
 # shellcheck disable=SC2206 # the list's words
 methods=(${METHODS:-linear task_arithmetic ties dare_ties dare_linear model_stock slerp})
-declare -A commands walls rss
+declare -A commands outputs walls rss
 labels=("soup uniform (3 inputs)" "soup weighted --base (4 inputs)")
-commands["soup uniform (3 inputs)"]="soup uniform --force $m1 $m2 $m3 -o $out/soup.safetensors"
-commands["soup weighted --base (4 inputs)"]="soup weighted --force $m1 $m2 $m3 --weights 1,1,1 --no-normalize --base $base -o $out/soup-base.safetensors"
+outputs["soup uniform (3 inputs)"]=$out/soup.safetensors
+outputs["soup weighted --base (4 inputs)"]=$out/soup-base.safetensors
+commands["soup uniform (3 inputs)"]="soup uniform $m1 $m2 $m3 -o ${outputs["soup uniform (3 inputs)"]}"
+commands["soup weighted --base (4 inputs)"]="soup weighted $m1 $m2 $m3 --weights 1,1,1 --no-normalize --base $base -o ${outputs["soup weighted --base (4 inputs)"]}"
 for method in "${methods[@]}"; do
     labels+=("merge: $method")
-    commands["merge: $method"]="merge --force $out/$method.yml -o $out/$method.safetensors"
+    outputs["merge: $method"]=$out/$method.safetensors
+    commands["merge: $method"]="merge $out/$method.yml -o ${outputs["merge: $method"]}"
 done
 log=$(mktemp)
 for round in $(seq "${REPEAT:-3}"); do
     for label in "${labels[@]}"; do
+        rm -f "${outputs[$label]}"
         # shellcheck disable=SC2086 # the command's words
         /usr/bin/time -f '%e %M' -o "$log" "$TUREEN" ${commands[$label]} >/dev/null 2>&1 || { echo "| tureen $label | failed | - |"; continue; }
         read -r wall kb <"$log"
