@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Merge benchmark (issue 15): `tureen merge` of 3 LLaMA-shaped bf16 models (1.07 GB each) and a
-# base of the same shape — linear, task arithmetic, TIES, DARE-TIES and DARE-linear (density 0.5),
-# Model Stock, SLERP (base and one model) —
+# base of the same shape — linear, task arithmetic, TIES, DARE-TIES and DARE-linear (density 0.5;
+# DARE with mergekit's L1-norm rescale, its default, and with `rescale: density`), Model Stock,
+# SLERP (base and one model) —
 # beside the uniform soup of the 3 (the soup's own executor, one pass) and the base-relative soup
 # (4 inputs), and mergekit-pytorch 0.1.5 on the same configurations (its venv from
 # Benchmarks/mergekit_venv.sh). Tureen runs $REPEAT rounds (default 3), each round every command
@@ -10,7 +11,7 @@
 # do: the previous run's output is removed first, untimed (replacing a 1 GB file with --force costs
 # 0.1–0.35 s here for the file system to free the old one, the same for every command, which
 # would flatter the ratios to the soup). The machine is shared with other sessions: compare rows of
-# one run. METHODS (default all seven) limits the methods run.
+# one run. METHODS (default all nine) limits the methods run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/measure.sh"
@@ -27,6 +28,9 @@ sparse_models="  - model: $m1\n    parameters: {weight: 1, density: 0.5}\n  - mo
 printf "models:\n$sparse_models""base_model: $base\nmerge_method: ties\n" >"$out/ties.yml"
 printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_ties\n" >"$out/dare_ties.yml"
 printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_linear\n" >"$out/dare_linear.yml"
+# DARE rescaled by 1/density (the DARE paper's, a Tureen value of `rescale`: mergekit has no such run).
+printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_ties\nparameters: {rescale: density}\n" >"$out/dare_ties_density.yml"
+printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_linear\nparameters: {rescale: density}\n" >"$out/dare_linear_density.yml"
 printf "models:\n  - model: $base\n  - model: $m1\nbase_model: $base\nmerge_method: slerp\nparameters: {t: 0.4}\n" >"$out/slerp.yml"
 cat "$m1" "$m2" "$m3" "$base" >/dev/null
 "$TUREEN" soup uniform --force "$m1" "$m2" "$m3" -o "$out/soup.safetensors" >/dev/null 2>&1
@@ -36,7 +40,7 @@ echo
 echo "| command | wall s | peak RSS MB |"
 echo "|---|---|---|"
 # shellcheck disable=SC2206 # the list's words
-methods=(${METHODS:-linear task_arithmetic ties dare_ties dare_linear model_stock slerp})
+methods=(${METHODS:-linear task_arithmetic ties dare_ties dare_linear dare_ties_density dare_linear_density model_stock slerp})
 declare -A commands outputs walls rss
 labels=("soup uniform (3 inputs)" "soup weighted --base (4 inputs)")
 outputs["soup uniform (3 inputs)"]=$out/soup.safetensors
@@ -68,6 +72,7 @@ done
 if [ -n "${MERGEKIT_PYTHON:-}" ]; then
     mergekit=$(dirname "$MERGEKIT_PYTHON")/mergekit-pytorch
     for method in "${methods[@]}"; do
+        [[ $method == *_density ]] && continue
         rm -rf "$out/$method-mergekit"
         REPEAT=1 measure "mergekit-pytorch: $method" "$mergekit" "$out/$method.yml" "$out/$method-mergekit" --no-copy-tokenizer --no-write-model-card
         rm -rf "$out/$method-mergekit"

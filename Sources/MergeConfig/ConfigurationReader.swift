@@ -59,20 +59,26 @@ struct ConfigurationReader {
     func parameters(_ node: Node, at location: String) throws -> [String: ParameterSetting] {
         guard let mapping = node.mapping else { throw invalid(location, "a mapping of parameter names to values") }
         return try keyedValues(mapping, at: location).reduce(into: [:]) { settings, item in
-            settings[item.key] = try setting(item.value, at: "\(location).\(item.key)")
+            settings[item.key] = try setting(item.value, at: "\(location).\(item.key)", words: Self.words[item.key] ?? [])
         }
     }
 
-    /// A number, a boolean, a list of numbers, or a list of `filter`/`value` conditions.
-    func setting(_ node: Node, at location: String) throws -> ParameterSetting {
-        let expected = "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"
+    /// The words a parameter accepts besides numbers and booleans.
+    static let words: [String: [String]] = ["rescale": ["density"]]
+
+    /// A number, a boolean, one of `words`, a list of numbers, or a list of `filter`/`value` conditions.
+    func setting(_ node: Node, at location: String, words: [String]) throws -> ParameterSetting {
+        let expected = words.isEmpty
+            ? "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"
+            : "true, false, \(words.map { "'\($0)', " }.joined())or a list of {filter, value} conditions"
         switch node {
         case .scalar:
             if node.tag == Tag(.bool), let boolean = node.bool { return .boolean(boolean) }
             if node.tag == Tag(.int) || node.tag == Tag(.float), let number = node.float { return .number(number) }
+            if node.tag == Tag(.str), let word = node.string, words.contains(word) { return .word(word) }
             throw invalid(location, expected)
         case let .mapping(mapping):
-            return .conditions([try condition(mapping, at: location)])
+            return .conditions([try condition(mapping, at: location, words: words)])
         case let .sequence(sequence):
             guard !sequence.isEmpty else { throw invalid(location, expected) }
             if sequence.allSatisfy({ $0.mapping == nil }) {
@@ -82,22 +88,24 @@ struct ConfigurationReader {
             }
             return .conditions(try sequence.enumerated().map { index, item in
                 guard let mapping = item.mapping else { throw invalid("\(location)[\(index)]", "a {filter, value} condition") }
-                return try condition(mapping, at: "\(location)[\(index)]")
+                return try condition(mapping, at: "\(location)[\(index)]", words: words)
             })
         case .alias:
             throw invalid(location, expected)
         }
     }
 
-    private func condition(_ mapping: Node.Mapping, at location: String) throws -> ParameterSetting.Condition {
+    private func condition(_ mapping: Node.Mapping, at location: String, words: [String]) throws -> ParameterSetting.Condition {
         let keys = try keyedValues(mapping, at: location)
         for key in keys.keys.sorted() where key != "filter" && key != "value" {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "\(location).\(key)", reason: "a condition takes 'filter' and 'value' only")
         }
         guard let value = keys["value"] else { throw MergeConfigurationError.missingKey(path: path, key: "\(location).value") }
         let filter = try keys["filter"].map { try string($0, at: "\(location).filter") }
-        let setting = try self.setting(value, at: "\(location).value")
-        if case .conditions = setting { throw invalid("\(location).value", "a number, a boolean or a list of numbers") }
+        let setting = try self.setting(value, at: "\(location).value", words: words)
+        if case .conditions = setting {
+            throw invalid("\(location).value", words.isEmpty ? "a number, a boolean or a list of numbers" : "true, false\(words.map { ", '\($0)'" }.joined())")
+        }
         return ParameterSetting.Condition(filter: filter, value: setting)
     }
 

@@ -21,7 +21,7 @@ extension MergeConfiguration {
                 tensor.normalize = try resolver.boolean("normalize", default: tensor.normalize)
             }
             tensor.scale = try resolver.number("lambda", model: nil, default: 1)
-            tensor.rescale = try resolver.boolean("rescale", default: tensor.rescale)
+            tensor.rescale = try resolver.rescale(default: tensor.rescale)
             if method == .slerp { tensor.t = try resolver.number("t", model: nil, default: nil) }
             recipe.tensorParameters[name] = tensor
         }
@@ -42,7 +42,7 @@ private struct TensorParameterResolver {
     func number(_ name: String, model: MergeConfiguration.Model?, default fallback: Double?) throws -> Double {
         switch value(name, model: model) {
         case let .number(number): return number
-        case .boolean: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "a number")
+        case .boolean, .word: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "a number")
         case nil:
             guard let fallback else { throw MergeConfigurationError.missingParameter(path: configuration.path, parameter: model.map { "\(name) of \($0.path)" } ?? name, tensor: tensor) }
             return fallback
@@ -52,7 +52,17 @@ private struct TensorParameterResolver {
     func boolean(_ name: String, default fallback: Bool) throws -> Bool {
         switch value(name, model: nil) {
         case let .boolean(boolean): return boolean
-        case .number: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "true or false")
+        case .number, .word: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "true or false")
+        case nil: return fallback
+        }
+    }
+
+    /// `rescale`: true is mergekit 0.1's L1-norm rescale, `density` the DARE paper's 1/density.
+    func rescale(default fallback: MergeRecipe.Rescale) throws -> MergeRecipe.Rescale {
+        switch value("rescale", model: nil) {
+        case let .boolean(boolean): return boolean ? .l1Norm : .none
+        case .word("density"): return .density
+        case .number, .word: throw MergeConfigurationError.invalidValue(path: configuration.path, key: "rescale", expected: "true, false or density")
         case nil: return fallback
         }
     }

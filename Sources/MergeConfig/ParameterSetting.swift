@@ -1,9 +1,11 @@
-/// A parameter's value as mergekit's configuration gives it: a number or a boolean; a list of
-/// numbers interpolated over the layers (a gradient); or conditions, each a `filter` (a substring of
-/// the tensor name; none, or `*`, matches every tensor) and a value, the first match winning.
+/// A parameter's value as mergekit's configuration gives it: a number or a boolean (or one of the
+/// words a parameter accepts: `rescale: density`); a list of numbers interpolated over the layers
+/// (a gradient); or conditions, each a `filter` (a substring of the tensor name; none, or `*`,
+/// matches every tensor) and a value, the first match winning.
 public indirect enum ParameterSetting: Sendable, Equatable {
     case number(Double)
     case boolean(Bool)
+    case word(String)
     /// Values at evenly spaced layer positions t ∈ [0, 1], interpolated linearly between.
     case gradient([Double])
     case conditions([Condition])
@@ -19,6 +21,7 @@ public indirect enum ParameterSetting: Sendable, Equatable {
     public enum Value: Equatable {
         case number(Double)
         case boolean(Bool)
+        case word(String)
     }
 
     /// The value for tensor `name` at layer position `t`, as mergekit's `evaluate_setting`: nil when
@@ -27,6 +30,7 @@ public indirect enum ParameterSetting: Sendable, Equatable {
         switch self {
         case let .number(number): return .number(number)
         case let .boolean(boolean): return .boolean(boolean)
+        case let .word(word): return .word(word)
         case let .gradient(values):
             let scaled = t * Double(values.count - 1)
             let lower = Int(scaled)

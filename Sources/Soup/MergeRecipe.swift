@@ -37,9 +37,9 @@ public struct MergeRecipe: Sendable, Equatable {
         public var scale: Double
         /// The interpolation parameter of SLERP: 0 gives the base.
         public var t: Double
-        /// TIES, DARE: scale each thinned task vector back to its L1 norm before thinning
-        /// (mergekit 0.1's `rescale`; the default for DARE, not for TIES).
-        public var rescale: Bool
+        /// TIES, DARE: how each thinned task vector is scaled back (by default to its L1 norm for
+        /// DARE, not at all for TIES, as mergekit 0.1.5).
+        public var rescale: Rescale
 
         /// Parameters for `ingredientCount` ingredients: weights and densities 1, `normalize` and
         /// `rescale` at `method`'s defaults in mergekit 0.1.5, λ = 1, t = 0.5.
@@ -49,8 +49,20 @@ public struct MergeRecipe: Sendable, Equatable {
             normalize = method == .linear || method == .ties
             scale = 1
             t = 0.5
-            rescale = method == .dareLinear || method == .dareTies
+            rescale = method == .dareLinear || method == .dareTies ? .l1Norm : .none
         }
+    }
+
+    /// How TIES and DARE scale a thinned task vector δ·m back (`rescale` in a configuration).
+    public enum Rescale: Sendable, Equatable {
+        /// Not at all (`rescale: false`).
+        case none
+        /// By ‖δ‖₁/‖δ·m‖₁, to the L1 norm it had before thinning: mergekit 0.1's `rescale: true`,
+        /// exact per tensor, at the cost of a pass over the tensor for the two norms.
+        case l1Norm
+        /// By 1/density (the density given, not the kept fraction drawn): the DARE paper's rescale
+        /// and mergekit's before 0.1 (`rescale: density`), right in expectation and needing no pass.
+        case density
     }
 
     public var method: Method

@@ -2,13 +2,14 @@ import TureenCore
 
 /// TIES, DARE-TIES and DARE-linear as mergekit 0.1.5's `generalized_task_arithmetic` computes
 /// them, per tensor: each ingredient's task vector δᵢ = θᵢ − θ0 is thinned (TIES: the top density
-/// fraction by magnitude; DARE: a random density fraction), rescaled to its former L1 norm when
-/// `rescale` is set, weighted, and merged by `SparseMergeKernel` (by sign consensus for TIES and
-/// DARE-TIES, summed for DARE-linear).
+/// fraction by magnitude; DARE: a random density fraction), rescaled as `rescale` asks (to its
+/// former L1 norm, as mergekit 0.1.5; or by 1/density, as the DARE paper), weighted, and merged by
+/// `SparseMergeKernel` (by sign consensus for TIES and DARE-TIES, summed for DARE-linear).
 ///
 /// First passes: TIES's exact threshold search (`TrimSelection`: one pass over a sampled window of
 /// magnitudes for a large tensor, else up to four histogram passes and a tie pass), then, when
-/// rescaling, the L1 norms of each task vector before and after thinning (`TaskVectorNormKernel`).
+/// rescaling to the L1 norm, the norms of each task vector before and after thinning
+/// (`TaskVectorNormKernel`); rescaling by the density needs no pass.
 /// DARE's mask needs no pass: it is drawn from a counter-based generator (`DropoutMask`).
 struct SparseTaskArithmeticMethod: TensorMergeMethod {
     enum Sparsification {
@@ -30,11 +31,24 @@ struct SparseTaskArithmeticMethod: TensorMergeMethod {
             throw MergeError.invalidParameters(tensor: name, reason: "the density of model \(bad + 1) is \(parameters.densities[bad]); a density is a fraction from 0 to 1")
         }
         var sparsifiers = try masks(of: entry, densities: parameters.densities, passes: passes)
-        if parameters.rescale, sparsifiers.contains(where: { if case .keepAll = $0.mask { false } else { true } }) {
+        switch parameters.rescale {
+        case .none:
+            break
+        case .l1Norm:
+            guard sparsifiers.contains(where: { if case .keepAll = $0.mask { false } else { true } }) else { break }
             let norms = TaskVectorNormKernel.combine(try passes.run(
                 TaskVectorNormKernel(sourceTypes: entry.sourceTypes, sparsifiers: sparsifiers), over: entry.sources))
             for (index, norm) in norms.enumerated() {
                 sparsifiers[index].scale = TaskVectorSparsifier.normMatchingScale(before: norm.before, after: norm.after)
+            }
+        case .density:
+            // Only a thinned task vector is rescaled: one kept whole is not, and one dropped whole
+            // stays zeros (not 0·(1/0), NaN).
+            for index in sparsifiers.indices {
+                switch sparsifiers[index].mask {
+                case .magnitude, .random: sparsifiers[index].scale = 1 / parameters.densities[index]
+                case .keepAll, .keepNone: break
+                }
             }
         }
         return PreparedTensor(kernel: SparseMergeKernel(

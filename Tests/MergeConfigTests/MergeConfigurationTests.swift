@@ -92,9 +92,33 @@ final class MergeConfigurationTests: XCTestCase {
         XCTAssertEqual(parameters.densities, [0.7, 0.9])
         XCTAssertEqual(parameters.scale, 0.5)
         XCTAssertFalse(parameters.normalize)
-        XCTAssertTrue(parameters.rescale)
+        XCTAssertEqual(parameters.rescale, .l1Norm)
         let stock = try configuration("models: [{model: a}, {model: b}]\nbase_model: base\nmerge_method: model_stock\nparameters: {filter_wise: false}")
         XCTAssertEqual(stock.ingredients, ["a", "b"])
+    }
+
+    func testRescaleIsTrueForTheL1NormFalseForNoneOrDensityForTheDarePapersPerTensor() throws {
+        func rescales(_ method: String, _ parameters: String) throws -> [MergeRecipe.Rescale] {
+            let recipe = try configuration("models: [{model: a, parameters: {weight: 1, density: 0.5}}]\nbase_model: base\nmerge_method: \(method)\n\(parameters)")
+                .recipe(tensorNames: names)
+            return names.map { recipe.parameters(forTensor: $0).rescale }
+        }
+        XCTAssertEqual(try rescales("dare_ties", ""), Array(repeating: .l1Norm, count: names.count))
+        XCTAssertEqual(try rescales("ties", ""), Array(repeating: .none, count: names.count))
+        XCTAssertEqual(try rescales("dare_linear", "parameters: {rescale: density}"), Array(repeating: .density, count: names.count))
+        XCTAssertEqual(try rescales("ties", "parameters: {rescale: [{filter: mlp, value: density}, {value: true}]}"), [.l1Norm, .l1Norm, .density, .density, .l1Norm])
+    }
+
+    func testARescaleOtherThanTrueFalseOrDensityIsRefusedNamingTheKey() {
+        let models = "models: [{model: a, parameters: {weight: 1}}]\nbase_model: base\nmerge_method: dare_linear\n"
+        XCTAssertEqual(refusal(models + "parameters: {rescale: l2}"),
+                       .invalidValue(path: "merge.yml", key: "parameters.rescale", expected: "true, false, 'density', or a list of {filter, value} conditions"))
+        XCTAssertEqual(refusal(models + "parameters: {rescale: [{filter: mlp, value: l1}]}"),
+                       .invalidValue(path: "merge.yml", key: "parameters.rescale[0].value", expected: "true, false, 'density', or a list of {filter, value} conditions"))
+        XCTAssertEqual(refusal(models + "parameters: {rescale: 2}"), .invalidValue(path: "merge.yml", key: "rescale", expected: "true, false or density"))
+        // Only `rescale` takes a word.
+        XCTAssertEqual(refusal(models + "parameters: {lambda: density}"),
+                       .invalidValue(path: "merge.yml", key: "parameters.lambda", expected: "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"))
     }
 
     func testSlerpNeedsT() {

@@ -57,17 +57,37 @@ final class SparseTaskArithmeticTests: XCTestCase {
         }
     }
 
-    func testDareLinearWithoutRescaleAddsTheKeptDifferences() throws {
+    func testDareLinearAddsTheKeptDifferencesUnscaledRescaledToTheNormOrDividedByTheDensity() throws {
         let count = 1000
         let entry = try sparseMergeEntry(ingredients: [Array(repeating: 3, count: count)], base: Array(repeating: 1, count: count))
         var chosen = parameters(.dareLinear, weights: [1], densities: [0.25])
-        chosen.rescale = false
+        chosen.rescale = .none
         let mask = DropoutMask(seed: 0, ingredient: 0, tensorName: "w", density: 0.25)
         XCTAssertEqual(try merge(dareLinear, entry, chosen), (0..<count).map { mask.keeps($0) ? 3 : 1 })
-        chosen.rescale = true
+        chosen.rescale = .l1Norm
         let kept = (0..<count).filter(mask.keeps).count
         let scale = Double(count) / Double(kept)
         XCTAssertEqual(try merge(dareLinear, entry, chosen), (0..<count).map { Double(Float(mask.keeps($0) ? 1 + 2 * scale : 1)) })
+        // 1 + 2/0.25 where kept, whatever fraction the draws kept; a vector kept whole is not rescaled.
+        chosen.rescale = .density
+        XCTAssertEqual(try merge(dareLinear, entry, chosen), (0..<count).map { mask.keeps($0) ? 9 : 1 })
+        chosen.densities = [1]
+        XCTAssertEqual(try merge(dareLinear, entry, chosen), Array(repeating: 3, count: count))
+    }
+
+    func testTiesRescaledByTheDensityDoublesTheKeptHalfAndLeavesDensityZeroAtTheBase() throws {
+        let count = 1000
+        let values = (0..<count).map { 1 + Double($0) / 1000 }
+        let ramp = try sparseMergeEntry(ingredients: [values], base: Array(repeating: 1, count: count))
+        var trimmed = parameters(.ties, weights: [1], densities: [0.5])
+        trimmed.rescale = .density
+        XCTAssertEqual(try merge(ties, ramp, trimmed), (0..<count).map { k in
+            let delta = Double(Float(values[k])) - 1
+            return Double(Float(k >= count / 2 ? 1 + 2 * delta : 1))
+        })
+        // At density 0, zeros (not 0·(1/0), NaN).
+        trimmed.densities = [0]
+        XCTAssertEqual(try merge(ties, ramp, trimmed), Array(repeating: 1, count: count))
     }
 
     func testDensityOutsideZeroToOneIsRefusedNamingTheTensor() throws {

@@ -60,11 +60,15 @@ def trim_kept(delta, density):
     return kept
 
 
-def sparsified(delta, kept, rescale, zero_when_none=False):
+def sparsified(delta, kept, rescale, density, zero_when_none=False):
+    """δ·m, rescaled: True to the L1 norm before thinning (mergekit 0.1.5), "density" by 1/density
+    (the DARE paper), False not at all."""
     if zero_when_none and not kept.any():
         return np.zeros_like(delta)
     thinned = delta * kept.reshape(delta.shape)
-    if rescale:
+    if rescale == "density":
+        thinned = thinned * (1 / density)
+    elif rescale:
         before, after = math.fsum(np.abs(delta).ravel()), math.fsum(np.abs(thinned).ravel())
         if before >= 1e-7 and after >= 1e-7:
             thinned = thinned * (before / after)
@@ -98,10 +102,11 @@ def reference(method, values, weights, densities, normalize, rescale, lam=1.0, s
             delta = model[name] - theta0
             density = densities(name)[index]
             if method == "ties":
-                deltas.append(sparsified(delta, trim_kept(delta, density), rescale, zero_when_none=density <= 0))
+                deltas.append(sparsified(delta, trim_kept(delta, density), rescale if density < 1 else False, density,
+                                         zero_when_none=density <= 0))
             else:
                 kept = np.ones(delta.size, bool) if density >= 1 else dare_kept(seed, index, name, delta.size, density)
-                deltas.append(sparsified(delta, kept, rescale and density < 1))
+                deltas.append(sparsified(delta, kept, rescale if density < 1 else False, density))
         result[name] = combine(theta0, deltas, weights(name), method != "dare_linear", normalize, lam)
     return result
 
@@ -153,7 +158,7 @@ def test_sign_consensus_of_eleven_models_matches_a_float64_reference(tureen, tmp
 
 
 @pytest.mark.parametrize("method", ["dare_ties", "dare_linear"])
-@pytest.mark.parametrize("rescale", [True, False])
+@pytest.mark.parametrize("rescale", [True, False, "density"])
 def test_dare_matches_a_float64_reference_with_the_documented_mask(tureen, tmp_path, method, rescale):
     base, models, values = write_models(tmp_path, 2, np.float32, seed=3)
     config = sparse_config(tmp_path, method, base, models, [0.6, 0.8], [0.4, 0.9],
@@ -161,6 +166,16 @@ def test_dare_matches_a_float64_reference_with_the_documented_mask(tureen, tmp_p
     out, _ = merge(tureen, config, tmp_path / "out.safetensors", "--seed", "11")
     expected = reference(method, values, lambda name: [0.6, 0.8], lambda name: [0.4, 0.9],
                          normalize=False, rescale=rescale, lam=1.5, seed=11)
+    assert_close_to_reference(out, expected)
+
+
+@pytest.mark.parametrize("dtype", [ml_dtypes.bfloat16, np.float32])
+def test_ties_rescaled_by_the_density_matches_a_float64_reference_and_leaves_density_zero_and_one_alone(tureen, tmp_path, dtype):
+    base, models, values = write_models(tmp_path, 4, dtype, seed=7)
+    weights, densities = [1.0, 0.5, -0.3, 0.8], [0.3, 0.6, 0.0, 1.0]
+    config = sparse_config(tmp_path, "ties", base, models, weights, densities, "parameters: {rescale: density}")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    expected = reference("ties", values, lambda name: weights, lambda name: densities, normalize=True, rescale="density")
     assert_close_to_reference(out, expected)
 
 
