@@ -32,16 +32,17 @@ struct GramKernel: StatisticsKernel {
             func vector(_ index: Int) -> UnsafeMutableBufferPointer<Double> {
                 UnsafeMutableBufferPointer(rebasing: scratch[(index * block)..<(index * block + count)])
             }
-            for (index, input) in inputs.enumerated() {
-                let bytes = UnsafeRawBufferPointer(rebasing: input[(start * widths[index])..<(end * widths[index])])
-                ElementCodec.decode(bytes, dtype: sourceTypes[index], into: vector(index))
+            func bytes(_ index: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: inputs[index][(start * widths[index])..<(end * widths[index])])
             }
             if relativeToLast {
                 let reference = vector(vectorCount)
+                ElementCodec.decode(bytes(vectorCount), dtype: sourceTypes[vectorCount], into: reference)
                 for index in 0..<vectorCount {
-                    let difference = vector(index)
-                    for k in 0..<count { difference[k] -= reference[k] }
+                    ElementCodec.decodeDifference(bytes(index), dtype: sourceTypes[index], minus: UnsafeBufferPointer(reference), into: vector(index))
                 }
+            } else {
+                for index in inputs.indices { ElementCodec.decode(bytes(index), dtype: sourceTypes[index], into: vector(index)) }
             }
             var slot = 0
             for i in 0..<vectorCount {
@@ -63,23 +64,37 @@ struct GramKernel: StatisticsKernel {
         return total
     }
 
-    /// ⟨a, b⟩ with four partial sums, so the additions need not wait on each other.
+    /// ⟨a, b⟩ with 32 partial sums (four 8-lane vectors), so the additions need not wait on each
+    /// other; the lanes are added up at the end of the block.
     @inline(__always)
     private static func dot(_ a: UnsafeMutableBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>) -> Double {
-        var partial = (0.0, 0.0, 0.0, 0.0)
+        guard let left = a.baseAddress.map(UnsafeRawPointer.init), let right = b.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
         let count = a.count
+        let lanes = SIMD8<Double>.scalarCount
+        let stride = MemoryLayout<Double>.stride
+        @inline(__always)
+        func product(at k: Int) -> SIMD8<Double> {
+            left.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<Double>.self)
+                * right.loadUnaligned(fromByteOffset: k &* stride, as: SIMD8<Double>.self)
+        }
+        var partials = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
         var k = 0
-        while k + 4 <= count {
-            partial.0 += a[k] * b[k]
-            partial.1 += a[k + 1] * b[k + 1]
-            partial.2 += a[k + 2] * b[k + 2]
-            partial.3 += a[k + 3] * b[k + 3]
-            k += 4
+        while k + 4 * lanes <= count {
+            partials.0 += product(at: k)
+            partials.1 += product(at: k &+ lanes)
+            partials.2 += product(at: k &+ 2 &* lanes)
+            partials.3 += product(at: k &+ 3 &* lanes)
+            k &+= 4 &* lanes
         }
+        while k + lanes <= count {
+            partials.0 += product(at: k)
+            k &+= lanes
+        }
+        var total = ((partials.0 + partials.1) + (partials.2 + partials.3)).sum()
         while k < count {
-            partial.0 += a[k] * b[k]
-            k += 1
+            total += a[k] * b[k]
+            k &+= 1
         }
-        return (partial.0 + partial.1) + (partial.2 + partial.3)
+        return total
     }
 }
