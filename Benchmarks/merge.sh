@@ -56,6 +56,7 @@ log=$(mktemp)
 for round in $(seq "${REPEAT:-3}"); do
     for label in "${labels[@]}"; do
         rm -f "${outputs[$label]}"
+        sync # file systems that free an unlinked file's blocks in the background do it now, untimed
         # shellcheck disable=SC2086 # the command's words
         /usr/bin/time -f '%e %M' -o "$log" "$TUREEN" ${commands[$label]} >/dev/null 2>&1 || { echo "| tureen $label | failed | - |"; continue; }
         read -r wall kb <"$log"
@@ -63,7 +64,7 @@ for round in $(seq "${REPEAT:-3}"); do
         rss[$label]=$(awk -v a="${rss[$label]:-0}" -v b="$kb" 'BEGIN { b = b / 1024; printf "%.0f", (b > a ? b : a) }')
     done
 done
-rm -f "$log"
+rm -f "$log" "${outputs[@]}" # 1 GB each
 declare -A medians
 for label in "${labels[@]}"; do
     medians[$label]=$(printf '%s\n' ${walls[$label]} | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')

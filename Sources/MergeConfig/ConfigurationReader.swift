@@ -64,13 +64,20 @@ struct ConfigurationReader {
     }
 
     /// The words a parameter accepts besides numbers and booleans.
-    static let words: [String: [String]] = ["rescale": ["density"]]
+    static let words: [String: [String]] = ["rescale": MergeConfiguration.rescaleWords.keys.sorted()]
 
-    /// A number, a boolean, one of `words`, a list of numbers, or a list of `filter`/`value` conditions.
-    func setting(_ node: Node, at location: String, words: [String]) throws -> ParameterSetting {
-        let expected = words.isEmpty
-            ? "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"
-            : "true, false, \(words.map { "'\($0)', " }.joined())or a list of {filter, value} conditions"
+    /// What a parameter's value may be: with `words`, a boolean or one of them (a choice); without, a
+    /// number, a boolean or a list of numbers; at the top level, conditions too.
+    static func expectedValue(words: [String], conditions: Bool) -> String {
+        let values = words.isEmpty ? ["a number", "a boolean", "a list of numbers"] : ["true", "false"] + words.map { "'\($0)'" }
+        guard conditions else { return values.dropLast().joined(separator: ", ") + " or " + values[values.count - 1] }
+        return (values + ["or a list of {filter, value} conditions"]).joined(separator: ", ")
+    }
+
+    /// A number, a boolean, one of `words`, a list of numbers, or (unless `inCondition`) a list of
+    /// `filter`/`value` conditions.
+    func setting(_ node: Node, at location: String, words: [String], inCondition: Bool = false) throws -> ParameterSetting {
+        let expected = Self.expectedValue(words: words, conditions: !inCondition)
         switch node {
         case .scalar:
             if node.tag == Tag(.bool), let boolean = node.bool { return .boolean(boolean) }
@@ -102,10 +109,8 @@ struct ConfigurationReader {
         }
         guard let value = keys["value"] else { throw MergeConfigurationError.missingKey(path: path, key: "\(location).value") }
         let filter = try keys["filter"].map { try string($0, at: "\(location).filter") }
-        let setting = try self.setting(value, at: "\(location).value", words: words)
-        if case .conditions = setting {
-            throw invalid("\(location).value", words.isEmpty ? "a number, a boolean or a list of numbers" : "true, false\(words.map { ", '\($0)'" }.joined())")
-        }
+        let setting = try self.setting(value, at: "\(location).value", words: words, inCondition: true)
+        if case .conditions = setting { throw invalid("\(location).value", Self.expectedValue(words: words, conditions: false)) }
         return ParameterSetting.Condition(filter: filter, value: setting)
     }
 

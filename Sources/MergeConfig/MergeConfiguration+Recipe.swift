@@ -1,6 +1,9 @@
 import Soup
 
 extension MergeConfiguration {
+    /// The words `rescale` takes besides true (mergekit's L1-norm rescale) and false.
+    static let rescaleWords: [String: MergeRecipe.Rescale] = ["density": .density]
+
     /// The recipe for a model whose tensors are `tensorNames`: each tensor's parameters resolved as
     /// mergekit resolves them (a model's own setting, then the global one, then the default; a
     /// setting's first matching filter; gradients interpolated at the tensor's layer position).
@@ -57,13 +60,15 @@ private struct TensorParameterResolver {
         }
     }
 
-    /// `rescale`: true is mergekit 0.1's L1-norm rescale, `density` the DARE paper's 1/density.
+    /// `rescale`: true is mergekit 0.1's L1-norm rescale, false none, or a word of `rescaleWords`.
     func rescale(default fallback: MergeRecipe.Rescale) throws -> MergeRecipe.Rescale {
         switch value("rescale", model: nil) {
         case let .boolean(boolean): return boolean ? .l1Norm : .none
-        case .word("density"): return .density
-        case .number, .word: throw MergeConfigurationError.invalidValue(path: configuration.path, key: "rescale", expected: "true, false or density")
+        case let .word(word): if let rescale = MergeConfiguration.rescaleWords[word] { return rescale }
+        case .number: break
         case nil: return fallback
         }
+        let expected = ConfigurationReader.expectedValue(words: MergeConfiguration.rescaleWords.keys.sorted(), conditions: false)
+        throw MergeConfigurationError.invalidValue(path: configuration.path, key: "rescale", expected: expected)
     }
 }

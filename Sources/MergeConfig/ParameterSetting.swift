@@ -5,6 +5,7 @@
 public indirect enum ParameterSetting: Sendable, Equatable {
     case number(Double)
     case boolean(Bool)
+    /// One of the words a parameter accepts (`ConfigurationReader.words`).
     case word(String)
     /// Values at evenly spaced layer positions t ∈ [0, 1], interpolated linearly between.
     case gradient([Double])
@@ -21,6 +22,7 @@ public indirect enum ParameterSetting: Sendable, Equatable {
     public enum Value: Equatable {
         case number(Double)
         case boolean(Bool)
+        /// One of the words the parameter accepts.
         case word(String)
     }
 

@@ -68,6 +68,7 @@ struct GramKernel: StatisticsKernel {
     /// other; the lanes are added up at the end of the block.
     @inline(__always)
     private static func dot(_ a: UnsafeMutableBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>) -> Double {
+        assert(a.count == b.count, "vectors of different lengths")
         guard let left = a.baseAddress.map(UnsafeRawPointer.init), let right = b.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
         let count = a.count
         let lanes = SIMD8<Double>.scalarCount

@@ -60,8 +60,9 @@ public struct MergeRecipe: Sendable, Equatable {
         /// By ‖δ‖₁/‖δ·m‖₁, to the L1 norm it had before thinning: mergekit 0.1's `rescale: true`,
         /// exact per tensor, at the cost of a pass over the tensor for the two norms.
         case l1Norm
-        /// By 1/density (the density given, not the kept fraction drawn): the DARE paper's rescale
-        /// and mergekit's before 0.1 (`rescale: density`), right in expectation and needing no pass.
+        /// By 1/density wherever 0 < density < 1 (the density given, not the kept fraction drawn):
+        /// the DARE paper's rescale, as mergekit's DARE did before 0.1 (`rescale: density`, Tureen's
+        /// word), right in expectation and needing no pass.
         case density
     }
 

@@ -42,13 +42,10 @@ struct SparseTaskArithmeticMethod: TensorMergeMethod {
                 sparsifiers[index].scale = TaskVectorSparsifier.normMatchingScale(before: norm.before, after: norm.after)
             }
         case .density:
-            // Only a thinned task vector is rescaled: one kept whole is not, and one dropped whole
-            // stays zeros (not 0·(1/0), NaN).
-            for index in sparsifiers.indices {
-                switch sparsifiers[index].mask {
-                case .magnitude, .random: sparsifiers[index].scale = 1 / parameters.densities[index]
-                case .keepAll, .keepNone: break
-                }
+            // δ·m/d wherever 0 < d < 1, whatever the mask kept (TIES keeps a one-value tensor whole);
+            // at d = 0 the task vector stays zeros, not 0·(1/0) = NaN.
+            for (index, density) in parameters.densities.enumerated() where density > 0 && density < 1 {
+                sparsifiers[index].scale = 1 / density
             }
         }
         return PreparedTensor(kernel: SparseMergeKernel(

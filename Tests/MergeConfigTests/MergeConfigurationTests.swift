@@ -114,8 +114,11 @@ final class MergeConfigurationTests: XCTestCase {
         XCTAssertEqual(refusal(models + "parameters: {rescale: l2}"),
                        .invalidValue(path: "merge.yml", key: "parameters.rescale", expected: "true, false, 'density', or a list of {filter, value} conditions"))
         XCTAssertEqual(refusal(models + "parameters: {rescale: [{filter: mlp, value: l1}]}"),
-                       .invalidValue(path: "merge.yml", key: "parameters.rescale[0].value", expected: "true, false, 'density', or a list of {filter, value} conditions"))
-        XCTAssertEqual(refusal(models + "parameters: {rescale: 2}"), .invalidValue(path: "merge.yml", key: "rescale", expected: "true, false or density"))
+                       .invalidValue(path: "merge.yml", key: "parameters.rescale[0].value", expected: "true, false or 'density'"))
+        XCTAssertEqual(refusal(models + "parameters: {rescale: 2}"), .invalidValue(path: "merge.yml", key: "rescale", expected: "true, false or 'density'"))
+        XCTAssertEqual(refusal(models + "parameters: {rescale: [{filter: mlp, value: [{value: true}]}]}"),
+                       .invalidValue(path: "merge.yml", key: "parameters.rescale[0].value", expected: "true, false or 'density'"))
+        XCTAssertNil(refusal(models + "parameters: {rescale: \"density\"}"), "a quoted word is the word")
         // Only `rescale` takes a word.
         XCTAssertEqual(refusal(models + "parameters: {lambda: density}"),
                        .invalidValue(path: "merge.yml", key: "parameters.lambda", expected: "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"))

@@ -88,6 +88,23 @@ final class SparseTaskArithmeticTests: XCTestCase {
         // At density 0, zeros (not 0·(1/0), NaN).
         trimmed.densities = [0]
         XCTAssertEqual(try merge(ties, ramp, trimmed), Array(repeating: 1, count: count))
+        // A one-value tensor keeps its value (k = max(1, ⌊d·n⌋)) and is rescaled as any other.
+        trimmed.densities = [0.5]
+        XCTAssertEqual(try merge(ties, try sparseMergeEntry(ingredients: [[3]], base: [1]), trimmed), [5])
+    }
+
+    /// Regression: a DARE ingredient at density 0 was scaled by 1/0, which made every value of the
+    /// tensor NaN (0·∞ added into the sum), the other ingredients' too.
+    func testDareIngredientAtDensityZeroAddsNothingUnderTheDensityRescale() throws {
+        let count = 1000
+        let entry = try sparseMergeEntry(ingredients: [Array(repeating: 3, count: count), Array(repeating: 3, count: count)], base: Array(repeating: 1, count: count))
+        var chosen = parameters(.dareLinear, weights: [1, 1], densities: [0, 0.25])
+        chosen.rescale = .density
+        let mask = DropoutMask(seed: 0, ingredient: 1, tensorName: "w", density: 0.25)
+        XCTAssertEqual(try merge(dareLinear, entry, chosen), (0..<count).map { mask.keeps($0) ? 9 : 1 })
+        var consensus = parameters(.dareTies, weights: [1, 1], densities: [0, 0.25])
+        consensus.rescale = .density
+        XCTAssertEqual(try merge(dareTies, entry, consensus), (0..<count).map { mask.keeps($0) ? 9 : 1 })
     }
 
     func testDensityOutsideZeroToOneIsRefusedNamingTheTensor() throws {

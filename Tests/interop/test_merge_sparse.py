@@ -67,7 +67,7 @@ def sparsified(delta, kept, rescale, density, zero_when_none=False):
         return np.zeros_like(delta)
     thinned = delta * kept.reshape(delta.shape)
     if rescale == "density":
-        thinned = thinned * (1 / density)
+        thinned = thinned * (1 / density) if density > 0 else thinned
     elif rescale:
         before, after = math.fsum(np.abs(delta).ravel()), math.fsum(np.abs(thinned).ravel())
         if before >= 1e-7 and after >= 1e-7:
@@ -166,6 +166,18 @@ def test_dare_matches_a_float64_reference_with_the_documented_mask(tureen, tmp_p
     out, _ = merge(tureen, config, tmp_path / "out.safetensors", "--seed", "11")
     expected = reference(method, values, lambda name: [0.6, 0.8], lambda name: [0.4, 0.9],
                          normalize=False, rescale=rescale, lam=1.5, seed=11)
+    assert_close_to_reference(out, expected)
+
+
+@pytest.mark.parametrize("method", ["dare_ties", "dare_linear"])
+def test_dare_rescaled_by_the_density_adds_nothing_for_a_model_at_density_zero(tureen, tmp_path, method):
+    # Regression: 1/0 made every value of the tensor NaN, the other models' too.
+    base, models, values = write_models(tmp_path, 3, np.float32, seed=9)
+    weights, densities = [0.6, 0.8, 1.0], [0.0, 0.6, 0.3]
+    config = sparse_config(tmp_path, method, base, models, weights, densities, "parameters: {rescale: density}")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors", "--seed", "4")
+    expected = reference(method, values, lambda name: weights, lambda name: densities,
+                         normalize=False, rescale="density", seed=4)
     assert_close_to_reference(out, expected)
 
 
