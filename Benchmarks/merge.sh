@@ -25,12 +25,13 @@ printf "models:\n$models""merge_method: linear\n" >"$out/linear.yml"
 printf "models:\n$models""base_model: $base\nmerge_method: task_arithmetic\n" >"$out/task_arithmetic.yml"
 printf "models:\n  - model: $m1\n  - model: $m2\n  - model: $m3\nbase_model: $base\nmerge_method: model_stock\n" >"$out/model_stock.yml"
 sparse_models="  - model: $m1\n    parameters: {weight: 1, density: 0.5}\n  - model: $m2\n    parameters: {weight: 1, density: 0.5}\n  - model: $m3\n    parameters: {weight: 1, density: 0.5}\n"
-printf "models:\n$sparse_models""base_model: $base\nmerge_method: ties\n" >"$out/ties.yml"
-printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_ties\n" >"$out/dare_ties.yml"
-printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_linear\n" >"$out/dare_linear.yml"
+for method in ties dare_ties dare_linear; do
+    printf "models:\n$sparse_models""base_model: $base\nmerge_method: $method\n" >"$out/$method.yml"
+done
 # DARE rescaled by 1/density (the DARE paper's, a Tureen value of `rescale`: mergekit has no such run).
-printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_ties\nparameters: {rescale: density}\n" >"$out/dare_ties_density.yml"
-printf "models:\n$sparse_models""base_model: $base\nmerge_method: dare_linear\nparameters: {rescale: density}\n" >"$out/dare_linear_density.yml"
+for method in dare_ties dare_linear; do
+    printf "models:\n$sparse_models""base_model: $base\nmerge_method: $method\nparameters: {rescale: density}\n" >"$out/${method}_density.yml"
+done
 printf "models:\n  - model: $base\n  - model: $m1\nbase_model: $base\nmerge_method: slerp\nparameters: {t: 0.4}\n" >"$out/slerp.yml"
 cat "$m1" "$m2" "$m3" "$base" >/dev/null
 "$TUREEN" soup uniform --force "$m1" "$m2" "$m3" -o "$out/soup.safetensors" >/dev/null 2>&1

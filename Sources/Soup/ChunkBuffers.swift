@@ -29,21 +29,22 @@ final class ChunkBuffers {
     /// in the pieces they copy: a statistics pass's are smaller than the executor's).
     func copyBuffers(parts: Int, inputs: Int, bytes: Int) -> [[UnsafeMutableRawBufferPointer]] {
         while copies.count < parts { copies.append([]) }
-        for part in 0..<parts {
-            for index in copies[part].indices where copies[part][index].count < bytes {
-                copies[part][index].deallocate()
-                copies[part][index] = .allocate(byteCount: bytes, alignment: 4096)
-            }
-            while copies[part].count < inputs { copies[part].append(.allocate(byteCount: bytes, alignment: 4096)) }
-        }
+        for part in 0..<parts { Self.grow(&copies[part], count: inputs, bytes: bytes, alignment: 4096) }
         return copies
     }
 
     /// Makes room for `outputBytes` bytes in each output buffer.
     func reserve(outputBytes: Int) {
-        for index in outputs.indices where outputs[index].count < outputBytes {
-            outputs[index].deallocate()
-            outputs[index] = .allocate(byteCount: outputBytes, alignment: 64)
+        Self.grow(&outputs, count: outputs.count, bytes: outputBytes, alignment: 64)
+    }
+
+    /// Replaces every buffer of `buffers` smaller than `bytes` with one of `bytes`, and adds buffers
+    /// of `bytes` up to `count`.
+    private static func grow(_ buffers: inout [UnsafeMutableRawBufferPointer], count: Int, bytes: Int, alignment: Int) {
+        for index in buffers.indices where buffers[index].count < bytes {
+            buffers[index].deallocate()
+            buffers[index] = .allocate(byteCount: bytes, alignment: alignment)
         }
+        while buffers.count < count { buffers.append(.allocate(byteCount: bytes, alignment: alignment)) }
     }
 }

@@ -6,7 +6,7 @@ import Tureen
 struct PartitionSummary: Encodable {
     let report: PartitionReport
     /// The folder `tureen index` joins.
-    let output: String
+    private let output: String
 
     init(_ report: PartitionReport, output: String) {
         self.report = report
