@@ -1,7 +1,9 @@
 """Runs the same mergekit configurations through mergekit-pytorch (mergekit 0.1.5) and
 `tureen merge` on float32 inputs and prints, per configuration, how far apart the results are;
 for DARE, whose masks are random in both (different generators), the fraction of elements that
-the merge changed from the base, against the expected 1 − Π(1 − densityᵢ).
+the merge changed from the base, against the expected 1 − Π(1 − densityᵢ), and how large the
+change is: each tensor's ‖merged − base‖₁ over mergekit's, with Tureen's default rescale
+(1/density) and with `rescale: true` (mergekit's L1 norm, its default).
 
 usage: mergekit_compat.py MERGEKIT_PYTHON TUREEN WORKDIR
 (Benchmarks/mergekit_compat.sh sets it up; needs torch, so it is not part of `make test`.)
@@ -88,7 +90,10 @@ dtype: float32
 merge_method: """
 DENSITIES = (0.4, 0.6, 0.5)
 CONFIGS["ties"] = SPARSE_MODELS + "ties\n"
-DARE_CONFIGS = {method: SPARSE_MODELS + method + "\n" for method in ("dare_ties", "dare_linear")}
+DARE_CONFIGS = {}
+for method in ("dare_ties", "dare_linear"):
+    DARE_CONFIGS[method] = SPARSE_MODELS + method + "\n"
+    DARE_CONFIGS[f"{method}, rescale: true"] = SPARSE_MODELS + method + "\nparameters: {{rescale: true}}\n"
 
 
 def write_models(folder, seed=0):
@@ -136,11 +141,14 @@ def main():
     base = load_file(paths["base"])
     expected = 1 - np.prod([1 - density for density in DENSITIES])
     print()
-    print("| DARE configuration | elements changed from the base: mergekit | Tureen | expected |")
-    print("|---|---|---|---|")
+    print("| DARE configuration | elements changed from the base: mergekit | Tureen | expected "
+          "| ‖merged − base‖₁, Tureen ÷ mergekit, per tensor: median (range) |")
+    print("|---|---|---|---|---|")
     for label, template in DARE_CONFIGS.items():
         peer, ours = run_both(label, template, paths, work, mergekit_cli, tureen)
-        print(f"| {label} | {changed_fraction(peer, base):.2%} | {changed_fraction(ours, base):.2%} | {expected:.2%} |")
+        ratios = [change_norm(ours[n], base[n]) / change_norm(peer[n], base[n]) for n in ours if change_norm(peer[n], base[n]) > 0]
+        print(f"| {label} | {changed_fraction(peer, base):.2%} | {changed_fraction(ours, base):.2%} | {expected:.2%} "
+              f"| {np.median(ratios):.4f} ({min(ratios):.4f}–{max(ratios):.4f}) |")
 
 
 def run_both(label, template, paths, work, mergekit_cli, tureen):
@@ -156,6 +164,11 @@ def run_both(label, template, paths, work, mergekit_cli, tureen):
     peer, ours = load_folder(peer_out), load_file(ours_out)
     assert peer.keys() == ours.keys(), f"{label}: the tensor names differ"
     return peer, ours
+
+
+def change_norm(merged, base):
+    """‖merged − base‖₁ in float64."""
+    return float(np.abs(merged.astype(np.float64) - base).sum())
 
 
 def changed_fraction(merged, base):

@@ -37,19 +37,20 @@ public struct MergeRecipe: Sendable, Equatable {
         public var scale: Double
         /// The interpolation parameter of SLERP: 0 gives the base.
         public var t: Double
-        /// TIES, DARE: how each thinned task vector is scaled back (by default to its L1 norm for
-        /// DARE, not at all for TIES, as mergekit 0.1.5).
+        /// TIES, DARE: how each thinned task vector is scaled back: by default by 1/density for DARE
+        /// (the DARE paper's, and the issue's), not at all for TIES (as mergekit 0.1.5).
         public var rescale: Rescale
 
-        /// Parameters for `ingredientCount` ingredients: weights and densities 1, `normalize` and
-        /// `rescale` at `method`'s defaults in mergekit 0.1.5, λ = 1, t = 0.5.
+        /// Parameters for `ingredientCount` ingredients: weights and densities 1, `normalize` at
+        /// `method`'s default in mergekit 0.1.5, `rescale` 1/density for DARE (mergekit 0.1.5 rescales
+        /// to the L1 norm: `rescale: true`) and none for TIES, λ = 1, t = 0.5.
         public init(method: Method, ingredientCount: Int) {
             weights = Array(repeating: 1, count: ingredientCount)
             densities = Array(repeating: 1, count: ingredientCount)
             normalize = method == .linear || method == .ties
             scale = 1
             t = 0.5
-            rescale = method == .dareLinear || method == .dareTies ? .l1Norm : .none
+            rescale = method == .dareLinear || method == .dareTies ? .density : .none
         }
     }
 
@@ -61,8 +62,8 @@ public struct MergeRecipe: Sendable, Equatable {
         /// exact per tensor, at the cost of a pass over the tensor for the two norms.
         case l1Norm
         /// By 1/density wherever 0 < density < 1 (the density given, not the kept fraction drawn):
-        /// the DARE paper's rescale, as mergekit's DARE did before 0.1 (`rescale: density`, Tureen's
-        /// word), right in expectation and needing no pass.
+        /// the DARE paper's rescale, as mergekit's DARE did before 0.1, right in expectation and
+        /// needing no pass. DARE's default; `rescale: density` (Tureen's word) asks for it elsewhere.
         case density
     }
 

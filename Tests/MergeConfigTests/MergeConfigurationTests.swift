@@ -97,13 +97,16 @@ final class MergeConfigurationTests: XCTestCase {
         XCTAssertEqual(stock.ingredients, ["a", "b"])
     }
 
-    func testRescaleIsTrueForTheL1NormFalseForNoneOrDensityForTheDarePapersPerTensor() throws {
+    func testRescaleIsTrueForTheL1NormFalseForNoneOrDensityForTheDarePapersPerTensorAndDareDefaultsToTheDensity() throws {
         func rescales(_ method: String, _ parameters: String) throws -> [MergeRecipe.Rescale] {
             let recipe = try configuration("models: [{model: a, parameters: {weight: 1, density: 0.5}}]\nbase_model: base\nmerge_method: \(method)\n\(parameters)")
                 .recipe(tensorNames: names)
             return names.map { recipe.parameters(forTensor: $0).rescale }
         }
-        XCTAssertEqual(try rescales("dare_ties", ""), Array(repeating: .l1Norm, count: names.count))
+        // DARE's default is the and the DARE paper's 1/density; mergekit 0.1.5's L1 form is `true`.
+        XCTAssertEqual(try rescales("dare_ties", ""), Array(repeating: .density, count: names.count))
+        XCTAssertEqual(try rescales("dare_linear", ""), Array(repeating: .density, count: names.count))
+        XCTAssertEqual(try rescales("dare_linear", "parameters: {rescale: true}"), Array(repeating: .l1Norm, count: names.count))
         XCTAssertEqual(try rescales("ties", ""), Array(repeating: .none, count: names.count))
         XCTAssertEqual(try rescales("dare_linear", "parameters: {rescale: density}"), Array(repeating: .density, count: names.count))
         XCTAssertEqual(try rescales("ties", "parameters: {rescale: [{filter: mlp, value: density}, {value: true}]}"), [.l1Norm, .l1Norm, .density, .density, .l1Norm])

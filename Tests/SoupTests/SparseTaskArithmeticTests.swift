@@ -50,10 +50,14 @@ final class SparseTaskArithmeticTests: XCTestCase {
         let ingredients = (0..<3).map { _ in base.map { $0 + Double.random(in: -0.1...0.1, using: &generator) } }
         let entry = try sparseMergeEntry(ingredients: ingredients, base: base)
         for (method, name) in [(dareTies, MergeRecipe.Method.dareTies), (dareLinear, .dareLinear)] {
-            let chosen = parameters(name, weights: [1, 0.5, 2], densities: [0.3, 0.6, 0.9])
-            let reference = try merge(method, entry, chosen)
-            XCTAssertEqual(try merge(method, entry, chosen, threads: 2, chunk: 70_001, slice: 777), reference, "\(name)")
-            XCTAssertEqual(try merge(method, entry, chosen, threads: 2, chunk: 1000, slice: 65_536), reference, "\(name)")
+            // The default (1/density) and mergekit's L1 rescale, whose norms are summed per thread.
+            for rescale in [MergeRecipe.Rescale.density, .l1Norm] {
+                var chosen = parameters(name, weights: [1, 0.5, 2], densities: [0.3, 0.6, 0.9])
+                chosen.rescale = rescale
+                let reference = try merge(method, entry, chosen)
+                XCTAssertEqual(try merge(method, entry, chosen, threads: 2, chunk: 70_001, slice: 777), reference, "\(name) \(rescale)")
+                XCTAssertEqual(try merge(method, entry, chosen, threads: 2, chunk: 1000, slice: 65_536), reference, "\(name) \(rescale)")
+            }
         }
     }
 

@@ -153,7 +153,7 @@ def test_sign_consensus_of_eleven_models_matches_a_float64_reference(tureen, tmp
     config = sparse_config(tmp_path, method, base, models, weights, densities)
     out, _ = merge(tureen, config, tmp_path / "out.safetensors")
     expected = reference(method, values, lambda name: weights, lambda name: densities,
-                         normalize=method == "ties", rescale=method == "dare_ties")
+                         normalize=method == "ties", rescale="density" if method == "dare_ties" else False)
     assert_close_to_reference(out, expected)
 
 
@@ -207,7 +207,9 @@ def test_ties_at_density_one_and_zero_and_with_a_zero_task_vector(tureen, tmp_pa
     np.testing.assert_array_equal(out["w"], np.array([2, 2, 2, 2], dtype=np.float32))
 
 
-def test_dare_output_is_the_same_for_one_and_two_threads_and_seeds_give_other_masks(tureen, tmp_path):
+@pytest.mark.parametrize("parameters", ["", "parameters: {rescale: true}"])
+def test_dare_output_is_the_same_for_one_and_two_threads_and_seeds_give_other_masks(tureen, tmp_path, parameters):
+    # By default (1/density) and with mergekit's L1 rescale, whose norms are summed on every thread.
     rng = np.random.default_rng(4)
     base = rng.standard_normal((512, 300)).astype(np.float32)
     paths = []
@@ -215,7 +217,7 @@ def test_dare_output_is_the_same_for_one_and_two_threads_and_seeds_give_other_ma
         path = tmp_path / f"m{index}.safetensors"
         save_file({"w": base if index == 0 else base + rng.standard_normal(base.shape).astype(np.float32) * 0.01}, path)
         paths.append(path)
-    config = sparse_config(tmp_path, "dare_ties", paths[0], paths[1:], [1, 1], [0.3, 0.3])
+    config = sparse_config(tmp_path, "dare_ties", paths[0], paths[1:], [1, 1], [0.3, 0.3], parameters)
     outputs = []
     for threads, seed in [(1, 0), (2, 0), (2, 1)]:
         out = tmp_path / f"out{threads}-{seed}.safetensors"
