@@ -108,14 +108,15 @@ struct ConfigurationReader {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "\(location).\(key)", reason: "a condition takes 'filter' and 'value' only")
         }
         guard let value = keys["value"] else { throw MergeConfigurationError.missingKey(path: path, key: "\(location).value") }
-        let filter = try keys["filter"].map { try string($0, at: "\(location).filter") }
+        // A null filter matches every tensor, as in mergekit (`not cond.filter`).
+        let filter = try keys["filter"].flatMap { Self.isNull($0) ? nil : try string($0, at: "\(location).filter") }
         let setting = try self.setting(value, at: "\(location).value", words: words, inCondition: true)
         if case .conditions = setting { throw invalid("\(location).value", Self.expectedValue(words: words, conditions: false)) }
         return ParameterSetting.Condition(filter: filter, value: setting)
     }
 
     func string(_ node: Node, at location: String) throws -> String {
-        guard case .scalar = node, let text = node.string, !text.isEmpty else { throw invalid(location, "a non-empty string") }
+        guard case .scalar = node, !Self.isNull(node), let text = node.string, !text.isEmpty else { throw invalid(location, "a non-empty string") }
         return text
     }
 
@@ -125,6 +126,11 @@ struct ConfigurationReader {
         let bare = name.hasPrefix("torch.") ? String(name.dropFirst("torch.".count)) : name
         guard let dtype = DType(name: bare), dtype.isFloatingPoint else { throw invalid(location, "a floating-point dtype such as bfloat16, float16 or float32, not '\(name)'") }
         return dtype
+    }
+
+    /// Whether `node` is YAML's null (`null`, `~` or nothing), which is no string.
+    static func isNull(_ node: Node) -> Bool {
+        node.tag == Tag(.null)
     }
 
     func invalid(_ location: String, _ expected: String) -> MergeConfigurationError {

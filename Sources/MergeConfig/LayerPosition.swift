@@ -7,7 +7,9 @@ struct LayerPosition {
     private let layerCount: Int
 
     init(tensorNames: [String]) {
-        layerCount = (tensorNames.compactMap(Self.layerIndex).max() ?? -1) + 1
+        // A name's index may be as large as Int.max: the count saturates rather than overflow.
+        let largest = tensorNames.compactMap(Self.layerIndex).max() ?? -1
+        layerCount = largest == .max ? .max : largest + 1
     }
 
     /// The layer index in `name`: the digits after the first `layers.` followed by a dot.

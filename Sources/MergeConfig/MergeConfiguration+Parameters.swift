@@ -37,12 +37,18 @@ extension MergeConfiguration {
         }
     }
 
-    /// Refuses a base model the method does not use, and a method that needs one without it.
+    /// Refuses a base model the method does not use, a method that needs one without it, and
+    /// parameters on the base model's own entry of `models`, which such a method leaves out.
     func checkBase() throws {
         if method.needsBase, baseModel == nil {
             throw MergeConfigurationError.missingKey(path: path, key: "base_model")
         }
-        if !method.needsBase, let baseModel, !models.contains(where: { $0.path == baseModel }) {
+        if method.needsBase, let index = models.firstIndex(where: { !$0.parameters.isEmpty && isBaseModel($0.path) }) {
+            throw MergeConfigurationError.unsupportedKey(
+                path: path, key: "models[\(index)].parameters",
+                reason: "models[\(index)] is the base model, which '\(method.rawValue)' leaves out of the models it merges (as mergekit does), so its parameters would not be used; remove them")
+        }
+        if !method.needsBase, baseModel != nil, !models.contains(where: { isBaseModel($0.path) }) {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "base_model", reason: "merge method '\(method.rawValue)' uses no base model; list it under 'models' with a weight to merge it")
         }
     }

@@ -11,7 +11,7 @@ extension MergeConfiguration {
     /// - Throws: `MergeConfigurationError.missingParameter` for a required parameter without a
     ///   value (`weight`, SLERP's `t`), `.invalidValue` for a value of the wrong kind.
     public func recipe(tensorNames: [String]) throws -> MergeRecipe {
-        let ingredientModels = models.filter { !method.needsBase || $0.path != baseModel }
+        let ingredientModels = mergedModels
         let positions = LayerPosition(tensorNames: tensorNames)
         var recipe = MergeRecipe(method: method, parameters: MergeRecipe.Parameters(method: method, ingredientCount: ingredientModels.count))
         for name in tensorNames {

@@ -35,8 +35,22 @@ public struct MergeConfiguration: Sendable {
 
     /// The models merged besides the base: every model for `linear`, the models other than
     /// `base_model` for the methods that use a base (mergekit leaves the base out of them too).
-    public var ingredients: [String] {
-        models.map(\.path).filter { !method.needsBase || $0 != baseModel }
+    public var ingredients: [String] { mergedModels.map(\.path) }
+
+    /// The base model the method merges relative to: `base_model` for the methods that use one;
+    /// none for `linear`, which merges a `base_model` only as one of its models.
+    public var base: String? { method.needsBase ? baseModel : nil }
+
+    /// The entries of `models` merged besides the base.
+    var mergedModels: [Model] { models.filter { !method.needsBase || !isBaseModel($0.path) } }
+
+    /// Whether the model at `path` is `base_model`, however either path is spelled (the same file or
+    /// folder, links followed).
+    func isBaseModel(_ path: String) -> Bool {
+        guard let baseModel else { return false }
+        if path == baseModel { return true }
+        guard let model = FileSystem.identity(of: path), let base = FileSystem.identity(of: baseModel) else { return false }
+        return model == base
     }
 
     /// Reads and checks the configuration at `path`.
@@ -70,7 +84,8 @@ public struct MergeConfiguration: Sendable {
         method = try reader.method(methodNode)
         guard let modelsNode = keys["models"] else { throw MergeConfigurationError.missingKey(path: path, key: "models") }
         models = try reader.models(modelsNode)
-        baseModel = try keys["base_model"].map { try reader.string($0, at: "base_model") }
+        // A null base model is none, as in mergekit.
+        baseModel = try keys["base_model"].flatMap { ConfigurationReader.isNull($0) ? nil : try reader.string($0, at: "base_model") }
         parameters = try keys["parameters"].map { try reader.parameters($0, at: "parameters") } ?? [:]
         dtype = try keys["dtype"].map { try reader.dtype($0, at: "dtype") }
         outDType = try keys["out_dtype"].map { try reader.dtype($0, at: "out_dtype") }

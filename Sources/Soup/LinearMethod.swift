@@ -2,7 +2,8 @@
 /// recipe and the soup's kernel computes it.
 ///
 /// Task arithmetic divides by Σ wᵢ only when normalising, and then, as mergekit does, not when
-/// |Σ wᵢ| < 1e-8 (the combined task vector is used as it is).
+/// |Σ wᵢ| < 1e-8 (the combined task vector is used as it is). A linear merge without normalising
+/// is Σ wᵢθᵢ, whatever the weights sum to.
 struct LinearMethod: TensorMergeMethod {
     let isBaseRelative: Bool
 
@@ -14,8 +15,12 @@ struct LinearMethod: TensorMergeMethod {
                 let sum = parameters.weights.reduce(0, +)
                 let divisor = parameters.normalize && sum.magnitude >= 1e-8 ? sum : 1
                 recipe = try SoupRecipe(weights: parameters.weights, divisor: divisor, baseRelative: .init(scale: parameters.scale))
+            } else if parameters.normalize {
+                recipe = try SoupRecipe.weighted(parameters.weights, normalize: true)
             } else {
-                recipe = try SoupRecipe.weighted(parameters.weights, normalize: parameters.normalize)
+                // Σ wᵢθᵢ as given, as mergekit computes it: weights summing to zero (a difference of
+                // models) are a combination, not a mean to refuse.
+                recipe = try SoupRecipe(combining: parameters.weights)
             }
         } catch let error as SoupError {
             throw MergeError.invalidParameters(tensor: name, reason: error.description)

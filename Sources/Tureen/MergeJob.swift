@@ -48,7 +48,7 @@ public struct MergeJob {
     /// sets the output dtype.
     public init(configuration: MergeConfiguration, output: String) {
         self.ingredients = configuration.ingredients
-        self.base = configuration.baseModel
+        self.base = configuration.base
         self.recipeSource = .configuration(configuration)
         self.output = output
         if let dtype = configuration.outputDType { options.outputDType = .fixed(dtype) }

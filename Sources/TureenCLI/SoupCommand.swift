@@ -99,6 +99,6 @@ struct SoupArguments: ParsableArguments {
         job.partition = try partitioning.resolved()
         let started = Date()
         let report = try reporting.progressBar(label: "soup").track { try job.run(progress: $0) }
-        try reporting.finish(SoupSummary(report: report, ingredients: ingredients, output: output, seconds: Date().timeIntervalSince(started)))
+        try reporting.finish(SoupSummary(report: report, ingredients: ingredients, base: base, output: output, seconds: Date().timeIntervalSince(started)))
     }
 }

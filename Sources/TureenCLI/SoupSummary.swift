@@ -6,6 +6,8 @@ import Tureen
 struct SoupSummary: CommandOutcome {
     let report: SoupJob.Report
     let ingredients: [String]
+    /// The base model's path, for the non-finite counts (a base-relative soup's or a merge's).
+    var base: String?
     let output: String
     let seconds: Double
     /// What was done to the models and to each merged tensor.
@@ -36,7 +38,7 @@ struct SoupSummary: CommandOutcome {
         } else {
             let perIngredient = zip(ingredients, report.nonFinite.perIngredient).map { "\($0.0): \($0.1)" }
             lines.append("non-finite values (NaN/Inf): " + perIngredient.joined(separator: ", ")
-                + (report.nonFinite.base > 0 ? ", base: \(report.nonFinite.base)" : "") + ", result: \(report.nonFinite.result)")
+                + (report.nonFinite.base > 0 ? ", base\(base.map { " \($0)" } ?? ""): \(report.nonFinite.base)" : "") + ", result: \(report.nonFinite.result)")
         }
         if let partition { lines.append(partition.note) }
         return lines

@@ -321,3 +321,155 @@ def test_methods_and_their_parameters_are_checked(tureen, tmp_path, method, para
     result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
     assert result.returncode != 0
     assert message in result.stderr, result.stderr
+
+
+def test_a_layer_index_too_large_for_the_gradient_arithmetic_is_merged_not_a_crash(tureen, tmp_path):
+    # Regression: `layers.9223372036854775807.` made the layer count Int.max + 1 (exit 132).
+    paths = []
+    for index in range(2):
+        path = tmp_path / f"m{index}.safetensors"
+        save_file({"layers.9223372036854775807.w": np.full(4, index, np.float32), "x": np.full(4, index, np.float32)}, path)
+        paths.append(path)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {paths[0]}
+    parameters: {{weight: [1, 3]}}
+  - model: {paths[1]}
+    parameters: {{weight: 1}}
+merge_method: linear
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    # The huge layer is the last one (t = 1: weight 3); "x" lies outside the layers (t = 0: weight 1).
+    np.testing.assert_array_equal(out["layers.9223372036854775807.w"], np.full(4, 0.25, np.float32))
+    np.testing.assert_array_equal(out["x"], np.full(4, 0.5, np.float32))
+
+
+def test_linear_merges_a_base_model_listed_among_its_models(tureen, tmp_path):
+    # Regression: the configuration was accepted, then the merge refused the base as unused.
+    base, models, values = write_models(tmp_path, 1)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {base}
+    parameters: {{weight: 1}}
+  - model: {models[0]}
+    parameters: {{weight: 3}}
+base_model: {base}
+merge_method: linear
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    assert_close_to_reference(out, {name: (values[0][name] + 3 * values[1][name]) / 4 for name in SHAPES})
+
+
+def test_the_summary_names_each_model_with_its_own_non_finite_count_and_the_base_apart(tureen, tmp_path):
+    # Regression: the base was listed as the first ingredient, so every count sat one model early.
+    base, models, _ = write_models(tmp_path, 2)
+    for path, count in [(base, 3), (models[0], 2), (models[1], 1)]:
+        tensors = load_file(path)
+        tensors["model.norm.weight"][:count] = np.nan
+        save_file(tensors, path)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: 1}}
+  - model: {models[1]}
+    parameters: {{weight: 1}}
+base_model: {base}
+merge_method: task_arithmetic
+""")
+    result = tureen("merge", config, "-o", tmp_path / "out.safetensors")
+    assert "merged 2 ingredients" in result.stderr + result.stdout
+    line = next(text for text in (result.stderr + result.stdout).splitlines() if text.startswith("non-finite values"))
+    assert f"{models[0]}: 2, {models[1]}: 1, base {base}: 3, result: 3" in line, line
+
+
+def test_a_null_filter_matches_every_tensor_as_in_mergekit(tureen, tmp_path):
+    # Regression: `filter: null` was read as the text "null", which matched no tensor, silently.
+    _, models, values = write_models(tmp_path, 2)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters:
+      weight:
+        - filter: null
+          value: 3
+        - value: 1
+  - model: {models[1]}
+    parameters: {{weight: 1}}
+merge_method: linear
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    assert_close_to_reference(out, {name: (3 * values[1][name] + values[2][name]) / 4 for name in SHAPES})
+
+
+@pytest.mark.parametrize("key, text", [("models[0].model", "  - model: ~\n"), ("base_model", "base_model: null\n")])
+def test_a_null_model_path_is_refused_naming_the_key(tureen, tmp_path, key, text):
+    base, models, _ = write_models(tmp_path, 1)
+    entries = text if key.startswith("models") else ""
+    config = write_config(tmp_path, "models:\n" + entries + f"  - model: {models[0]}\n"
+                          + (text if key == "base_model" else f"base_model: {base}\n") + "merge_method: task_arithmetic\n")
+    out = tmp_path / "out.safetensors"
+    result = tureen("merge", config, "-o", out, check=False)
+    assert result.returncode == 1, result.stderr
+    assert f"'{key}'" in result.stderr, result.stderr
+    assert not out.exists()
+
+
+def test_the_base_listed_among_the_models_under_another_spelling_is_still_the_base(tureen, tmp_path):
+    # Regression: "./base.safetensors" among the models was merged as one more model.
+    base, models, _ = write_models(tmp_path, 1)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {tmp_path}/./{base.name}
+  - model: {models[0]}
+base_model: {base}
+merge_method: model_stock
+""")
+    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
+    assert result.returncode == 1
+    assert "at least two models" in result.stderr, result.stderr
+
+
+def test_parameters_on_the_base_models_own_entry_are_refused_not_ignored(tureen, tmp_path):
+    # mergekit leaves the base out of the models it merges, and with it that entry's parameters.
+    base, models, _ = write_models(tmp_path, 1)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {base}
+    parameters: {{weight: 5}}
+  - model: {models[0]}
+    parameters: {{weight: 1}}
+base_model: {base}
+merge_method: task_arithmetic
+""")
+    out = tmp_path / "out.safetensors"
+    result = tureen("merge", config, "-o", out, check=False)
+    assert result.returncode == 1
+    assert "'models[0].parameters'" in result.stderr and "base model" in result.stderr, result.stderr
+    assert not out.exists()
+
+
+def test_linear_without_normalizing_takes_weights_that_sum_to_zero_as_a_difference(tureen, tmp_path):
+    # Regression: weights 1 and −1 with `normalize: false` were refused as a soup's would be; mergekit
+    # computes Σ wᵢθᵢ.
+    _, models, values = write_models(tmp_path, 2)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: 1}}
+  - model: {models[1]}
+    parameters: {{weight: -1}}
+merge_method: linear
+parameters: {{normalize: false}}
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    assert_close_to_reference(out, {name: values[1][name] - values[2][name] for name in SHAPES})
+
+
+def test_a_thread_count_beyond_the_limit_is_refused_before_any_work(tureen, tmp_path):
+    # Regression: --threads 100000 spent minutes and gigabytes starting threads.
+    config = write_config(tmp_path, equal_task_arithmetic(tmp_path))
+    out = tmp_path / "out.safetensors"
+    result = tureen("merge", config, "-o", out, "--threads", "100000", check=False)
+    assert result.returncode == 64, result.stderr
+    assert "--threads must be at most 1024, not 100000" in result.stderr, result.stderr
+    assert not out.exists()
