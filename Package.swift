@@ -23,7 +23,9 @@ let package = Package(
         .target(name: "Compare", dependencies: ["TureenCore"], path: "Sources/Compare"),
         .target(name: "Soup", dependencies: ["TureenCore", "Compare"], path: "Sources/Soup"),
         // mergekit's YAML configurations; the one target that reads YAML.
-        .target(name: "MergeConfig", dependencies: ["Soup", .product(name: "Yams", package: "Yams")], path: "Sources/MergeConfig"),
+        .target(
+            name: "MergeConfig", dependencies: ["Soup", .product(name: "Yams", package: "Yams"), .product(name: "SystemPackage", package: "swift-system")],
+            path: "Sources/MergeConfig"),
         .target(name: "Safetensors", dependencies: ["TureenCore"], path: "Formats/Safetensors"),
         .systemLibrary(name: "CHDF5", path: "Formats/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Formats/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

@@ -20,7 +20,11 @@ struct ConfigurationReader {
     func keyedValues(_ mapping: Node.Mapping, at location: String) throws -> [String: Node] {
         var values: [String: Node] = [:]
         for (keyNode, value) in mapping {
-            guard let key = keyNode.string else { throw invalid(location, "a mapping with string keys") }
+            guard case .scalar = keyNode, let key = keyNode.string else { throw invalid(location.isEmpty ? "(top level)" : location, "a mapping with string keys") }
+            if key == "<<" {
+                throw MergeConfigurationError.unsupportedKey(
+                    path: path, key: location.isEmpty ? key : "\(location).\(key)", reason: "YAML merge keys are not supported; write the keys out")
+            }
             values[key] = value
         }
         return values

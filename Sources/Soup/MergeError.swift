@@ -21,7 +21,7 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
         case let .baseNotUsed(method):
             return "merge method '\(method.rawValue)' uses no base model; give it as one of the models to merge it"
         case let .ingredientCount(method, expected, given):
-            return "merge method '\(method.rawValue)' takes \(expected) besides the base model; \(given) were given"
+            return "merge method '\(method.rawValue)' takes \(expected) besides the base model; \(given) \(given == 1 ? "was" : "were") given"
         case let .invalidParameters(tensor, reason):
             return "tensor '\(tensor)': \(reason)"
         case let .modelStockUndefined(tensor, ingredients):

@@ -473,3 +473,49 @@ def test_a_thread_count_beyond_the_limit_is_refused_before_any_work(tureen, tmp_
     assert result.returncode == 64, result.stderr
     assert "--threads must be at most 1024, not 100000" in result.stderr, result.stderr
     assert not out.exists()
+
+
+def unreadable_configuration(folder, kind):
+    """A configuration path that is no small UTF-8 file, of one kind."""
+    if kind == "folder":
+        return folder
+    path = folder / f"{kind}.yml"
+    if kind == "latin-1":
+        path.write_bytes(b"merge_method: linear # caf\xe9\n")
+    elif kind == "large":
+        path.write_bytes(b"#" * (5 << 20))
+    return path
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("folder", "it is a folder; give the YAML file"),
+    ("latin-1", "it is not UTF-8 text"),
+    ("large", "it holds more than 4 MiB; a merge configuration is a small YAML file"),
+    ("missing", "No such file or directory"),
+])
+def test_a_configuration_that_is_no_small_utf8_file_is_refused_with_the_reason(tureen, tmp_path, kind, reason):
+    # Regression: Foundation's messages ("The file isn't in the correct format", "NSCocoaErrorDomain
+    # error 256"), and a checkpoint given as the configuration would have been read whole.
+    (tmp_path / "configs").mkdir()
+    config = unreadable_configuration(tmp_path / "configs", kind)
+    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
+    assert result.returncode == 1, result.stderr
+    assert f"{config}: cannot read the merge configuration: {reason}" in result.stderr, result.stderr
+
+
+def test_a_yaml_merge_key_is_refused_as_such(tureen, tmp_path):
+    # Regression: `<<` was read as a parameter name, "a condition takes 'filter' and 'value' only".
+    _, models, _ = write_models(tmp_path, 2)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: &defaults {{weight: 1}}
+  - model: {models[1]}
+    parameters:
+      <<: *defaults
+merge_method: linear
+""")
+    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
+    assert result.returncode == 1
+    assert "'models[1].parameters.<<' is not supported: YAML merge keys are not supported" in result.stderr, result.stderr
+
