@@ -8,10 +8,11 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
     case ingredientCount(MergeRecipe.Method, expected: String, given: Int)
     /// A tensor's parameters cannot be used; `reason` says why.
     case invalidParameters(tensor: String, reason: String)
-    /// Model Stock's t is undefined for a tensor: its task vectors hold NaN or ±Inf, so their
-    /// mean cosine is NaN.
+    /// Model Stock's t is undefined for a tensor: its task vectors hold NaN or ±Inf, or values whose
+    /// squares overflow Float64, so their mean cosine is NaN.
     case modelStockUndefined(tensor: String, ingredients: Int)
-    /// SLERP's angle is undefined for a tensor: its values hold NaN or ±Inf.
+    /// SLERP's angle is undefined for a tensor: its values hold NaN or ±Inf, or values whose squares
+    /// overflow Float64.
     case slerpUndefined(tensor: String)
 
     public var description: String {
@@ -25,9 +26,11 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
         case let .invalidParameters(tensor, reason):
             return "tensor '\(tensor)': \(reason)"
         case let .modelStockUndefined(tensor, ingredients):
-            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) models hold NaN or ±Inf"
+            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) models hold NaN or ±Inf, "
+                + "or values so large (beyond about 1e154) that their squares overflow the Float64 sums of the cosines"
         case let .slerpUndefined(tensor):
-            return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf"
+            return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf, "
+                + "or values so large (beyond about 1e154) that their squares overflow the Float64 sums of the angle"
         }
     }
 }

@@ -26,7 +26,7 @@ enum ErrorHint {
         case let SoupError.incompatibleIngredients(mismatch) where mismatch.onlyTensorsAreMissing:
             return "pass --skip-missing to leave out the tensors some ingredients lack"
         case SoupError.nonFiniteValues:
-            return "--fail-on-nonfinite stopped the soup; without it, NaN and ±Inf are counted and reported"
+            return "--fail-on-nonfinite stopped the run; without it, NaN and ±Inf are counted and reported"
         case NumPyError.untypedVoid, HDF5Error.untypedOpaque:
             return "if it is bfloat16 or float8, pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
         case HDF5Error.notKerasLayout:

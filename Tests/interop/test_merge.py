@@ -41,6 +41,12 @@ def write_config(folder, text, name="merge.yml"):
     return path
 
 
+def weighted_config(folder, method, models, weights, base=None, extra=""):
+    """A configuration of `models` with a weight each (and `base_model` when given)."""
+    entries = "".join(f"  - model: {model}\n    parameters: {{weight: {weight}}}\n" for model, weight in zip(models, weights))
+    return write_config(folder, "models:\n" + entries + (f"base_model: {base}\n" if base else "") + f"merge_method: {method}\n" + extra)
+
+
 def merge(tureen, config, out, *args):
     result = tureen("merge", config, "-o", out, "--json", *args)
     return load_file(out), json.loads(result.stdout)
@@ -347,15 +353,7 @@ merge_method: linear
 def test_linear_merges_a_base_model_listed_among_its_models(tureen, tmp_path):
     # Regression: the configuration was accepted, then the merge refused the base as unused.
     base, models, values = write_models(tmp_path, 1)
-    config = write_config(tmp_path, f"""
-models:
-  - model: {base}
-    parameters: {{weight: 1}}
-  - model: {models[0]}
-    parameters: {{weight: 3}}
-base_model: {base}
-merge_method: linear
-""")
+    config = weighted_config(tmp_path, "linear", [base, models[0]], [1, 3], base=base)
     out, _ = merge(tureen, config, tmp_path / "out.safetensors")
     assert_close_to_reference(out, {name: (values[0][name] + 3 * values[1][name]) / 4 for name in SHAPES})
 
@@ -367,15 +365,7 @@ def test_the_summary_names_each_model_with_its_own_non_finite_count_and_the_base
         tensors = load_file(path)
         tensors["model.norm.weight"][:count] = np.nan
         save_file(tensors, path)
-    config = write_config(tmp_path, f"""
-models:
-  - model: {models[0]}
-    parameters: {{weight: 1}}
-  - model: {models[1]}
-    parameters: {{weight: 1}}
-base_model: {base}
-merge_method: task_arithmetic
-""")
+    config = weighted_config(tmp_path, "task_arithmetic", models, [1, 1], base=base)
     result = tureen("merge", config, "-o", tmp_path / "out.safetensors")
     assert "merged 2 ingredients" in result.stderr + result.stdout
     line = next(text for text in (result.stderr + result.stdout).splitlines() if text.startswith("non-finite values"))
@@ -432,15 +422,7 @@ merge_method: model_stock
 def test_parameters_on_the_base_models_own_entry_are_refused_not_ignored(tureen, tmp_path):
     # mergekit leaves the base out of the models it merges, and with it that entry's parameters.
     base, models, _ = write_models(tmp_path, 1)
-    config = write_config(tmp_path, f"""
-models:
-  - model: {base}
-    parameters: {{weight: 5}}
-  - model: {models[0]}
-    parameters: {{weight: 1}}
-base_model: {base}
-merge_method: task_arithmetic
-""")
+    config = weighted_config(tmp_path, "task_arithmetic", [base, models[0]], [5, 1], base=base)
     out = tmp_path / "out.safetensors"
     result = tureen("merge", config, "-o", out, check=False)
     assert result.returncode == 1
@@ -452,15 +434,7 @@ def test_linear_without_normalizing_takes_weights_that_sum_to_zero_as_a_differen
     # Regression: weights 1 and −1 with `normalize: false` were refused as a soup's would be; mergekit
     # computes Σ wᵢθᵢ.
     _, models, values = write_models(tmp_path, 2)
-    config = write_config(tmp_path, f"""
-models:
-  - model: {models[0]}
-    parameters: {{weight: 1}}
-  - model: {models[1]}
-    parameters: {{weight: -1}}
-merge_method: linear
-parameters: {{normalize: false}}
-""")
+    config = weighted_config(tmp_path, "linear", models, [1, -1], extra="parameters: {normalize: false}\n")
     out, _ = merge(tureen, config, tmp_path / "out.safetensors")
     assert_close_to_reference(out, {name: values[1][name] - values[2][name] for name in SHAPES})
 
@@ -519,3 +493,22 @@ merge_method: linear
     assert result.returncode == 1
     assert "'models[1].parameters.<<' is not supported: YAML merge keys are not supported" in result.stderr, result.stderr
 
+
+@pytest.mark.parametrize("method", ["model_stock", "slerp"])
+def test_finite_values_whose_squares_overflow_are_refused_with_that_reason(tureen, tmp_path, method):
+    # Regression: finite float64 values near 1e200 were refused as if the tensor held NaN or ±Inf.
+    paths = []
+    for index, vector in enumerate([[0.0, 0.0, 0.0], [1e200, 1e200, 0.0], [1e200, 0.0, 1.0]]):
+        path = tmp_path / f"v{index}.safetensors"
+        save_file({"w": np.asarray(vector, dtype=np.float64)}, path)
+        paths.append(path)
+    if method == "model_stock":
+        config = model_stock_config(tmp_path, paths[0], paths[1:])
+    else:
+        config = write_config(tmp_path, f"models:\n  - model: {paths[0]}\n  - model: {paths[1]}\n"
+                              f"base_model: {paths[0]}\nmerge_method: slerp\nparameters: {{t: 0.5}}\n")
+    out = tmp_path / "out.safetensors"
+    result = tureen("merge", config, "-o", out, check=False)
+    assert result.returncode == 1
+    assert "tensor 'w'" in result.stderr and "squares overflow" in result.stderr, result.stderr
+    assert not out.exists()
