@@ -45,23 +45,24 @@ echo "| command | wall s | peak RSS MB |"
 echo "|---|---|---|"
 # shellcheck disable=SC2206 # the list's words
 methods=(${METHODS:-linear task_arithmetic ties dare_ties dare_linear dare_ties_l1 dare_linear_l1 model_stock slerp})
-declare -A commands outputs walls rss
+declare -A programs commands outputs walls rss
 labels=("soup uniform (3 inputs)" "soup weighted --base (4 inputs)")
 outputs["soup uniform (3 inputs)"]=$out/soup.safetensors
 outputs["soup weighted --base (4 inputs)"]=$out/soup-base.safetensors
-commands["soup uniform (3 inputs)"]="$TUREEN soup uniform $m1 $m2 $m3 -o ${outputs["soup uniform (3 inputs)"]}"
-commands["soup weighted --base (4 inputs)"]="$TUREEN soup weighted $m1 $m2 $m3 --weights 1,1,1 --no-normalize --base $base -o ${outputs["soup weighted --base (4 inputs)"]}"
+commands["soup uniform (3 inputs)"]="soup uniform $m1 $m2 $m3 -o ${outputs["soup uniform (3 inputs)"]}"
+commands["soup weighted --base (4 inputs)"]="soup weighted $m1 $m2 $m3 --weights 1,1,1 --no-normalize --base $base -o ${outputs["soup weighted --base (4 inputs)"]}"
 for method in "${methods[@]}"; do
     labels+=("merge: $method")
     outputs["merge: $method"]=$out/$method.safetensors
-    commands["merge: $method"]="$TUREEN merge $out/$method.yml -o ${outputs["merge: $method"]}"
+    commands["merge: $method"]="merge $out/$method.yml -o ${outputs["merge: $method"]}"
 done
 if command -v cc >/dev/null && cc -O2 -pthread "$here/read_floor.c" -o "$out/read_floor"; then
     for passes in 1 2; do
         label="read the 4 inputs ×$passes, no compute"
         labels+=("$label")
         outputs[$label]=$out/none-$passes # nothing is written
-        commands[$label]="$out/read_floor $passes 128 $m1 $m2 $m3 $base"
+        programs[$label]=$out/read_floor
+        commands[$label]="$passes 128 $m1 $m2 $m3 $base"
     done
 fi
 log=$(mktemp)
@@ -70,7 +71,7 @@ for round in $(seq "${REPEAT:-3}"); do
         rm -f "${outputs[$label]}"
         sync # file systems that free an unlinked file's blocks in the background do it now, untimed
         # shellcheck disable=SC2086 # the command's words
-        /usr/bin/time -f '%e %M' -o "$log" ${commands[$label]} >/dev/null 2>&1 || { echo "| $label | failed | - |"; continue; }
+        /usr/bin/time -f '%e %M' -o "$log" "${programs[$label]:-$TUREEN}" ${commands[$label]} >/dev/null 2>&1 || { echo "| $label | failed | - |"; continue; }
         read -r wall kb <"$log"
         walls[$label]="${walls[$label]:-}${walls[$label]:+ }$wall"
         rss[$label]=$(awk -v a="${rss[$label]:-0}" -v b="$kb" 'BEGIN { b = b / 1024; printf "%.0f", (b > a ? b : a) }')

@@ -153,7 +153,7 @@ def main():
 
 def run_both(label, template, paths, work, mergekit_cli, tureen):
     """The configuration's result from mergekit-pytorch and from tureen merge."""
-    slug = label.replace(", ", "-")
+    slug = "".join(character if character.isalnum() or character == "_" else "-" for character in label)
     config = work / f"{slug}.yml"
     config.write_text(template.format(**paths))
     peer_out = work / f"{slug}-mergekit"

@@ -1,4 +1,4 @@
-// The cost of reading a merge's inputs, and nothing else (Benchmarks/read_floor.sh): two threads
+// The cost of reading a merge's inputs, and nothing else (two rows of Benchmarks/merge.sh): two threads
 // `pread` the same files as Tureen's executor does, each its half of every chunk of 32 pieces, a
 // piece of every file in turn, PASSES times over, and the wall time is printed. A method that
 // reads its inputs twice (TIES's window pass, DARE's L1-norm pass, then the merge) pays the second
@@ -51,6 +51,10 @@ int main(int argc, char **argv) {
     }
     passes = atoi(argv[1]);
     pieceBytes = (size_t)atoi(argv[2]) * 1024;
+    if (passes < 1 || pieceBytes == 0) {
+        fprintf(stderr, "%s: PASSES and PIECE_KIB must be positive\n", argv[0]);
+        return 2;
+    }
     fileCount = argc - 3;
     for (int index = 0; index < fileCount; index++) {
         files[index] = open(argv[3 + index], O_RDONLY);
@@ -62,7 +66,9 @@ int main(int argc, char **argv) {
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     pthread_t workers[threads];
-    for (long thread = 0; thread < threads; thread++) pthread_create(&workers[thread], NULL, readHalves, (void *)thread);
+    for (long thread = 0; thread < threads; thread++) {
+        if (pthread_create(&workers[thread], NULL, readHalves, (void *)thread) != 0) { perror("pthread_create"); return 1; }
+    }
     for (int thread = 0; thread < threads; thread++) pthread_join(workers[thread], NULL);
     clock_gettime(CLOCK_MONOTONIC, &end);
     printf("%.3f\n", (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9);

@@ -55,67 +55,68 @@ struct ConfigurationReader {
                 throw MergeConfigurationError.unsupportedKey(path: path, key: "\(location).\(key)", reason: "a model entry takes 'model' and 'parameters' only")
             }
             guard let model = keys["model"] else { throw MergeConfigurationError.missingKey(path: path, key: "\(location).model") }
-            let parameters = try keys["parameters"].map { try self.parameters($0, at: "\(location).parameters") } ?? [:]
+            let parameters = try present(keys["parameters"]).map { try self.parameters($0, at: "\(location).parameters") } ?? [:]
             return MergeConfiguration.Model(path: try string(model, at: "\(location).model"), parameters: parameters)
         }
     }
 
+    /// The parameters of a mapping, each refused where it is written if it is not of its kind
+    /// (`ParameterKind`); in key order, so that the first refusal is always the same.
     func parameters(_ node: Node, at location: String) throws -> [String: ParameterSetting] {
         guard let mapping = node.mapping else { throw invalid(location, "a mapping of parameter names to values") }
-        return try keyedValues(mapping, at: location).reduce(into: [:]) { settings, item in
-            settings[item.key] = try setting(item.value, at: "\(location).\(item.key)", words: Self.words[item.key] ?? [])
+        var settings: [String: ParameterSetting] = [:]
+        for (name, value) in try keyedValues(mapping, at: location).sorted(by: { $0.key < $1.key }) {
+            settings[name] = try setting(value, at: "\(location).\(name)", kind: .of(name))
         }
+        return settings
     }
 
-    /// The words a parameter accepts besides numbers and booleans.
-    static let words: [String: [String]] = ["rescale": MergeConfiguration.rescaleWords.keys.sorted()]
-
-    /// What a parameter's value may be: with `words`, a boolean or one of them (a choice); without, a
-    /// number, a boolean or a list of numbers; at the top level, conditions too.
-    static func expectedValue(words: [String], conditions: Bool) -> String {
-        let values = words.isEmpty ? ["a number", "a boolean", "a list of numbers"] : ["true", "false"] + words.map { "'\($0)'" }
-        guard conditions else { return values.dropLast().joined(separator: ", ") + " or " + values[values.count - 1] }
-        return (values + ["or a list of {filter, value} conditions"]).joined(separator: ", ")
-    }
-
-    /// A number, a boolean, one of `words`, a list of numbers, or (unless `inCondition`) a list of
-    /// `filter`/`value` conditions.
-    func setting(_ node: Node, at location: String, words: [String], inCondition: Bool = false) throws -> ParameterSetting {
-        let expected = Self.expectedValue(words: words, conditions: !inCondition)
+    /// A value of `kind`: a number, a boolean, a word, a list of numbers, or (unless `inCondition`)
+    /// a list of `filter`/`value` conditions.
+    func setting(_ node: Node, at location: String, kind: ParameterKind, inCondition: Bool = false) throws -> ParameterSetting {
+        let expected = kind.expected(conditions: !inCondition)
         switch node {
         case .scalar:
-            if node.tag == Tag(.bool), let boolean = node.bool { return .boolean(boolean) }
-            if node.tag == Tag(.int) || node.tag == Tag(.float), let number = node.float { return .number(number) }
-            if node.tag == Tag(.str), let word = node.string, words.contains(word) { return .word(word) }
+            if node.tag == Tag(.bool), let boolean = node.bool, kind.takesBooleans { return .boolean(boolean) }
+            if node.tag == Tag(.int) || node.tag == Tag(.float), let number = node.float, kind.takesNumbers {
+                return .number(try checked(number, kind: kind, at: location))
+            }
+            if node.tag == Tag(.str), let word = node.string, kind.words.contains(word) { return .word(word) }
             throw invalid(location, expected)
         case let .mapping(mapping):
-            return .conditions([try condition(mapping, at: location, words: words)])
+            return .conditions([try condition(mapping, at: location, kind: kind)])
         case let .sequence(sequence):
             guard !sequence.isEmpty else { throw invalid(location, expected) }
             if sequence.allSatisfy({ $0.mapping == nil }) {
                 let numbers = sequence.compactMap { $0.tag == Tag(.int) || $0.tag == Tag(.float) ? $0.float : nil }
-                guard numbers.count == sequence.count else { throw invalid(location, expected) }
-                return .gradient(numbers)
+                guard kind.takesNumbers, numbers.count == sequence.count else { throw invalid(location, expected) }
+                return .gradient(try numbers.enumerated().map { index, number in try checked(number, kind: kind, at: "\(location)[\(index)]") })
             }
             return .conditions(try sequence.enumerated().map { index, item in
                 guard let mapping = item.mapping else { throw invalid("\(location)[\(index)]", "a {filter, value} condition") }
-                return try condition(mapping, at: "\(location)[\(index)]", words: words)
+                return try condition(mapping, at: "\(location)[\(index)]", kind: kind)
             })
         case .alias:
             throw invalid(location, expected)
         }
     }
 
-    private func condition(_ mapping: Node.Mapping, at location: String, words: [String]) throws -> ParameterSetting.Condition {
+    /// `number`, unless `kind` refuses it.
+    private func checked(_ number: Double, kind: ParameterKind, at location: String) throws -> Double {
+        if let refusal = kind.refusal(of: number) { throw invalid(location, refusal) }
+        return number
+    }
+
+    private func condition(_ mapping: Node.Mapping, at location: String, kind: ParameterKind) throws -> ParameterSetting.Condition {
         let keys = try keyedValues(mapping, at: location)
         for key in keys.keys.sorted() where key != "filter" && key != "value" {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "\(location).\(key)", reason: "a condition takes 'filter' and 'value' only")
         }
         guard let value = keys["value"] else { throw MergeConfigurationError.missingKey(path: path, key: "\(location).value") }
         // A null filter matches every tensor, as in mergekit (`not cond.filter`).
-        let filter = try keys["filter"].flatMap { Self.isNull($0) ? nil : try string($0, at: "\(location).filter") }
-        let setting = try self.setting(value, at: "\(location).value", words: words, inCondition: true)
-        if case .conditions = setting { throw invalid("\(location).value", Self.expectedValue(words: words, conditions: false)) }
+        let filter = try present(keys["filter"]).map { try string($0, at: "\(location).filter") }
+        let setting = try self.setting(value, at: "\(location).value", kind: kind, inCondition: true)
+        if case .conditions = setting { throw invalid("\(location).value", kind.expected(conditions: false)) }
         return ParameterSetting.Condition(filter: filter, value: setting)
     }
 
@@ -133,8 +134,13 @@ struct ConfigurationReader {
     }
 
     /// Whether `node` is YAML's null (`null`, `~` or nothing), which is no string.
-    static func isNull(_ node: Node) -> Bool {
+    private static func isNull(_ node: Node) -> Bool {
         node.tag == Tag(.null)
+    }
+
+    /// The value of an optional key, nil when it is absent or null (as mergekit reads both).
+    func present(_ node: Node?) -> Node? {
+        node.flatMap { Self.isNull($0) ? nil : $0 }
     }
 
     func invalid(_ location: String, _ expected: String) -> MergeConfigurationError {

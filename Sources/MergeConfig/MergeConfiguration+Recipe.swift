@@ -68,7 +68,7 @@ private struct TensorParameterResolver {
         case .number: break
         case nil: return fallback
         }
-        let expected = ConfigurationReader.expectedValue(words: MergeConfiguration.rescaleWords.keys.sorted(), conditions: false)
+        let expected = ParameterKind.of("rescale").expected(conditions: false)
         throw MergeConfigurationError.invalidValue(path: configuration.path, key: "rescale", expected: expected)
     }
 }

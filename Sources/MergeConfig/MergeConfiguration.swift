@@ -88,8 +88,21 @@ public struct MergeConfiguration: Sendable {
             bytes += piece[0..<count]
             if bytes.count > maximumBytes { throw refused("it holds more than \(maximumBytes >> 20) MiB; a merge configuration is a small YAML file") }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw refused("it is not UTF-8 text") }
+        // A byte-order mark (Windows editors write one) is no part of the YAML.
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        guard let text = String(validating: body, as: UTF8.self) else { throw refused("it is not UTF-8 text") }
         return text
+    }
+
+    /// The parser's message with each line cut to 160 characters: it quotes the
+    /// offending line, which may be any length, under a caret line as long (left out when cut).
+    private static func shortened(_ message: String) -> String {
+        let limit = 160
+        return message.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+            guard line.count > limit else { return String(line) }
+            if line.allSatisfy({ $0 == " " || $0 == "^" }) { return nil }
+            return line.prefix(limit) + "…"
+        }.joined(separator: "\n")
     }
 
     /// Parses and checks a configuration; `path` names it in messages.
@@ -100,7 +113,7 @@ public struct MergeConfiguration: Sendable {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw MergeConfigurationError.notYAML(path: path, problem: "\(error)")
+            throw MergeConfigurationError.notYAML(path: path, problem: Self.shortened("\(error)"))
         }
         guard let mapping = root?.mapping else { throw MergeConfigurationError.notYAML(path: path, problem: "the document is not a mapping of keys") }
         let reader = ConfigurationReader(path: path)
@@ -110,11 +123,11 @@ public struct MergeConfiguration: Sendable {
         method = try reader.method(methodNode)
         guard let modelsNode = keys["models"] else { throw MergeConfigurationError.missingKey(path: path, key: "models") }
         models = try reader.models(modelsNode)
-        // A null base model is none, as in mergekit.
-        baseModel = try keys["base_model"].flatMap { ConfigurationReader.isNull($0) ? nil : try reader.string($0, at: "base_model") }
-        parameters = try keys["parameters"].map { try reader.parameters($0, at: "parameters") } ?? [:]
-        dtype = try keys["dtype"].map { try reader.dtype($0, at: "dtype") }
-        outDType = try keys["out_dtype"].map { try reader.dtype($0, at: "out_dtype") }
+        // The optional keys may be null, meaning absent, as in mergekit.
+        baseModel = try reader.present(keys["base_model"]).map { try reader.string($0, at: "base_model") }
+        parameters = try reader.present(keys["parameters"]).map { try reader.parameters($0, at: "parameters") } ?? [:]
+        dtype = try reader.present(keys["dtype"]).map { try reader.dtype($0, at: "dtype") }
+        outDType = try reader.present(keys["out_dtype"]).map { try reader.dtype($0, at: "out_dtype") }
         self.path = path
         try checkParameterNames()
         try checkBase()

@@ -5,7 +5,7 @@
 public indirect enum ParameterSetting: Sendable, Equatable {
     case number(Double)
     case boolean(Bool)
-    /// One of the words a parameter accepts (`ConfigurationReader.words`).
+    /// One of the words a parameter accepts (`ParameterKind.choice`).
     case word(String)
     /// Values at evenly spaced layer positions t ∈ [0, 1], interpolated linearly between.
     case gradient([Double])

@@ -27,10 +27,10 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
             return "tensor '\(tensor)': \(reason)"
         case let .modelStockUndefined(tensor, ingredients):
             return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) models hold NaN or ±Inf, "
-                + "or values so large (beyond about 1e154) that their squares overflow the Float64 sums of the cosines"
+                + "or values so large that the Float64 sums of their squares overflow (each beyond about 1e154, or many somewhat smaller)"
         case let .slerpUndefined(tensor):
             return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf, "
-                + "or values so large (beyond about 1e154) that their squares overflow the Float64 sums of the angle"
+                + "or values so large that the Float64 sums of their squares overflow (each beyond about 1e154, or many somewhat smaller)"
         }
     }
 }

@@ -57,15 +57,24 @@ package struct MergePreparation {
     }
 }
 
-extension MergeRecipe.Method {
-    /// About how many first passes the method makes over each merged tensor before merging it,
-    /// for progress: TIES's threshold search usually takes two histogram passes and one over the
-    /// ties; DARE's norm pass is made when rescaling (its default).
+extension MergeRecipe {
+    /// About how many first passes the merge makes over each merged tensor before merging it, for
+    /// progress: the method's own, and one for the norms where some tensor is rescaled to its L1
+    /// norm (`rescale: true`).
     package var firstPasses: Int {
+        let rescalesToNorm = ([parameters] + tensorParameters.values).contains { $0.rescale == .l1Norm }
+        return method.firstPasses + (rescalesToNorm ? 1 : 0)
+    }
+}
+
+extension MergeRecipe.Method {
+    /// About how many first passes the method itself makes over each merged tensor: TIES's threshold
+    /// search usually one window pass (its tie pass reads a sliver); Model Stock and SLERP one for
+    /// their dot products; DARE none (its mask is drawn as it merges).
+    var firstPasses: Int {
         switch self {
-        case .linear, .taskArithmetic: 0
-        case .modelStock, .slerp, .dareLinear, .dareTies: 1
-        case .ties: 3
+        case .linear, .taskArithmetic, .dareLinear, .dareTies: 0
+        case .modelStock, .slerp, .ties: 1
         }
     }
 

@@ -38,7 +38,7 @@ public struct MergeRecipe: Sendable, Equatable {
         /// The interpolation parameter of SLERP: 0 gives the base.
         public var t: Double
         /// TIES, DARE: how each thinned task vector is scaled back: by default by 1/density for DARE
-        /// (the DARE paper's, and the issue's), not at all for TIES (as mergekit 0.1.5).
+        /// (the DARE paper's), not at all for TIES (as mergekit 0.1.5).
         public var rescale: Rescale
 
         /// Parameters for `ingredientCount` ingredients: weights and densities 1, `normalize` at

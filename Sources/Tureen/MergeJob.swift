@@ -82,7 +82,7 @@ public struct MergeJob {
         let producer = SoupProducer(plan: plan, recipe: planRecipe, options: options, metadata: planned.ingredients[0].metadata)
         let written = destination.writtenTensorIndices(of: producer.tensors)
         // Each first pass reads every merged tensor once more (the copied ones are few and small).
-        let total = producer.inputBytes(ofTensorsAt: written) * (1 + recipe.method.firstPasses)
+        let total = producer.inputBytes(ofTensorsAt: written) * (1 + recipe.firstPasses)
         let report = progress.map { progressCounter(total: total, report: $0) }
         let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, entryIndices: Set(written), onProgress: report)
         producer.preparedKernels = preparation.kernels

@@ -14,7 +14,7 @@ struct SoupSummary: CommandOutcome {
     var verbs = (models: "souped", tensors: "averaged")
 
     var summaryLine: String {
-        "\(verbs.models) \(ingredients.count) ingredients into \(output) in " + String(format: "%.2f", seconds) + "s: "
+        "\(verbs.models) \(counted(ingredients.count, "ingredient")) into \(output) in " + String(format: "%.2f", seconds) + "s: "
             + "\(counted(report.mergedTensors, "tensor")) \(verbs.tensors), \(counted(report.copiedTensors, "integer/bool tensor")) copied, "
             + "\(counted(report.parameters, "parameter")), \(ProgressBar.size(report.outputBytes))"
     }

@@ -6,7 +6,7 @@ struct ThreadingOptions: ParsableArguments {
     /// count (100000) would spend minutes and gigabytes starting threads before any work.
     static let maximumThreads = 1024
 
-    @Option(help: "Threads for the arithmetic (default: every core this process may run on; at most 1024).")
+    @Option(help: "Threads for the arithmetic (default: every core this process may run on; at most \(maximumThreads)).")
     var threads: Int?
 
     func validate() throws {

@@ -118,13 +118,15 @@ final class MergeConfigurationTests: XCTestCase {
                        .invalidValue(path: "merge.yml", key: "parameters.rescale", expected: "true, false, 'density', or a list of {filter, value} conditions"))
         XCTAssertEqual(refusal(models + "parameters: {rescale: [{filter: mlp, value: l1}]}"),
                        .invalidValue(path: "merge.yml", key: "parameters.rescale[0].value", expected: "true, false or 'density'"))
-        XCTAssertEqual(refusal(models + "parameters: {rescale: 2}"), .invalidValue(path: "merge.yml", key: "rescale", expected: "true, false or 'density'"))
+        // Refused where it is written (it was found per tensor, naming the bare key).
+        XCTAssertEqual(refusal(models + "parameters: {rescale: 2}"),
+                       .invalidValue(path: "merge.yml", key: "parameters.rescale", expected: "true, false, 'density', or a list of {filter, value} conditions"))
         XCTAssertEqual(refusal(models + "parameters: {rescale: [{filter: mlp, value: [{value: true}]}]}"),
                        .invalidValue(path: "merge.yml", key: "parameters.rescale[0].value", expected: "true, false or 'density'"))
         XCTAssertNil(refusal(models + "parameters: {rescale: \"density\"}"), "a quoted word is the word")
         // Only `rescale` takes a word.
         XCTAssertEqual(refusal(models + "parameters: {lambda: density}"),
-                       .invalidValue(path: "merge.yml", key: "parameters.lambda", expected: "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"))
+                       .invalidValue(path: "merge.yml", key: "parameters.lambda", expected: "a number, a list of numbers, or a list of {filter, value} conditions"))
     }
 
     func testSlerpNeedsT() {
@@ -153,7 +155,19 @@ final class MergeConfigurationTests: XCTestCase {
 
     func testValuesOfTheWrongKindAreRefused() {
         XCTAssertEqual(refusal("models: [{model: a, parameters: {weight: heavy}}]\nmerge_method: linear"),
-                       .invalidValue(path: "merge.yml", key: "models[0].parameters.weight", expected: "a number, a boolean, a list of numbers, or a list of {filter, value} conditions"))
+                       .invalidValue(path: "merge.yml", key: "models[0].parameters.weight", expected: "a number, a list of numbers, or a list of {filter, value} conditions"))
+        // Each parameter's kind, where it is written (a boolean weight was found per tensor, as 'weight').
+        XCTAssertEqual(refusal("models: [{model: a, parameters: {weight: true}}]\nmerge_method: linear"),
+                       .invalidValue(path: "merge.yml", key: "models[0].parameters.weight", expected: "a number, a list of numbers, or a list of {filter, value} conditions"))
+        XCTAssertEqual(refusal("models: [{model: a, parameters: {weight: 1}}]\nmerge_method: linear\nparameters: {normalize: 1}"),
+                       .invalidValue(path: "merge.yml", key: "parameters.normalize", expected: "true, false, or a list of {filter, value} conditions"))
+        // A condition written as one mapping is named as written, without an index.
+        XCTAssertEqual(refusal("models: [{model: a, parameters: {weight: 1, density: {filter: mlp, value: 1.5}}}]\nbase_model: b\nmerge_method: ties"),
+                       .invalidValue(path: "merge.yml", key: "models[0].parameters.density.value", expected: "a fraction from 0 to 1, not 1.5"))
+        // The first bad value in the models' order: model 2 before model 10.
+        let eleven = (0...10).map { "{model: m\($0), parameters: {weight: 1, density: \($0 == 2 || $0 == 10 ? 2 : 0.5)}}" }.joined(separator: ", ")
+        XCTAssertEqual(refusal("models: [\(eleven)]\nbase_model: b\nmerge_method: ties"),
+                       .invalidValue(path: "merge.yml", key: "models[2].parameters.density", expected: "a fraction from 0 to 1, not 2.0"))
         XCTAssertEqual(refusal("models: [{model: a}]\nmerge_method: linear\nmerge_method: linear").map { "\($0)" }?.hasPrefix("merge.yml: not a YAML"), true)
         XCTAssertEqual(refusal("models: [{model: a}]\nbase_model: b\nmerge_method: model_stock\nparameters: {filter_wise: true}").map { "\($0)" }?.contains("filter_wise"), true)
     }

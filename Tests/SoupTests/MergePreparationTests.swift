@@ -100,6 +100,20 @@ final class MergePreparationTests: XCTestCase {
         try producer.produce(tensorAt: 0) { bytes += $0 }
         XCTAssertEqual(TensorBytes.floats(bytes), (0..<count).map { Float($0) })
     }
+
+    func testProgressCountsANormPassOnlyWhereSomeTensorIsRescaledToItsNorm() {
+        // Regression: DARE's default (1/density) makes no norm pass, but progress counted one, so the
+        // bar stopped near half way, then jumped.
+        var dare = MergeRecipe(method: .dareTies, parameters: MergeRecipe.Parameters(method: .dareTies, ingredientCount: 2))
+        XCTAssertEqual(dare.firstPasses, 0)
+        var rescaled = dare.parameters
+        rescaled.rescale = .l1Norm
+        dare.tensorParameters["w"] = rescaled
+        XCTAssertEqual(dare.firstPasses, 1)
+        let ties = MergeRecipe(method: .ties, parameters: MergeRecipe.Parameters(method: .ties, ingredientCount: 2))
+        XCTAssertEqual(ties.firstPasses, 1)
+        XCTAssertEqual(MergeRecipe(method: .linear, parameters: MergeRecipe.Parameters(method: .linear, ingredientCount: 2)).firstPasses, 0)
+    }
 }
 
 /// Writes each value's tensor-wide index: what a random mask keyed by element index relies on.

@@ -47,6 +47,15 @@ def weighted_config(folder, method, models, weights, base=None, extra=""):
     return write_config(folder, "models:\n" + entries + (f"base_model: {base}\n" if base else "") + f"merge_method: {method}\n" + extra)
 
 
+def refusal(tureen, config, folder, *args):
+    """The message of a merge that must fail (exit 1) before writing anything."""
+    out = folder / "out.safetensors"
+    result = tureen("merge", config, "-o", out, *args, check=False)
+    assert result.returncode == 1, result.stderr
+    assert not out.exists()
+    return result.stderr
+
+
 def merge(tureen, config, out, *args):
     result = tureen("merge", config, "-o", out, "--json", *args)
     return load_file(out), json.loads(result.stdout)
@@ -317,7 +326,11 @@ def test_unsupported_keys_are_refused_naming_the_key(tureen, tmp_path, extra, na
 @pytest.mark.parametrize("method, parameters, message", [
     ("model_stock", "    parameters: {weight: 1}\n", "'models[0].parameters.weight'"),
     ("task_arithmetic", "", "parameter 'weight of"),
-    ("ties", "    parameters: {weight: 1, density: 1.5}\n", "the density of model 1 is 1.5"),
+    ("ties", "    parameters: {weight: 1, density: 1.5}\n", "'models[0].parameters.density' must be a fraction from 0 to 1, not 1.5"),
+    ("ties", "    parameters: {weight: 1, density: [{filter: mlp, value: -0.1}]}\n",
+     "'models[0].parameters.density[0].value' must be a fraction from 0 to 1, not -0.1"),
+    ("task_arithmetic", "    parameters: {weight: .nan}\n", "'models[0].parameters.weight' must be a finite number, not nan"),
+    ("task_arithmetic", "    parameters: {weight: [1, 1e400]}\n", "'models[0].parameters.weight[1]' must be a finite number, not inf"),
     ("nuslerp", "", "method 'nuslerp' is not one Tureen has"),
 ])
 def test_methods_and_their_parameters_are_checked(tureen, tmp_path, method, parameters, message):
@@ -397,11 +410,8 @@ def test_a_null_model_path_is_refused_naming_the_key(tureen, tmp_path, key, text
     entries = text if key.startswith("models") else ""
     config = write_config(tmp_path, "models:\n" + entries + f"  - model: {models[0]}\n"
                           + (text if key == "base_model" else f"base_model: {base}\n") + "merge_method: task_arithmetic\n")
-    out = tmp_path / "out.safetensors"
-    result = tureen("merge", config, "-o", out, check=False)
-    assert result.returncode == 1, result.stderr
-    assert f"'{key}'" in result.stderr, result.stderr
-    assert not out.exists()
+    message = refusal(tureen, config, tmp_path)
+    assert f"'{key}'" in message, message
 
 
 def test_the_base_listed_among_the_models_under_another_spelling_is_still_the_base(tureen, tmp_path):
@@ -414,20 +424,16 @@ models:
 base_model: {base}
 merge_method: model_stock
 """)
-    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
-    assert result.returncode == 1
-    assert "at least two models" in result.stderr, result.stderr
+    message = refusal(tureen, config, tmp_path)
+    assert "at least two models" in message, message
 
 
 def test_parameters_on_the_base_models_own_entry_are_refused_not_ignored(tureen, tmp_path):
     # mergekit leaves the base out of the models it merges, and with it that entry's parameters.
     base, models, _ = write_models(tmp_path, 1)
     config = weighted_config(tmp_path, "task_arithmetic", [base, models[0]], [5, 1], base=base)
-    out = tmp_path / "out.safetensors"
-    result = tureen("merge", config, "-o", out, check=False)
-    assert result.returncode == 1
-    assert "'models[0].parameters'" in result.stderr and "base model" in result.stderr, result.stderr
-    assert not out.exists()
+    message = refusal(tureen, config, tmp_path)
+    assert "'models[0].parameters'" in message and "base model" in message, message
 
 
 def test_linear_without_normalizing_takes_weights_that_sum_to_zero_as_a_difference(tureen, tmp_path):
@@ -472,9 +478,8 @@ def test_a_configuration_that_is_no_small_utf8_file_is_refused_with_the_reason(t
     # error 256"), and a checkpoint given as the configuration would have been read whole.
     (tmp_path / "configs").mkdir()
     config = unreadable_configuration(tmp_path / "configs", kind)
-    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
-    assert result.returncode == 1, result.stderr
-    assert f"{config}: cannot read the merge configuration: {reason}" in result.stderr, result.stderr
+    message = refusal(tureen, config, tmp_path)
+    assert f"{config}: cannot read the merge configuration: {reason}" in message, message
 
 
 def test_a_yaml_merge_key_is_refused_as_such(tureen, tmp_path):
@@ -489,9 +494,8 @@ models:
       <<: *defaults
 merge_method: linear
 """)
-    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
-    assert result.returncode == 1
-    assert "'models[1].parameters.<<' is not supported: YAML merge keys are not supported" in result.stderr, result.stderr
+    message = refusal(tureen, config, tmp_path)
+    assert "'models[1].parameters.<<' is not supported: YAML merge keys are not supported" in message, message
 
 
 @pytest.mark.parametrize("method", ["model_stock", "slerp"])
@@ -507,8 +511,52 @@ def test_finite_values_whose_squares_overflow_are_refused_with_that_reason(turee
     else:
         config = write_config(tmp_path, f"models:\n  - model: {paths[0]}\n  - model: {paths[1]}\n"
                               f"base_model: {paths[0]}\nmerge_method: slerp\nparameters: {{t: 0.5}}\n")
-    out = tmp_path / "out.safetensors"
-    result = tureen("merge", config, "-o", out, check=False)
-    assert result.returncode == 1
-    assert "tensor 'w'" in result.stderr and "squares overflow" in result.stderr, result.stderr
-    assert not out.exists()
+    message = refusal(tureen, config, tmp_path)
+    assert "tensor 'w'" in message and "squares overflow" in message, message
+
+
+def test_a_yaml_error_on_a_long_line_is_reported_in_a_few_lines(tureen, tmp_path):
+    # Regression: the parser's message quoted the whole offending line and a caret line as long,
+    # 800 KB of stderr for a 400 KB line.
+    config = write_config(tmp_path, "merge_method: linear\nmodels: [" + "a," * 200_000 + ": : ]\n")
+    message = refusal(tureen, config, tmp_path)
+    assert "not a YAML merge configuration" in message and "line 2, column 400010" in message, message[:500]
+    assert len(message) < 2000, len(message)
+
+
+def test_a_configuration_with_a_byte_order_mark_is_read(tureen, tmp_path):
+    # Regression: the swift-system reader kept the mark, which the YAML parser refused.
+    _, models, values = write_models(tmp_path, 2)
+    text = weighted_config(tmp_path, "linear", models, [1, 3]).read_text()
+    config = tmp_path / "bom.yml"
+    config.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    assert_close_to_reference(out, {name: (values[1][name] + 3 * values[2][name]) / 4 for name in SHAPES})
+
+
+def test_null_optional_keys_are_absent_as_in_mergekit(tureen, tmp_path):
+    _, models, values = write_models(tmp_path, 2)
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: 1}}
+  - model: {models[1]}
+    parameters: {{weight: 1}}
+base_model: null
+merge_method: linear
+parameters: ~
+dtype: null
+out_dtype:
+""")
+    out, _ = merge(tureen, config, tmp_path / "out.safetensors")
+    assert_close_to_reference(out, {name: (values[1][name] + values[2][name]) / 2 for name in SHAPES})
+    assert out["model.norm.weight"].dtype == np.float32
+
+
+def test_the_base_listed_among_the_models_through_a_link_is_still_the_base(tureen, tmp_path):
+    base, models, _ = write_models(tmp_path, 1)
+    link = tmp_path / "link.safetensors"
+    link.symlink_to(base)
+    config = write_config(tmp_path, f"models:\n  - model: {link}\n  - model: {models[0]}\nbase_model: {base}\nmerge_method: model_stock\n")
+    message = refusal(tureen, config, tmp_path)
+    assert "at least two models" in message, message
