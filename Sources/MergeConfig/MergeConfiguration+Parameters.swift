@@ -43,12 +43,12 @@ extension MergeConfiguration {
         if method.needsBase, baseModel == nil {
             throw MergeConfigurationError.missingKey(path: path, key: "base_model")
         }
-        if method.needsBase, let index = models.firstIndex(where: { !$0.parameters.isEmpty && isBaseModel($0.path) }) {
+        if method.needsBase, let index = baseEntries.sorted().first(where: { !models[$0].parameters.isEmpty }) {
             throw MergeConfigurationError.unsupportedKey(
                 path: path, key: "models[\(index)].parameters",
                 reason: "models[\(index)] is the base model, which '\(method.rawValue)' leaves out of the models it merges (as mergekit does), so its parameters would not be used; remove them")
         }
-        if !method.needsBase, baseModel != nil, !models.contains(where: { isBaseModel($0.path) }) {
+        if !method.needsBase, baseModel != nil, baseEntries.isEmpty {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "base_model", reason: "merge method '\(method.rawValue)' uses no base model; list it under 'models' with a weight to merge it")
         }
     }

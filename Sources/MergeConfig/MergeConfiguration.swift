@@ -42,15 +42,25 @@ public struct MergeConfiguration: Sendable {
     public var base: String? { method.needsBase ? baseModel : nil }
 
     /// The entries of `models` merged besides the base.
-    var mergedModels: [Model] { models.filter { !method.needsBase || !isBaseModel($0.path) } }
+    var mergedModels: [Model] {
+        models.indices.filter { !method.needsBase || !baseEntries.contains($0) }.map { models[$0] }
+    }
 
-    /// Whether the model at `path` is `base_model`, however either path is spelled (the same file or
-    /// folder, links followed).
-    func isBaseModel(_ path: String) -> Bool {
-        guard let baseModel else { return false }
-        if path == baseModel { return true }
-        guard let model = FileSystem.identity(of: path), let base = FileSystem.identity(of: baseModel) else { return false }
-        return model == base
+    /// The indices of the entries of `models` that are `base_model`, found once when the
+    /// configuration is read.
+    let baseEntries: Set<Int>
+
+    /// The indices of the entries of `models` that name `baseModel`, however either path is spelled
+    /// (the same file or folder, links followed).
+    private static func entries(of models: [Model], naming baseModel: String?) -> Set<Int> {
+        guard let baseModel else { return [] }
+        let base = FileSystem.identity(of: baseModel)
+        return Set(models.indices.filter { index in
+            let path = models[index].path
+            if path == baseModel { return true }
+            guard let base, let model = FileSystem.identity(of: path) else { return false }
+            return model == base
+        })
     }
 
     /// The most bytes a configuration may hold: a mergekit configuration is a few kilobytes, and a
@@ -128,6 +138,7 @@ public struct MergeConfiguration: Sendable {
         parameters = try reader.present(keys["parameters"]).map { try reader.parameters($0, at: "parameters") } ?? [:]
         dtype = try reader.present(keys["dtype"]).map { try reader.dtype($0, at: "dtype") }
         outDType = try reader.present(keys["out_dtype"]).map { try reader.dtype($0, at: "out_dtype") }
+        baseEntries = Self.entries(of: models, naming: baseModel)
         self.path = path
         try checkParameterNames()
         try checkBase()

@@ -61,6 +61,9 @@ public struct MergeJob {
         /// What the method's first passes found, per tensor (Model Stock's t, SLERP's angle); when
         /// partitioned, for this task's tensors only.
         public let statistics: [MergedTensorStatistics]
+        /// The models as the plan holds them, in the order of `soup.nonFinite.perIngredient` (SLERP's
+        /// base is its first), and the base the plan merges relative to, if any.
+        public let plannedModels: (ingredients: [String], base: String?)
     }
 
     /// Runs the merge; `progress` receives (input bytes done, input bytes in all), the first passes
@@ -89,7 +92,8 @@ public struct MergeJob {
         producer.onProgress = report
         let partitionReport = try write(producer, to: destination)
         return Report(
-            soup: SoupJob.Report(plan: plan, written: written, producer: producer, options: options, partition: partitionReport), statistics: preparation.statistics)
+            soup: SoupJob.Report(plan: plan, written: written, producer: producer, options: options, partition: partitionReport), statistics: preparation.statistics,
+            plannedModels: try recipe.method.ingredientsAndBase(ingredients: ingredients, base: base))
     }
 
     /// The plan id of a partitioned merge: the method and every tensor's parameters (filters and

@@ -39,9 +39,7 @@ struct MergeCommand: ParsableCommand {
         let started = Date()
         let report = try reporting.progressBar(label: configuration.method.rawValue).track { try job.run(progress: $0) }
         let seconds = Date().timeIntervalSince(started)
-        // The models as the plan holds them (SLERP's base is its first ingredient), so that each
-        // count is paired with its own model.
-        let planned = try configuration.method.ingredientsAndBase(ingredients: configuration.ingredients, base: configuration.base)
+        let planned = report.plannedModels
         let summary = SoupSummary(
             report: report.soup, ingredients: planned.ingredients, base: planned.base, output: output, seconds: seconds, verbs: ("merged", "merged"))
         try reporting.finish(MergeJSONReport(method: configuration.method.rawValue, output: output, seconds: seconds, report: report, summary: summary))
