@@ -26,11 +26,13 @@ public enum MergeError: Error, CustomStringConvertible, Equatable {
         case let .invalidParameters(tensor, reason):
             return "tensor '\(tensor)': \(reason)"
         case let .modelStockUndefined(tensor, ingredients):
-            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) models hold NaN or ±Inf, "
-                + "or values so large that the Float64 sums of their squares overflow (each beyond about 1e154, or many somewhat smaller)"
+            return "tensor '\(tensor)': Model Stock's t is undefined: the task vectors of the \(ingredients) models hold NaN or ±Inf, " + Self.overflowingSquares
         case let .slerpUndefined(tensor):
-            return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf, "
-                + "or values so large that the Float64 sums of their squares overflow (each beyond about 1e154, or many somewhat smaller)"
+            return "tensor '\(tensor)': SLERP's angle is undefined: the tensor holds NaN or ±Inf, " + Self.overflowingSquares
         }
     }
+
+    /// The other cause of a non-finite cosine or angle from finite values.
+    private static let overflowingSquares =
+        "or values so large that the Float64 sums of their squares overflow (each beyond about 1e154, or many somewhat smaller)"
 }
