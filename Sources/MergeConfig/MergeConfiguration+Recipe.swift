@@ -47,7 +47,7 @@ private struct TensorParameterResolver {
         case let .number(number): return number
         case .boolean, .word: throw MergeConfigurationError.invalidValue(path: configuration.path, key: name, expected: "a number")
         case nil:
-            guard let fallback else { throw MergeConfigurationError.missingParameter(path: configuration.path, parameter: model.map { "\(name) of \($0.path)" } ?? name, tensor: tensor) }
+            guard let fallback else { throw MergeConfigurationError.missingParameter(path: configuration.path, parameter: name, model: model?.path, tensor: tensor) }
             return fallback
         }
     }

@@ -49,6 +49,15 @@ public struct MergeConfiguration: Sendable {
     /// configuration is read.
     let baseEntries: Set<Int>
 
+    /// Refuses mergekit's `model+adapter` form (a model with a LoRA adapter applied), unless a
+    /// file or folder has the name as written.
+    private func refuseAdapterForms() throws {
+        let paths = models.enumerated().map { ("models[\($0.offset)].model", $0.element.path) } + (baseModel.map { [("base_model", $0)] } ?? [])
+        for (key, model) in paths where model.contains("+") && FileSystem.identity(of: model) == nil {
+            throw MergeConfigurationError.unsupportedKey(path: path, key: key, reason: "'\(model)' is mergekit's model+LoRA form (a model with a LoRA adapter applied), and no file or folder has that name; Tureen merges whole checkpoints: merge the adapter into its model first (peft's merge_and_unload) and give the result")
+        }
+    }
+
     /// The indices of the entries of `models` that name `baseModel`, however either path is spelled
     /// (the same file or folder, links followed).
     private static func entries(of models: [Model], naming baseModel: String?) -> Set<Int> {
@@ -98,6 +107,7 @@ public struct MergeConfiguration: Sendable {
         outDType = try reader.present(keys["out_dtype"]).map { try reader.dtype($0, at: "out_dtype") }
         baseEntries = Self.entries(of: models, naming: baseModel)
         self.path = path
+        try refuseAdapterForms()
         try checkParameterNames()
         try checkBase()
     }

@@ -10,8 +10,9 @@ public enum MergeConfigurationError: Error, CustomStringConvertible, Equatable {
     case missingKey(path: String, key: String)
     /// A value of the wrong kind or out of range.
     case invalidValue(path: String, key: String, expected: String)
-    /// A parameter has no value for a tensor (no filter matched, and no default).
-    case missingParameter(path: String, parameter: String, tensor: String)
+    /// A parameter has no value for a tensor (no filter matched, and no default); `model` is the
+    /// model's path for a parameter each model has.
+    case missingParameter(path: String, parameter: String, model: String?, tensor: String)
 
     public var description: String {
         switch self {
@@ -25,8 +26,12 @@ public enum MergeConfigurationError: Error, CustomStringConvertible, Equatable {
             return "\(path): '\(key)' is missing"
         case let .invalidValue(path, key, expected):
             return "\(path): '\(key)' must be \(expected)"
-        case let .missingParameter(path, parameter, tensor):
-            return "\(path): parameter '\(parameter)' has no value for tensor '\(tensor)' (no filter matches it and there is no default)"
+        case let .missingParameter(path, parameter, model?, tensor):
+            return "\(path): parameter '\(parameter)' of model \(model) has no value for tensor '\(tensor)': "
+                + "give it in the model's parameters or in the global ones (without a filter, or with one that matches the tensor)"
+        case let .missingParameter(path, parameter, nil, tensor):
+            return "\(path): parameter '\(parameter)' has no value for tensor '\(tensor)': "
+                + "give it in the global parameters (without a filter, or with one that matches the tensor)"
         }
     }
 }

@@ -118,7 +118,7 @@ package final class RunningSumProducer: TensorProducer {
         if options.failOnNonFinite, nonFinite > 0 {
             var counts = NonFiniteCount(ingredientCount: addends.count)
             counts.result = nonFinite
-            throw SoupError.nonFiniteValues(tensor: entry.output.name, counts: counts)
+            throw SoupError.nonFiniteValues(tensor: entry.output.name, counts: counts, inputs: .positional(count: addends.count))
         }
     }
 

@@ -25,8 +25,9 @@ public enum SoupError: Error, CustomStringConvertible {
     case incompatibleIngredients(ArchitectureMismatch)
     /// An integer or bool tensor differs between two ingredients, and the policy requires it identical.
     case integerTensorsDiffer(tensor: String, first: String, other: String)
-    /// A tensor held NaN or ±Inf (in an ingredient, the base or the result) while `failOnNonFinite` was set.
-    case nonFiniteValues(tensor: String, counts: NonFiniteCount)
+    /// A tensor held NaN or ±Inf (in an ingredient, the base or the result) while `failOnNonFinite`
+    /// was set; `inputs` names the ingredients and the base.
+    case nonFiniteValues(tensor: String, counts: NonFiniteCount, inputs: InputNames)
     /// A base-relative recipe was given no base model.
     case missingBase
 
@@ -42,9 +43,9 @@ public enum SoupError: Error, CustomStringConvertible {
             return "the ingredients do not share an architecture: \(mismatch)"
         case let .integerTensorsDiffer(tensor, first, other):
             return "integer/bool tensor '\(tensor)' differs between \(first) and \(other); integer tensors are never averaged"
-        case let .nonFiniteValues(tensor, counts):
-            var parts = counts.perIngredient.enumerated().filter { $0.element > 0 }.map { "\($0.element) in ingredient \($0.offset + 1)" }
-            if counts.base > 0 { parts.append("\(counts.base) in the base") }
+        case let .nonFiniteValues(tensor, counts, inputs):
+            var parts = zip(counts.perIngredient, inputs.ingredients).filter { $0.0 > 0 }.map { "\($0.0) in \($0.1)" }
+            if counts.base > 0 { parts.append("\(counts.base) in \(inputs.theBase)") }
             if counts.result > 0 { parts.append("\(counts.result) in the result") }
             return "non-finite values found: tensor '\(tensor)': " + parts.joined(separator: ", ")
         case .missingBase:

@@ -24,6 +24,8 @@ public final class SoupProducer: TensorProducer {
     public let metadata: [String: String]
     /// Non-finite values seen so far, per ingredient and in the result.
     public private(set) var nonFinite: NonFiniteCount
+    /// How a `SoupError.nonFiniteValues` names the ingredients and the base (by position unless set).
+    public var inputNames: InputNames
     /// Called with the number of input bytes consumed (summed over ingredients), for progress.
     public var onProgress: ((Int) -> Void)?
     private let buffers = ChunkBuffers()
@@ -52,6 +54,7 @@ public final class SoupProducer: TensorProducer {
         self.options = options
         self.metadata = metadata
         self.nonFinite = NonFiniteCount(ingredientCount: recipe.weights.count)
+        self.inputNames = .positional(count: recipe.weights.count)
     }
 
     public func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -108,7 +111,7 @@ public final class SoupProducer: TensorProducer {
         }
         nonFinite.add(tensorCounts)
         if options.failOnNonFinite, !tensorCounts.isZero {
-            throw SoupError.nonFiniteValues(tensor: entry.output.name, counts: tensorCounts)
+            throw SoupError.nonFiniteValues(tensor: entry.output.name, counts: tensorCounts, inputs: inputNames)
         }
     }
 }

@@ -131,6 +131,7 @@ public struct LearnedSoupJob {
         let recipes = try weights.recipes()
         let producer = SoupProducer(plan: plan, recipe: recipes.default, options: options, metadata: stores[0].metadata)
         producer.tensorRecipes = recipes.tensors
+        producer.inputNames = InputNames(ingredients: ingredients)
         try writer.write(producer, to: path, options: writeOptions)
     }
 

@@ -88,12 +88,14 @@ public struct MergeJob {
         let total = producer.inputBytes(ofTensorsAt: written) * (1 + recipe.firstPasses)
         let report = progress.map { progressCounter(total: total, report: $0) }
         let preparation = try MergePreparation(plan: plan, recipe: recipe, options: options, entryIndices: Set(written), onProgress: report)
+        let plannedModels = try recipe.method.ingredientsAndBase(ingredients: ingredients, base: base)
         producer.preparedKernels = preparation.kernels
+        producer.inputNames = InputNames(ingredients: plannedModels.ingredients, base: plannedModels.base)
         producer.onProgress = report
         let partitionReport = try write(producer, to: destination)
         return Report(
             soup: SoupJob.Report(plan: plan, written: written, producer: producer, options: options, partition: partitionReport), statistics: preparation.statistics,
-            plannedModels: try recipe.method.ingredientsAndBase(ingredients: ingredients, base: base))
+            plannedModels: plannedModels)
     }
 
     /// The plan id of a partitioned merge: the method and every tensor's parameters (filters and

@@ -71,6 +71,7 @@ public struct SoupJob {
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)
         producer.tensorRecipes = tensorRecipes
+        producer.inputNames = InputNames(ingredients: ingredients, base: base)
         let written = destination.writtenTensorIndices(of: producer.tensors)
         let total = producer.inputBytes(ofTensorsAt: written)
         producer.onProgress = progress.map { progressCounter(total: total, report: $0) }

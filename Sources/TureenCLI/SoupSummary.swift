@@ -29,7 +29,7 @@ struct SoupSummary: CommandOutcome {
             lines += report.skipped.map { "  \($0.name): missing from \($0.missingFrom.joined(separator: ", "))" }
         }
         for mixed in report.mixedPrecision {
-            let input = mixed.ingredient.map { "ingredient \($0 + 1)" } ?? "the base"
+            let input = mixed.ingredient.map { ingredients[$0] } ?? (base.map { "the base \($0)" } ?? "the base")
             lines.append("\(counted(mixed.tensorCount, "tensor")) stored as \(mixed.storedAs) in \(input) \(mixed.tensorCount == 1 ? "was" : "were") read as such; "
                 + outputRule(firstIngredientStoresAs: mixed.firstIngredientStoresAs))
         }
@@ -47,7 +47,7 @@ struct SoupSummary: CommandOutcome {
     /// How the output dtype was chosen, for the mixed-precision lines.
     private func outputRule(firstIngredientStoresAs reference: DType) -> String {
         switch report.outputDType {
-        case .firstIngredient: return "output \(reference) as in ingredient 1"
+        case .firstIngredient: return "output \(reference) as in \(ingredients[0])"
         case let .fixed(dtype): return "output \(dtype) (--dtype)"
         case .widest: return "output in the widest dtype of each tensor (--dtype widest)"
         }

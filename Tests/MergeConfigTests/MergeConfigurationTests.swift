@@ -134,7 +134,18 @@ final class MergeConfigurationTests: XCTestCase {
             models: [{model: base}, {model: a}]
             base_model: base
             merge_method: slerp
-            """), .missingParameter(path: "merge.yml", parameter: "t", tensor: names[0]))
+            """), .missingParameter(path: "merge.yml", parameter: "t", model: nil, tensor: names[0]))
+    }
+
+    func testAMissingWeightNamesTheModelAndSaysWhereToGiveIt() {
+        let error = refusal("""
+            models: [{model: a}, {model: b, parameters: {weight: 1}}]
+            base_model: base
+            merge_method: task_arithmetic
+            """)
+        XCTAssertEqual(error, .missingParameter(path: "merge.yml", parameter: "weight", model: "a", tensor: names[0]))
+        XCTAssertEqual(error?.description, "merge.yml: parameter 'weight' of model a has no value for tensor '\(names[0])': "
+            + "give it in the model's parameters or in the global ones (without a filter, or with one that matches the tensor)")
     }
 
     func testUnsupportedKeysAreRefusedNamingThem() {

@@ -277,6 +277,17 @@ def test_slerp_of_parallel_tensors_interpolates_linearly(tureen, tmp_path):
     assert out["w"].tolist() == [1.25, 2.5, 3.75, 5.0]
 
 
+def test_fail_on_nonfinite_names_the_models_and_the_base_by_path(tureen, tmp_path):
+    base, models, _ = write_models(tmp_path, 2)
+    for path in (base, models[1]):
+        poisoned = load_file(path)
+        poisoned["model.norm.weight"][3] = np.nan
+        save_file(poisoned, path)
+    config = weighted_config(tmp_path, "task_arithmetic", models, [1, 1], base=base)
+    message = refusal(tureen, config, tmp_path, "--fail-on-nonfinite")
+    assert f"1 in {models[1]}, 1 in the base {base}, 1 in the result" in message, message
+
+
 def equal_task_arithmetic(folder):
     """The text of a task arithmetic of two f32 models with weight 1 each."""
     base, models, _ = write_models(folder, 2)
@@ -325,7 +336,7 @@ def test_unsupported_keys_are_refused_naming_the_key(tureen, tmp_path, extra, na
 
 @pytest.mark.parametrize("method, parameters, message", [
     ("model_stock", "    parameters: {weight: 1}\n", "'models[0].parameters.weight'"),
-    ("task_arithmetic", "", "parameter 'weight of"),
+    ("task_arithmetic", "", "parameter 'weight' of model"),
     ("ties", "    parameters: {weight: 1, density: 1.5}\n", "'models[0].parameters.density' must be a fraction from 0 to 1, not 1.5"),
     ("ties", "    parameters: {weight: 1, density: [{filter: mlp, value: -0.1}]}\n",
      "'models[0].parameters.density[0].value' must be a fraction from 0 to 1, not -0.1"),
@@ -412,6 +423,24 @@ def test_a_null_model_path_is_refused_naming_the_key(tureen, tmp_path, key, text
                           + (text if key == "base_model" else f"base_model: {base}\n") + "merge_method: task_arithmetic\n")
     message = refusal(tureen, config, tmp_path)
     assert f"'{key}'" in message, message
+
+
+@pytest.mark.parametrize("key", ["models[1].model", "base_model"])
+def test_mergekits_model_plus_lora_syntax_is_refused_as_such(tureen, tmp_path, key):
+    # Regression: "model+adapter" (mergekit applies the LoRA adapter) failed as "cannot open".
+    base, models, _ = write_models(tmp_path, 2)
+    lora = f"{models[1] if key.startswith('models') else base}+{tmp_path}/adapter"
+    config = weighted_config(tmp_path, "task_arithmetic", [models[0], lora if key.startswith("models") else models[1]], [1, 1],
+                             base=lora if key == "base_model" else base)
+    message = refusal(tureen, config, tmp_path)
+    assert f"'{key}' is not supported" in message and "LoRA" in message, message
+
+
+def test_a_model_file_whose_name_holds_a_plus_is_merged_as_a_file(tureen, tmp_path):
+    base, models, values = write_models(tmp_path, 2)
+    plus = models[1].rename(tmp_path / "model+2.safetensors")
+    out, _ = merge(tureen, weighted_config(tmp_path, "task_arithmetic", [models[0], plus], [1, 1], base=base), tmp_path / "out.safetensors")
+    assert_close_to_reference(out, {name: values[1][name] + values[2][name] - values[0][name] for name in SHAPES})
 
 
 def test_the_base_listed_among_the_models_under_another_spelling_is_still_the_base(tureen, tmp_path):

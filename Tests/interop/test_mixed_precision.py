@@ -25,7 +25,7 @@ def test_uniform_soup_of_bf16_f16_f32_f64_is_in_the_first_ingredients_dtype(ture
     paths = mixed_ingredients(tmp_path, DTYPES)
     out = tmp_path / "soup.safetensors"
     result = tureen("soup", "uniform", *paths, "-o", out)
-    assert "stored as F16 in ingredient 2 were read as such; output BF16 as in ingredient 1" in result.stderr
+    assert f"stored as F16 in {paths[1]} were read as such; output BF16 as in {paths[0]}" in result.stderr
     inputs = [load_file(p) for p in paths]
     soup = load_file(out)
     assert soup["model.norm.weight"].dtype == ml_dtypes.bfloat16

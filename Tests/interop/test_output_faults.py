@@ -56,6 +56,8 @@ def test_a_full_disk_leaves_the_old_output_and_no_temporary(tmpfs, tmp_path):
         digest, args = small_output(path, kind)
         result = subprocess.run([TUREEN, "convert", big, path, "--force", *args], capture_output=True, text=True)
         assert_refused_cleanly(result, tmpfs, {path: digest}, "No space left on device")
+        # Regression: a shard's error named its temporary folder (".shards.tureen-host-pid-…/model-…").
+        assert f"error: {path}" in result.stderr and ".tureen-" not in result.stderr, result.stderr
 
 
 def test_a_read_only_folder_leaves_the_old_output(tmpfs, tmp_path):

@@ -124,6 +124,7 @@ def test_nonfinite_values_are_reported_and_can_fail_the_soup(tureen, tmp_path):
     assert "result: 1" in result.stderr
     failed = tureen("soup", "uniform", *paths, "-o", tmp_path / "strict.safetensors", "--fail-on-nonfinite", check=False)
     assert failed.returncode != 0 and "'model.norm.weight'" in failed.stderr
+    assert f"1 in {paths[0]}," in failed.stderr, "the error names the ingredient's file, not its position"
     assert not (tmp_path / "strict.safetensors").exists()
 
 

@@ -18,6 +18,9 @@ package final class OutputFile {
     package let destination: String
     /// The temporary path being written.
     package let temporaryPath: String
+    /// The path errors name: where the file will be once in place (inside its folder's final path
+    /// for a file of an `OutputFolder`), never a temporary name the user has not seen.
+    private let reportedPath: String
     /// The number of bytes written so far (the current end of the file).
     package private(set) var length: Int = 0
     private let descriptors: OutputDescriptors
@@ -35,12 +38,14 @@ package final class OutputFile {
     /// Creates the temporary file beside `destination`, staging `bufferSize` bytes at a time, after
     /// removing the leftovers of dead Tureen processes there. The file gets the mode of the file it
     /// will replace, or the umask's default. `isFinalOutput` is false for a file inside an
-    /// `OutputFolder`, which is not in place until the folder is.
+    /// `OutputFolder`, which is not in place until the folder is; errors then name `reportedAs`,
+    /// the path the file will have.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the folder is not writable; `.cannotStartThread`.
-    package init(destination: String, bufferSize: Int = 8 << 20, isFinalOutput: Bool = true) throws {
+    package init(destination: String, bufferSize: Int = 8 << 20, isFinalOutput: Bool = true, reportedAs: String? = nil) throws {
         writer = try SerialWorker()
         self.destination = destination
+        reportedPath = reportedAs ?? destination
         self.isFinalOutput = isFinalOutput
         if isFinalOutput { StaleTemporaries.clean(folder: FileSystem.folder(of: destination)) }
         var made: Int32 = -1
@@ -49,12 +54,12 @@ package final class OutputFile {
             made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             return made >= 0 ? String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
         }
-        guard let created else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+        guard let created else { throw TensorStoreError.cannotWrite(path: reportedPath, errno: .latest) }
         temporaryPath = created
         fchmod(made, OutputMode.mode(replacing: destination, isFolder: false))
         _ = fcntl(made, F_SETFD, FD_CLOEXEC)
         let descriptor = FileDescriptor(rawValue: made)
-        descriptors = OutputDescriptors(path: destination, buffered: descriptor, direct: DirectIO.reopenForWriting(descriptor))
+        descriptors = OutputDescriptors(path: reportedPath, buffered: descriptor, direct: DirectIO.reopenForWriting(descriptor))
         stages = [BlockAlignedStage(capacity: bufferSize), BlockAlignedStage(capacity: bufferSize)]
         stageTickets = [0, 0]
     }
@@ -84,7 +89,7 @@ package final class OutputFile {
     /// - Throws: `TensorStoreError.cannotWrite` if the range is past the end or on an I/O error.
     package func overwrite(_ bytes: [UInt8], at offset: Int) throws {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count), end <= length else {
-            throw TensorStoreError.writeOutsideOutput(path: destination, offset: offset, length: bytes.count)
+            throw TensorStoreError.writeOutsideOutput(path: reportedPath, offset: offset, length: bytes.count)
         }
         try handOffStage()
         try writer.finish()
@@ -98,7 +103,7 @@ package final class OutputFile {
     /// - Throws: `TensorStoreError.cannotWrite` for a negative offset or on an I/O error.
     package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         guard offset >= 0, let end = CheckedArithmetic.sum(offset, bytes.count) else {
-            throw TensorStoreError.writeOutsideOutput(path: destination, offset: offset, length: bytes.count)
+            throw TensorStoreError.writeOutsideOutput(path: reportedPath, offset: offset, length: bytes.count)
         }
         // Nothing written leaves the file as it is (a gap past the end would not exist on disk).
         guard !bytes.isEmpty else { return }
@@ -121,7 +126,7 @@ package final class OutputFile {
         try descriptors.sync()
         descriptors.closeAll()
         try TemporaryOutputs.publish(temporaryPath, as: isFinalOutput ? destination : nil) {
-            guard rename(temporaryPath, destination) == 0 else { throw TensorStoreError.cannotWrite(path: destination, errno: .latest) }
+            guard rename(temporaryPath, destination) == 0 else { throw TensorStoreError.cannotWrite(path: reportedPath, errno: .latest) }
             return nil
         }
         committed = true

@@ -52,7 +52,7 @@ package final class OutputFolder {
 
     /// Starts a file called `name` inside the folder; commit it before committing the folder.
     package func file(named name: String) throws -> OutputFile {
-        try OutputFile(destination: "\(temporaryPath)/\(name)", isFinalOutput: false)
+        try OutputFile(destination: "\(temporaryPath)/\(name)", isFinalOutput: false, reportedAs: "\(destination)/\(name)")
     }
 
     /// Puts the finished folder in place, replacing an existing folder at the destination (see the
