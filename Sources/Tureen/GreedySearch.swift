@@ -213,8 +213,8 @@ struct GreedySearch {
     /// Writes the uniform soup of `members` from `addends` (which stand for them) to `path`, and
     /// their running sum to `sumPath` when given; both are scratch files, removed on error or interrupt.
     private func write(addends: [TensorStore], members: [Int], to path: String, sumPath: String?) throws -> RunningSumFile? {
-        scratch.track(path)
-        if let sumPath { scratch.track(sumPath) }
+        try scratch.track(path)
+        if let sumPath { try scratch.track(sumPath) }
         do {
             let sumWriter = try sumPath.map(RunningSumWriter.init(path:))
             let producer = try RunningSumProducer(

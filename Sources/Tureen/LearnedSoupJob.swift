@@ -84,9 +84,9 @@ public struct LearnedSoupJob {
         for step in 1...steps {
             let weights = mixing.weights
             let learned = self.weights(weights, plan: plan, mixed: mixed)
-            scratch.track(candidate)
+            try scratch.track(candidate)
             try write(learned, plan: plan, stores: stores, to: candidate, writer: candidateWriter, writeOptions: WriteOptions())
-            scratch.track(gradientPath)
+            try scratch.track(gradientPath)
             let loss: Double
             do {
                 loss = try evaluator.lossAndGradient(checkpointAt: candidate, gradientPath: gradientPath)

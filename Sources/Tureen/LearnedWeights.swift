@@ -62,6 +62,8 @@ public struct LearnedWeights: Sendable, Codable, Equatable {
         case unreadable(path: String)
         /// The file is not weights JSON; `detail` says where it differs.
         case invalid(path: String, detail: String)
+        /// The weights belong to other ingredients (`listed`) than the soup was given.
+        case otherIngredients(path: String, listed: [String], given: [String])
 
         public var description: String {
             switch self {
@@ -69,6 +71,9 @@ public struct LearnedWeights: Sendable, Codable, Equatable {
                 return "\(path): cannot read the weights file (it does not exist or is not readable)"
             case let .invalid(path, detail):
                 return "\(path): not a weights file (JSON with \"by\", \"ingredients\", \"weights\" and optionally \"tensors\"): \(detail)"
+            case let .otherIngredients(path, listed, given):
+                return "\(path) holds the weights of \(listed.joined(separator: ", ")), but the soup was given \(given.joined(separator: ", ")); "
+                    + "each weight belongs to its own ingredient: give those files (in any order)"
             }
         }
     }
@@ -80,8 +85,8 @@ public struct LearnedWeights: Sendable, Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else { throw FileError.unreadable(path: path) }
         do {
             return try JSONDecoder().decode(LearnedWeights.self, from: data)
-        } catch {
-            throw FileError.invalid(path: path, detail: "\(error)")
+        } catch let error as DecodingError {
+            throw FileError.invalid(path: path, detail: error.reason)
         }
     }
 

@@ -13,11 +13,15 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
         case shardSize(task: Int, shard: String, size: Int, expected: Int)
         /// A shard's SHA-256 differs from the task's manifest.
         case shardChecksum(task: Int, shard: String)
+        /// A shard holds other tensors than the task's manifest lists: `unlisted` are in the shard
+        /// only, `absent` in the list only.
+        case shardTensors(task: Int, shard: String, unlisted: [String], absent: [String])
 
         /// The task that should rewrite the shards.
         public var task: Int {
             switch self {
-            case let .noManifest(task, _), let .unfinished(task, _, _, _), let .shardMissing(task, _), let .shardSize(task, _, _, _), let .shardChecksum(task, _):
+            case let .noManifest(task, _), let .unfinished(task, _, _, _), let .shardMissing(task, _), let .shardSize(task, _, _, _), let .shardChecksum(task, _),
+                 let .shardTensors(task, _, _, _):
                 return task
             }
         }
@@ -34,7 +38,17 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
                 return "\(shard), written by task \(task), is \(size) bytes, not the \(expected) its manifest says (cut short or changed since)"
             case let .shardChecksum(task, shard):
                 return "\(shard), written by task \(task), does not have the SHA-256 its manifest says (changed since)"
+            case let .shardTensors(task, shard, unlisted, absent):
+                let differences = [unlisted.isEmpty ? nil : "holds \(Self.names(unlisted)), which its manifest does not list",
+                                   absent.isEmpty ? nil : "lacks \(Self.names(absent)), which its manifest lists"].compactMap { $0 }
+                return "\(shard), written by task \(task), \(differences.joined(separator: " and ")) (the shard or the manifest was changed since)"
             }
+        }
+
+        /// Up to five tensor names, quoted, and how many more.
+        private static func names(_ names: [String]) -> String {
+            let shown = names.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+            return names.count > 5 ? "\(shown) and \(names.count - 5) more" : shown
         }
     }
 
@@ -50,6 +64,8 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
     case duplicateTask(folder: String, task: Int, count: Int, manifests: [String])
     /// Shares that are not complete.
     case incomplete(folder: String, taskCount: Int, problems: [Problem])
+    /// The folder holds an index with other bytes than the one the tasks' shards make.
+    case otherIndexExists(path: String)
 
     public var description: String {
         switch self {
@@ -66,6 +82,8 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
             return "\(folder) holds manifests of runs with different numbers of tasks (\(groups.joined(separator: "; "))); remove the older run's manifests"
         case let .duplicateTask(folder, task, count, manifests):
             return "\(folder): two runs wrote as task \(task) of \(count) (\(manifests.joined(separator: ", "))): the scheduler gave one index twice, so another task's shards are likely missing"
+        case let .otherIndexExists(path):
+            return "\(path) already exists and indexes other shards than this run's (another checkpoint in the folder?)"
         case let .incomplete(folder, taskCount, problems):
             let tasks = Set(problems.map(\.task)).sorted().map(String.init).joined(separator: ", ")
             return "\(folder) is not complete: " + problems.map(\.description).joined(separator: "; ") + "; rerun task\(tasks.contains(",") ? "s" : "") \(tasks) of \(taskCount)"

@@ -11,6 +11,8 @@ public struct PartitionIndexJob {
     public var folder: String
     /// Read every shard and compare its SHA-256 with its task's manifest (sizes are always compared).
     public var verifiesChecksums = false
+    /// Replace an index already in the folder that holds other bytes (`--force`).
+    public var replacesExistingIndex = false
 
     /// Describes the indexing of `folder`.
     public init(folder: String) {
@@ -49,9 +51,11 @@ public struct PartitionIndexJob {
             throw PartitionIndexError.duplicateTask(folder: folder, task: task, count: first.taskCount, manifests: twice.map(\.name).sorted())
         }
         var problems: [PartitionIndexError.Problem] = []
-        for task in 0..<first.taskCount {
-            let share = (0..<first.shardCount).filter { Partition.owner(ofShard: $0, count: first.taskCount) == task }
-                .map { ShardedSafetensorsWriter.fileName(ofShard: $0 + 1, of: first.shardCount) }
+        // Only the tasks that own shards (fewer than the tasks when there are more tasks than shards)
+        // and those that left a manifest: a task that owns nothing need not have run.
+        let shares = Dictionary(grouping: 0..<first.shardCount) { Partition.owner(ofShard: $0, count: first.taskCount) }
+        for task in Set(shares.keys).union(byTask.keys).sorted() {
+            let share = (shares[task] ?? []).map { ShardedSafetensorsWriter.fileName(ofShard: $0 + 1, of: first.shardCount) }
             guard let (name, manifest) = byTask[task]?.first else {
                 problems.append(.noManifest(task: task, shards: share))
                 continue
@@ -71,8 +75,10 @@ public struct PartitionIndexJob {
         if first.shardCount > 1 {
             let weightMap = shards.flatMap { shard in shard.tensors.map { ($0, shard.name) } }
             let path = "\(folder)/\(ShardedSafetensorsWriter.indexFileName)"
+            let contents = Array(ShardedSafetensorsWriter.indexJSON(totalSize: totalSize, weightMap: weightMap).utf8)
+            try checkExistingIndex(at: path, against: contents)
             let output = try OutputFile(destination: path, bufferSize: 1 << 20)
-            try output.write(Array(ShardedSafetensorsWriter.indexJSON(totalSize: totalSize, weightMap: weightMap).utf8))
+            try output.write(contents)
             try output.commit()
             index = path
         }
@@ -87,6 +93,21 @@ public struct PartitionIndexJob {
         }
         guard status.size == shard.size else { return .shardSize(task: task, shard: shard.name, size: Int(status.size), expected: shard.size) }
         if verifiesChecksums, try ContentDigest.ofFile(at: path) != shard.sha256 { return .shardChecksum(task: task, shard: shard.name) }
+        // The index is made of the manifests' tensor lists: each must be what its shard holds.
+        let held = try SafetensorsReader().open(path, options: ReadOptions()).tensors.map(\.info.name)
+        let listed = Set(shard.tensors)
+        guard Set(held) == listed, held.count == shard.tensors.count else {
+            return .shardTensors(task: task, shard: shard.name, unlisted: held.filter { !listed.contains($0) }, absent: shard.tensors.filter { !held.contains($0) })
+        }
         return nil
+    }
+
+    /// Refuses to replace an index at `path` that holds other bytes than `contents` unless `force`
+    /// (another checkpoint's index in the folder, which a run into it did not write).
+    private func checkExistingIndex(at path: String, against contents: [UInt8]) throws {
+        guard !replacesExistingIndex, FileSystem.identity(of: path) != nil else { return }
+        let existing = try MappedFile(path: path)
+        guard try existing.count != contents.count || existing.bytes(in: 0..<existing.count) != contents else { return }
+        throw PartitionIndexError.otherIndexExists(path: path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TureenCore
 
 /// Reads the value an evaluator command printed: its last non-empty line of stdout, either a
 /// number or a JSON object holding the number under the key (`{"score": 0.91, "n": 500}`).
@@ -29,7 +30,7 @@ enum PrintedValue {
             return .unreadable(lastLine: nil)
         }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if let number = Double(trimmed) { return .value(number) }
+        if let number = Double(decimal: trimmed) { return .value(number) }
         guard trimmed.hasPrefix("{") else { return .unreadable(lastLine: trimmed) }
         let decoder = JSONDecoder()
         let data = Data(trimmed.utf8)

@@ -31,20 +31,31 @@ final class ScoreJournal {
     let path: String
     private var scores: [Key: Double] = [:]
 
-    /// Opens the journal at `path`: with `resume`, reads the scores in it (a line cut short by an
-    /// interrupt is skipped); otherwise starts it empty.
+    /// Opens the journal at `path`: with `resume`, reads the scores in it (a last line cut short by
+    /// an interrupt is skipped); otherwise starts it, where no file is.
     ///
-    /// - Throws: `TensorStoreError.cannotWrite` if the journal cannot be written.
+    /// - Throws: `ScratchFolderError.earlierJournal` if a file is there and `resume` is false (the
+    ///   scores of an earlier run are never emptied unasked); `.notAJournal` if, with `resume`, a
+    ///   line before the last is not a score; `TensorStoreError.cannotWrite` if the journal cannot
+    ///   be written.
     init(path: String, resume: Bool) throws {
         self.path = path
-        if resume, let data = FileManager.default.contents(atPath: path) {
+        if let data = FileManager.default.contents(atPath: path) {
+            guard resume else { throw ScratchFolderError.earlierJournal(path: path) }
             let decoder = JSONDecoder()
-            for line in data.split(separator: UInt8(ascii: "\n")) {
-                guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else { continue }
+            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() where !line.isEmpty {
+                guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else {
+                    // Only the last line, written when the run was stopped, may be cut short.
+                    guard number == lines.count - 1, line.first == UInt8(ascii: "{") else { throw ScratchFolderError.notAJournal(path: path, line: number + 1) }
+                    continue
+                }
                 scores[entry.key] = entry.score
             }
+        } else if (try? Stat(FilePath(path), followTargetSymlink: false)) != nil {
+            throw ScratchFolderError.notAJournal(path: path, line: 1)
         } else {
-            try Self.open(path, truncating: true).close()
+            try Self.open(path).close()
         }
     }
 
@@ -65,7 +76,7 @@ final class ScoreJournal {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try encoder.encode(Entry(key: key, ingredients: ingredients, score: score))
         line.append(UInt8(ascii: "\n"))
-        let descriptor = try Self.open(path, truncating: false)
+        let descriptor = try Self.open(path)
         defer { try? descriptor.close() }
         do {
             _ = try descriptor.writeAll(line)
@@ -75,11 +86,11 @@ final class ScoreJournal {
         guard fsync(descriptor.rawValue) == 0 else { throw TensorStoreError.cannotWrite(path: path, errno: .latest) }
     }
 
-    /// Opens the journal for appending (emptied first when `truncating`), creating it if needed.
-    private static func open(_ path: String, truncating: Bool) throws -> FileDescriptor {
+    /// Opens the journal for appending, creating it if needed.
+    private static func open(_ path: String) throws -> FileDescriptor {
         do {
             return try FileDescriptor.open(
-                FilePath(path), .writeOnly, options: truncating ? [.append, .create, .closeOnExec, .truncate] : [.append, .create, .closeOnExec],
+                FilePath(path), .writeOnly, options: [.append, .create, .closeOnExec],
                 permissions: [.ownerReadWrite, .groupRead, .otherRead])
         } catch {
             throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 import TureenCore
 
 /// The folder where a soup search writes its candidates, running sums, gradients and journal:
@@ -39,7 +40,13 @@ final class ScratchFolder {
     }
 
     /// Records `file` as made by this run: removed by `remove(_:)`, `removeFiles()` or an interrupt.
-    func track(_ file: String) {
+    ///
+    /// - Throws: `ScratchFolderError.occupied` if something this run did not make is already there
+    ///   (the user's own file, never to be replaced or removed).
+    func track(_ file: String) throws {
+        guard files.contains(file) || (try? Stat(FilePath(file), followTargetSymlink: false)) == nil else {
+            throw ScratchFolderError.occupied(path: file)
+        }
         files.insert(file)
         TemporaryOutputs.registerScratch(file)
     }

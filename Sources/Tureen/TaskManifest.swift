@@ -38,6 +38,8 @@ struct TaskManifest: Codable, Equatable {
 
     /// Manifests are small: a larger file is not one.
     private static let maximumSize = 64 << 20
+    /// More shards than a million (a shard per tensor of a model of a million tensors) is no plan.
+    private static let maximumShardCount = 1_000_000
 
     /// Reads the manifest at `path`.
     ///
@@ -45,11 +47,18 @@ struct TaskManifest: Codable, Equatable {
     static func read(at path: String) throws -> TaskManifest {
         let file = try MappedFile(path: path)
         guard file.count <= maximumSize else { throw PartitionIndexError.badManifest(path: path, detail: "it is \(file.count) bytes, more than a manifest's \(maximumSize)") }
+        let manifest: TaskManifest
         do {
-            return try JSONDecoder().decode(TaskManifest.self, from: Data(file.bytes(in: 0..<file.count)))
+            manifest = try JSONDecoder().decode(TaskManifest.self, from: Data(file.bytes(in: 0..<file.count)))
         } catch let error as DecodingError {
-            throw PartitionIndexError.badManifest(path: path, detail: "\(error)")
+            throw PartitionIndexError.badManifest(path: path, detail: error.reason)
         }
+        // Counts that no run writes would make `tureen index` loop over them.
+        guard manifest.taskCount >= 1, (0..<manifest.taskCount).contains(manifest.task),
+              (1...maximumShardCount).contains(manifest.shardCount), manifest.shards.count <= manifest.shardCount else {
+            throw PartitionIndexError.badManifest(path: path, detail: "task \(manifest.task) of \(manifest.taskCount) with \(manifest.shards.count) of \(manifest.shardCount) shards is not a task of a run")
+        }
+        return manifest
     }
 
     /// Every manifest in `folder`, by file name.

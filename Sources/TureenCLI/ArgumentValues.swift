@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tureen
+import TureenCore
 
 extension DType: ExpressibleByArgument {
     /// Any spelling `DType(name:)` knows: `bf16`, `BF16`, `bfloat16`.
@@ -81,11 +82,14 @@ enum ArgumentValue {
         return size
     }
 
-    /// Comma-separated numbers: `0.5,0.3,0.2`, `-1,2,0`.
+    /// Comma-separated decimal numbers: `0.5,0.3,0.2`, `-1,2,0`; an empty field is an error, not
+    /// left out (it would shift every later weight onto another ingredient).
     @Sendable static func numbers(_ text: String) throws -> [Double] {
-        try text.split(separator: ",").map { item in
-            guard let value = Double(item.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("expected comma-separated numbers; '\(item)' is not one")
+        try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { position, item in
+            let field = item.trimmingCharacters(in: .whitespaces)
+            guard !field.isEmpty else { throw ValidationError("expected comma-separated numbers; field \(position + 1) of '\(text)' is empty") }
+            guard let value = Double(decimal: field) else {
+                throw ValidationError("expected comma-separated decimal numbers; '\(item)' is not one")
             }
             return value
         }

@@ -7,7 +7,7 @@ enum ErrorHint {
     /// The hint for `error`, or nil when no flag would help.
     static func hint(for error: any Error) -> String? {
         switch error {
-        case TensorStoreError.outputExists, PartitionError.unlistedShardExists:
+        case TensorStoreError.outputExists, PartitionError.unlistedShardExists, PartitionIndexError.otherIndexExists:
             return "pass --force to replace it"
         case PartitionError.noSchedulerEnvironment:
             return "give --partition i/n, or run in a Slurm job array (sbatch --array) or a Kubernetes Indexed Job"

@@ -14,11 +14,15 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Also read every shard and compare its SHA-256 with its task's manifest (sizes are always compared).")
     var verify = false
 
+    @Flag(help: "Replace an index already in the folder that indexes other shards (another checkpoint's).")
+    var force = false
+
     @OptionGroup var reporting: ReportingOptions
 
     func run() throws {
         var job = PartitionIndexJob(folder: folder)
         job.verifiesChecksums = verify
+        job.replacesExistingIndex = force
         try reporting.finish(IndexOutcome(report: try job.run(), folder: folder, verified: verify))
     }
 }

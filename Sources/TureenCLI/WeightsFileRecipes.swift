@@ -4,15 +4,14 @@ import Tureen
 enum WeightsFileRecipes {
     /// The default recipe and the per-tensor ones, with the soup's normalisation and base.
     ///
-    /// - Throws: what reading the file throws; `SoupError.weightCountMismatch` when the file is for
-    ///   another number of ingredients; `.invalidWeights` for unusable weights.
+    /// Each weight goes to its own ingredient, in whatever order the ingredients are given.
+    ///
+    /// - Throws: what reading the file throws; `LearnedWeights.FileError.otherIngredients` when the
+    ///   file is for other ingredients; `SoupError.invalidWeights` for unusable weights.
     static func load(
         _ path: String, ingredients: [String], normalize: Bool, baseRelative: SoupRecipe.BaseRelative?
     ) throws -> (SoupRecipe, [String: SoupRecipe]) {
-        let file = try LearnedWeights.load(from: path)
-        guard file.ingredients.count == ingredients.count else {
-            throw SoupError.weightCountMismatch(weights: file.ingredients.count, ingredients: ingredients.count)
-        }
+        let file = try LearnedWeights.load(from: path).matched(to: ingredients, file: path)
         let recipes = try file.recipes(normalize: normalize, baseRelative: baseRelative)
         return (recipes.default, recipes.tensors)
     }

@@ -223,14 +223,20 @@ final class GreedySoupJobTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/soup.safetensors.scratch"))
     }
 
-    func testWithoutResumeTheJournalIsNotUsed() throws {
+    func testWithoutResumeAnEarlierJournalIsRefusedNotEmptied() throws {
         let paths = try ingredients(2)
         let failing = MembershipEvaluator(table: { members in
             if members.count == 2 { throw CocoaError(.userCancelled) }
             return 0.5
         })
         XCTAssertThrowsError(try job(paths, failing).run())
+        let journal = folder + "/soup.safetensors.scratch/" + GreedySoupJob.journalName
+        let scores = try String(contentsOfFile: journal, encoding: .utf8)
         let again = MembershipEvaluator(table: table([[0]: 0.5, [1]: 0.5, [0, 1]: 0.5]))
+        XCTAssertThrowsError(try job(paths, again).run()) { XCTAssertTrue("\($0)".contains("--resume"), "\($0)") }
+        XCTAssertEqual(again.log.all, [], "nothing is scored")
+        XCTAssertEqual(try String(contentsOfFile: journal, encoding: .utf8), scores)
+        try FileManager.default.removeItem(atPath: journal)
         _ = try job(paths, again).run()
         XCTAssertEqual(again.log.all, ["0", "1", "0,1"])
     }

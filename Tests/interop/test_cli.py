@@ -21,6 +21,10 @@ def save(path, **tensors):
     ("convert", MODEL, "{out}/out.h5", "--layout", "torch"),
     ("inspect", MODEL, "--assume-v2", "f16"),
     ("soup", "weighted", MODEL, MODEL, "--weights", "1,x", "-o", "{out}/soup.safetensors"),
+    # Regression: empty fields were dropped (1,,2 was 1,2) and hexadecimal read (0x10 was 16).
+    ("soup", "weighted", MODEL, MODEL, "--weights", "1,,2", "-o", "{out}/soup.safetensors"),
+    ("soup", "weighted", MODEL, MODEL, "--weights", "1,2,", "-o", "{out}/soup.safetensors"),
+    ("soup", "weighted", MODEL, MODEL, "--weights", "1,0x10", "-o", "{out}/soup.safetensors"),
     ("soup", "weighted", MODEL, "--weights", "1,2", "-o", "{out}/soup.safetensors"),
     ("check", MODEL),
     ("diff", MODEL, "--threads", "0"),

@@ -195,6 +195,7 @@ def test_a_template_without_path_is_a_usage_error(tureen, tmp_path):
     ("print('loading', file=sys.stderr)", "printed nothing on stdout"),
     ("print('nan')", "gave nan as its score"),
     ("print('accuracy 0.9')", "'accuracy 0.9'"),
+    ("print('0x10')", "'0x10'"),  # Regression: read as hexadecimal, a score of 16.
     ("print('Traceback: boom', file=sys.stderr); sys.exit(3)", "exited with status 3"),
 ])
 def test_a_bad_evaluator_stops_the_run_naming_the_candidate(tureen, tmp_path, body, expected):
@@ -284,3 +285,44 @@ def test_a_resumed_run_continues_without_scoring_again(tureen, tmp_path):
     assert resumed["kept"] == expected["kept"]
     assert (tmp_path / "soup.safetensors").read_bytes() == (tmp_path / "reference.safetensors").read_bytes()
     assert not (tmp_path / "soup.safetensors.scratch").exists()
+
+
+@pytest.mark.parametrize("name", ["candidate-1.safetensors", "ingredient-1.npz"])
+def test_a_file_already_in_the_scratch_folder_is_never_replaced_or_removed(tureen, tmp_path, name):
+    # Regression: candidates were written over same-named files in --scratch, then deleted (even an ingredient).
+    paths = ingredients(tmp_path, count=3)
+    scratch = tmp_path / "work"
+    scratch.mkdir()
+    mine = scratch / name
+    mine.write_bytes(paths[0].read_bytes())
+    args = ["--eval", evaluator(tmp_path), "--scratch", scratch] + (["--eval-format", "npz"] if name.endswith(".npz") else [])
+    result = greedy(tureen, paths, tmp_path / "soup.safetensors", *args, check=False)
+    assert result.returncode == 1, result.stderr
+    assert f"{mine}" in result.stderr and "already" in result.stderr, result.stderr
+    assert mine.read_bytes() == paths[0].read_bytes()
+    assert not (tmp_path / "soup.safetensors").exists()
+
+
+def test_an_earlier_journal_is_not_emptied_without_resume(tureen, tmp_path):
+    paths = ingredients(tmp_path, count=3)
+    scratch = tmp_path / "soup.safetensors.scratch"
+    scratch.mkdir()
+    journal = scratch / "greedy-journal.jsonl"
+    journal.write_text("my notes\n")
+    result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), check=False)
+    assert result.returncode == 1 and "--resume" in result.stderr and f"{journal}" in result.stderr, result.stderr
+    assert journal.read_text() == "my notes\n"
+    assert not list(tmp_path.glob("call-*")), "nothing is scored"
+    # With --resume, a file that is no journal is refused too, and kept.
+    result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--resume", check=False)
+    assert result.returncode == 1 and "not a greedy soup journal" in result.stderr, result.stderr
+    assert journal.read_text() == "my notes\n"
+
+
+def test_a_scratch_folder_that_is_the_output_is_refused_before_scoring(tureen, tmp_path):
+    paths = ingredients(tmp_path, count=2)
+    out = tmp_path / "soup.safetensors"
+    result = greedy(tureen, paths, out, "--eval", evaluator(tmp_path), "--scratch", out, check=False)
+    assert result.returncode == 64, result.stderr
+    assert "--scratch" in result.stderr, result.stderr
+    assert not out.exists() and not list(tmp_path.glob("call-*"))

@@ -128,3 +128,39 @@ def test_a_template_without_grad_is_a_usage_error(tureen, tmp_path):
     result = learned(tureen, paths, "python3 grad.py {path}", tmp_path / "soup.safetensors", check=False)
     assert result.returncode == 64
     assert "{grad}" in result.stderr
+
+
+def test_a_file_already_in_the_scratch_folder_is_never_replaced_or_removed(tureen, tmp_path):
+    # Regression: the learned candidate was written over a same-named file in --scratch, then deleted.
+    paths, command = setup(tmp_path, {"w": [0.5, 0.3, 0.2], "b": [0.5, 0.3, 0.2]})
+    scratch = tmp_path / "work"
+    scratch.mkdir()
+    mine = scratch / "learned-candidate.safetensors"
+    mine.write_text("mine")
+    result = learned(tureen, paths, command, tmp_path / "soup.safetensors", "--steps", "1", "--scratch", scratch, check=False)
+    assert result.returncode == 1 and f"{mine}" in result.stderr and "already" in result.stderr, result.stderr
+    assert mine.read_text() == "mine"
+    assert not (tmp_path / "soup.safetensors").exists()
+
+
+def test_a_weights_file_gives_each_ingredient_its_own_weight(tureen, tmp_path):
+    # Regression: the weights were applied by position, whatever the ingredients given.
+    paths, command = setup(tmp_path, {"w": [0.8, 0.1, 0.1], "b": [0.1, 0.2, 0.7]})
+    weights = tmp_path / "weights.json"
+    learned(tureen, paths, command, tmp_path / "soup.safetensors", "--steps", "5", "--weights-out", weights)
+    tensors = json.loads(weights.read_text())["tensors"]
+    # The same files in another order, one of them spelled another way.
+    reordered = [paths[2], tmp_path / "." / paths[0].name, paths[1]]
+    out = tmp_path / "again.safetensors"
+    tureen("soup", "weighted", *reordered, "--weights-file", weights, "-o", out)
+    soup = load_file(out)
+    models = [load_file(p) for p in paths]
+    for name, mix in tensors.items():
+        expected = sum(w * m[name].astype(np.float64) for w, m in zip(mix, models)) / sum(mix)
+        np.testing.assert_allclose(soup[name], expected, rtol=1e-6, err_msg=name)
+    # Other files than the weights were learned for are refused, naming them.
+    other = tmp_path / "other.safetensors"
+    other.write_bytes(paths[0].read_bytes())
+    result = tureen("soup", "weighted", other, paths[1], paths[2], "--weights-file", weights, "-o", tmp_path / "x.safetensors", check=False)
+    assert result.returncode == 1 and f"{other}" in result.stderr and f"{weights}" in result.stderr, result.stderr
+    assert not (tmp_path / "x.safetensors").exists()

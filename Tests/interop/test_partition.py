@@ -244,3 +244,45 @@ def test_each_convert_task_reports_the_tensors_it_wrote_not_the_whole_checkpoint
     for key in ("tensors", "parameters", "output_bytes"):
         assert all(0 < task[key] < whole[key] for task in tasks), key
         assert sum(task[key] for task in tasks) == whole[key], key
+
+
+def test_an_index_of_another_checkpoint_is_not_replaced_without_force(workspace, tmp_path):
+    # Regression: `tureen index` replaced the index of a checkpoint already in the folder, unasked.
+    folder = tmp_path / "out"
+    subprocess.run([TUREEN, "convert", workspace.other, folder, "--max-shard-size", "3MB"], check=True, capture_output=True)
+    old = (folder / "model.safetensors.index.json").read_bytes()
+    workspace.run_all(folder, 2)
+    result = index(folder)
+    assert result.returncode == 1 and "model.safetensors.index.json" in result.stderr and "--force" in result.stderr, result.stderr
+    assert (folder / "model.safetensors.index.json").read_bytes() == old
+    assert index(folder, "--force").returncode == 0
+    reference = workspace.root / "reference" / "model.safetensors.index.json"
+    assert (folder / "model.safetensors.index.json").read_bytes() == reference.read_bytes()
+    assert index(folder).returncode == 0, "an index with the bytes it writes is written again without --force"
+
+
+def test_a_manifest_that_misstates_its_shards_tensors_is_caught(workspace, tmp_path):
+    # Regression: the index was built from the manifests' tensor lists alone (a tensor left out of
+    # a list was silently dropped from the index).
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 2)
+    manifest = next(folder.glob("tureen-task-00001-*.json"))
+    data = json.loads(manifest.read_text())
+    dropped = data["shards"][0]["tensors"].pop()
+    manifest.write_text(json.dumps(data))
+    result = index(folder)
+    assert result.returncode == 1 and data["shards"][0]["name"] in result.stderr and dropped in result.stderr, result.stderr
+    assert not (folder / "model.safetensors.index.json").exists()
+
+
+def test_tasks_that_own_no_shard_need_not_have_run(workspace, tmp_path):
+    # Regression: with more tasks than shards, index asked for the tasks owning nothing, listing
+    # every task number (a 143 MB message for a million tasks).
+    folder = tmp_path / "out"
+    shards = len(list((workspace.root / "reference").glob("model-*.safetensors")))
+    count = 10_000_000
+    for task in range(shards):
+        workspace.soup(folder, f"{task}/{count}")
+    result = index(folder)
+    assert result.returncode == 0, result.stderr[:2000]
+    assert_same_as_reference(workspace, folder)

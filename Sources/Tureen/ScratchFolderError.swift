@@ -1,0 +1,21 @@
+/// Why a soup search would not use its scratch folder (`--scratch`) as it is.
+public enum ScratchFolderError: Error, CustomStringConvertible {
+    /// A file the search writes (and removes after use) is already there, and is not its own.
+    case occupied(path: String)
+    /// The journal of an earlier greedy search is there, and `--resume` was not given.
+    case earlierJournal(path: String)
+    /// The file at the journal's path is no journal Tureen wrote: `line` (from 1) is not a score.
+    case notAJournal(path: String, line: Int)
+
+    public var description: String {
+        switch self {
+        case let .occupied(path):
+            return "\(path) is already there, and the search writes a file of that name in its scratch folder (removed after use); "
+                + "move it away, or give --scratch a folder of its own"
+        case let .earlierJournal(path):
+            return "\(path) holds the scores of an earlier run; pass --resume to continue from them, or remove it to start over"
+        case let .notAJournal(path, line):
+            return "\(path) is not a greedy soup journal (line \(line) is not a score Tureen recorded); it is left as it is: remove it, or give --scratch a folder of its own"
+        }
+    }
+}
