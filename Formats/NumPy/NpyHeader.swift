@@ -60,7 +60,7 @@ struct NpyHeader: Equatable {
         let info: TensorInfo
         do {
             info = try TensorInfo(name: name, dtype: dtype, shape: dictionary.shape, file: path)
-        } catch {
+        } catch TensorStoreError.sizeOverflow {
             throw NumPyError.badHeader(path: path, member: member, detail: "shape \(dictionary.shape) has more bytes than fit in 64 bits")
         }
         let descr = NpyDescr(dictionary.descr)

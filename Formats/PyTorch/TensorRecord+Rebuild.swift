@@ -1,9 +1,6 @@
 import TureenCore
 
 extension TensorRecord {
-    /// The rank PyTorch itself allows.
-    static let maximumRank = 64
-
     /// Reads `_rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, metadata])` or
     /// `_rebuild_tensor_v3(…, hooks, dtype[, metadata])`. Sizes and strides are checked against the
     /// storage later, where the tensor's name is known.
@@ -15,8 +12,8 @@ extension TensorRecord {
         guard case let .int(storageOffset) = args[1] else { throw bad("a tensor's storage offset is \(args[1].summary)") }
         func integers(_ value: PickleValue, _ what: String) throws -> [Int] {
             guard case let .tuple(items, _) = value else { throw bad("a tensor's \(what) is \(value.summary), not a tuple") }
-            guard items.count <= Self.maximumRank else {
-                throw bad("a tensor's \(what) has \(items.count) dimensions; PyTorch allows \(Self.maximumRank)")
+            guard items.count <= TensorInfo.maximumRank else {
+                throw bad("a tensor's \(what) has \(items.count) dimensions; PyTorch allows \(TensorInfo.maximumRank)")
             }
             return try items.map {
                 guard case let .int(number) = $0 else { throw bad("a tensor's \(what) holds \($0.summary)") }

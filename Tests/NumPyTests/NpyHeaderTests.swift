@@ -63,6 +63,17 @@ final class NpyHeaderTests: XCTestCase {
         assertBadHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", mentions: "64 bits")
     }
 
+    func testRefusesMoreDimensionsThanNumpyAllows() throws {
+        let ones = { (count: Int) in "(" + Array(repeating: "1", count: count).joined(separator: ", ") + ")" }
+        XCTAssertEqual(try parse("{'descr': '<f4', 'fortran_order': False, 'shape': \(ones(64)), }").info.shape.count, 64)
+        XCTAssertThrowsError(try parse("{'descr': '<f4', 'fortran_order': False, 'shape': \(ones(65)), }")) { error in
+            let message = "\(error)"
+            for fragment in ["test.npy", "'t'", "65 dimensions", "at most 64"] {
+                XCTAssertTrue(message.contains(fragment), "'\(message)' should mention '\(fragment)'")
+            }
+        }
+    }
+
     func testRefusesAnIntegerWhereATupleBelongs() {
         assertBadHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3), }", mentions: "not a tuple")
     }

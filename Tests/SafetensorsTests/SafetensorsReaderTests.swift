@@ -77,6 +77,11 @@ final class SafetensorsReaderTests: XCTestCase {
         try assertRefused(header: #"{"w":{"dtype":"F64","shape":[99999999999999999999],"data_offsets":[0,0]}}"#, dataBytes: 0, mentions: ["'w'"])
     }
 
+    func testRefusesMoreDimensionsThanNumpyAndPyTorchAllow() throws {
+        let shape = "[" + Array(repeating: "1", count: 65).joined(separator: ",") + "]"
+        try assertRefused(header: #"{"w":{"dtype":"F32","shape":"# + shape + #","data_offsets":[0,4]}}"#, dataBytes: 4, mentions: ["'w'", "65 dimensions", "at most 64"])
+    }
+
     func testRefusesDuplicateKeysAndNonStringMetadata() throws {
         try assertRefused(
             header: #"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}"#,

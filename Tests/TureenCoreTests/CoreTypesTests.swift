@@ -10,6 +10,13 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f32, shape: [-1, 4]))
     }
 
+    func testTensorInfoRefusesMoreDimensionsThanNumpyAndPyTorchAllow() throws {
+        XCTAssertEqual(try TensorInfo(name: "w", dtype: .f32, shape: Array(repeating: 1, count: TensorInfo.maximumRank)).shape.count, 64)
+        XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f32, shape: Array(repeating: 1, count: 65), file: "deep.npy")) { error in
+            XCTAssertEqual(error as? TensorStoreError, .invalidShape(path: "deep.npy", tensor: "w", detail: "65 dimensions; numpy and PyTorch allow at most 64"))
+        }
+    }
+
     func testTensorInfoCountsScalarsAndEmptyTensors() throws {
         XCTAssertEqual(try TensorInfo(name: "s", dtype: .bf16, shape: []).byteCount, 2)
         XCTAssertEqual(try TensorInfo(name: "e", dtype: .f32, shape: [3, 0]).byteCount, 0)

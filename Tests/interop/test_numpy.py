@@ -164,3 +164,31 @@ def test_zip64_archives_with_more_than_65535_members(tmp_path):
     with np.load(tmp_path / "copy.npz") as loaded:
         assert len(loaded.files) == count
         assert loaded[f"a{count - 1}"].tobytes() == arrays[f"a{count - 1}"].tobytes()
+
+
+def _handmade_npy(path, descr, shape, data, comment=""):
+    """An .npy with a header numpy itself would not write (more dimensions than it allows, a
+    contradictory dtype record), laid out as numpy lays out version 1.0 files."""
+    text = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape!r}, }}{comment}".encode()
+    padding = -(10 + len(text) + 1) % 64
+    header = text + b" " * padding + b"\n"
+    path.write_bytes(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + data)
+    return path
+
+
+def _hint(stderr):
+    return "".join(line for line in stderr.splitlines() if line.startswith("tureen: hint:"))
+
+
+def test_more_dimensions_than_numpy_allows_are_refused(tmp_path):
+    deep = _handmade_npy(tmp_path / "deep.npy", "<f4", (1,) * 65, bytes(4))
+    for command in (["inspect", deep], ["convert", deep, tmp_path / "out.safetensors"], ["convert", deep, tmp_path / "out.npz"]):
+        result = tureen(*command, check=False)
+        assert result.returncode == 1, command
+        for fragment in ("deep.npy", "'deep'", "65 dimensions", "at most 64"):
+            assert fragment in result.stderr, (fragment, result.stderr)
+    assert not (tmp_path / "out.safetensors").exists() and not (tmp_path / "out.npz").exists()
+    edge = _handmade_npy(tmp_path / "edge.npy", "<f4", (1,) * 64, np.float32(1.5).tobytes())
+    tureen("convert", edge, tmp_path / "edge.npz")
+    with np.load(tmp_path / "edge.npz") as loaded:
+        assert loaded["edge"].shape == (1,) * 64

@@ -11,12 +11,21 @@ public struct TensorInfo: Sendable, Hashable, CustomStringConvertible {
     /// The number of bytes: `elementCount * dtype.byteWidth`.
     public let byteCount: Int
 
+    /// The most dimensions a tensor may have: numpy's `NPY_MAXDIMS` and PyTorch's limit. The
+    /// safetensors format sets none, but numpy, PyTorch and h5py refuse more, so a file with more
+    /// is refused when read rather than passed on to outputs no reader opens.
+    public static let maximumRank = 64
+
     /// Creates a tensor description with checked arithmetic.
     ///
-    /// - Throws: `TensorStoreError.invalidShape` for a negative dimension and
-    ///   `TensorStoreError.sizeOverflow` when the element or byte count does not fit in `Int`.
+    /// - Throws: `TensorStoreError.invalidShape` for a negative dimension or more than `maximumRank`
+    ///   dimensions, and `TensorStoreError.sizeOverflow` when the element or byte count does not fit in `Int`.
     ///   `file` names the checkpoint in those errors.
     public init(name: String, dtype: DType, shape: [Int], file: String = "") throws {
+        guard shape.count <= Self.maximumRank else {
+            throw TensorStoreError.invalidShape(
+                path: file, tensor: name, detail: "\(shape.count) dimensions; numpy and PyTorch allow at most \(Self.maximumRank)")
+        }
         if let negative = shape.first(where: { $0 < 0 }) {
             throw TensorStoreError.invalidShape(path: file, tensor: name, detail: "dimension \(negative) is negative")
         }
