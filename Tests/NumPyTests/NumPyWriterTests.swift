@@ -98,4 +98,36 @@ final class NumPyWriterTests: XCTestCase {
         XCTAssertThrowsError(try NpzWriter().write(content, to: path, options: WriteOptions()))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [])
     }
+
+    private func tensors(named names: [String]) throws -> MemoryProducer {
+        MemoryProducer(try names.map { (try TensorInfo(name: $0, dtype: .u8, shape: [1]), [7]) })
+    }
+
+    func testNpzRefusesNamesNumpyWouldNotGiveBackOrThatLeaveTheFolder() throws {
+        let long = String(repeating: "a", count: 65_532)
+        let cases: [(names: [String], refused: String, reason: String)] = [
+            (["x", "x.npy"], "x.npy", "np.load"),
+            (["../escape"], "../escape", "'..'"),
+            (["a/../../b"], "a/../../b", "'..'"),
+            (["a\\..\\b"], "a\\..\\b", "'..'"),
+            (["/etc/weights"], "/etc/weights", "absolute"),
+            ([long], long, "65,535"),
+        ]
+        for (names, refused, reason) in cases {
+            let path = scratch.path + "/names.npz"
+            XCTAssertThrowsError(try NpzWriter().write(try tensors(named: names), to: path, options: WriteOptions()), refused) { error in
+                guard case let .unstorableName(_, tensor, detail)? = error as? TensorStoreError else { return XCTFail("\(error)") }
+                XCTAssertEqual(tensor, refused)
+                XCTAssertTrue(detail.contains(reason), "'\(detail)' should say '\(reason)'")
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "nothing is written")
+        }
+    }
+
+    func testNpzKeepsNamesEndingInNpyOrHoldingDotsWhenNothingClashes() throws {
+        let content = try tensors(named: ["x.npy", "a/./b", "..x", "y..", "w"])
+        let path = scratch.path + "/names.npz"
+        try NpzWriter().write(content, to: path, options: WriteOptions())
+        XCTAssertEqual(try NpzReader().open(path, options: ReadOptions()).infos, content.tensors)
+    }
 }

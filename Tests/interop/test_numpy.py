@@ -192,3 +192,26 @@ def test_more_dimensions_than_numpy_allows_are_refused(tmp_path):
     tureen("convert", edge, tmp_path / "edge.npz")
     with np.load(tmp_path / "edge.npz") as loaded:
         assert loaded["edge"].shape == (1,) * 64
+
+
+@pytest.mark.parametrize("names, refused, reason", [
+    (["x", "x.npy"], "x.npy", "np.load"),
+    (["../escape"], "../escape", ".."),
+    (["a/../../b"], "a/../../b", ".."),
+    (["/etc/weights"], "/etc/weights", "absolute"),
+])
+def test_npz_output_refuses_names_numpy_cannot_give_back_or_that_leave_the_folder(tmp_path, names, refused, reason):
+    save_file({name: np.full(2, index, np.float32) for index, name in enumerate(names)}, tmp_path / "in.safetensors")
+    result = tureen("convert", tmp_path / "in.safetensors", tmp_path / "out.npz", check=False)
+    assert result.returncode == 1
+    assert f"'{refused}'" in result.stderr and reason in result.stderr, result.stderr
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_npz_tensor_ending_in_npy_loads_by_its_own_name_when_nothing_clashes(tmp_path):
+    tensors = {"x.npy": np.arange(3, dtype=np.float32), "a/./b": np.ones(2, np.int8)}
+    save_file(tensors, tmp_path / "in.safetensors")
+    tureen("convert", tmp_path / "in.safetensors", tmp_path / "out.npz")
+    with np.load(tmp_path / "out.npz") as loaded:
+        for name, array in tensors.items():
+            assert loaded[name].tobytes() == array.tobytes()
