@@ -14,7 +14,7 @@ struct HDF5ElementType {
 
     /// Classifies `type`, the datatype of dataset `dataset` at `object` in `file`. Opaque types
     /// take their dtype from the dataset's `dtype` attribute (Keras 3's convention), else from
-    /// `options.assumedVoidType`.
+    /// `options.assumedVoidType(byteWidth:)`.
     ///
     /// - Throws: `HDF5Error.unsupportedType` for types that are not tensors (strings,
     ///   variable-length, references, other compounds, unusual float layouts), `.untypedOpaque` for
@@ -47,7 +47,7 @@ struct HDF5ElementType {
             return HDF5ElementType(dtype: .bool, isRawLittleEndian: true, memoryType: try copy(type))
         case H5T_OPAQUE:
             let recorded = try HDF5Attributes.strings(of: dataset, named: "dtype", file: file, object: object)?.first
-            let dtype = recorded.flatMap(DType.init(name:)) ?? (recorded == nil ? options.assumedVoidType : nil)
+            let dtype = recorded.flatMap(DType.init(name:)) ?? (recorded == nil ? options.assumedVoidType(byteWidth: size) : nil)
             guard let dtype, dtype.byteWidth == size, dtype == .bf16 || dtype == .f8E4M3 || dtype == .f8E5M2 else {
                 guard let recorded else { throw HDF5Error.untypedOpaque(path: file, object: object, byteWidth: size) }
                 throw unsupported("\(size)-byte opaque data with dtype attribute '\(recorded)'")

@@ -5,7 +5,7 @@ import TureenCore
 /// numpy has no bfloat16 or float8: ml_dtypes saves them as untyped void data (`<V2`, `<V1`).
 /// Tureen writes the same descriptor plus a `# tureen-dtype: bfloat16` comment after the header
 /// dictionary (which numpy's parser skips), and reads void data as the dtype the comment records,
-/// else as `ReadOptions.assumedVoidType`, else refuses it.
+/// else as the `ReadOptions.assumedVoidTypes` dtype of its width, else refuses it.
 struct NpyDescr: Equatable {
     /// Whether multi-byte values are stored most significant byte first.
     let isBigEndian: Bool
@@ -59,8 +59,9 @@ struct NpyDescr: Equatable {
         }
     }
 
-    /// The Tureen dtype for this descriptor; void data takes `recorded`, else `assumed`, when the widths agree.
-    func dtype(recorded: DType?, assumed: DType?) -> DType? {
+    /// The Tureen dtype for this descriptor; void data takes `recorded`, else the first of `assumed`
+    /// of its width, when the widths agree.
+    func dtype(recorded: DType?, assumed: [DType]) -> DType? {
         switch (kind, width) {
         case ("b", 1): return .bool
         case ("u", 1): return .u8
@@ -77,7 +78,7 @@ struct NpyDescr: Equatable {
         case ("c", 8): return .c64
         case ("c", 16): return .c128
         case ("V", _):
-            let candidate = recorded ?? assumed
+            let candidate = recorded ?? assumed.first { $0.byteWidth == width }
             guard let candidate, NpyDescr.voidRecordName(for: candidate) != nil, candidate.byteWidth == width else { return nil }
             return candidate
         default: return nil

@@ -25,10 +25,10 @@ struct NpyHeader: Equatable {
     ///
     /// - Parameters:
     ///   - name: the tensor's name; `member` names the zip member (empty for a lone `.npy`) in errors.
-    ///   - assumedVoidType: the dtype for void data that records none.
+    ///   - assumedVoidTypes: the dtypes for void data that records none, the first of its width applying.
     /// - Throws: `NumPyError` for a wrong magic, version, length, dictionary or dtype.
     static func parse(
-        _ bytes: UnsafeRawBufferPointer, name: String, path: String, member: String, assumedVoidType: DType?
+        _ bytes: UnsafeRawBufferPointer, name: String, path: String, member: String, assumedVoidTypes: [DType]
     ) throws -> NpyHeader {
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw NumPyError.notNpy(path: path, member: member) }
         let major = bytes[6], minor = bytes[7]
@@ -56,7 +56,7 @@ struct NpyHeader: Equatable {
         } catch {
             throw NumPyError.badHeader(path: path, member: member, detail: error.message)
         }
-        let dtype = try resolve(dictionary, path: path, member: member, assumedVoidType: assumedVoidType)
+        let dtype = try resolve(dictionary, path: path, member: member, assumedVoidTypes: assumedVoidTypes)
         let info: TensorInfo
         do {
             info = try TensorInfo(name: name, dtype: dtype, shape: dictionary.shape, file: path)
@@ -72,7 +72,7 @@ struct NpyHeader: Equatable {
         )
     }
 
-    private static func resolve(_ dictionary: HeaderDictionary, path: String, member: String, assumedVoidType: DType?) throws -> DType {
+    private static func resolve(_ dictionary: HeaderDictionary, path: String, member: String, assumedVoidTypes: [DType]) throws -> DType {
         let text = dictionary.descr
         if text.drop(while: { "<>|=".contains($0) }).hasPrefix("O") {
             throw NumPyError.objectDType(path: path, member: member)
@@ -85,9 +85,9 @@ struct NpyHeader: Equatable {
             }
             recorded = dtype
         }
-        if let dtype = descr.dtype(recorded: recorded, assumed: assumedVoidType) { return dtype }
+        if let dtype = descr.dtype(recorded: recorded, assumed: assumedVoidTypes) { return dtype }
         if descr.kind == "V" && (descr.width == 1 || descr.width == 2) && recorded == nil {
-            throw NumPyError.untypedVoid(path: path, member: member, descr: text)
+            throw NumPyError.untypedVoid(path: path, member: member, descr: text, byteWidth: descr.width)
         }
         throw NumPyError.unsupportedDescr(path: path, member: member, descr: text)
     }

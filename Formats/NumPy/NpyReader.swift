@@ -11,7 +11,7 @@ public struct NpyReader: CheckpointReader {
         let file = try MappedFile(path: path)
         let name = Self.tensorName(forFile: path)
         let header = try file.withUnsafeBytes(in: 0..<min(file.count, NpyHeader.maximumPrefixLength)) { bytes in
-            try NpyHeader.parse(bytes, name: name, path: path, member: "", assumedVoidType: options.assumedVoidType)
+            try NpyHeader.parse(bytes, name: name, path: path, member: "", assumedVoidTypes: options.assumedVoidTypes)
         }
         let available = file.count - header.dataOffset
         guard available == header.info.byteCount else {

@@ -29,7 +29,7 @@ public struct NpzReader: CheckpointReader {
         let name = String(member.name.dropLast(4))
         let prefix = try headerPrefix(of: member, in: file)
         let header = try prefix.withUnsafeBytes { bytes in
-            try NpyHeader.parse(bytes, name: name, path: file.path, member: member.name, assumedVoidType: options.assumedVoidType)
+            try NpyHeader.parse(bytes, name: name, path: file.path, member: member.name, assumedVoidTypes: options.assumedVoidTypes)
         }
         let available = member.uncompressedSize - header.dataOffset
         guard available == header.info.byteCount else {

@@ -17,8 +17,8 @@ public enum NumPyError: Error, CustomStringConvertible, Equatable {
     case objectDType(path: String, member: String)
     /// The array's dtype descriptor names no dtype Tureen reads.
     case unsupportedDescr(path: String, member: String, descr: String)
-    /// The array is 1- or 2-byte void data with no record of its true dtype, and no dtype was assumed for it.
-    case untypedVoid(path: String, member: String, descr: String)
+    /// The array is 1- or 2-byte void data (`byteWidth`) with no record of its true dtype, and no dtype of its width was assumed for it.
+    case untypedVoid(path: String, member: String, descr: String, byteWidth: Int)
     /// The data is not as long as the dtype and shape need.
     case dataSizeMismatch(path: String, member: String, expected: Int, actual: Int)
     /// An `.npz` file has no zip end record.
@@ -64,7 +64,7 @@ public enum NumPyError: Error, CustomStringConvertible, Equatable {
             return "\(location(path, member)): the array holds Python objects (descr 'O', a pickle); Tureen never unpickles, re-save it with a numeric dtype"
         case let .unsupportedDescr(path, member, descr):
             return "\(location(path, member)): dtype '\(descr)' is not supported (expected bool, signed or unsigned integers, f2/f4/f8, c8/c16, or V2/V1 for bf16/float8)"
-        case let .untypedVoid(path, member, descr):
+        case let .untypedVoid(path, member, descr, _):
             return "\(location(path, member)): dtype '\(descr)' is untyped void data with no record of its true dtype"
         case let .dataSizeMismatch(path, member, expected, actual):
             return "\(location(path, member)): dtype and shape need \(expected) data bytes but \(actual) are present"

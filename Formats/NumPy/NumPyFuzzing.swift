@@ -5,7 +5,7 @@ import Zip
 package enum NumPyFuzzing {
     /// Parses `bytes` as a `.npy` header.
     package static func parseNpyHeader(_ bytes: UnsafeRawBufferPointer) {
-        _ = try? NpyHeader.parse(bytes, name: "fuzz", path: "fuzz.npy", member: "", assumedVoidType: nil)
+        _ = try? NpyHeader.parse(bytes, name: "fuzz", path: "fuzz.npy", member: "", assumedVoidTypes: [])
     }
 
     /// Parses `bytes` as a zip archive's directory, then the `.npy` header of every stored member
@@ -14,7 +14,7 @@ package enum NumPyFuzzing {
         guard let members = try? ZipDirectory.parse(bytes, path: "fuzz.npz") else { return }
         for member in members where member.method == .stored && member.span.upperBound <= bytes.count {
             let data = UnsafeRawBufferPointer(rebasing: bytes[member.dataOffset..<(member.dataOffset + member.compressedSize)])
-            _ = try? NpyHeader.parse(data, name: member.name, path: "fuzz.npz", member: member.name, assumedVoidType: nil)
+            _ = try? NpyHeader.parse(data, name: member.name, path: "fuzz.npz", member: member.name, assumedVoidTypes: [])
         }
     }
 }

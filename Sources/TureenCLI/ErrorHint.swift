@@ -27,8 +27,8 @@ enum ErrorHint {
             return "pass --skip-missing to leave out the tensors some ingredients lack"
         case SoupError.nonFiniteValues:
             return "--fail-on-nonfinite stopped the run; without it, NaN and ±Inf are counted and reported"
-        case NumPyError.untypedVoid, HDF5Error.untypedOpaque:
-            return "if it is bfloat16 or float8, pass --assume-v2 bf16 (or f8_e4m3, f8_e5m2)"
+        case let NumPyError.untypedVoid(_, _, _, byteWidth), let HDF5Error.untypedOpaque(_, _, byteWidth):
+            return assumedVoidHint(byteWidth: byteWidth)
         case HDF5Error.notKerasLayout:
             return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
         case HuggingFaceError.configsDiffer:
@@ -53,6 +53,16 @@ enum ErrorHint {
             return "the command writes {grad} in --grad-format (safetensors unless given), one tensor per floating-point tensor of the soup, with its name and shape"
         default:
             return nil
+        }
+    }
+
+    /// The `--assume-v2` dtypes that fit untyped void data of `byteWidth` bytes; nil for a width none fits.
+    /// Data of the other width is named too, as a file can hold both and then needs the option twice.
+    private static func assumedVoidHint(byteWidth: Int) -> String? {
+        switch byteWidth {
+        case 2: return "if it is bfloat16, pass --assume-v2 bf16 (for 2-byte data; give --assume-v2 again for 1-byte float8 data)"
+        case 1: return "if it is float8, pass --assume-v2 f8_e4m3 or f8_e5m2 (for 1-byte data; give --assume-v2 again for 2-byte bfloat16 data)"
+        default: return nil
         }
     }
 }

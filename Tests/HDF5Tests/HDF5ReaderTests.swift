@@ -56,7 +56,7 @@ final class HDF5ReaderTests: XCTestCase {
     }
 
     func testOpaqueWithoutDTypeAttributeReadsWithAssumedType() throws {
-        let store = try HDF5Reader().open(Fixtures.path("hdf5/refused/opaque_without_dtype.h5"), options: ReadOptions(assumedVoidType: .bf16))
+        let store = try HDF5Reader().open(Fixtures.path("hdf5/refused/opaque_without_dtype.h5"), options: ReadOptions(assumedVoidTypes: [.bf16]))
         XCTAssertEqual(store.infos.map(\.dtype), [.bf16])
     }
 

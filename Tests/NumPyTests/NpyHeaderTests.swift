@@ -4,9 +4,9 @@ import TureenTestSupport
 @testable import NumPy
 
 final class NpyHeaderTests: XCTestCase {
-    private func parse(_ dictionary: String, version: UInt8 = 1, assumed: DType? = nil) throws -> NpyHeader {
+    private func parse(_ dictionary: String, version: UInt8 = 1, assumed: [DType] = []) throws -> NpyHeader {
         try npyBytes(dictionary, data: [], version: version).withUnsafeBytes {
-            try NpyHeader.parse($0, name: "t", path: "test.npy", member: "", assumedVoidType: assumed)
+            try NpyHeader.parse($0, name: "t", path: "test.npy", member: "", assumedVoidTypes: assumed)
         }
     }
 
@@ -46,7 +46,7 @@ final class NpyHeaderTests: XCTestCase {
     func testRefusesUnknownVersions() {
         var bytes = npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", data: [0, 0, 0, 0])
         bytes[6] = 4
-        XCTAssertThrowsError(try bytes.withUnsafeBytes { try NpyHeader.parse($0, name: "t", path: "p", member: "", assumedVoidType: nil) }) {
+        XCTAssertThrowsError(try bytes.withUnsafeBytes { try NpyHeader.parse($0, name: "t", path: "p", member: "", assumedVoidTypes: []) }) {
             XCTAssertEqual($0 as? NumPyError, .unsupportedVersion(path: "p", member: "", major: 4, minor: 0))
         }
     }
@@ -104,12 +104,23 @@ final class NpyHeaderTests: XCTestCase {
 
     func testUntypedVoidNeedsARecordOrAnAssumption() throws {
         XCTAssertThrowsError(try parse("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), }")) {
-            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: "test.npy", member: "", descr: "<V2"))
+            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: "test.npy", member: "", descr: "<V2", byteWidth: 2))
         }
-        XCTAssertEqual(try parse("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), }", assumed: .bf16).info.dtype, .bf16)
+        XCTAssertEqual(try parse("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), }", assumed: [.bf16]).info.dtype, .bf16)
         XCTAssertEqual(try parse("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), } # tureen-dtype: bfloat16").info.dtype, .bf16)
         XCTAssertEqual(try parse("{'descr': '<V1', 'fortran_order': False, 'shape': (2,), } # tureen-dtype: float8_e5m2").info.dtype, .f8E5M2)
-        XCTAssertThrowsError(try parse("{'descr': '<V1', 'fortran_order': False, 'shape': (2,), }", assumed: .bf16))
+        XCTAssertThrowsError(try parse("{'descr': '<V1', 'fortran_order': False, 'shape': (2,), }", assumed: [.bf16])) {
+            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: "test.npy", member: "", descr: "<V1", byteWidth: 1))
+        }
+    }
+
+    func testAssumedVoidDTypesApplyEachToItsOwnWidth() throws {
+        for assumed in [[DType.bf16, .f8E5M2], [.f8E5M2, .bf16]] {
+            XCTAssertEqual(try parse("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), }", assumed: assumed).info.dtype, .bf16)
+            XCTAssertEqual(try parse("{'descr': '<V1', 'fortran_order': False, 'shape': (2,), }", assumed: assumed).info.dtype, .f8E5M2)
+        }
+        XCTAssertEqual(try parse("{'descr': '<V1', 'fortran_order': False, 'shape': (2,), }", assumed: [.f8E4M3, .f8E5M2]).info.dtype, .f8E4M3,
+                       "where two share a width the first applies")
     }
 
     func testEncodesHeadersByteForByteAsNumpyDoes() throws {
@@ -122,7 +133,7 @@ final class NpyHeaderTests: XCTestCase {
         for dtype in [DType.bf16, .f8E4M3, .f8E5M2] {
             let encoded = NpyHeader.encode(try TensorInfo(name: "t", dtype: dtype, shape: [2, 2]))
             XCTAssertEqual(encoded.count % 64, 0)
-            let header = try encoded.withUnsafeBytes { try NpyHeader.parse($0, name: "t", path: "p", member: "", assumedVoidType: nil) }
+            let header = try encoded.withUnsafeBytes { try NpyHeader.parse($0, name: "t", path: "p", member: "", assumedVoidTypes: []) }
             XCTAssertEqual(header.info.dtype, dtype)
         }
     }
@@ -136,7 +147,7 @@ final class NpyHeaderTests: XCTestCase {
                 bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
             }
             bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &generator)))
-            _ = try? bytes.withUnsafeBytes { try NpyHeader.parse($0, name: "t", path: "p", member: "", assumedVoidType: .bf16) }
+            _ = try? bytes.withUnsafeBytes { try NpyHeader.parse($0, name: "t", path: "p", member: "", assumedVoidTypes: [.bf16, .f8E4M3]) }
         }
     }
 }

@@ -20,15 +20,20 @@ final class NumPyFixtureTests: XCTestCase {
 
     func testMLDTypesBF16IsReadOnlyWhenAssumed() throws {
         XCTAssertThrowsError(try NpyReader().open(path("bf16_untyped.npy"), options: ReadOptions())) {
-            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: self.path("bf16_untyped.npy"), member: "", descr: "<V2"))
+            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: self.path("bf16_untyped.npy"), member: "", descr: "<V2", byteWidth: 2))
         }
-        let store = try NpyReader().open(path("bf16_untyped.npy"), options: ReadOptions(assumedVoidType: .bf16))
+        let store = try NpyReader().open(path("bf16_untyped.npy"), options: ReadOptions(assumedVoidTypes: [.bf16]))
         XCTAssertEqual(store.infos.map(\.description), ["bf16_untyped: BF16 [2, 3]"])
     }
 
     func testAssumingBF16DoesNotTurnFloat8IntoBF16() {
-        XCTAssertThrowsError(try NpzReader().open(path("ml_dtypes_untyped.npz"), options: ReadOptions(assumedVoidType: .bf16))) {
-            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: self.path("ml_dtypes_untyped.npz"), member: "e4m3.npy", descr: "<V1"))
+        XCTAssertThrowsError(try NpzReader().open(path("ml_dtypes_untyped.npz"), options: ReadOptions(assumedVoidTypes: [.bf16]))) {
+            XCTAssertEqual($0 as? NumPyError, .untypedVoid(path: self.path("ml_dtypes_untyped.npz"), member: "e4m3.npy", descr: "<V1", byteWidth: 1))
         }
+    }
+
+    func testMixedBF16AndFloat8ReadWithOneAssumedDTypePerWidth() throws {
+        let store = try NpzReader().open(path("ml_dtypes_untyped.npz"), options: ReadOptions(assumedVoidTypes: [.bf16, .f8E4M3]))
+        XCTAssertEqual(Set(store.infos.map(\.dtype)), [.bf16, .f8E4M3])
     }
 }

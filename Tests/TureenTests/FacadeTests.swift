@@ -63,7 +63,7 @@ final class FacadeTests: XCTestCase {
         XCTAssertGreaterThan(ingredients.count, 1)
         let output = folder + "/soup.safetensors"
         var job = SoupJob(ingredients: ingredients, recipe: try .uniform(count: ingredients.count), output: output)
-        job.readOptions = ReadOptions(assumedVoidType: .bf16)
+        job.readOptions = ReadOptions(assumedVoidTypes: [.bf16])
         let report = try job.run()
         XCTAssertEqual(report.mergedTensors, 6)
         XCTAssertEqual(report.copiedTensors, 1)

@@ -14,7 +14,7 @@ final class PartitionedMergeTests: XCTestCase {
     private func merge(_ recipe: MergeRecipe, into folder: String, partition: Partition?) throws -> MergeJob.Report {
         let ingredients = ["demo/finetune-2.h5", "demo/finetune-3.npz"].map(Fixtures.path)
         var job = MergeJob(ingredients: ingredients, base: Fixtures.path("demo/finetune-1.safetensors"), recipe: recipe, output: scratch.path + "/" + folder)
-        job.readOptions = ReadOptions(assumedVoidType: .bf16)
+        job.readOptions = ReadOptions(assumedVoidTypes: [.bf16])
         job.writeOptions.maxShardSize = 2200
         job.partition = partition
         return try job.run()

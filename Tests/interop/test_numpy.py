@@ -215,3 +215,34 @@ def test_npz_tensor_ending_in_npy_loads_by_its_own_name_when_nothing_clashes(tmp
     with np.load(tmp_path / "out.npz") as loaded:
         for name, array in tensors.items():
             assert loaded[name].tobytes() == array.tobytes()
+
+
+def test_npz_mixing_bf16_and_float8_reads_with_one_assume_v2_per_width(tmp_path):
+    rng = np.random.default_rng(6)
+    w, q = sample(ml_dtypes.bfloat16, (3,), rng), sample(ml_dtypes.float8_e4m3fn, (4,), rng)
+    np.savez(tmp_path / "mixed.npz", w=w, q=q)
+    refused = tureen("convert", tmp_path / "mixed.npz", tmp_path / "out.safetensors", "--assume-v2", "bf16", check=False)
+    assert refused.returncode == 1
+    assert "'q.npy'" in refused.stderr
+    hint = _hint(refused.stderr)
+    assert "f8_e4m3" in hint and "f8_e5m2" in hint and "--assume-v2 bf16" not in hint, hint
+    tureen("convert", tmp_path / "mixed.npz", tmp_path / "out.safetensors", "--assume-v2", "bf16", "--assume-v2", "f8_e4m3")
+    # safetensors.numpy has no float8: the file is read by hand.
+    data = (tmp_path / "out.safetensors").read_bytes()
+    length = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + length])
+    for name, array, dtype in (("w", w, "BF16"), ("q", q, "F8_E4M3")):
+        begin, end = header[name]["data_offsets"]
+        assert header[name]["dtype"] == dtype and data[8 + length + begin:8 + length + end] == array.tobytes(), name
+    clash = tureen("inspect", tmp_path / "mixed.npz", "--assume-v2", "f8_e4m3", "--assume-v2", "f8_e5m2", check=False)
+    assert clash.returncode != 0 and "1-byte" in clash.stderr, clash.stderr
+
+
+@pytest.mark.parametrize("dtype, fitting, unfitting", [
+    (ml_dtypes.bfloat16, ["bf16"], ["f8_e4m3", "f8_e5m2"]),
+    (ml_dtypes.float8_e4m3fn, ["f8_e4m3", "f8_e5m2"], ["bf16"]),
+])
+def test_untyped_void_hint_names_only_dtypes_of_its_width(tmp_path, dtype, fitting, unfitting):
+    np.save(tmp_path / "v.npy", sample(dtype, (2,), np.random.default_rng(7)))
+    hint = _hint(tureen("inspect", tmp_path / "v.npy", check=False).stderr)
+    assert all(name in hint for name in fitting) and not any(name in hint for name in unfitting), hint

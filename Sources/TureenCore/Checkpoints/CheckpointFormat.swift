@@ -1,18 +1,25 @@
 /// Options that affect how checkpoints are read.
 public struct ReadOptions: Sendable {
-    /// The dtype to assume for untyped 2-byte or 1-byte void data (NumPy `'<V2'`) that carries no
-    /// record of its true dtype; nil means such data is refused with an error.
-    public var assumedVoidType: DType?
+    /// The dtypes to assume for untyped void data that carries no record of its true dtype, each
+    /// for the data of its width: bf16 for 2-byte data (NumPy `'<V2'`), a float8 for 1-byte data
+    /// (`'<V1'`), so one file can hold both. Where two share a width the first applies; data of a
+    /// width none has is refused with an error.
+    public var assumedVoidTypes: [DType]
     /// Keep only this subtree of a nested checkpoint (a key or dotted path: `state_dict`, `model`).
     public var selectedKey: String?
     /// Remove this prefix from tensor names that start with it (`module.`, `model.`).
     public var strippedPrefix: String?
 
     /// Options with every choice left at its default.
-    public init(assumedVoidType: DType? = nil, selectedKey: String? = nil, strippedPrefix: String? = nil) {
-        self.assumedVoidType = assumedVoidType
+    public init(assumedVoidTypes: [DType] = [], selectedKey: String? = nil, strippedPrefix: String? = nil) {
+        self.assumedVoidTypes = assumedVoidTypes
         self.selectedKey = selectedKey
         self.strippedPrefix = strippedPrefix
+    }
+
+    /// The dtype assumed for untyped void data of `byteWidth` bytes, if one was given.
+    public func assumedVoidType(byteWidth: Int) -> DType? {
+        assumedVoidTypes.first { $0.byteWidth == byteWidth }
     }
 }
 
