@@ -85,6 +85,12 @@ struct NpyHeader: Equatable {
             }
             recorded = dtype
         }
+        if descr.kind == "V", let recorded, let recordedName = NpyDescr.voidRecordName(for: recorded), recorded.byteWidth != descr.width {
+            throw NumPyError.badHeader(
+                path: path, member: member,
+                detail: "dtype '\(text)' has \(descr.width)-byte elements but its '# \(NpyDescr.dtypeRecordPrefix) \(recordedName)' comment "
+                    + "names a \(recorded.byteWidth)-byte dtype; the header contradicts itself")
+        }
         if let dtype = descr.dtype(recorded: recorded, assumed: assumedVoidTypes) { return dtype }
         if descr.kind == "V" && (descr.width == 1 || descr.width == 2) && recorded == nil {
             throw NumPyError.untypedVoid(path: path, member: member, descr: text, byteWidth: descr.width)

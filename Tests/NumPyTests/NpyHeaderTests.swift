@@ -123,6 +123,13 @@ final class NpyHeaderTests: XCTestCase {
                        "where two share a width the first applies")
     }
 
+    func testVoidWidthThatContradictsTheRecordedDTypeIsNamedAsSuch() {
+        assertBadHeader("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), } # tureen-dtype: float8_e4m3fn",
+                        mentions: "'<V2' has 2-byte elements but its '# tureen-dtype: float8_e4m3fn' comment names a 1-byte dtype")
+        assertBadHeader("{'descr': '<V1', 'fortran_order': False, 'shape': (2,), } # tureen-dtype: bfloat16",
+                        mentions: "'<V1' has 1-byte elements but its '# tureen-dtype: bfloat16' comment names a 2-byte dtype")
+    }
+
     func testEncodesHeadersByteForByteAsNumpyDoes() throws {
         let numpy = try Array(Fixtures.bytes("numpy/matrix.npy").prefix(128))
         let encoded = NpyHeader.encode(try TensorInfo(name: "matrix", dtype: .f32, shape: [3, 4]))

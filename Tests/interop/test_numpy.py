@@ -246,3 +246,11 @@ def test_untyped_void_hint_names_only_dtypes_of_its_width(tmp_path, dtype, fitti
     np.save(tmp_path / "v.npy", sample(dtype, (2,), np.random.default_rng(7)))
     hint = _hint(tureen("inspect", tmp_path / "v.npy", check=False).stderr)
     assert all(name in hint for name in fitting) and not any(name in hint for name in unfitting), hint
+
+
+def test_void_width_that_contradicts_the_recorded_dtype_says_so(tmp_path):
+    path = _handmade_npy(tmp_path / "odd.npy", "<V2", (2,), bytes(4), comment="# tureen-dtype: float8_e4m3fn")
+    result = tureen("inspect", path, check=False)
+    assert result.returncode == 1
+    assert "2-byte" in result.stderr and "1-byte" in result.stderr and "float8_e4m3fn" in result.stderr, result.stderr
+    assert "not supported" not in result.stderr
