@@ -17,8 +17,9 @@ struct HDF5ElementType {
     /// `options.assumedVoidType(byteWidth:)`.
     ///
     /// - Throws: `HDF5Error.unsupportedType` for types that are not tensors (strings,
-    ///   variable-length, references, other compounds, unusual float layouts), `.untypedOpaque` for
-    ///   opaque data with no dtype attribute and no assumed dtype of its width, `.library` on errors.
+    ///   variable-length, references, compounds and enums other than h5py's complex and bool,
+    ///   unusual float layouts), `.untypedOpaque` for opaque data with no dtype attribute and no
+    ///   assumed dtype of its width, `.library` on errors.
     static func classify(_ type: hid_t, dataset: hid_t, file: String, object: String, options: ReadOptions) throws -> HDF5ElementType {
         let size = H5Tget_size(type)
         let typeClass = H5Tget_class(type)
@@ -41,9 +42,7 @@ struct HDF5ElementType {
             try HDF5Library.check(H5Tset_order(memory.id, H5T_ORDER_LE), "set a byte order", file: file, object: object)
             return HDF5ElementType(dtype: dtype, isRawLittleEndian: isLittleEndian, memoryType: memory)
         case H5T_ENUM:
-            guard isBooleanEnum(type) else {
-                throw unsupported("an enum other than h5py's bool (FALSE = 0, TRUE = 1 over a 1-byte integer)")
-            }
+            try checkBooleanEnum(type, file: file, object: object)
             return HDF5ElementType(dtype: .bool, isRawLittleEndian: true, memoryType: try copy(type))
         case H5T_OPAQUE:
             let recorded = try HDF5Attributes.strings(of: dataset, named: "dtype", file: file, object: object)?.first
@@ -95,52 +94,13 @@ struct HDF5ElementType {
         (.f64, [8, 63, 52, 11, 0, 52], 1023),
     ]
 
-    private static func floatType(_ type: hid_t) -> DType? {
+    /// The dtype of an IEEE float (or bfloat16) type, or nil for any other bit layout.
+    static func floatType(_ type: hid_t) -> DType? {
         var sign = 0, exponentPosition = 0, exponentSize = 0, mantissaPosition = 0, mantissaSize = 0
         guard H5Tget_fields(type, &sign, &exponentPosition, &exponentSize, &mantissaPosition, &mantissaSize) >= 0 else { return nil }
         let fields = [H5Tget_size(type), sign, exponentPosition, exponentSize, mantissaPosition, mantissaSize]
         let bias = H5Tget_ebias(type)
         return floatLayouts.first { $0.fields == fields && $0.bias == bias }?.dtype
-    }
-
-    private static func isBooleanEnum(_ type: hid_t) -> Bool {
-        let base = H5Tget_super(type)
-        guard base >= 0 else { return false }
-        defer { H5Tclose(base) }
-        // H5Tget_member_value copies as many bytes as the enum type (not its base) is wide, and a
-        // corrupt file can make the two differ: both must be 1 before it writes into one byte.
-        guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_size(type) == 1, H5Tget_nmembers(type) == 2 else {
-            return false
-        }
-        var values: Set<Int8> = []
-        for member in 0..<UInt32(2) {
-            var value: Int8 = 0
-            guard H5Tget_member_value(type, member, &value) >= 0 else { return false }
-            values.insert(value)
-        }
-        return values == [0, 1]
-    }
-
-    /// h5py's complex numbers: a compound of two equal IEEE floats at offsets 0 and w (named `r`, `i`).
-    private static func complexType(_ type: hid_t, file: String, object: String) throws -> HDF5ElementType {
-        let unsupported = HDF5Error.unsupportedType(path: file, object: object, detail: "a compound type other than h5py's complex (two equal floats r, i)")
-        guard H5Tget_nmembers(type) == 2 else { throw unsupported }
-        var parts: [(dtype: DType, littleEndian: Bool, name: String)] = []
-        for member in 0..<UInt32(2) {
-            let memberType = H5Tget_member_type(type, member)
-            guard memberType >= 0 else { throw unsupported }
-            defer { H5Tclose(memberType) }
-            guard let namePointer = H5Tget_member_name(type, member) else { throw unsupported }
-            let name = String(cString: namePointer)
-            H5free_memory(namePointer)
-            guard H5Tget_class(memberType) == H5T_FLOAT, let dtype = floatType(memberType), dtype == .f32 || dtype == .f64,
-                  H5Tget_member_offset(type, member) == Int(member) * dtype.byteWidth else { throw unsupported }
-            parts.append((dtype, H5Tget_order(memberType) != H5T_ORDER_BE, name))
-        }
-        let width = parts[0].dtype.byteWidth
-        guard parts[0].dtype == parts[1].dtype, H5Tget_size(type) == 2 * width else { throw unsupported }
-        let memory = try HDF5TypeFactory.complex(component: parts[0].dtype, names: (parts[0].name, parts[1].name), file: file, object: object)
-        return HDF5ElementType(dtype: width == 4 ? .c64 : .c128, isRawLittleEndian: parts.allSatisfy(\.littleEndian), memoryType: memory)
     }
 
     private static func className(_ typeClass: H5T_class_t, variable: Bool) -> String {

@@ -48,18 +48,18 @@ enum HDF5TypeFactory {
         case .f32: return try made(H5Tcopy(tureen_H5T_IEEE_F32LE()))
         case .f64: return try made(H5Tcopy(tureen_H5T_IEEE_F64LE()))
         case .bf16, .f8E4M3, .f8E5M2: return try made(H5Tcreate(H5T_OPAQUE, dtype.byteWidth))
-        case .c64: return try complex(component: .f32, names: ("r", "i"), file: file, object: object)
-        case .c128: return try complex(component: .f64, names: ("r", "i"), file: file, object: object)
+        case .c64: return try complex(component: .f32, file: file, object: object)
+        case .c128: return try complex(component: .f64, file: file, object: object)
         }
     }
 
-    /// A little-endian complex compound of two `component` floats named `names`.
-    static func complex(component: DType, names: (String, String), file: String, object: String) throws -> HDF5Handle {
+    /// h5py's little-endian complex compound: two `component` floats, `r` then `i`.
+    static func complex(component: DType, file: String, object: String) throws -> HDF5Handle {
         let width = component.byteWidth
         let type = try HDF5Handle(H5Tcreate(H5T_COMPOUND, 2 * width), "create a complex datatype", file: file, object: object)
         let member = component == .f32 ? tureen_H5T_IEEE_F32LE() : tureen_H5T_IEEE_F64LE()
-        try HDF5Library.check(H5Tinsert(type.id, names.0, 0, member), "create a complex datatype", file: file, object: object)
-        try HDF5Library.check(H5Tinsert(type.id, names.1, width, member), "create a complex datatype", file: file, object: object)
+        try HDF5Library.check(H5Tinsert(type.id, "r", 0, member), "create a complex datatype", file: file, object: object)
+        try HDF5Library.check(H5Tinsert(type.id, "i", width, member), "create a complex datatype", file: file, object: object)
         return type
     }
 }

@@ -168,3 +168,26 @@ def test_file_with_user_block_reads_zero_copy_offsets_correctly(tmp_path):
     result = tureen("convert", path, tmp_path / "out.safetensors")
     assert result.returncode == 0, result.stderr
     assert safetensors_raw(tmp_path / "out.safetensors")["x"] == ((1000,), raw(array))
+
+
+# Types h5py writes that look like its complex or bool but are not: each must be refused, never reinterpreted.
+LOOKALIKE_TYPES = {
+    "points_x_y": (np.array([(1.0, 2.0)], dtype=[("x", "<f4"), ("y", "<f4")]), "compound"),
+    "imaginary_first": (np.array([(1.0, 2.0)], dtype=[("i", "<f8"), ("r", "<f8")]), "compound"),
+    "inverted_bool": (np.array([0, 1], dtype=h5py.enum_dtype({"FALSE": 1, "TRUE": 0}, basetype="u1")), "enum"),
+    "other_names": (np.array([0, 1], dtype=h5py.enum_dtype({"OFF": 0, "ON": 1}, basetype="i1")), "enum"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOOKALIKE_TYPES))
+def test_compounds_and_enums_other_than_h5pys_complex_and_bool_are_refused(tmp_path, case):
+    array, kind = LOOKALIKE_TYPES[case]
+    path = tmp_path / f"{case}.h5"
+    with h5py.File(path, "w") as f:
+        f["data"] = array
+    result = tureen("inspect", path)
+    assert result.returncode == 1, result.stdout
+    assert str(path) in result.stderr and "dataset /data is not a tensor" in result.stderr
+    expected = "h5py's complex (members 'r' at offset 0 and 'i'" if kind == "compound" else "h5py's bool (FALSE = 0, TRUE = 1"
+    assert expected in result.stderr, result.stderr
+
