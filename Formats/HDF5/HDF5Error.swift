@@ -29,6 +29,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case groupsTooDeep(path: String, object: String, limit: Int)
     /// A tensor name cannot become an HDF5 object path.
     case unmappableName(path: String, tensor: String, detail: String)
+    /// A metadata entry cannot be stored as an HDF5 attribute (the key is shown escaped).
+    case unstorableMetadata(path: String, key: String, detail: String)
     /// The Keras 3 layout was asked for, but a tensor's name is not a Keras 3 variable path.
     case notKerasLayout(path: String, tensor: String)
     /// A chunked dataset whose chunks need more memory to decode than the limit: `what` says which
@@ -66,6 +68,8 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): group \(shown) nests more than \(limit) groups deep; the file is corrupt or hostile"
         case let .unmappableName(path, tensor, detail):
             return "\(path): tensor '\(tensor)' cannot become an HDF5 path: \(detail)"
+        case let .unstorableMetadata(path, key, detail):
+            return "\(path): metadata '\(TensorName.escaped(key))' cannot be stored as an HDF5 attribute: \(detail)"
         case let .notKerasLayout(path, tensor):
             return "\(path): the Keras 3 layout needs names from a Keras 3 .weights.h5 file (…vars.<index>), but tensor '\(tensor)' is not one"
         case let .preflightFailed(path, detail):

@@ -16,6 +16,7 @@ public struct HDF5Writer: CheckpointWriter {
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
         let keras = options.layout == .keras
         let paths = try Self.datasetPaths(of: content.tensors, keras: keras, file: path)
+        if !keras { try Self.checkMetadata(content.metadata, file: path) }
         let output = try OutputFile(destination: path)
         let offsets = try Self.layOut(
             content, at: paths, keras: keras, compress: options.compress, into: .file(path: output.temporaryPath), reportingAs: path)
@@ -67,6 +68,18 @@ public struct HDF5Writer: CheckpointWriter {
             throw HDF5Error.notKerasLayout(path: file, tensor: stray.0.name)
         }
         return paths
+    }
+
+    /// Checks that every metadata entry can become a root attribute: libhdf5 takes the key and the
+    /// value as C strings, which a NUL would cut short, and refuses an empty attribute name.
+    private static func checkMetadata(_ metadata: [String: String], file: String) throws {
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            let problem = key.isEmpty ? "HDF5 attribute names cannot be empty"
+                : key.utf8.contains(0) ? "its key holds a NUL character, which HDF5 attribute names cannot"
+                : value.utf8.contains(0) ? "its value holds a NUL character, which HDF5 strings cannot (they end at the first NUL)"
+                : nil
+            if let problem { throw HDF5Error.unstorableMetadata(path: file, key: key, detail: problem) }
+        }
     }
 
     /// Lays out the file at `destination` with libhdf5: groups, datasets (chunked ones written

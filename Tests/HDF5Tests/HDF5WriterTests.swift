@@ -111,4 +111,18 @@ final class HDF5WriterTests: XCTestCase {
             XCTAssertEqual(error as? HDF5Error, .notKerasLayout(path: path, tensor: "weight"))
         }
     }
+
+    func testMetadataHDF5CannotStoreIsRefusedBeforeWriting() throws {
+        let folder = try makeScratchFolder().path
+        let path = folder + "/out.h5"
+        let tensors = [try TensorInfo(name: "w", dtype: .u8, shape: [2])]
+        for (metadata, key) in [(["note": "a\0b"], "note"), (["k\0x": "v"], "k\0x"), (["": "v"], "")] {
+            let producer = MemoryProducer(tensors: tensors, contents: [[1, 2]], metadata: metadata)
+            XCTAssertThrowsError(try HDF5Writer().write(producer, to: path, options: WriteOptions()), key) { error in
+                guard case let .unstorableMetadata(errorPath, errorKey, _)? = error as? HDF5Error else { return XCTFail("\(error)") }
+                XCTAssertEqual([errorPath, errorKey], [path, key])
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
+        }
+    }
 }

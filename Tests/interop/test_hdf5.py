@@ -191,3 +191,14 @@ def test_compounds_and_enums_other_than_h5pys_complex_and_bool_are_refused(tmp_p
     expected = "h5py's complex (members 'r' at offset 0 and 'i'" if kind == "compound" else "h5py's bool (FALSE = 0, TRUE = 1"
     assert expected in result.stderr, result.stderr
 
+
+@pytest.mark.parametrize("metadata, shown", [({"note": "a\0b"}, "metadata 'note'"), ({"k\0x": "v"}, "metadata 'k\\0x'"),
+                                             ({"": "v"}, "metadata ''")])
+def test_metadata_hdf5_cannot_store_is_refused_before_writing(tmp_path, metadata, shown):
+    source = tmp_path / "in.safetensors"
+    save_file({"w": np.zeros(2, np.float32)}, source, metadata=metadata)
+    result = tureen("convert", source, tmp_path / "out.h5")
+    assert result.returncode == 1
+    assert shown in result.stderr and "libhdf5" not in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == [source]
+
