@@ -29,6 +29,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case groupsTooDeep(path: String, object: String, limit: Int)
     /// A tensor name cannot become an HDF5 object path.
     case unmappableName(path: String, tensor: String, detail: String)
+    /// Two tensor names map to one HDF5 object path, `object`: both to a dataset there (`enc.w` and
+    /// `enc/w`), or, when `asGroup`, `tensor` to a dataset where `other` needs a group (`a.b` beside `a/b/c`).
+    case sharedPath(path: String, tensor: String, other: String, object: String, asGroup: Bool)
     /// A metadata entry cannot be stored as an HDF5 attribute (the key is shown escaped).
     case unstorableMetadata(path: String, key: String, detail: String)
     /// The Keras 3 layout was asked for, but a tensor's name is not a Keras 3 variable path.
@@ -68,6 +71,11 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
             return "\(path): group \(shown) nests more than \(limit) groups deep; the file is corrupt or hostile"
         case let .unmappableName(path, tensor, detail):
             return "\(path): tensor '\(tensor)' cannot become an HDF5 path: \(detail)"
+        case let .sharedPath(path, tensor, other, object, asGroup):
+            let first = TensorName.escaped(tensor), second = TensorName.escaped(other)
+            return asGroup
+                ? "\(path): tensor '\(first)' would be stored at \(object), where tensor '\(second)' needs a group (an HDF5 dataset cannot also be a group); rename one of them"
+                : "\(path): tensors '\(first)' and '\(second)' would both be stored at \(object) ('.' and '/' both separate HDF5 groups); rename one of them"
         case let .unstorableMetadata(path, key, detail):
             return "\(path): metadata '\(TensorName.escaped(key))' cannot be stored as an HDF5 attribute: \(detail)"
         case let .notKerasLayout(path, tensor):

@@ -15,15 +15,40 @@ package enum HDF5Names {
     /// The path components for each of `names`, in the same order.
     ///
     /// - Throws: `HDF5Error.unmappableName` for a name that is empty or would leave a `/` inside a
-    ///   link name; `file` names the output in the error.
+    ///   link name, `HDF5Error.sharedPath` for two names that need one path; `file` names the
+    ///   output in the error.
     package static func paths(for names: [String], file: String) throws -> [[String]] {
         let tensorNames = Set(names)
-        return try names.map { name in
+        let paths = try names.map { name in
             let components = split(name, keepingWhole: tensorNames)
             guard !name.isEmpty, components.allSatisfy({ !$0.contains("/") && $0 != "." && $0 != ".." }) else {
                 throw HDF5Error.unmappableName(path: file, tensor: name, detail: "HDF5 link names cannot be empty, '.', or contain '/' (here between empty parts or after another tensor's name)")
             }
             return components
+        }
+        try checkNoSharedPaths(paths, of: names, file: file)
+        return paths
+    }
+
+    /// Throws if two names map to one dataset path (`enc.w` and `enc/w`: `.` and `/` both separate
+    /// groups), or one name's dataset stands where another's path needs a group (`a.b` beside
+    /// `a/b/c`, which is split at every separator since no tensor is named `a/b`), which libhdf5
+    /// would refuse only halfway through writing.
+    private static func checkNoSharedPaths(_ paths: [[String]], of names: [String], file: String) throws {
+        var datasets: [[String]: Int] = [:]
+        for (index, path) in paths.enumerated() {
+            if let first = datasets[path] {
+                throw HDF5Error.sharedPath(path: file, tensor: names[first], other: names[index], object: "/" + path.joined(separator: "/"), asGroup: false)
+            }
+            datasets[path] = index
+        }
+        for (index, path) in paths.enumerated() {
+            for length in 1..<path.count {
+                let group = Array(path.prefix(length))
+                if let dataset = datasets[group] {
+                    throw HDF5Error.sharedPath(path: file, tensor: names[dataset], other: names[index], object: "/" + group.joined(separator: "/"), asGroup: true)
+                }
+            }
         }
     }
 

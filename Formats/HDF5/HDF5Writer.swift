@@ -34,7 +34,7 @@ public struct HDF5Writer: CheckpointWriter {
     /// dataset's bytes coming from the producer. Datasets are always contiguous.
     ///
     /// - Throws: `HDF5Error.notKerasLayout` for a tensor not named `….vars.<index>`,
-    ///   `HDF5Error.unmappableName`, `HDF5Error.library`, or the producer's and `sink`'s errors;
+    ///   `HDF5Error.unmappableName`, `HDF5Error.sharedPath`, `HDF5Error.library`, or the producer's and `sink`'s errors;
     ///   errors name `label`.
     package static func streamKerasWeights(
         _ content: any TensorProducer, label: String, begin: (_ size: Int) throws -> Void, sink: (UnsafeRawBufferPointer) throws -> Void

@@ -30,4 +30,19 @@ final class HDF5NamesTests: XCTestCase {
         XCTAssertThrowsError(try HDF5Names.paths(for: ["a//b"], file: "x.h5"))
         XCTAssertThrowsError(try HDF5Names.paths(for: [""], file: "x.h5"))
     }
+
+    func testNamesThatMapToOnePathAreRefusedNamingBoth() {
+        XCTAssertThrowsError(try HDF5Names.paths(for: ["enc.w", "enc/w"], file: "x.h5")) { error in
+            XCTAssertEqual(error as? HDF5Error, .sharedPath(path: "x.h5", tensor: "enc.w", other: "enc/w", object: "/enc/w", asGroup: false))
+        }
+    }
+
+    func testDatasetWhereAnotherNameNeedsAGroupIsRefusedNamingBoth() {
+        XCTAssertThrowsError(try HDF5Names.paths(for: ["a.b", "a/b/c"], file: "x.h5")) { error in
+            XCTAssertEqual(error as? HDF5Error, .sharedPath(path: "x.h5", tensor: "a.b", other: "a/b/c", object: "/a/b", asGroup: true))
+        }
+        XCTAssertThrowsError(try HDF5Names.paths(for: ["a.b.c", "a/b"], file: "x.h5")) { error in
+            XCTAssertEqual(error as? HDF5Error, .sharedPath(path: "x.h5", tensor: "a/b", other: "a.b.c", object: "/a/b", asGroup: true))
+        }
+    }
 }

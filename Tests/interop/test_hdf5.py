@@ -202,3 +202,13 @@ def test_metadata_hdf5_cannot_store_is_refused_before_writing(tmp_path, metadata
     assert shown in result.stderr and "libhdf5" not in result.stderr, result.stderr
     assert list(tmp_path.iterdir()) == [source]
 
+
+@pytest.mark.parametrize("names, shared", [(["enc.w", "enc/w"], "/enc/w"), (["a.b", "a/b/c"], "/a/b"), (["a/b", "a.b.c"], "/a/b")])
+def test_names_that_map_to_one_hdf5_path_are_refused_naming_both(tmp_path, names, shared):
+    source = tmp_path / "in.safetensors"
+    save_file({name: np.zeros(2, np.float32) for name in names}, source)
+    result = tureen("convert", source, tmp_path / "out.h5")
+    assert result.returncode == 1
+    assert all(f"'{name}'" in result.stderr for name in names) and shared in result.stderr, result.stderr
+    assert "libhdf5" not in result.stderr
+    assert list(tmp_path.iterdir()) == [source]
