@@ -19,7 +19,8 @@ public struct CommandTemplate: Sendable, Equatable, CustomStringConvertible {
         public var description: String {
             switch self {
             case let .missingPlaceholder(template, placeholder):
-                return "the command '\(template)' has no \(placeholder); it must say where the candidate file goes"
+                let file = placeholder == "{grad}" ? "the gradient file" : "the candidate file"
+                return "the command '\(template)' has no \(placeholder); it must say where \(file) goes"
             case let .unbalancedQuotes(template):
                 return "the command '\(template)' has an unclosed quote or a trailing backslash"
             case .empty:

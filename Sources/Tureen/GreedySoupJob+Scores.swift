@@ -2,12 +2,15 @@
 import Glibc
 #endif
 import Foundation
+import Safetensors
+import TureenCore
 
 extension GreedySoupJob {
     /// Reads individual scores computed elsewhere (`--scores`): a JSON object mapping ingredient
     /// paths to numbers, `{"a.safetensors": 0.91, "runs/b.npz": 0.89}`. A key matches an
     /// ingredient when it is the same text or names the same file; keys for other files are
-    /// ignored.
+    /// ignored. Two different scores for one file (a repeated key, or two spellings of its path)
+    /// are refused.
     ///
     /// - Returns: the score of every ingredient, keyed by the ingredient as given.
     /// - Throws: `GreedySoupError.unreadableScores` or `.missingScores`.
@@ -15,22 +18,28 @@ extension GreedySoupJob {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GreedySoupError.unreadableScores(file: path, reason: "no such file or not readable")
         }
-        let object: [String: Double]
-        do {
-            object = try JSONDecoder().decode([String: Double].self, from: data)
-        } catch {
+        // Safetensors' parser keeps an object's members in order, repeated keys included.
+        guard case let .object(members)? = try? data.withUnsafeBytes({ try JSONParser.parse($0) }) else {
             throw GreedySoupError.unreadableScores(file: path, reason: "it is not a JSON object of numbers")
         }
-        var byFile: [String: Double] = [:]
-        for (key, value) in object {
-            byFile[resolved(key)] = value
-            byFile[key] = value
+        var byFile: [String: (key: String, score: Double)] = [:]
+        for (key, value) in members {
+            guard case let .number(text) = value, let score = Double(decimal: text) else {
+                throw GreedySoupError.unreadableScores(file: path, reason: "the value of '\(key)' is not a number")
+            }
+            for name in Set([key, resolved(key)]) {
+                if let earlier = byFile[name], earlier.score != score {
+                    throw GreedySoupError.unreadableScores(
+                        file: path, reason: "'\(earlier.key)' and '\(key)' give one file two scores, \(earlier.score) and \(score)")
+                }
+                byFile[name] = (key, score)
+            }
         }
         var scores: [String: Double] = [:]
         var missing: [String] = []
         for ingredient in ingredients {
             if let score = byFile[ingredient] ?? byFile[resolved(ingredient)] {
-                scores[ingredient] = score
+                scores[ingredient] = score.score
             } else {
                 missing.append(ingredient)
             }

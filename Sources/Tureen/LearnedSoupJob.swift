@@ -69,7 +69,7 @@ public struct LearnedSoupJob {
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
         let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
         let candidateWriter = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry).writer
-        if let weightsOutput { try SideOutputPolicy.check(weightsOutput, others: ingredients + [output], force: force) }
+        if let weightsOutput { try SideOutputPolicy.check(weightsOutput, inputs: ingredients, outputs: [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
         (target.notes + target.notes(writing: plan.entries.map(\.output))).forEach { onNote?($0) }
         let mixed = plan.entries.indices.filter { plan.entries[$0].isMerged }

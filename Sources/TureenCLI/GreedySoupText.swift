@@ -8,7 +8,7 @@ struct GreedySoupText {
     func line(for event: GreedySoupEvent) -> String {
         switch event {
         case let .individual(individual):
-            return "scored \(individual.path): \(score(individual.score))\(note(individual.source))\(individual.leftOut ? " (below --min-score: left out)" : "")"
+            return "scored \(individual.path): \(score(individual.score))\(note(individual.source))\(individual.leftOut ? " (\(minimize ? "above" : "below") --min-score: left out)" : "")"
         case let .step(step) where step.step == 0:
             return "step 0: start from \(step.ingredient) (\(score(step.ingredientScore)))"
         case let .step(step):

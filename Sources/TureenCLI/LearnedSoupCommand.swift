@@ -56,7 +56,7 @@ struct LearnedSoupCommand: ParsableCommand {
             job.force = search.writing.force
             job.modelFolder = search.writing.modelFolderOptions
             job.onNote = { printToStandardError($0) }
-            try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + [search.output] + (weightsOut.map { [$0] } ?? []))
+            try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients, outputs: [search.output] + (weightsOut.map { [$0] } ?? []))
             let started = Date()
             let report = try job.run { step in
                 search.reporting.say("step \(step.step): loss \(String(format: "%.6g", step.loss)), weights' entropy \(String(format: "%.4f", step.entropy)) nats")

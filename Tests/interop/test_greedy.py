@@ -326,3 +326,25 @@ def test_a_scratch_folder_that_is_the_output_is_refused_before_scoring(tureen, t
     assert result.returncode == 64, result.stderr
     assert "--scratch" in result.stderr, result.stderr
     assert not out.exists() and not list(tmp_path.glob("call-*"))
+
+
+def test_with_minimize_an_ingredient_left_out_is_above_the_min_score(tureen, tmp_path):
+    # Regression: the line said "below --min-score" of a score above it.
+    paths = ingredients(tmp_path, count=3)
+    scores = {str(p): float(i) for i, p in enumerate(paths)}
+    (tmp_path / "scores.json").write_text(json.dumps(scores))
+    result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json",
+                    "--min-score", "1.5", "--minimize")
+    assert f"scored {paths[2]}: 2 (from --scores) (above --min-score: left out)" in result.stdout, result.stdout
+
+
+def test_two_scores_for_one_file_are_refused(tureen, tmp_path):
+    # Regression: a repeated key, or two spellings of one file, silently kept one of the scores.
+    paths = ingredients(tmp_path, count=2)
+    for text in (f'{{"{paths[0]}": 1, "{paths[1]}": 2, "{paths[0]}": 9}}',
+                 json.dumps({str(paths[0]): 1, str(paths[1]): 2, f"{tmp_path}/./{paths[0].name}": 3})):
+        (tmp_path / "scores.json").write_text(text)
+        result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json", check=False)
+        assert result.returncode == 1 and "two scores" in result.stderr and str(tmp_path / "scores.json") in result.stderr, result.stderr
+    (tmp_path / "scores.json").write_text(json.dumps({str(paths[0]): 1, str(paths[1]): 2, f"{tmp_path}/./{paths[0].name}": 1}))
+    greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json")

@@ -164,3 +164,14 @@ def test_a_weights_file_gives_each_ingredient_its_own_weight(tureen, tmp_path):
     result = tureen("soup", "weighted", other, paths[1], paths[2], "--weights-file", weights, "-o", tmp_path / "x.safetensors", check=False)
     assert result.returncode == 1 and f"{other}" in result.stderr and f"{weights}" in result.stderr, result.stderr
     assert not (tmp_path / "x.safetensors").exists()
+
+
+def test_outputs_given_one_path_are_refused_as_such(tureen, tmp_path):
+    # Regression: a plot or weights file at the output's path was refused as "also an input".
+    paths, command = setup(tmp_path, {"w": [0.5, 0.3, 0.2], "b": [0.5, 0.3, 0.2]})
+    out = tmp_path / "soup.safetensors"
+    for option in ("--plot", "--weights-out"):
+        result = learned(tureen, paths, command, out, option, out, check=False)
+        assert result.returncode == 1 and "given for two of the command's outputs" in result.stderr, result.stderr
+    result = learned(tureen, paths, f"{sys.executable} -c pass {{path}}", out, check=False)
+    assert result.returncode == 64 and "where the gradient file goes" in result.stderr, result.stderr

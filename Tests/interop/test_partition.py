@@ -286,3 +286,18 @@ def test_tasks_that_own_no_shard_need_not_have_run(workspace, tmp_path):
     result = index(folder)
     assert result.returncode == 0, result.stderr[:2000]
     assert_same_as_reference(workspace, folder)
+
+
+def test_inputs_alike_but_for_their_values_make_other_plans(workspace, tmp_path):
+    # Regression: inputs of the same size, modification time and header (cp -p, rsync -a) had one
+    # plan id, so shards of two different soups were indexed as one.
+    folder = tmp_path / "out"
+    right, wrong = tmp_path / "right.safetensors", tmp_path / "wrong.safetensors"
+    right.write_bytes(workspace.ingredients[2].read_bytes())
+    wrong.write_bytes(workspace.other.read_bytes())
+    for path in (right, wrong):
+        os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    workspace.soup(folder, "0/2", inputs=[*workspace.ingredients[:2], wrong])
+    workspace.soup(folder, "1/2", inputs=[*workspace.ingredients[:2], right])
+    result = index(folder)
+    assert result.returncode == 1 and "different plans" in result.stderr, result.stderr

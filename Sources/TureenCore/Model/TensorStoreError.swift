@@ -30,6 +30,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case outputExists(path: String)
     /// The output path names one of the inputs.
     case outputIsInput(path: String)
+    /// Two of a command's outputs (the soup, a plot, a weights file) are given one path.
+    case outputNamedTwice(path: String)
     /// Writing the output failed.
     case cannotWrite(path: String, errno: Errno)
     /// An input file lies inside the output folder, which replacing the folder would remove.
@@ -79,6 +81,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the output already exists"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
+        case let .outputNamedTwice(path):
+            return "\(path) is given for two of the command's outputs; give each output its own path"
         case let .cannotWrite(path, errno):
             return "\(path): cannot write: \(errno)"
         case let .inputInsideOutput(path, input):
