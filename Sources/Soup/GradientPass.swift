@@ -61,10 +61,21 @@ package struct GradientPass {
             let gradientTensor = gradient.tensor(named: entry.output.name)!
             let kernel = GradientKernel(ingredientTypes: entry.inputs.map(\.info.dtype), gradientType: gradientTensor.info.dtype, weights: weights(index))
             let row = try derivatives(of: entry, gradient: gradientTensor, kernel: kernel, buffers: buffers, onProgress: onProgress)
-            guard row.allSatisfy(\.isFinite) else { throw GradientError.nonFinite(path: gradient.location, tensor: entry.output.name) }
+            guard row.allSatisfy(\.isFinite) else {
+                let holdsNonFinite = try Self.holdsNonFinite(gradientTensor, chunkElementCount: options.chunkElementCount)
+                throw holdsNonFinite ? GradientError.nonFinite(path: gradient.location, tensor: entry.output.name)
+                    : GradientError.derivativeOverflows(path: gradient.location, tensor: entry.output.name)
+            }
             rows.append(row)
         }
         return rows
+    }
+
+    /// Whether `tensor` holds NaN or ±Inf (read again, only once a derivative came out non-finite).
+    private static func holdsNonFinite(_ tensor: StoredTensor, chunkElementCount: Int) throws -> Bool {
+        var found = false
+        try tensor.copyChunks(of: chunkElementCount, into: { found = found || ElementCodec.countNonFinite($0, dtype: tensor.info.dtype) > 0 }, progress: nil)
+        return found
     }
 
     private func derivatives(

@@ -65,6 +65,18 @@ final class GradientPassTests: XCTestCase {
         }
     }
 
+    func testAFiniteGradientWhoseDerivativeOverflowsIsNotSaidToHoldNaN() throws {
+        // Regression: a finite f64 gradient of 1e308 was refused as one that "holds NaN or Inf".
+        let a = try StoreBuilder.store("a", [("w", .f64, [2], f64([4, 4]))])
+        let b = try StoreBuilder.store("b", [("w", .f64, [2], f64([-4, -4]))])
+        let plan = try SoupPlan.make(ingredients: [a, b], base: nil, recipe: try .uniform(count: 2), options: SoupOptions())
+        let gradient = try StoreBuilder.store("grad", [("w", .f64, [2], f64([1e308, 1e308]))])
+        XCTAssertThrowsError(try GradientPass(plan: plan, options: SoupOptions()).derivatives(gradient: gradient) { _ in [1, 1] }) {
+            XCTAssertEqual($0 as? GradientError, .derivativeOverflows(path: "grad", tensor: "w"))
+            XCTAssertTrue("\($0)".contains("overflow"), "\($0)")
+        }
+    }
+
     func testSoftmaxOfEqualLogitsIsUniformWithEntropyLogN() {
         let mixing = SoftmaxMixing(groups: 2, ingredients: 4, learningRate: 0.05)
         XCTAssertEqual(mixing.weights, [[0.25, 0.25, 0.25, 0.25], [0.25, 0.25, 0.25, 0.25]])
