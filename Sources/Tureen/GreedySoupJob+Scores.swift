@@ -24,8 +24,8 @@ extension GreedySoupJob {
         }
         var byFile: [String: (key: String, score: Double)] = [:]
         for (key, value) in members {
-            guard case let .number(text) = value, let score = Double(decimal: text) else {
-                throw GreedySoupError.unreadableScores(file: path, reason: "the value of '\(key)' is not a number")
+            guard case let .number(text) = value, let score = Double(decimal: text), score.isFinite else {
+                throw GreedySoupError.unreadableScores(file: path, reason: "the value of '\(key)' is not a finite number")
             }
             for name in Set([key, resolved(key)]) {
                 if let earlier = byFile[name], earlier.score != score {

@@ -80,7 +80,7 @@ public struct GreedySoupJob {
         if !precomputedScores.isEmpty, !missing.isEmpty {
             throw GreedySoupError.missingScores(file: "the precomputed scores", ingredients: missing)
         }
-        let scratch = try ScratchFolder(path: scratchFolder, beside: output)
+        let scratch = try ScratchFolder(path: scratchFolder, beside: output, resuming: resume)
         let journal = try ScoreJournal(path: scratch.file(Self.journalName), resume: resume)
         let candidates = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry)
         var search = try GreedySearch(job: self, candidates: candidates, stores: stores, scratch: scratch, journal: journal)

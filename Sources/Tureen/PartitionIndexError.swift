@@ -14,14 +14,18 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
         /// A shard's SHA-256 differs from the task's manifest.
         case shardChecksum(task: Int, shard: String)
         /// A shard holds other tensors than the task's manifest lists: `unlisted` are in the shard
-        /// only, `absent` in the list only.
-        case shardTensors(task: Int, shard: String, unlisted: [String], absent: [String])
+        /// only, `absent` in the list only, `repeated` listed more than once.
+        case shardTensors(task: Int, shard: String, unlisted: [String], absent: [String], repeated: [String])
+        /// A shard's tensors take other bytes than the task's manifest says.
+        case shardTensorBytes(task: Int, shard: String, listed: Int, held: Int)
+        /// A shard's header cannot be read.
+        case shardUnreadable(task: Int, shard: String, reason: String)
 
         /// The task that should rewrite the shards.
         public var task: Int {
             switch self {
             case let .noManifest(task, _), let .unfinished(task, _, _, _), let .shardMissing(task, _), let .shardSize(task, _, _, _), let .shardChecksum(task, _),
-                 let .shardTensors(task, _, _, _):
+                 let .shardTensors(task, _, _, _, _), let .shardTensorBytes(task, _, _, _), let .shardUnreadable(task, _, _):
                 return task
             }
         }
@@ -38,10 +42,15 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
                 return "\(shard), written by task \(task), is \(size) bytes, not the \(expected) its manifest says (cut short or changed since)"
             case let .shardChecksum(task, shard):
                 return "\(shard), written by task \(task), does not have the SHA-256 its manifest says (changed since)"
-            case let .shardTensors(task, shard, unlisted, absent):
+            case let .shardTensors(task, shard, unlisted, absent, repeated):
                 let differences = [unlisted.isEmpty ? nil : "holds \(Self.names(unlisted)), which its manifest does not list",
-                                   absent.isEmpty ? nil : "lacks \(Self.names(absent)), which its manifest lists"].compactMap { $0 }
+                                   absent.isEmpty ? nil : "lacks \(Self.names(absent)), which its manifest lists",
+                                   repeated.isEmpty ? nil : "is listed by its manifest with \(Self.names(repeated)) more than once"].compactMap { $0 }
                 return "\(shard), written by task \(task), \(differences.joined(separator: " and ")) (the shard or the manifest was changed since)"
+            case let .shardTensorBytes(task, shard, listed, held):
+                return "\(shard), written by task \(task), holds \(held) bytes of tensors, not the \(listed) its manifest says (the shard or the manifest was changed since)"
+            case let .shardUnreadable(task, shard, reason):
+                return "\(shard), written by task \(task), cannot be read as a shard: \(reason)"
             }
         }
 

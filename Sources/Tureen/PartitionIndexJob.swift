@@ -70,7 +70,10 @@ public struct PartitionIndexJob {
         }
         guard problems.isEmpty else { throw PartitionIndexError.incomplete(folder: folder, taskCount: first.taskCount, problems: problems) }
         let shards = manifests.flatMap(\.manifest.shards)
-        let totalSize = shards.reduce(0) { $0 + $1.tensorBytes }
+        // Each shard's tensor bytes were checked against its header, so their sum is the files' and fits.
+        guard let totalSize = shards.reduce(Optional(0), { total, shard in total.flatMap { CheckedArithmetic.sum($0, shard.tensorBytes) } }) else {
+            throw PartitionIndexError.badManifest(path: folder, detail: "the shards' tensor bytes add up to more than fits in 64 bits")
+        }
         var index: String?
         if first.shardCount > 1 {
             let weightMap = shards.flatMap { shard in shard.tensors.map { ($0, shard.name) } }
@@ -93,16 +96,29 @@ public struct PartitionIndexJob {
         }
         guard status.size == shard.size else { return .shardSize(task: task, shard: shard.name, size: Int(status.size), expected: shard.size) }
         if verifiesChecksums, try ContentDigest.ofFile(at: path) != shard.sha256 { return .shardChecksum(task: task, shard: shard.name) }
-        // The index is made of the manifests' tensor lists: each must be what its shard holds.
-        let held = try SafetensorsReader().open(path, options: ReadOptions()).tensors.map(\.info.name)
+        // The index is made of the manifests' tensor lists and sizes: each must be what its shard holds.
+        let held: [TensorInfo]
+        do {
+            held = try SafetensorsReader().open(path, options: ReadOptions()).tensors.map(\.info)
+        } catch {
+            return .shardUnreadable(task: task, shard: shard.name, reason: "\(error)")
+        }
+        let names = held.map(\.name)
         let listed = Set(shard.tensors)
-        guard Set(held) == listed, held.count == shard.tensors.count else {
-            return .shardTensors(task: task, shard: shard.name, unlisted: held.filter { !listed.contains($0) }, absent: shard.tensors.filter { !held.contains($0) })
+        guard Set(names) == listed, names.count == shard.tensors.count else {
+            let repeated = Dictionary(grouping: shard.tensors) { $0 }.filter { $0.value.count > 1 }.keys.sorted()
+            return .shardTensors(task: task, shard: shard.name, unlisted: names.filter { !listed.contains($0) },
+                                 absent: shard.tensors.filter { !names.contains($0) }, repeated: repeated)
+        }
+        let bytes = held.reduce(Optional(0)) { total, info in total.flatMap { CheckedArithmetic.sum($0, info.byteCount) } }
+        guard let bytes, bytes == shard.tensorBytes else {
+            return .shardTensorBytes(task: task, shard: shard.name, listed: shard.tensorBytes, held: bytes ?? .max)
         }
         return nil
     }
 
-    /// Refuses to replace an index at `path` that holds other bytes than `contents` unless `force`
+    /// Refuses to replace an index at `path` that holds other bytes than `contents` unless
+    /// `replacesExistingIndex`
     /// (another checkpoint's index in the folder, which a run into it did not write).
     private func checkExistingIndex(at path: String, against contents: [UInt8]) throws {
         guard !replacesExistingIndex, FileSystem.identity(of: path) != nil else { return }

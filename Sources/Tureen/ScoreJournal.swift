@@ -32,30 +32,48 @@ final class ScoreJournal {
     private var scores: [Key: Double] = [:]
 
     /// Opens the journal at `path`: with `resume`, reads the scores in it (a last line cut short by
-    /// an interrupt is skipped); otherwise starts it, where no file is.
+    /// an interrupt is skipped, and cut off the file so the next score starts a line of its own);
+    /// otherwise starts it, where no file or an empty one is.
     ///
-    /// - Throws: `ScratchFolderError.earlierJournal` if a file is there and `resume` is false (the
-    ///   scores of an earlier run are never emptied unasked); `.notAJournal` if, with `resume`, a
-    ///   line before the last is not a score; `TensorStoreError.cannotWrite` if the journal cannot
-    ///   be written.
+    /// - Throws: `ScratchFolderError.earlierJournal` if a journal with content is there and `resume`
+    ///   is false (the scores of an earlier run are never emptied unasked); `.notAJournal` if, with
+    ///   `resume`, a line before the last is not a score; `TensorStoreError.cannotWrite` if the
+    ///   journal cannot be written.
     init(path: String, resume: Bool) throws {
         self.path = path
-        if let data = FileManager.default.contents(atPath: path) {
+        let newline = UInt8(ascii: "\n")
+        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
             guard resume else { throw ScratchFolderError.earlierJournal(path: path) }
             let decoder = JSONDecoder()
-            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let lines = data.split(separator: newline, omittingEmptySubsequences: false)
             for (number, line) in lines.enumerated() where !line.isEmpty {
                 guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else {
                     // Only the last line, written when the run was stopped, may be cut short.
-                    guard number == lines.count - 1, line.first == UInt8(ascii: "{") else { throw ScratchFolderError.notAJournal(path: path, line: number + 1) }
+                    guard number == lines.count - 1, line.first == UInt8(ascii: "{") else {
+                        throw ScratchFolderError.notAJournal(path: path, line: number + 1)
+                    }
                     continue
                 }
                 scores[entry.key] = entry.score
             }
-        } else if (try? Stat(FilePath(path), followTargetSymlink: false)) != nil {
+            if data.last != newline {
+                try Self.cut(path, to: data.lastIndex(of: newline).map { data.distance(from: data.startIndex, to: $0) + 1 } ?? 0)
+            }
+        } else if FileManager.default.contents(atPath: path) == nil, (try? Stat(FilePath(path), followTargetSymlink: false)) != nil {
             throw ScratchFolderError.notAJournal(path: path, line: 1)
         } else {
             try Self.open(path).close()
+        }
+    }
+
+    /// Cuts the journal at `path` to its first `length` bytes.
+    private static func cut(_ path: String, to length: Int) throws {
+        let descriptor = try open(path)
+        defer { try? descriptor.close() }
+        do {
+            try descriptor.resize(to: Int64(length))
+        } catch {
+            throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)
         }
     }
 

@@ -15,12 +15,17 @@ final class ScratchFolder {
     let path: String
     /// Whether the folder is the default one, removed when a run ends empty-handed of files.
     let isDefault: Bool
+    /// Whether files found at the names this run writes are an interrupted run's leftovers, to be
+    /// replaced (a resumed search), rather than someone's files, to be refused.
+    private let replacesLeftovers: Bool
     private var files: Set<String> = []
 
-    /// Uses `path`, or the default folder beside `output`, creating it if needed.
+    /// Uses `path`, or the default folder beside `output`, creating it if needed; `resuming` when
+    /// the search continues an interrupted one there.
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the folder cannot be created.
-    init(path: String?, beside output: String) throws {
+    init(path: String?, beside output: String, resuming: Bool = false) throws {
+        replacesLeftovers = resuming
         var outputPath = output
         while outputPath.count > 1 && outputPath.hasSuffix("/") { outputPath.removeLast() }
         self.path = path ?? outputPath + ".scratch"
@@ -42,9 +47,9 @@ final class ScratchFolder {
     /// Records `file` as made by this run: removed by `remove(_:)`, `removeFiles()` or an interrupt.
     ///
     /// - Throws: `ScratchFolderError.occupied` if something this run did not make is already there
-    ///   (the user's own file, never to be replaced or removed).
+    ///   (the user's own file, never to be replaced or removed), unless resuming.
     func track(_ file: String) throws {
-        guard files.contains(file) || (try? Stat(FilePath(file), followTargetSymlink: false)) == nil else {
+        guard replacesLeftovers || files.contains(file) || (try? Stat(FilePath(file), followTargetSymlink: false)) == nil else {
             throw ScratchFolderError.occupied(path: file)
         }
         files.insert(file)

@@ -10,12 +10,11 @@ public enum ScratchFolderError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .occupied(path):
-            return "\(path) is already there, and the search writes a file of that name in its scratch folder (removed after use); "
-                + "move it away, or give --scratch a folder of its own"
+            return "\(path) is already there, and the search writes a file of that name in its scratch folder (and removes it after use)"
         case let .earlierJournal(path):
-            return "\(path) holds the scores of an earlier run; pass --resume to continue from them, or remove it to start over"
+            return "\(path) holds the scores of an earlier run"
         case let .notAJournal(path, line):
-            return "\(path) is not a greedy soup journal (line \(line) is not a score Tureen recorded); it is left as it is: remove it, or give --scratch a folder of its own"
+            return "\(path) is not a greedy soup journal (line \(line) is not a score Tureen recorded); it is left as it is"
         }
     }
 }

@@ -25,6 +25,12 @@ enum ErrorHint {
             return "pass --base BASE for a base-relative soup"
         case let SoupError.incompatibleIngredients(mismatch) where mismatch.onlyTensorsAreMissing:
             return "pass --skip-missing to leave out the tensors some ingredients lack"
+        case ScratchFolderError.occupied:
+            return "move it away (a run killed earlier may have left it), or give --scratch a folder of its own; a greedy soup run again with --resume replaces its own leftovers"
+        case ScratchFolderError.earlierJournal:
+            return "pass --resume to continue from them, or remove it to start over"
+        case ScratchFolderError.notAJournal:
+            return "remove it, or give --scratch a folder of its own"
         case SoupError.nonFiniteValues:
             return "--fail-on-nonfinite stopped the run; without it, NaN and ±Inf are counted and reported"
         case let NumPyError.untypedVoid(_, _, _, byteWidth), let HDF5Error.untypedOpaque(_, _, byteWidth):

@@ -233,7 +233,7 @@ final class GreedySoupJobTests: XCTestCase {
         let journal = folder + "/soup.safetensors.scratch/" + GreedySoupJob.journalName
         let scores = try String(contentsOfFile: journal, encoding: .utf8)
         let again = MembershipEvaluator(table: table([[0]: 0.5, [1]: 0.5, [0, 1]: 0.5]))
-        XCTAssertThrowsError(try job(paths, again).run()) { XCTAssertTrue("\($0)".contains("--resume"), "\($0)") }
+        XCTAssertThrowsError(try job(paths, again).run()) { XCTAssertTrue("\($0)".contains("holds the scores of an earlier run"), "\($0)") }
         XCTAssertEqual(again.log.all, [], "nothing is scored")
         XCTAssertEqual(try String(contentsOfFile: journal, encoding: .utf8), scores)
         try FileManager.default.removeItem(atPath: journal)

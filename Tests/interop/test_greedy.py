@@ -346,5 +346,41 @@ def test_two_scores_for_one_file_are_refused(tureen, tmp_path):
         (tmp_path / "scores.json").write_text(text)
         result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json", check=False)
         assert result.returncode == 1 and "two scores" in result.stderr and str(tmp_path / "scores.json") in result.stderr, result.stderr
+    (tmp_path / "scores.json").write_text(f'{{"{paths[0]}": 1e999, "{paths[1]}": 2}}')
+    result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json", check=False)
+    assert result.returncode == 1 and "not a finite number" in result.stderr, result.stderr
     (tmp_path / "scores.json").write_text(json.dumps({str(paths[0]): 1, str(paths[1]): 2, f"{tmp_path}/./{paths[0].name}": 1}))
     greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path), "--scores", tmp_path / "scores.json")
+
+
+def test_a_journal_cut_short_and_a_killed_runs_leftovers_still_resume(tureen, tmp_path):
+    # Regressions: a score appended after a line cut short made the journal unreadable at the next
+    # --resume; a candidate left by a killed run stopped the resumed run as someone else's file.
+    paths = ingredients(tmp_path, count=3)
+    command = evaluator(tmp_path)
+    out = tmp_path / "soup.safetensors"
+    scratch = tmp_path / "soup.safetensors.scratch"
+
+    def run(*args, fail_at=None):
+        env = dict(os.environ, **({"FAIL_AT": str(fail_at)} if fail_at is not None else {}))
+        return subprocess.run([TUREEN, "soup", "greedy", *map(str, paths), "-o", str(out), "--eval", command, *args],
+                              capture_output=True, text=True, env=env)
+
+    assert run(fail_at=3).returncode == 1  # the three ingredients scored, the first candidate failed
+    with open(scratch / "greedy-journal.jsonl", "a") as journal:
+        journal.write('{"ingredients": ["cut sh')
+    (scratch / "candidate-2.safetensors").write_bytes(paths[0].read_bytes())
+    second = run("--resume", fail_at=4)  # records candidate 1, then fails at candidate 2
+    assert second.returncode == 1 and "simulated" in second.stderr, second.stderr
+    third = run("--resume")
+    assert third.returncode == 0, third.stderr
+    assert out.exists() and not scratch.exists()
+
+
+def test_an_empty_journal_left_by_a_run_stopped_early_needs_no_resume(tureen, tmp_path):
+    paths = ingredients(tmp_path, count=2)
+    scratch = tmp_path / "soup.safetensors.scratch"
+    scratch.mkdir()
+    (scratch / "greedy-journal.jsonl").write_text("")
+    greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", evaluator(tmp_path))
+    assert (tmp_path / "soup.safetensors").exists()

@@ -158,6 +158,11 @@ def test_a_weights_file_gives_each_ingredient_its_own_weight(tureen, tmp_path):
     for name, mix in tensors.items():
         expected = sum(w * m[name].astype(np.float64) for w, m in zip(mix, models)) / sum(mix)
         np.testing.assert_allclose(soup[name], expected, rtol=1e-6, err_msg=name)
+    # Relative paths listed are looked up beside the weights file too (the run was elsewhere).
+    relative = tmp_path / "relative.json"
+    relative.write_text(json.dumps({**json.loads(weights.read_text()), "ingredients": [p.name for p in paths]}))
+    tureen("soup", "weighted", *paths, "--weights-file", relative, "-o", tmp_path / "relative.safetensors")
+    assert (tmp_path / "relative.safetensors").read_bytes() == (tmp_path / "soup.safetensors").read_bytes()
     # Other files than the weights were learned for are refused, naming them.
     other = tmp_path / "other.safetensors"
     other.write_bytes(paths[0].read_bytes())

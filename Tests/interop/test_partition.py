@@ -301,3 +301,29 @@ def test_inputs_alike_but_for_their_values_make_other_plans(workspace, tmp_path)
     workspace.soup(folder, "1/2", inputs=[*workspace.ingredients[:2], right])
     result = index(folder)
     assert result.returncode == 1 and "different plans" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("repeat", "more than once"),
+    ("bytes", "bytes of tensors, not the"),
+    ("header", "cannot be read as a shard"),
+])
+def test_a_manifest_or_shard_changed_since_is_named_with_its_task(workspace, tmp_path, change, expected):
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 2)
+    manifest = next(folder.glob("tureen-task-00001-*.json"))
+    data = json.loads(manifest.read_text())
+    shard_entry = data["shards"][0]
+    if change == "repeat":
+        shard_entry["tensors"].append(shard_entry["tensors"][0])
+    elif change == "bytes":
+        shard_entry["tensorBytes"] = 9223372036854775807
+    manifest.write_text(json.dumps(data))
+    if change == "header":
+        with open(folder / shard_entry["name"], "r+b") as shard_file:
+            shard_file.seek(8)
+            shard_file.write(b"[")
+    result = index(folder)
+    assert result.returncode == 1 and shard_entry["name"] in result.stderr and expected in result.stderr, result.stderr
+    assert "rerun task 1 of 2" in result.stderr, result.stderr
+    assert not (folder / "model.safetensors.index.json").exists()
