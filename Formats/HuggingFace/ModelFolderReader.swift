@@ -22,6 +22,7 @@ public struct ModelFolderReader: CheckpointReader {
             nonTensorValues: weights.nonTensorValues)
         store.sourcePaths = [path, configPath] + weights.sourcePaths
         store.notes = folder.notes
+        store.readOptionsApplied = weights.readOptionsApplied
         return store
     }
 }

@@ -52,6 +52,8 @@ public struct PyTorchReader: CheckpointReader {
             throw PyTorchError.noTensors(path: path, detail: tree.nonTensorValues.isEmpty ? "the checkpoint is empty" : "it holds only non-tensor values (\(tree.nonTensorValues.prefix(5).map(\.name).joined(separator: ", ")))")
         }
         let skipped = tree.nonTensorValues.map { NonTensorValue(name: $0.name, summary: $0.summary) }
-        return try TensorStore(location: path, formatName: .pytorch, tensors: tensors, metadata: metadata, nonTensorValues: skipped)
+        let store = try TensorStore(location: path, formatName: .pytorch, tensors: tensors, metadata: metadata, nonTensorValues: skipped)
+        store.readOptionsApplied = true
+        return store
     }
 }

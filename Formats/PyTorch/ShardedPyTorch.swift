@@ -49,6 +49,7 @@ enum ShardedPyTorch {
         let store = try TensorStore(location: location ?? indexPath, formatName: .pytorch, tensors: tensors, metadata: metadata, nonTensorValues: nonTensorValues)
         // An output must not replace the index or any shard (`OutputPolicy`).
         store.sourcePaths = [indexPath] + expected.keys.sorted().map { folder + "/" + $0 }
+        store.readOptionsApplied = true
         return store
     }
 }

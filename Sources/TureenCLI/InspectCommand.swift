@@ -30,10 +30,10 @@ struct ReadingOptions: ParsableArguments {
                 valueName: "dtype"))
     var assumeV2: [VoidDType] = []
 
-    @Option(name: .customLong("select"), help: "Read only this key of a nested PyTorch checkpoint (e.g. state_dict, model, ema).")
+    @Option(name: .customLong("select"), help: "Read only this key of a nested PyTorch checkpoint (e.g. state_dict, model, ema); refused for formats whose tensors are not nested.")
     var select: String?
 
-    @Option(name: .customLong("strip-prefix"), help: "Remove this prefix from tensor names that start with it (e.g. 'module.').")
+    @Option(name: .customLong("strip-prefix"), help: "Remove this prefix from tensor names that start with it (e.g. 'module.'), in any format.")
     var stripPrefix: String?
 
     var readOptions: ReadOptions {

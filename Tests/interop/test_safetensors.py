@@ -91,3 +91,22 @@ def test_output_equal_to_input_is_refused(tureen, fixtures, tmp_path):
     result = tureen("convert", copy, copy, "--force", check=False)
     assert result.returncode != 0
     assert "also an input" in result.stderr
+
+
+def test_strip_prefix_applies_to_every_format_and_select_is_refused_where_nothing_nests(tureen, tmp_path):
+    # Regression: both were silently ignored for inputs other than PyTorch checkpoints.
+    ddp = tmp_path / "ddp.safetensors"
+    save_file({"module.fc.weight": np.ones((2, 2), np.float32), "module.fc.bias": np.zeros(2, np.float32), "step": np.ones(1, np.int64)}, ddp)
+    for source in (ddp, tmp_path / "ddp.npz"):
+        if source.suffix == ".npz":
+            tureen("convert", ddp, source)
+        out = tmp_path / f"stripped-{source.suffix[1:]}.safetensors"
+        tureen("convert", source, out, "--strip-prefix", "module.")
+        assert sorted(load_file(out)) == ["fc.bias", "fc.weight", "step"]
+    result = tureen("convert", ddp, tmp_path / "selected.safetensors", "--select", "state_dict", check=False)
+    assert result.returncode == 1 and "state_dict" in result.stderr and "PyTorch" in result.stderr, result.stderr
+    assert not (tmp_path / "selected.safetensors").exists()
+    clash = tmp_path / "clash.safetensors"
+    save_file({"module.w": np.ones(2, np.float32), "w": np.zeros(2, np.float32)}, clash)
+    result = tureen("convert", clash, tmp_path / "clash-out.safetensors", "--strip-prefix", "module.", check=False)
+    assert result.returncode == 1 and "'w'" in result.stderr, result.stderr

@@ -33,11 +33,12 @@ public struct FormatRegistry: Sendable {
         throw TensorStoreError.unknownFormat(path: path, known: formatNames)
     }
 
-    /// Opens `path` with the format that claims it.
+    /// Opens `path` with the format that claims it, with `options`' prefix stripped and key
+    /// selected whatever the format (`TensorStore.applying`).
     ///
     /// - Throws: the registry's errors, or the format reader's.
     public func open(_ path: String, options: ReadOptions = ReadOptions()) throws -> TensorStore {
-        try formatForReading(path).reader.open(path, options: options)
+        try formatForReading(path).reader.open(path, options: options).applying(options)
     }
 
     /// The writer for `path`, with its format: by extension, or the folder-writing format for a

@@ -46,6 +46,10 @@ public final class TensorStore {
     public package(set) var sourcePaths: [String]
     /// What the reader chose that the user should hear of (which of two weight files it read).
     public package(set) var notes: [String] = []
+    /// Whether the reader applied `ReadOptions.selectedKey` and `strippedPrefix` itself (a PyTorch
+    /// checkpoint's reader, which selects in the nested tree); `FormatRegistry.open` applies them
+    /// to the others.
+    public package(set) var readOptionsApplied = false
     private let indexByName: [String: Int]
 
     /// Creates a store.

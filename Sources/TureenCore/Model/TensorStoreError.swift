@@ -32,6 +32,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case outputIsInput(path: String)
     /// Two of a command's outputs (the soup, a plot, a weights file) are given one path.
     case outputNamedTwice(path: String)
+    /// A key was to be selected in a checkpoint whose tensors are not nested.
+    case nothingToSelect(path: String, key: String, format: String)
     /// Writing the output failed.
     case cannotWrite(path: String, errno: Errno)
     /// An input file lies inside the output folder, which replacing the folder would remove.
@@ -81,6 +83,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the output already exists"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
+        case let .nothingToSelect(path, key, format):
+            return "\(path): cannot select '\(key)': the tensors of a \(format) checkpoint are not nested (selecting a key applies to PyTorch checkpoints)"
         case let .outputNamedTwice(path):
             return "\(path) is given for two of the command's outputs; give each output its own path"
         case let .cannotWrite(path, errno):
