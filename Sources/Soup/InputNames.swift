@@ -17,5 +17,5 @@ public struct InputNames: Sendable, Equatable {
     }
 
     /// The words for the base: "the base PATH", or "the base".
-    var theBase: String { base.map { "the base \($0)" } ?? "the base" }
+    public var theBase: String { base.map { "the base \($0)" } ?? "the base" }
 }

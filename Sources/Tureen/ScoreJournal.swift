@@ -42,7 +42,8 @@ final class ScoreJournal {
     init(path: String, resume: Bool) throws {
         self.path = path
         let newline = UInt8(ascii: "\n")
-        if let data = FileManager.default.contents(atPath: path), !data.isEmpty {
+        let data = FileManager.default.contents(atPath: path)
+        if let data, !data.isEmpty {
             guard resume else { throw ScratchFolderError.earlierJournal(path: path) }
             let decoder = JSONDecoder()
             let lines = data.split(separator: newline, omittingEmptySubsequences: false)
@@ -59,7 +60,7 @@ final class ScoreJournal {
             if data.last != newline {
                 try Self.cut(path, to: data.lastIndex(of: newline).map { data.distance(from: data.startIndex, to: $0) + 1 } ?? 0)
             }
-        } else if FileManager.default.contents(atPath: path) == nil, (try? Stat(FilePath(path), followTargetSymlink: false)) != nil {
+        } else if data == nil, (try? Stat(FilePath(path), followTargetSymlink: false)) != nil {
             throw ScratchFolderError.notAJournal(path: path, line: 1)
         } else {
             try Self.open(path).close()

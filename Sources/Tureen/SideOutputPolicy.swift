@@ -9,10 +9,8 @@ package enum SideOutputPolicy {
     ///
     /// - Throws: `TensorStoreError.outputIsInput`, `.outputNamedTwice` or `.outputExists`.
     package static func check(_ path: String, inputs: [String], outputs: [String], force: Bool) throws {
-        let identity = FileSystem.identity(of: path)
-        let names = { (other: String) in other == path || (identity != nil && FileSystem.identity(of: other).map { $0 == identity! } == true) }
-        if inputs.contains(where: names) { throw TensorStoreError.outputIsInput(path: path) }
-        if outputs.contains(where: names) { throw TensorStoreError.outputNamedTwice(path: path) }
-        if identity != nil, !force { throw TensorStoreError.outputExists(path: path) }
+        if inputs.contains(where: { FileSystem.nameTheSamePlace($0, path) }) { throw TensorStoreError.outputIsInput(path: path) }
+        if outputs.contains(where: { FileSystem.nameTheSamePlace($0, path) }) { throw TensorStoreError.outputNamedTwice(path: path) }
+        if FileSystem.identity(of: path) != nil, !force { throw TensorStoreError.outputExists(path: path) }
     }
 }

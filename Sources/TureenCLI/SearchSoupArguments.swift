@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Tureen
 import TureenCore
 
@@ -52,16 +51,9 @@ struct SearchSoupArguments: ParsableArguments {
         if let evalTimeout, !(evalTimeout > 0 && evalTimeout.isFinite) {
             throw ValidationError("--eval-timeout takes a positive number of seconds, not \(evalTimeout)")
         }
-        if let scratch, Self.nameTheSamePath(scratch, output) {
+        if let scratch, FileSystem.nameTheSamePlace(scratch, output) {
             throw ValidationError("--scratch \(scratch) is the output; the scratch folder holds candidates removed after use: give it a folder of its own")
         }
-    }
-
-    /// Whether two paths name one place: the same file or folder, or, where nothing is yet, the same
-    /// path once `.`, `..` and repeated slashes are resolved.
-    private static func nameTheSamePath(_ first: String, _ second: String) -> Bool {
-        if let one = FileSystem.identity(of: first), let other = FileSystem.identity(of: second) { return one == other }
-        return URL(fileURLWithPath: first).standardizedFileURL.path == URL(fileURLWithPath: second).standardizedFileURL.path
     }
 
     /// `template` checked for `placeholders`, as a usage error when it lacks one.

@@ -29,7 +29,7 @@ struct SoupSummary: CommandOutcome {
             lines += report.skipped.map { "  \($0.name): missing from \($0.missingFrom.joined(separator: ", "))" }
         }
         for mixed in report.mixedPrecision {
-            let input = mixed.ingredient.map { ingredients[$0] } ?? (base.map { "the base \($0)" } ?? "the base")
+            let input = mixed.ingredient.map { ingredients[$0] } ?? InputNames(ingredients: ingredients, base: base).theBase
             lines.append("\(counted(mixed.tensorCount, "tensor")) stored as \(mixed.storedAs) in \(input) \(mixed.tensorCount == 1 ? "was" : "were") read as such; "
                 + outputRule(firstIngredientStoresAs: mixed.firstIngredientStoresAs))
         }

@@ -565,18 +565,7 @@ def test_a_configuration_with_a_byte_order_mark_is_read(tureen, tmp_path):
 
 def test_null_optional_keys_are_absent_as_in_mergekit(tureen, tmp_path):
     _, models, values = write_models(tmp_path, 2)
-    config = write_config(tmp_path, f"""
-models:
-  - model: {models[0]}
-    parameters: {{weight: 1}}
-  - model: {models[1]}
-    parameters: {{weight: 1}}
-base_model: null
-merge_method: linear
-parameters: ~
-dtype: null
-out_dtype:
-""")
+    config = weighted_config(tmp_path, "linear", models, [1, 1], extra="base_model: null\nparameters: ~\ndtype: null\nout_dtype:\n")
     out, _ = merge(tureen, config, tmp_path / "out.safetensors")
     assert_close_to_reference(out, {name: (values[1][name] + values[2][name]) / 2 for name in SHAPES})
     assert out["model.norm.weight"].dtype == np.float32

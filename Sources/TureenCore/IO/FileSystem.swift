@@ -21,6 +21,13 @@ package enum FileSystem {
         return (UInt64(status.deviceID.rawValue), UInt64(status.inode.rawValue))
     }
 
+    /// Whether two paths name one place: the same file or folder (by device and inode) when both
+    /// exist, else the same path once `.`, `..` and repeated separators are resolved lexically.
+    package static func nameTheSamePlace(_ first: String, _ second: String) -> Bool {
+        if let one = identity(of: first), let other = identity(of: second) { return one == other }
+        return FilePath(first).lexicallyNormalized() == FilePath(second).lexicallyNormalized()
+    }
+
     /// The names in a folder (without `.` and `..`), sorted.
     ///
     /// - Throws: `TensorStoreError.cannotOpen` if the folder cannot be read.
