@@ -71,7 +71,7 @@ public struct PartitionIndexJob {
         guard problems.isEmpty else { throw PartitionIndexError.incomplete(folder: folder, taskCount: first.taskCount, problems: problems) }
         let shards = manifests.flatMap(\.manifest.shards)
         // Each shard's tensor bytes were checked against its header, so their sum is the files' and fits.
-        guard let totalSize = shards.reduce(Optional(0), { total, shard in total.flatMap { CheckedArithmetic.sum($0, shard.tensorBytes) } }) else {
+        guard let totalSize = CheckedArithmetic.sum(shards.map(\.tensorBytes)) else {
             throw PartitionIndexError.badManifest(path: folder, detail: "the shards' tensor bytes add up to more than fits in 64 bits")
         }
         var index: String?
@@ -104,22 +104,22 @@ public struct PartitionIndexJob {
             return .shardUnreadable(task: task, shard: shard.name, reason: "\(error)")
         }
         let names = held.map(\.name)
-        let listed = Set(shard.tensors)
-        guard Set(names) == listed, names.count == shard.tensors.count else {
+        let (heldNames, listed) = (Set(names), Set(shard.tensors))
+        guard heldNames == listed, names.count == shard.tensors.count else {
             let repeated = Dictionary(grouping: shard.tensors) { $0 }.filter { $0.value.count > 1 }.keys.sorted()
             return .shardTensors(task: task, shard: shard.name, unlisted: names.filter { !listed.contains($0) },
-                                 absent: shard.tensors.filter { !names.contains($0) }, repeated: repeated)
+                                 absent: shard.tensors.filter { !heldNames.contains($0) }, repeated: repeated)
         }
-        let bytes = held.reduce(Optional(0)) { total, info in total.flatMap { CheckedArithmetic.sum($0, info.byteCount) } }
+        let bytes = CheckedArithmetic.sum(held.map(\.byteCount))
         guard let bytes, bytes == shard.tensorBytes else {
             return .shardTensorBytes(task: task, shard: shard.name, listed: shard.tensorBytes, held: bytes ?? .max)
         }
         return nil
     }
 
-    /// Refuses to replace an index at `path` that holds other bytes than `contents` unless
-    /// `replacesExistingIndex`
-    /// (another checkpoint's index in the folder, which a run into it did not write).
+    /// Refuses to replace an index at `path` that holds other bytes than `contents` (another
+    /// checkpoint's index in the folder, which a run into it did not write) unless
+    /// `replacesExistingIndex`.
     private func checkExistingIndex(at path: String, against contents: [UInt8]) throws {
         guard !replacesExistingIndex, FileSystem.identity(of: path) != nil else { return }
         let existing = try MappedFile(path: path)

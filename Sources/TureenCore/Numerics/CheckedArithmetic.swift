@@ -13,6 +13,16 @@ package enum CheckedArithmetic {
         return result
     }
 
+    /// The sum of `terms`, or nil on overflow.
+    package static func sum(_ terms: some Sequence<Int>) -> Int? {
+        var result = 0
+        for term in terms {
+            guard let next = sum(result, term) else { return nil }
+            result = next
+        }
+        return result
+    }
+
     /// `a + b`, or nil on overflow.
     package static func sum(_ a: Int, _ b: Int) -> Int? {
         let (value, overflow) = a.addingReportingOverflow(b)
