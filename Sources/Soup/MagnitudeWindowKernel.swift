@@ -25,6 +25,13 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         private let fineRows: UnsafeMutableBufferPointer<UInt8>
         /// The fine buckets' keys per fine region, a row per fine bucket and the spare one.
         private let fineKeys: UnsafeMutableBufferPointer<UInt32>
+        /// The window's last key (keys are below 2⁶³: the window is cut there).
+        private let highestKey: UInt64
+        /// A `Float` below the window's first key, and one above its last: a magnitude taken in `Float`
+        /// below the first is below the window whatever the rounding of the `Float` difference (its
+        /// exact value is below that `Float` too), and one above the second is above it.
+        private let floatBelowWindow: Float
+        private let floatAboveWindow: Float
 
         /// One bucket's histogram entry and its keys per region (if counted), padded to 64 bytes.
         private struct Record {
@@ -46,6 +53,24 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             for (row, bucket) in window.fineBuckets.enumerated() { fineRows[bucket] = UInt8(row) }
             fineKeys = .allocate(capacity: (window.fineBuckets.count + 1) * window.fineRegions.count)
             fineKeys.initialize(repeating: 0)
+            highestKey = min(window.buckets.start &+ (window.buckets.span &- 1), UInt64(Int64.max))
+            floatBelowWindow = Self.float(below: Double(bitPattern: window.buckets.start))
+            floatAboveWindow = Self.float(above: Double(bitPattern: highestKey))
+        }
+
+        /// The largest `Float` below `bound` (a magnitude; +∞ when `bound` is NaN, a key above +∞'s,
+        /// so that only +∞ and NaN are left to their exact keys).
+        static func float(below bound: Double) -> Float {
+            guard !bound.isNaN else { return .infinity }
+            let nearest = Float(bound)
+            return Double(nearest) < bound ? nearest : nearest.nextDown
+        }
+
+        /// The smallest `Float` above `bound` (a magnitude; +∞ when there is none, or `bound` is NaN).
+        static func float(above bound: Double) -> Float {
+            guard !bound.isNaN else { return .infinity }
+            let nearest = Float(bound)
+            return Double(nearest) > bound ? nearest : nearest.nextUp
         }
 
         deinit {
@@ -58,11 +83,9 @@ struct MagnitudeWindowKernel: StatisticsKernel {
 
         /// Counts `deltas` (at most a block), the values from tensor-wide index `first` on.
         func add(_ deltas: UnsafeMutableBufferPointer<Double>, first: Int) {
-            let (start, span, shift) = (window.buckets.start, window.buckets.span, UInt64(window.buckets.shift))
             // Keys are below 2⁶³, so signed arithmetic, which vectorises, orders them (the sign of
             // high − key says whether a key is above); nothing lies above a window that reaches 2⁶³.
-            let low = Int64(bitPattern: start)
-            let high = Int64(clamping: start &+ (span &- 1))
+            let (low, high) = (Int64(bitPattern: window.buckets.start), Int64(clamping: highestKey))
             var above = 0
             let flags = inside.baseAddress.unsafelyUnwrapped
             for k in deltas.indices {
@@ -70,13 +93,39 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                 above &-= Int((high &- key) >> 63)
                 flags[k] = (key >= low ? 1 : 0) & (key <= high ? 1 : 0)
             }
-            for k in deltas.count..<((deltas.count + 63) & ~63) { flags[k] = 0 }
             keysAbove &+= above
+            countFlagged(deltas.count, first: first) { TrimThreshold.magnitudeKey(deltas[$0]) }
+        }
+
+        /// Counts the task vector `values − base` (at most a block), the values from tensor-wide index
+        /// `first` on: each difference is taken in `Float` first, which places every value but those
+        /// near the window (whatever its rounding); those take the exact Float64 difference.
+        func add(values: UnsafeBufferPointer<Float>, base: UnsafeBufferPointer<Float>, first: Int) {
+            let (lower, upper) = (floatBelowWindow, floatAboveWindow)
+            var above = 0
+            let flags = inside.baseAddress.unsafelyUnwrapped
+            for k in values.indices {
+                let magnitude = (values[k] - base[k]).magnitude
+                above &+= magnitude > upper ? 1 : 0
+                // NaN is neither below nor above: its exact key decides.
+                flags[k] = magnitude < lower || magnitude > upper ? 0 : 1
+            }
+            keysAbove &+= above
+            countFlagged(values.count, first: first) { TrimThreshold.magnitudeKey(Double(values[$0]) - Double(base[$0])) }
+        }
+
+        /// Counts the values of a block whose `inside` flag is set, from their exact keys (`key(k)` of
+        /// the block's k-th value): those above the window as above, those inside in their buckets.
+        @inline(__always)
+        private func countFlagged(_ count: Int, first: Int, key: (Int) -> UInt64) {
+            let flags = inside.baseAddress.unsafelyUnwrapped
+            for k in count..<((count + 63) & ~63) { flags[k] = 0 }
+            let (start, shift, high) = (window.buckets.start, UInt64(window.buckets.shift), highestKey)
             let (regions, fineRegions, countsTies) = (window.tieRegions, window.fineRegions, window.countsTies)
             let fineRegionCount = fineRegions.count
             // Sixty-four flags at a time, packed into the bits of a word (one branch per word rather
             // than per eight flags: the branches on a few per cent of values mispredict often).
-            for word in stride(from: 0, to: deltas.count, by: 64) {
+            for word in stride(from: 0, to: count, by: 64) {
                 var bits: UInt64 = 0
                 for byte in 0..<8 {
                     // Eight flags of 0 or 1, one per byte: the multiplication gathers them in the top byte.
@@ -86,7 +135,12 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                 while bits != 0 {
                     let k = word &+ bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    let key = TrimThreshold.magnitudeKey(deltas[k])
+                    let key = key(k)
+                    if key > high {
+                        keysAbove &+= 1
+                        continue
+                    }
+                    guard key >= start else { continue }
                     let bucket = Int(truncatingIfNeeded: (key &- start) &>> shift)
                     let record = records + bucket
                     record.pointee.bucket.count(key)
@@ -134,6 +188,12 @@ struct MagnitudeWindowKernel: StatisticsKernel {
 
     func accumulate(_ inputs: [UnsafeRawBufferPointer], firstValue: Int, scratch: UnsafeMutableBufferPointer<Double>, into partial: inout [Counts]) {
         let counts = partial
+        if let blocks = FloatTaskVectorBlocks(inputTypes: sourceTypes) {
+            blocks.forEachBlock(of: inputs, scratch: scratch) { ingredient, offset, values, base in
+                counts[ingredient].add(values: values, base: base, first: firstValue + offset)
+            }
+            return
+        }
         TaskVectorBlocks(inputTypes: sourceTypes).forEachBlock(of: inputs, scratch: scratch) { ingredient, offset, deltas in
             counts[ingredient].add(deltas, first: firstValue + offset)
         }

@@ -4,11 +4,11 @@ import TureenTestSupport
 
 /// One tensor "w" of `base` and `ingredients` (values stored as `dtype`) planned for a
 /// base-relative merge, as the merge framework plans TIES and DARE.
-func sparseMergeEntry(ingredients: [[Double]], base: [Double], dtype: DType = .f32, name: String = "w") throws -> SoupPlan.Entry {
+func sparseMergeEntry(ingredients: [[Double]], base: [Double], dtype: DType = .f32, baseDType: DType? = nil, name: String = "w") throws -> SoupPlan.Entry {
     let stores = try ingredients.enumerated().map { index, values in
         try StoreBuilder.store("m\(index)", [(name: name, shape: [values.count], values: values)], dtype: dtype)
     }
-    let baseStore = try StoreBuilder.store("base", [(name: name, shape: [base.count], values: base)], dtype: dtype)
+    let baseStore = try StoreBuilder.store("base", [(name: name, shape: [base.count], values: base)], dtype: baseDType ?? dtype)
     let recipe = try SoupRecipe(weights: Array(repeating: 1, count: ingredients.count), baseRelative: .init(scale: 1))
     return try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: SoupOptions()).entries[0]
 }

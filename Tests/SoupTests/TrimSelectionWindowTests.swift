@@ -22,10 +22,10 @@ final class TrimSelectionWindowTests: XCTestCase {
     }
 
     /// The task vectors as the kernels see them: the values rounded to `dtype`, base subtracted in Float64.
-    private func deltas(_ ingredients: [[Double]], _ base: [Double], _ dtype: DType) -> [[Double]] {
-        let stored = { (values: [Double]) in TensorBytes.decode(TensorBytes.encode(values, as: dtype), as: dtype) }
-        let storedBase = stored(base)
-        return ingredients.map { zip(stored($0), storedBase).map { $0 - $1 } }
+    private func deltas(_ ingredients: [[Double]], _ base: [Double], _ dtype: DType, baseDType: DType? = nil) -> [[Double]] {
+        let stored = { (values: [Double], dtype: DType) in TensorBytes.decode(TensorBytes.encode(values, as: dtype), as: dtype) }
+        let storedBase = stored(base, baseDType ?? dtype)
+        return ingredients.map { zip(stored($0, dtype), storedBase).map { $0 - $1 } }
     }
 
     private func normal(_ generator: inout SeededGenerator, scale: Double) -> Double {
@@ -38,11 +38,12 @@ final class TrimSelectionWindowTests: XCTestCase {
     /// selections after the window step (1 thread).
     @discardableResult
     private func check(
-        _ ingredients: [[Double]], base: [Double], dtype: DType, densities: [Double], file: StaticString = #filePath, line: UInt = #line
+        _ ingredients: [[Double]], base: [Double], dtype: DType, baseDType: DType? = nil, densities: [Double],
+        file: StaticString = #filePath, line: UInt = #line
     ) throws -> (selections: [TrimSelection], tiesPerRegion: [Int: TrimSelection.RegionTies]) {
-        let entry = try sparseMergeEntry(ingredients: ingredients, base: base, dtype: dtype)
-        let expected = zip(deltas(ingredients, base, dtype), densities).map { referenceKept($0, density: $1) }
-        let all = deltas(ingredients, base, dtype)
+        let entry = try sparseMergeEntry(ingredients: ingredients, base: base, dtype: dtype, baseDType: baseDType)
+        let all = deltas(ingredients, base, dtype, baseDType: baseDType)
+        let expected = zip(all, densities).map { referenceKept($0, density: $1) }
         for (threads, chunk) in [(1, 1 << 20), (2, 50_001), (2, 4096)] {
             let thresholds = try TrimSelection.thresholds(of: entry, densities: densities, passes: statisticsPasses(threads: threads, chunk: chunk))
             for index in all.indices {
@@ -96,7 +97,23 @@ final class TrimSelectionWindowTests: XCTestCase {
         let ingredient = (0..<count).map { _ in
             Int.random(in: 0..<10, using: &generator) == 0 ? specials.randomElement(using: &generator)! : Double(Int.random(in: -4...4, using: &generator))
         }
-        try check([ingredient, ingredient], base: base, dtype: .f64, densities: [0.05, 0.5])
+        // Float64 takes the exact path only; the others classify in Float first.
+        for dtype in [DType.f64, .f32, .bf16, .f16] {
+            try check([ingredient, ingredient], base: base, dtype: dtype, densities: [0.05, 0.5])
+        }
+    }
+
+    /// Float32 task vectors whose difference rounds in Float (bases far larger than the values,
+    /// over many exponents), and an ingredient of another dtype than the base's.
+    func testDifferencesThatRoundInFloatAndMixedDTypes() throws {
+        var generator = SeededGenerator(seed: 24)
+        func spread() -> [Double] { (0..<count).map { _ in normal(&generator, scale: 1) * pow(2, Double(Int.random(in: -30...30, using: &generator))) } }
+        let (base, ingredients) = (spread(), [spread(), spread()])
+        try check(ingredients, base: base, dtype: .f32, densities: [0.5, 0.03])
+        let near = (0..<count).map { _ in normal(&generator, scale: 0.02) }
+        let tuned = near.map { $0 + normal(&generator, scale: 0.002) }
+        try check([tuned, tuned], base: near, dtype: .bf16, baseDType: .f32, densities: [0.5, 0.25])
+        try check([tuned], base: near, dtype: .f16, baseDType: .bf16, densities: [0.4])
     }
 
     /// The tensor's first half holds small values and its second large ones, or the values are
