@@ -10,6 +10,9 @@ import TureenCore
 /// libhdf5. With `compress`, datasets are chunked with shuffle + deflate and written through
 /// libhdf5 one window at a time. `layout: .keras` writes the Keras 3 `.weights.h5` layout.
 public struct HDF5Writer: CheckpointWriter {
+    /// gzip compression, and the Keras 3 layout.
+    public var usedOptions: Set<WriteOptions.Choice> { [.compress, .layout] }
+
     /// A writer.
     public init() {}
 

@@ -7,6 +7,9 @@ import TureenCore
 /// destination and put in place in one step (`OutputFolder`); an existing folder is replaced only
 /// if it holds nothing but files this writer writes.
 package struct ModelFolderWriter: CheckpointWriter {
+    /// A shard size (the weights in shards).
+    package var usedOptions: Set<WriteOptions.Choice> { [.maxShardSize] }
+
     /// The files copied beside the weights.
     package let companions: CompanionFiles
     private static let copyBufferSize = 1 << 20

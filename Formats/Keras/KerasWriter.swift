@@ -8,6 +8,9 @@ import Zip
 /// must be the template model's variables (names and shapes). `WriteOptions.compress` does not
 /// apply: Keras stores the weights member, and readers (Tureen's own) read it in place.
 public struct KerasWriter: CheckpointWriter {
+    /// The Keras layout, which the weights of a `.keras` archive always take.
+    public var usedOptions: Set<WriteOptions.Choice> { [.layout] }
+
     /// Where the configuration comes from; nil refuses every write (a `.keras` file without a
     /// configuration is no model).
     public let template: KerasTemplate?

@@ -2,6 +2,9 @@ import TureenCore
 
 /// Writes a single tensor as a `.npy` file (version 1.0, little-endian, C order), streamed.
 public struct NpyWriter: CheckpointWriter {
+    /// None: one uncompressed array.
+    public var usedOptions: Set<WriteOptions.Choice> { [] }
+
     /// A writer.
     public init() {}
 

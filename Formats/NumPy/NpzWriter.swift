@@ -7,6 +7,9 @@ import Zip
 /// `np.load` would not give back, or that would be extracted outside the archive's folder, are
 /// refused before anything is written (`NpzMemberName`).
 public struct NpzWriter: CheckpointWriter {
+    /// deflate compression.
+    public var usedOptions: Set<WriteOptions.Choice> { [.compress] }
+
     /// The first size or offset written with zip64 fields.
     let zip64Limit: Int
 

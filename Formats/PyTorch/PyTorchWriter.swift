@@ -7,6 +7,9 @@ import Zip
 /// `.format_version`: with it torch computes storage offsets assuming miniz's exact layout instead
 /// of reading them. Never writes the legacy format.
 public struct PyTorchWriter: CheckpointWriter {
+    /// None: one uncompressed file, one layout.
+    public var usedOptions: Set<WriteOptions.Choice> { [] }
+
     /// A writer.
     public init() {}
 

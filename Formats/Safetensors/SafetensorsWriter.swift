@@ -5,6 +5,9 @@ import TureenCore
 /// 8), and sharded folders with a `model.safetensors.index.json` when `maxShardSize` is set or the
 /// output path is a folder.
 public struct SafetensorsWriter: CheckpointWriter {
+    /// A shard size (a folder of shards).
+    public var usedOptions: Set<WriteOptions.Choice> { [.maxShardSize] }
+
     /// The default shard size for folder outputs: 5 GB, as in huggingface_hub.
     public static let defaultShardSize = 5_000_000_000
 

@@ -70,9 +70,9 @@ public struct GreedySoupJob {
     ///   whatever happens; the journal stays unless the run finished.
     public func run(registry: FormatRegistry = .standard, onStep: ((GreedySoupEvent) -> Void)? = nil) throws -> GreedySoupReport {
         guard !ingredients.isEmpty else { throw SoupError.noIngredients }
-        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
+        try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
+        let target = try OutputTarget(output: output, inputs: stores, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force)
         target.notes.forEach { onNote?($0) }
         // Every check a soup makes, on all the ingredients, before anything is scored.
         _ = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)

@@ -12,16 +12,17 @@ package enum JobOutput {
     /// plan id `planID()` (computed only then; `force` lets it replace files at its shard names
     /// that no manifest of the plan lists), else the whole checkpoint.
     ///
-    /// - Throws: `OutputTarget`'s and `OutputPolicy`'s errors; `PartitionError.notShardedSafetensors`,
-    ///   `.outputNotFolder`.
+    /// - Throws: `OutputTarget`'s and `OutputPolicy`'s errors; `UnusedWriteOptionError`;
+    ///   `PartitionError.notShardedSafetensors`, `.outputNotFolder`.
     package init(
         output: String, inputs: [TensorStore], partition: Partition?, writeOptions: WriteOptions, modelFolder: ModelFolderOptions,
         force: Bool, registry: FormatRegistry, planID: () -> String
     ) throws {
         guard let partition else {
-            self = .whole(try OutputTarget(output: output, inputs: inputs, registry: registry, modelFolder: modelFolder, force: force))
+            self = .whole(try OutputTarget(output: output, inputs: inputs, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force))
             return
         }
+        try UnusedWriteOptionError.check(writeOptions, usedBy: [.maxShardSize], output: output, writtenAs: "sharded safetensors")
         try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true)
         var share = try PartitionedOutput(folder: output, partition: partition, planID: planID(), writeOptions: writeOptions, registry: registry)
         share.replacesUnlistedShards = force

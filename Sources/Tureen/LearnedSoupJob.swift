@@ -65,9 +65,9 @@ public struct LearnedSoupJob {
         guard gradientFormat != .folder else {
             throw LearnedSoupError.invalidSettings("gradients are written as one file (safetensors, npz or h5), not a folder")
         }
-        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
+        try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let target = try OutputTarget(output: output, inputs: stores, registry: registry, modelFolder: modelFolder, force: force)
+        let target = try OutputTarget(output: output, inputs: stores, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force)
         let candidateWriter = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry).writer
         if let weightsOutput { try SideOutputPolicy.check(weightsOutput, inputs: ingredients, outputs: [output], force: force) }
         let plan = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)

@@ -73,7 +73,7 @@ public struct MergeJob {
     ///   not fit the models, `MergeError` and `SoupError` (all before anything is written), writer
     ///   errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
+        try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let inputs = ingredientStores + (baseStore.map { [$0] } ?? [])

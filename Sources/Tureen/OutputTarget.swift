@@ -14,11 +14,15 @@ package struct OutputTarget {
     /// The writer of model folder candidates for an evaluator, when every input is a model folder.
     let modelFolderCandidateWriter: ModelFolderWriter?
 
-    /// Chooses the writer for `output` from `inputs` (the base of a soup among them).
+    /// Chooses the writer for `output` from `inputs` (the base of a soup among them), which must act
+    /// on every choice of `writeOptions`.
     ///
     /// - Throws: `HuggingFaceError.configsDiffer` (unless allowed), `.notAModelFolder` or
-    ///   `.configFolderUnused` for a configuration folder that cannot serve, and `OutputPolicy`'s errors.
-    package init(output: String, inputs: [TensorStore], registry: FormatRegistry, modelFolder: ModelFolderOptions, force: Bool) throws {
+    ///   `.configFolderUnused` for a configuration folder that cannot serve, `UnusedWriteOptionError`,
+    ///   and `OutputPolicy`'s errors.
+    package init(
+        output: String, inputs: [TensorStore], registry: FormatRegistry, writeOptions: WriteOptions, modelFolder: ModelFolderOptions, force: Bool
+    ) throws {
         let models = inputs.filter { $0.formatName == .huggingface }
         let allModels = !inputs.isEmpty && models.count == inputs.count
         guard modelFolder.configFrom == nil || (allModels && registry.writesFolder(at: output)) else {
@@ -39,7 +43,14 @@ package struct OutputTarget {
             try OutputPolicy.check(output: output, inputs: inputs, force: force)
             modelFolderWriter = nil
         }
-        writer = try modelFolderWriter ?? registry.writer(for: output, firstInput: inputs.first).writer
+        if let modelFolderWriter {
+            try UnusedWriteOptionError.check(writeOptions, usedBy: modelFolderWriter.usedOptions, output: output, writtenAs: "a model folder")
+            writer = modelFolderWriter
+        } else {
+            let (format, writer) = try registry.writer(for: output, firstInput: inputs.first)
+            try UnusedWriteOptionError.check(writeOptions, usedBy: writer.usedOptions, output: output, writtenAs: format.name.rawValue)
+            self.writer = writer
+        }
         self.notes = notes
     }
 

@@ -62,7 +62,7 @@ public struct SoupJob {
     /// - Throws: reader errors naming the file, `SoupError` for incompatible ingredients or bad
     ///   weights (before anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
-        _ = try registry.writer(for: output)  // an output no format writes fails before any input is read
+        try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let inputs = stores + (baseStore.map { [$0] } ?? [])

@@ -38,11 +38,27 @@ public struct WriteOptions: Sendable {
         case keras
     }
 
+    /// One of the choices above.
+    public enum Choice: String, Sendable, CaseIterable {
+        case maxShardSize, compress, layout
+    }
+
     /// Options with every choice left at its default.
     public init(maxShardSize: Int? = nil, compress: Bool = false, layout: Layout? = nil) {
         self.maxShardSize = maxShardSize
         self.compress = compress
         self.layout = layout
+    }
+
+    /// The choices made: those not left at their defaults.
+    public var chosen: [Choice] {
+        Choice.allCases.filter { choice in
+            switch choice {
+            case .maxShardSize: maxShardSize != nil
+            case .compress: compress
+            case .layout: layout != nil
+            }
+        }
     }
 }
 
@@ -72,6 +88,10 @@ public protocol CheckpointReader: Sendable {
 
 /// Writes one checkpoint format, streaming, into a temporary file that is renamed into place.
 public protocol CheckpointWriter: Sendable {
+    /// The write options this writer acts on. A job refuses a choice that is made and not among
+    /// these, rather than leave it unheeded.
+    var usedOptions: Set<WriteOptions.Choice> { get }
+
     /// Writes `content` to `path`. On error nothing is left at `path` (and an existing file there is untouched).
     ///
     /// - Throws: a format error naming the tensor that cannot be stored, or an I/O error.

@@ -1,0 +1,45 @@
+import TureenCore
+
+/// A write option that the output's writer would not act on, refused before anything is read
+/// rather than left unheeded (`--compress` for a safetensors output, a shard size for a single
+/// file, a layout for a format with one).
+public struct UnusedWriteOptionError: Error, Equatable, CustomStringConvertible {
+    /// The output path.
+    public let output: String
+    /// What the output is written as: a format's name, or "sharded safetensors" for a partitioned run.
+    public let writtenAs: String
+    /// The option that would be ignored.
+    public let option: WriteOptions.Choice
+
+    /// Refuses the first choice of `options` that a writer using only `used` would ignore.
+    ///
+    /// - Throws: `UnusedWriteOptionError`.
+    static func check(_ options: WriteOptions, usedBy used: Set<WriteOptions.Choice>, output: String, writtenAs: String) throws {
+        if let unused = options.chosen.first(where: { !used.contains($0) }) {
+            throw UnusedWriteOptionError(output: output, writtenAs: writtenAs, option: unused)
+        }
+    }
+
+    public var description: String {
+        switch option {
+        case .compress:
+            "\(output) is written as \(writtenAs), which is not compressed; npz and HDF5 outputs are"
+        case .maxShardSize:
+            "\(output) is written as \(writtenAs) in one piece, not in shards; sharded safetensors (a folder or a .safetensors path) and model folders are"
+        case .layout:
+            "\(output) is written as \(writtenAs), which has one layout; the keras layout is for HDF5 (.h5) outputs"
+        }
+    }
+}
+
+extension FormatRegistry {
+    /// Checks, before any input is read, that a format writes `output` and acts on every choice of
+    /// `options` (a model folder or `.keras` output, whose writer depends on the inputs, uses the
+    /// same options as the registry's writer for that path).
+    ///
+    /// - Throws: the registry's errors; `UnusedWriteOptionError`.
+    package func checkWriter(for output: String, options: WriteOptions) throws {
+        let (format, writer) = try writer(for: output)
+        try UnusedWriteOptionError.check(options, usedBy: writer.usedOptions, output: output, writtenAs: format.name.rawValue)
+    }
+}
