@@ -10,6 +10,8 @@ package struct ModelFolderWriter: CheckpointWriter {
     /// A shard size (the weights in shards).
     package var usedOptions: Set<WriteOptions.Choice> { [.maxShardSize] }
 
+    package func writesFolder(at path: String, options: WriteOptions) -> Bool { true }
+
     /// The files copied beside the weights.
     package let companions: CompanionFiles
     private static let copyBufferSize = 1 << 20

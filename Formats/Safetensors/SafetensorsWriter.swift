@@ -40,6 +40,10 @@ public struct SafetensorsWriter: CheckpointWriter {
         path.hasSuffix("/") || options.maxShardSize != nil || !path.lowercased().hasSuffix(".safetensors")
     }
 
+    public func writesFolder(at path: String, options: WriteOptions) -> Bool {
+        Self.writesFolder(to: path, options: options)
+    }
+
     /// Whether a sharded output folder written by Tureen can hold an entry called `name`: a shard or
     /// `model.safetensors`, an index, or a partitioned run's task manifest. `--force` replaces a
     /// folder only if it holds nothing else.

@@ -5,10 +5,11 @@ import TureenCore
 /// The checks every command makes before writing: an output never replaces, or lies inside, any
 /// file or folder an input was read from (compared by device and inode, not by spelling); it never
 /// replaces a folder that holds an input or anything Tureen does not write; and it replaces an
-/// existing path (a dangling link included) only if the user said `--force`.
+/// existing path (a dangling link included) only if the user said `--force`, and only with an
+/// output of the same kind (`writesFolder`: a folder by a folder, anything else by one file).
 package enum OutputPolicy {
     package static func check(
-        output: String, inputs: [TensorStore], force: Bool, partitioned: Bool = false, extraSources: [String] = [],
+        output: String, inputs: [TensorStore], force: Bool, partitioned: Bool = false, writesFolder: Bool = false, extraSources: [String] = [],
         isOwned: (String) -> Bool = SafetensorsWriter.writesFolderEntry
     ) throws {
         // First, so that a folder a killed run had set aside is back at its name before it is judged.
@@ -35,6 +36,9 @@ package enum OutputPolicy {
             return
         }
         guard force else { throw TensorStoreError.outputExists(path: output) }
+        if (existing.type == .directory) != writesFolder {
+            throw TensorStoreError.outputOfOtherKind(path: output, existingIsFolder: !writesFolder)
+        }
         if existing.type == .directory {
             let foreign = try FolderRemoval.foreignEntries(in: FileSystem.namedPath(output), isOwned: isOwned)
             guard foreign.isEmpty else { throw TensorStoreError.outputFolderHoldsOtherFiles(path: output, names: foreign) }

@@ -33,23 +33,24 @@ package struct OutputTarget {
             of: models.map(\.location), reference: modelFolder.configFrom, allowingDifferences: modelFolder.allowConfigDifferences)
         let companions = allModels ? try CompanionFiles(folder: modelFolder.configFrom ?? inputs[0].location) : nil
         modelFolderCandidateWriter = companions.map(ModelFolderWriter.init(companions:))
+        let writtenAs: String
         if let companions, registry.writesFolder(at: output) {
-            try OutputPolicy.check(output: output, inputs: inputs, force: force, extraSources: companions.sourcePaths, isOwned: companions.isOwned)
             if !companions.skipped.isEmpty {
                 notes.append("not copied from \(companions.folder): " + companions.skipped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
             }
-            modelFolderWriter = modelFolderCandidateWriter
+            let folderWriter = ModelFolderWriter(companions: companions)
+            (modelFolderWriter, writer, writtenAs) = (folderWriter, folderWriter, "a model folder")
         } else {
-            try OutputPolicy.check(output: output, inputs: inputs, force: force)
-            modelFolderWriter = nil
+            let chosen = try registry.writer(for: output, firstInput: inputs.first)
+            (modelFolderWriter, writer, writtenAs) = (nil, chosen.writer, chosen.format.name.rawValue)
         }
-        if let modelFolderWriter {
-            try UnusedWriteOptionError.check(writeOptions, usedBy: modelFolderWriter.usedOptions, output: output, writtenAs: "a model folder")
-            writer = modelFolderWriter
+        try UnusedWriteOptionError.check(writeOptions, usedBy: writer.usedOptions, output: output, writtenAs: writtenAs)
+        let writesFolder = writer.writesFolder(at: output, options: writeOptions)
+        if let companions, modelFolderWriter != nil {
+            try OutputPolicy.check(
+                output: output, inputs: inputs, force: force, writesFolder: writesFolder, extraSources: companions.sourcePaths, isOwned: companions.isOwned)
         } else {
-            let (format, writer) = try registry.writer(for: output, firstInput: inputs.first)
-            try UnusedWriteOptionError.check(writeOptions, usedBy: writer.usedOptions, output: output, writtenAs: format.name.rawValue)
-            self.writer = writer
+            try OutputPolicy.check(output: output, inputs: inputs, force: force, writesFolder: writesFolder)
         }
         self.notes = notes
     }

@@ -227,3 +227,24 @@ def test_a_signal_just_after_the_final_rename_reports_the_output_as_written(ture
     assert process.returncode == 143, stderr
     assert f"interrupted after writing {out} completely" in stderr, stderr
     assert load_file(out)["w"].tolist() == [3] * 8
+
+
+@pytest.mark.parametrize("existing_folder, output, flags, mentions", [
+    (False, "out.safetensors", ["--max-shard-size", "20"], "is a file, and this output is a folder"),
+    (True, "out.npz", [], "is a folder, and this output is one file"),
+    (True, "out.safetensors", [], "is a folder, and this output is one file"),
+])
+def test_force_replaces_only_an_output_of_the_same_kind(tureen, tmp_path, existing_folder, output, flags, mentions):
+    # Regression: a file in the way of a folder output failed as "cannot open: Not a directory",
+    # and a folder in the way of a file as "cannot write: Is a directory".
+    source = checkpoint(tmp_path / "in.safetensors")
+    target = tmp_path / output
+    if existing_folder:
+        target.mkdir()
+        checkpoint(target / "model.safetensors", 1)
+    else:
+        checkpoint(target, 1)
+    before = snapshot(tmp_path)
+    result = refused(tureen, "convert", source, target, "--force", *flags, mentions=f"{target} {mentions}")
+    assert "Choose another output path, or remove the" in result.stderr
+    assert snapshot(tmp_path) == before

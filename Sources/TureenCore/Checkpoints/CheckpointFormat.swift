@@ -96,6 +96,13 @@ public protocol CheckpointWriter: Sendable {
     ///
     /// - Throws: a format error naming the tensor that cannot be stored, or an I/O error.
     func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws
+    /// Whether writing to `path` with `options` makes a folder rather than one file.
+    func writesFolder(at path: String, options: WriteOptions) -> Bool
+}
+
+extension CheckpointWriter {
+    /// One file, as most formats write.
+    public func writesFolder(at path: String, options: WriteOptions) -> Bool { false }
 }
 
 /// A checkpoint format: how to recognise it, read it and (optionally) write it.

@@ -28,6 +28,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case formatCannotWrite(path: String, format: String)
     /// The output exists and replacing it was not asked for.
     case outputExists(path: String)
+    /// `--force` was given, but the output is a folder where one file is written, or a file where a folder is.
+    case outputOfOtherKind(path: String, existingIsFolder: Bool)
     /// The output path names one of the inputs.
     case outputIsInput(path: String)
     /// Two of a command's outputs (the soup, a plot, a weights file) are given one path.
@@ -81,6 +83,10 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the \(format) format cannot be written"
         case let .outputExists(path):
             return "\(path): the output already exists"
+        case let .outputOfOtherKind(path, existingIsFolder):
+            return existingIsFolder
+                ? "\(path) is a folder, and this output is one file; only an output of the same kind is replaced. Choose another output path, or remove the folder yourself"
+                : "\(path) is a file, and this output is a folder (sharded safetensors or a model folder); only an output of the same kind is replaced. Choose another output path, or remove the file yourself"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
         case let .nothingToSelect(path, key, format):
