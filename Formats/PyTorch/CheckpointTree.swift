@@ -46,8 +46,27 @@ struct CheckpointTree {
 
     private static func component(_ key: PickleValue) -> String? {
         switch key {
-        case let .string(text): return text
+        case let .string(text): text
+        case let .int(number): String(number)
+        default: keyRepresentation(key)
+        }
+    }
+
+    /// A key other than a string or an int as Python's `repr` writes it (`True`, `None`, `1.5`,
+    /// `(1, 'a')`), so that distinct keys get distinct names; nil for a value no dict key holds
+    /// with a name of its own (a large integer, bytes, an opaque value), which is then described.
+    private static func keyRepresentation(_ key: PickleValue) -> String? {
+        switch key {
+        case .none: return "None"
+        case let .bool(value): return value ? "True" : "False"
         case let .int(number): return String(number)
+        case let .float(number): return number.isNaN ? "nan" : number.isInfinite ? (number < 0 ? "-inf" : "inf") : "\(number)"
+        case let .string(text): return "'" + text + "'"
+        case let .tuple(items, _):
+            guard items.count <= 8 else { return nil }
+            let parts = items.compactMap(keyRepresentation)
+            guard parts.count == items.count else { return nil }
+            return "(" + parts.joined(separator: ", ") + (parts.count == 1 ? ",)" : ")")
         default: return nil
         }
     }

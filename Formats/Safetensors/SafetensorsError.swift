@@ -69,7 +69,8 @@ public enum SafetensorsError: Error, CustomStringConvertible {
         case let .noCheckpointInFolder(path):
             return "\(path): the folder holds no *.safetensors.index.json and no *.safetensors files"
         case let .cannotStore(path, tensor, dtype):
-            return "\(path): tensor '\(tensor)': safetensors has no \(dtype) dtype; cast it or choose another format"
+            // Only complex128 (`DType.safetensorsTypes`), which no cast changes (`--dtype` casts real floats).
+            return "\(path): tensor '\(tensor)': safetensors has no \(dtype) dtype; write npz, HDF5 (.h5) or PyTorch (.pt) instead"
         }
     }
 }

@@ -11,7 +11,8 @@ struct SearchSoupArguments: ParsableArguments {
     @Flag(help: "Run the command with /bin/sh -c (placeholders are replaced by single-quoted paths); without it the command is split into words and run directly.")
     var shell = false
 
-    @Option(help: "Seconds the command may run for one candidate before it is ended and the run stops.")
+    // Unconditional: `-1` is a value to refuse as such, not an unknown option leaving this one without a value.
+    @Option(parsing: .unconditional, help: "Seconds the command may run for one candidate before it is ended and the run stops.")
     var evalTimeout: Double?
 
     @Option(help: "The format candidates are written in for the command: safetensors, npz, h5, keras (configured as the first ingredient), or folder (a model folder with the first ingredient's config and tokenizer, for from_pretrained; needs model folder ingredients).")

@@ -189,6 +189,9 @@ def test_a_template_without_path_is_a_usage_error(tureen, tmp_path):
     assert "{path}" in result.stderr
     timeout = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", "e {path}", "--eval-timeout", "0", check=False)
     assert timeout.returncode == 64
+    # Regression: a negative value was taken for an option, and the message was "Missing value".
+    negative = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", "e {path}", "--eval-timeout", "-1", check=False)
+    assert negative.returncode == 64 and "--eval-timeout takes a positive number of seconds, not -1" in negative.stderr, negative.stderr
 
 
 @pytest.mark.parametrize("body, expected", [

@@ -54,6 +54,15 @@ def assert_same(actual, expected, name):
     assert actual.tobytes() == expected.tobytes(), name
 
 
+def test_complex128_to_safetensors_names_the_formats_that_hold_it(tmp_path):
+    # Regression: the message said "cast it", but no cast changes a complex tensor.
+    np.savez(tmp_path / "in.npz", z=np.array([1 + 2j, 3 - 4j], dtype=np.complex128))
+    result = tureen("convert", tmp_path / "in.npz", tmp_path / "out.safetensors", check=False)
+    assert result.returncode == 1
+    assert "tensor 'z': safetensors has no C128 dtype; write npz, HDF5 (.h5) or PyTorch (.pt) instead" in result.stderr, result.stderr
+    assert not (tmp_path / "out.safetensors").exists()
+
+
 @pytest.mark.parametrize("save", [np.savez, np.savez_compressed])
 def test_numpy_npz_reads_in_tureen_bit_for_bit(tmp_path, save):
     arrays = numpy_arrays(np.random.default_rng(1), complex128=False)
