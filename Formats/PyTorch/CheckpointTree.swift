@@ -8,6 +8,8 @@ struct CheckpointTree {
     private(set) var tensors: [(name: String, record: TensorRecord)] = []
     /// The values that are not tensors (epoch, hyperparameters), with a short description.
     private(set) var nonTensorValues: [(name: String, summary: String)] = []
+    /// The subtree kept (`select`), if one was.
+    let selection: String?
     private var visits = 0
     private var nameBytes = 0
     private var unreportedValues = 0
@@ -19,6 +21,7 @@ struct CheckpointTree {
     init(root: PickleValue, select: String?, stripPrefix: String?, limits: PickleLimits = .standard, path: String) throws {
         self.limits = limits
         self.path = path
+        self.selection = select
         var start = root
         if let select {
             start = try Self.subtree(of: root, at: select, path: path)

@@ -49,11 +49,20 @@ public struct PyTorchReader: CheckpointReader {
             if let first = firstNameOfView[viewKey] { metadata[name] = first } else { firstNameOfView[viewKey] = name }
         }
         guard !tensors.isEmpty else {
-            throw PyTorchError.noTensors(path: path, detail: tree.nonTensorValues.isEmpty ? "the checkpoint is empty" : "it holds only non-tensor values (\(tree.nonTensorValues.prefix(5).map(\.name).joined(separator: ", ")))")
+            throw PyTorchError.noTensors(path: path, detail: Self.whyNoTensors(tree.nonTensorValues, selected: tree.selection))
         }
         let skipped = tree.nonTensorValues.map { NonTensorValue(name: $0.name, summary: $0.summary) }
         let store = try TensorStore(location: path, formatName: .pytorch, tensors: tensors, metadata: metadata, nonTensorValues: skipped)
         store.readOptionsApplied = true
         return store
+    }
+
+    /// Why a checkpoint (or its selected subtree) gave no tensor, from the values it holds instead.
+    private static func whyNoTensors(_ values: [(name: String, summary: String)], selected: String?) -> String {
+        if let only = values.first, values.count == 1, only.name.isEmpty {
+            // The root itself is a value: the selection named one, or the pickle holds no container.
+            return selected.map { "'\($0)' is \(only.summary), a value, not tensors" } ?? "it holds \(only.summary), not tensors"
+        }
+        return values.isEmpty ? "the checkpoint is empty" : "it holds only non-tensor values (\(values.prefix(5).map(\.name).joined(separator: ", ")))"
     }
 }

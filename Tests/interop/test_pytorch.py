@@ -84,6 +84,15 @@ def test_missing_select_key_lists_the_keys(tureen, fixtures, tmp_path):
     assert result.returncode != 0 and "no key 'weights'" in result.stderr and "'state_dict'" in result.stderr
 
 
+def test_selecting_a_value_says_what_it_is(tureen, fixtures, tmp_path):
+    # Regression: "it holds only non-tensor values ()", an empty list.
+    result = tureen("inspect", "--select", "epoch", fixtures / PT / "lightning.ckpt", check=False)
+    assert result.returncode != 0 and "no tensors: 'epoch' is 3, a value, not tensors" in result.stderr, result.stderr
+    nested = tureen("convert", fixtures / PT / "lightning.ckpt", tmp_path / "o.safetensors", "--select", "hyper_parameters.name", check=False)
+    assert nested.returncode == 1 and "'hyper_parameters.name' is 'tiny', a value, not tensors" in nested.stderr, nested.stderr
+    assert not (tmp_path / "o.safetensors").exists()
+
+
 def test_tied_weights_and_exact_aliases_are_noted_in_metadata(tureen, fixtures, tmp_path):
     out = convert(tureen, fixtures / PT / "state_dict.pt", tmp_path)
     data = out.read_bytes()
