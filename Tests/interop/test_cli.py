@@ -86,3 +86,17 @@ def test_hints_name_the_flag_that_would_help(tureen, tmp_path):
         assert result.stderr.startswith("tureen: error: ")
         assert result.stderr.rstrip("\n").endswith("\n" + hint), result.stderr
         assert not out.exists()
+
+
+@pytest.mark.parametrize("args, which", [
+    (("convert", "", "{out}/out.safetensors"), "input"),
+    (("convert", MODEL, ""), "output"),
+    (("soup", "uniform", MODEL, "", "-o", "{out}/soup.safetensors"), "input"),
+    (("soup", "uniform", MODEL, MODEL, "-o", ""), "output"),
+])
+def test_an_empty_path_says_so(tureen, tmp_path, args, which):
+    # Regression: ": cannot open: No such file or directory" (an unset shell variable, as in -o "$OUT").
+    result = tureen(*(str(arg).format(out=tmp_path) for arg in args), check=False)
+    assert result.returncode == 1
+    assert f"tureen: error: the {which} path is empty" in result.stderr, result.stderr
+    assert not list(tmp_path.iterdir())

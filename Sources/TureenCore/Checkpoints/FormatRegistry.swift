@@ -13,10 +13,11 @@ public struct FormatRegistry: Sendable {
 
     /// The format to read `path` with.
     ///
-    /// - Throws: `TensorStoreError.cannotOpen` if the path does not exist, `.notARegularFile` for
+    /// - Throws: `TensorStoreError.emptyPath`, `.cannotOpen` if the path does not exist, `.notARegularFile` for
     ///   anything but a file or folder (a FIFO or device would block or never end), `.unknownFormat`
     ///   if no format claims it.
     public func formatForReading(_ path: String) throws -> CheckpointFormat {
+        guard !path.isEmpty else { throw TensorStoreError.emptyPath(isOutput: false) }
         let status: Stat
         do { status = try Stat(FilePath(path)) } catch { throw TensorStoreError.cannotOpen(path: path, errno: error) }
         if status.type == .directory {
@@ -44,8 +45,9 @@ public struct FormatRegistry: Sendable {
     /// The writer for `path`, with its format: by extension, or the folder-writing format for a
     /// folder path (one that exists as a folder, ends in `/`, or has no extension).
     ///
-    /// - Throws: `TensorStoreError.unknownFormat` or `.formatCannotWrite`.
+    /// - Throws: `TensorStoreError.emptyPath`, `.unknownFormat` or `.formatCannotWrite`.
     public func writer(for path: String) throws -> (format: CheckpointFormat, writer: any CheckpointWriter) {
+        guard !path.isEmpty else { throw TensorStoreError.emptyPath(isOutput: true) }
         let chosen: CheckpointFormat?
         if let byExtension = format(forExtensionOf: path) {
             chosen = byExtension

@@ -28,6 +28,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case formatCannotWrite(path: String, format: String)
     /// The output exists and replacing it was not asked for.
     case outputExists(path: String)
+    /// An input's or the output's path is the empty string.
+    case emptyPath(isOutput: Bool)
     /// `--force` was given, but the output is a folder where one file is written, or a file where a folder is.
     case outputOfOtherKind(path: String, existingIsFolder: Bool)
     /// The output path names one of the inputs.
@@ -83,6 +85,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): the \(format) format cannot be written"
         case let .outputExists(path):
             return "\(path): the output already exists"
+        case let .emptyPath(isOutput):
+            return "the \(isOutput ? "output" : "input") path is empty (a shell variable that is not set?)"
         case let .outputOfOtherKind(path, existingIsFolder):
             return existingIsFolder
                 ? "\(path) is a folder, and this output is one file; only an output of the same kind is replaced. Choose another output path, or remove the folder yourself"
