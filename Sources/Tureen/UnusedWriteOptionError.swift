@@ -15,9 +15,12 @@ public struct UnusedWriteOptionError: Error, Equatable, CustomStringConvertible 
     ///
     /// - Throws: `UnusedWriteOptionError`.
     static func check(_ options: WriteOptions, usedBy used: Set<WriteOptions.Choice>, output: String, writtenAs: String) throws {
-        if let unused = options.chosen.first(where: { !used.contains($0) }) {
-            throw UnusedWriteOptionError(output: output, writtenAs: writtenAs, option: unused)
-        }
+        if let unused = first(in: options, unusedBy: used, output: output, writtenAs: writtenAs) { throw unused }
+    }
+
+    /// The refusal of the first choice of `options` that a writer using only `used` would ignore, if any.
+    static func first(in options: WriteOptions, unusedBy used: Set<WriteOptions.Choice>, output: String, writtenAs: String) -> Self? {
+        options.chosen.first { !used.contains($0) }.map { Self(output: output, writtenAs: writtenAs, option: $0) }
     }
 
     public var description: String {
@@ -39,7 +42,14 @@ extension FormatRegistry {
     ///
     /// - Throws: the registry's errors; `UnusedWriteOptionError`.
     package func checkWriter(for output: String, options: WriteOptions) throws {
-        let (format, writer) = try writer(for: output)
-        try UnusedWriteOptionError.check(options, usedBy: writer.usedOptions, output: output, writtenAs: format.name.rawValue)
+        _ = try writer(for: output)
+        if let unused = unusedWriteOption(for: output, options: options) { throw unused }
+    }
+
+    /// The first choice of `options` that the writer for `output` would not act on; nil when it acts
+    /// on all of them, or when no format writes `output` (which `writer(for:)` reports).
+    package func unusedWriteOption(for output: String, options: WriteOptions) -> UnusedWriteOptionError? {
+        guard let (format, writer) = try? writer(for: output) else { return nil }
+        return UnusedWriteOptionError.first(in: options, unusedBy: writer.usedOptions, output: output, writtenAs: format.name.rawValue)
     }
 }

@@ -23,6 +23,10 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var reading: ReadingOptions
     @OptionGroup var reporting: ReportingOptions
 
+    func validate() throws {
+        try writing.validate(output: output)
+    }
+
     func run() throws {
         var conversion = Conversion(input: input, output: output)
         conversion.castTo = dtype?.dtype
@@ -63,6 +67,18 @@ struct WritingOptions: ParsableArguments {
 
     var writeOptions: WriteOptions {
         WriteOptions(maxShardSize: maxShardSize, compress: compress, layout: layout)
+    }
+
+    /// Refuses, as a usage error, an option that `output`'s format would not act on (`--compress`
+    /// for safetensors, `--max-shard-size` for one file); the library refuses it too, for its callers.
+    func validate(output: String) throws {
+        guard let unused = FormatRegistry.standard.unusedWriteOption(for: output, options: writeOptions) else { return }
+        let flag = switch unused.option {
+        case .maxShardSize: "--max-shard-size"
+        case .compress: "--compress"
+        case .layout: "--layout"
+        }
+        throw ValidationError("\(unused); leave out \(flag)")
     }
 
     var modelFolderOptions: ModelFolderOptions {

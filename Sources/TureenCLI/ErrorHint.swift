@@ -35,13 +35,6 @@ enum ErrorHint {
             return "--fail-on-nonfinite stopped the run; without it, NaN and ±Inf are counted and reported"
         case let NumPyError.untypedVoid(_, _, _, byteWidth), let HDF5Error.untypedOpaque(_, _, byteWidth):
             return assumedVoidHint(byteWidth: byteWidth)
-        case let error as UnusedWriteOptionError:
-            let flag = switch error.option {
-            case .maxShardSize: "--max-shard-size"
-            case .compress: "--compress"
-            case .layout: "--layout"
-            }
-            return "leave out \(flag)"
         case HDF5Error.notKerasLayout:
             return "--layout keras writes only tensors read from a Keras 3 .weights.h5 file; leave it out for the plain HDF5 layout"
         case HuggingFaceError.configsDiffer:

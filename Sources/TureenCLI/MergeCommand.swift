@@ -29,6 +29,10 @@ struct MergeCommand: ParsableCommand {
     /// angle; a partitioned task's own tensors only).
     @OptionGroup var reporting: ReportingOptions
 
+    func validate() throws {
+        try policy.writing.validate(output: output)
+    }
+
     func run() throws {
         let configuration = try MergeConfiguration.load(path: config)
         var job = MergeJob(configuration: configuration, output: output)

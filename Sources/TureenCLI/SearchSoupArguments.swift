@@ -52,6 +52,7 @@ struct SearchSoupArguments: ParsableArguments {
         if let evalTimeout, !(evalTimeout > 0 && evalTimeout.isFinite) {
             throw ValidationError("--eval-timeout takes a positive number of seconds, not \(evalTimeout)")
         }
+        try writing.validate(output: output)
         if let scratch, FileSystem.nameTheSamePlace(scratch, output) {
             throw ValidationError("--scratch \(scratch) is the output; the scratch folder holds candidates removed after use: give it a folder of its own")
         }

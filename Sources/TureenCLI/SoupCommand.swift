@@ -88,6 +88,7 @@ struct SoupArguments: ParsableArguments {
 
     func validate() throws {
         if base == nil, scale != 1 { throw ValidationError("--scale applies to base-relative soups; give --base too") }
+        try policy.writing.validate(output: output)
     }
 
     func run(ingredients: [String], recipe: SoupRecipe, tensorRecipes: [String: SoupRecipe] = [:]) throws {

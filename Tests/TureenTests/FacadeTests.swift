@@ -57,6 +57,34 @@ final class FacadeTests: XCTestCase {
         XCTAssertEqual(try scratch.bytes("model.safetensors"), original)
     }
 
+    /// The library's own refusal of write options the output ignores (the CLI refuses them as
+    /// usage errors first): for a conversion, a partitioned conversion and, before reading any
+    /// input, a soup.
+    func testWriteOptionsTheOutputIgnoresAreRefused() throws {
+        let input = Fixtures.path("safetensors/scalar_and_empty.safetensors")
+        var toSafetensors = Conversion(input: input, output: folder + "/out.safetensors")
+        toSafetensors.writeOptions = WriteOptions(compress: true)
+        XCTAssertThrowsError(try toSafetensors.run()) { error in
+            let refusal = error as? UnusedWriteOptionError
+            XCTAssertEqual(refusal?.output, self.folder + "/out.safetensors")
+            XCTAssertEqual(refusal?.writtenAs, "safetensors")
+            XCTAssertEqual(refusal?.option, .compress)
+        }
+        var partitioned = Conversion(input: input, output: folder + "/shards")
+        partitioned.writeOptions = WriteOptions(maxShardSize: 1 << 20, layout: .keras)
+        partitioned.partition = try Partition(index: 0, count: 2)
+        XCTAssertThrowsError(try partitioned.run()) { error in
+            XCTAssertEqual((error as? UnusedWriteOptionError)?.writtenAs, "sharded safetensors")
+            XCTAssertEqual((error as? UnusedWriteOptionError)?.option, .layout)
+        }
+        var soup = SoupJob(ingredients: [folder + "/missing.safetensors"], recipe: try .uniform(count: 1), output: folder + "/soup.npz")
+        soup.writeOptions = WriteOptions(maxShardSize: 1 << 20)
+        XCTAssertThrowsError(try soup.run()) { error in
+            XCTAssertEqual((error as? UnusedWriteOptionError)?.option, .maxShardSize, "\(error)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
+    }
+
     func testSoupJobWritesTheMeanOfTheBundledFineTunes() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("demo")).filter { $0.hasPrefix("finetune-") }
         let ingredients = names.sorted().map { Fixtures.path("demo/" + $0) }
