@@ -128,6 +128,9 @@ def test_a_template_without_grad_is_a_usage_error(tureen, tmp_path):
     result = learned(tureen, paths, "python3 grad.py {path}", tmp_path / "soup.safetensors", check=False)
     assert result.returncode == 64
     assert "{grad}" in result.stderr
+    # Regression: refused only once the run had started (exit 1), not as the usage error it is.
+    folder = learned(tureen, paths, "g {path} {grad}", tmp_path / "soup.safetensors", "--grad-format", "folder", check=False)
+    assert folder.returncode == 64 and "gradients are written as one file" in folder.stderr, folder.stderr
 
 
 def test_a_file_already_in_the_scratch_folder_is_never_replaced_or_removed(tureen, tmp_path):
