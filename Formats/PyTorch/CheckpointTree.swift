@@ -55,16 +55,18 @@ struct CheckpointTree {
         }
     }
 
-    /// A key other than a string or an int as Python's `repr` writes it (`True`, `None`, `1.5`,
-    /// `(1, 'a')`), so that distinct keys get distinct names; nil for a value no dict key holds
-    /// with a name of its own (a large integer, bytes, an opaque value), which is then described.
+    /// A key other than a string or an int as Python's `repr` writes it (`True`, `None`, `(1, 'a')`;
+    /// floats as Swift writes them, `1.5`), so that distinct keys of these kinds get distinct names
+    /// (a string key is named by its text, so a key `'None'` beside `None` makes one name twice,
+    /// which is refused as such); nil for a value no dict key holds with a name of its own (a large
+    /// integer, bytes, an opaque value), which is then described.
     private static func keyRepresentation(_ key: PickleValue) -> String? {
         switch key {
         case .none: return "None"
         case let .bool(value): return value ? "True" : "False"
         case let .int(number): return String(number)
         case let .float(number): return number.isNaN ? "nan" : number.isInfinite ? (number < 0 ? "-inf" : "inf") : "\(number)"
-        case let .string(text): return "'" + text + "'"
+        case let .string(text): return quoted(text)
         case let .tuple(items, _):
             guard items.count <= 8 else { return nil }
             let parts = items.compactMap(keyRepresentation)
@@ -72,6 +74,25 @@ struct CheckpointTree {
             return "(" + parts.joined(separator: ", ") + (parts.count == 1 ? ",)" : ")")
         default: return nil
         }
+    }
+
+    /// `text` quoted as Python's `repr` quotes a string: in single quotes unless it holds a single
+    /// quote and no double one, with backslashes, the quote and line breaks and tabs escaped.
+    private static func quoted(_ text: String) -> String {
+        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var result = String(quote)
+        for character in text {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case quote: result += "\\" + String(quote)
+            default: result.append(character)
+            }
+        }
+        result.append(quote)
+        return result
     }
 
     /// Visits `value`, named `component` under `parent`. The dotted name is built only where it is

@@ -61,7 +61,7 @@ public struct PyTorchReader: CheckpointReader {
     private static func whyNoTensors(_ values: [(name: String, summary: String)], selected: String?) -> String {
         if let only = values.first, values.count == 1, only.name.isEmpty {
             // The root itself is a value: the selection named one, or the pickle holds no container.
-            return selected.map { "'\($0)' is \(only.summary), a value, not tensors" } ?? "it holds \(only.summary), not tensors"
+            return selected.map { "'\($0)' is \(only.summary), not tensors" } ?? "it holds \(only.summary), not tensors"
         }
         return values.isEmpty ? "the checkpoint is empty" : "it holds only non-tensor values (\(values.prefix(5).map(\.name).joined(separator: ", ")))"
     }

@@ -20,7 +20,7 @@ struct FloatTaskVectorBlocks {
     /// Calls `body(ingredient, offset, values, base)` for every block of the piece and every
     /// ingredient, where `offset` is the block's first value relative to the piece and `inputs` holds
     /// the piece's bytes of every ingredient, then of the base; `scratch` holds at least
-    /// `TaskVectorBlocks.scratchValues`.
+    /// `blockValues` Float64 values (two blocks of `Float`), as `TaskVectorBlocks.scratchValues` does.
     func forEachBlock(
         of inputs: [UnsafeRawBufferPointer], scratch: UnsafeMutableBufferPointer<Double>,
         _ body: (_ ingredient: Int, _ offset: Int, _ values: UnsafeBufferPointer<Float>, _ base: UnsafeBufferPointer<Float>) -> Void

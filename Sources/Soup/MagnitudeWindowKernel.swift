@@ -84,8 +84,8 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         /// Counts `deltas` (at most a block), the values from tensor-wide index `first` on.
         func add(_ deltas: UnsafeMutableBufferPointer<Double>, first: Int) {
             // Keys are below 2⁶³, so signed arithmetic, which vectorises, orders them (the sign of
-            // high − key says whether a key is above); nothing lies above a window that reaches 2⁶³.
-            let (low, high) = (Int64(bitPattern: window.buckets.start), Int64(clamping: highestKey))
+            // high − key says whether a key is above); nothing lies above a window cut at 2⁶³ − 1.
+            let (low, high) = (Int64(bitPattern: window.buckets.start), Int64(bitPattern: highestKey))
             var above = 0
             let flags = inside.baseAddress.unsafelyUnwrapped
             for k in deltas.indices {
@@ -116,6 +116,8 @@ struct MagnitudeWindowKernel: StatisticsKernel {
 
         /// Counts the values of a block whose `inside` flag is set, from their exact keys (`key(k)` of
         /// the block's k-th value): those above the window as above, those inside in their buckets.
+        /// (The Float64 path flags only values inside; the Float path also flags values near the
+        /// window on either side, which the exact key places.)
         @inline(__always)
         private func countFlagged(_ count: Int, first: Int, key: (Int) -> UInt64) {
             let flags = inside.baseAddress.unsafelyUnwrapped

@@ -34,11 +34,10 @@ package struct OutputTarget {
         let companions = allModels ? try CompanionFiles(folder: modelFolder.configFrom ?? inputs[0].location) : nil
         modelFolderCandidateWriter = companions.map(ModelFolderWriter.init(companions:))
         let writtenAs: String
-        if let companions, registry.writesFolder(at: output) {
+        if let companions, let folderWriter = modelFolderCandidateWriter, registry.writesFolder(at: output) {
             if !companions.skipped.isEmpty {
                 notes.append("not copied from \(companions.folder): " + companions.skipped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
             }
-            let folderWriter = ModelFolderWriter(companions: companions)
             (modelFolderWriter, writer, writtenAs) = (folderWriter, folderWriter, "a model folder")
         } else {
             let chosen = try registry.writer(for: output, firstInput: inputs.first)

@@ -1,7 +1,8 @@
 import TureenCore
 
-/// A write option that the output's writer would not act on, refused before anything is read
-/// rather than left unheeded (`--compress` for a safetensors output, a shard size for a single
+/// A write option that the output's writer would not act on, refused before anything is written
+/// (soups and merges: before any input is read; the CLI refuses it as a usage error) rather than
+/// left unheeded (`--compress` for a safetensors output, a shard size for a single
 /// file, a layout for a format with one).
 public struct UnusedWriteOptionError: Error, Equatable, CustomStringConvertible {
     /// The output path.

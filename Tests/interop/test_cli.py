@@ -91,6 +91,8 @@ def test_hints_name_the_flag_that_would_help(tureen, tmp_path):
 @pytest.mark.parametrize("args, which", [
     (("convert", "", "{out}/out.safetensors"), "input"),
     (("convert", MODEL, ""), "output"),
+    # A model folder input makes a folder output a model folder: the empty path must not count as one.
+    (("convert", ROOT / "Fixtures" / "huggingface" / "gpt2-a", ""), "output"),
     (("soup", "uniform", MODEL, "", "-o", "{out}/soup.safetensors"), "input"),
     (("soup", "uniform", MODEL, MODEL, "-o", ""), "output"),
 ])

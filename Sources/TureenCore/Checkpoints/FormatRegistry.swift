@@ -64,7 +64,7 @@ public struct FormatRegistry: Sendable {
     /// Whether `writer(for:)` writes a folder at `path`: it ends in no format's extension, and is a
     /// folder, ends in `/` or has no extension.
     public func writesFolder(at path: String) -> Bool {
-        format(forExtensionOf: path) == nil && Self.looksLikeFolder(path)
+        !path.isEmpty && format(forExtensionOf: path) == nil && Self.looksLikeFolder(path)
     }
 
     /// The names of all registered formats.
