@@ -16,7 +16,7 @@ public struct SafetensorsWriter: CheckpointWriter {
 
     public func write(_ content: any TensorProducer, to path: String, options: WriteOptions) throws {
         try Self.checkStorable(content, path: path)
-        if Self.writesFolder(to: path, options: options) {
+        if writesFolder(at: path, options: options) {
             try ShardedSafetensorsWriter.write(content, toFolder: path, maxShardSize: options.maxShardSize ?? Self.defaultShardSize)
         } else {
             let output = try OutputFile(destination: path)
@@ -36,12 +36,8 @@ public struct SafetensorsWriter: CheckpointWriter {
 
     /// Whether writing to `path` makes a folder of shards (a path ending in `/` or not in
     /// `.safetensors`, or a shard size given) rather than one file.
-    package static func writesFolder(to path: String, options: WriteOptions) -> Bool {
-        path.hasSuffix("/") || options.maxShardSize != nil || !path.lowercased().hasSuffix(".safetensors")
-    }
-
     public func writesFolder(at path: String, options: WriteOptions) -> Bool {
-        Self.writesFolder(to: path, options: options)
+        path.hasSuffix("/") || options.maxShardSize != nil || !path.lowercased().hasSuffix(".safetensors")
     }
 
     /// Whether a sharded output folder written by Tureen can hold an entry called `name`: a shard or

@@ -51,6 +51,9 @@ public struct LearnedSoupJob {
         self.evaluator = evaluator
     }
 
+    /// Why a gradient format of `.folder` is refused (the CLI says it as a usage error).
+    package static let folderGradientsRefusal = "gradients are written as one file (safetensors, npz or h5), not a folder"
+
     /// Runs the steps and writes the soup (and the weights); `onStep` hears of each step.
     ///
     /// - Throws: reader and plan errors before the first step; `LearnedSoupError` when the
@@ -63,7 +66,7 @@ public struct LearnedSoupJob {
             throw LearnedSoupError.invalidSettings("the learning rate must be a positive number, not \(learningRate)")
         }
         guard gradientFormat != .folder else {
-            throw LearnedSoupError.invalidSettings("gradients are written as one file (safetensors, npz or h5), not a folder")
+            throw LearnedSoupError.invalidSettings(Self.folderGradientsRefusal)
         }
         try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }

@@ -1,4 +1,5 @@
 import HuggingFace
+import Safetensors
 import TureenCore
 
 /// How a command's output is written: with the registry's writer for its path or, when every input
@@ -33,24 +34,24 @@ package struct OutputTarget {
             of: models.map(\.location), reference: modelFolder.configFrom, allowingDifferences: modelFolder.allowConfigDifferences)
         let companions = allModels ? try CompanionFiles(folder: modelFolder.configFrom ?? inputs[0].location) : nil
         modelFolderCandidateWriter = companions.map(ModelFolderWriter.init(companions:))
+        // What the output is written as, and what the output policy counts as read and as the writer's own.
         let writtenAs: String
+        let (extraSources, isOwned): ([String], (String) -> Bool)
         if let companions, let folderWriter = modelFolderCandidateWriter, registry.writesFolder(at: output) {
             if !companions.skipped.isEmpty {
                 notes.append("not copied from \(companions.folder): " + companions.skipped.map { "\($0.name) (\($0.reason))" }.joined(separator: ", "))
             }
             (modelFolderWriter, writer, writtenAs) = (folderWriter, folderWriter, "a model folder")
+            (extraSources, isOwned) = (companions.sourcePaths, companions.isOwned)
         } else {
             let chosen = try registry.writer(for: output, firstInput: inputs.first)
             (modelFolderWriter, writer, writtenAs) = (nil, chosen.writer, chosen.format.name.rawValue)
+            (extraSources, isOwned) = ([], SafetensorsWriter.writesFolderEntry)
         }
         try UnusedWriteOptionError.check(writeOptions, usedBy: writer.usedOptions, output: output, writtenAs: writtenAs)
-        let writesFolder = writer.writesFolder(at: output, options: writeOptions)
-        if let companions, modelFolderWriter != nil {
-            try OutputPolicy.check(
-                output: output, inputs: inputs, force: force, writesFolder: writesFolder, extraSources: companions.sourcePaths, isOwned: companions.isOwned)
-        } else {
-            try OutputPolicy.check(output: output, inputs: inputs, force: force, writesFolder: writesFolder)
-        }
+        try OutputPolicy.check(
+            output: output, inputs: inputs, force: force, writesFolder: writer.writesFolder(at: output, options: writeOptions),
+            extraSources: extraSources, isOwned: isOwned)
         self.notes = notes
     }
 

@@ -32,7 +32,8 @@ package struct PartitionedOutput {
     ///
     /// - Throws: `PartitionError.notShardedSafetensors` unless `registry` writes sharded safetensors there.
     package init(folder: String, partition: Partition, planID: String, writeOptions: WriteOptions, registry: FormatRegistry) throws {
-        guard try registry.writer(for: folder).format.name == .safetensors, SafetensorsWriter.writesFolder(to: folder, options: writeOptions) else {
+        let (format, writer) = try registry.writer(for: folder)
+        guard format.name == .safetensors, writer.writesFolder(at: folder, options: writeOptions) else {
             throw PartitionError.notShardedSafetensors(path: folder)
         }
         self.folder = FileSystem.namedPath(folder)

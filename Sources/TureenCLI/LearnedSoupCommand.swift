@@ -37,7 +37,7 @@ struct LearnedSoupCommand: ParsableCommand {
         _ = try search.commandTemplate(grad, option: "--grad", placeholders: ["{path}", "{grad}"])
         guard steps >= 1 else { throw ValidationError("--steps takes a positive number of steps, not \(steps)") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr takes a positive number, not \(lr)") }
-        guard gradFormat != .folder else { throw ValidationError("--grad-format folder: gradients are written as one file (safetensors, npz or h5), not a folder") }
+        guard gradFormat != .folder else { throw ValidationError("--grad-format folder: " + LearnedSoupJob.folderGradientsRefusal) }
     }
 
     func run() throws {
