@@ -8,38 +8,53 @@ public struct MergedTensorStatistics: Sendable, Equatable, Encodable {
 }
 
 /// Runs a merge method's first passes over the merged tensors of a plan (all of them, or a
-/// partitioned task's share) and makes their kernels, so that every check a method makes (an
-/// undefined Model Stock t, unusable weights) is done before a byte is written. The kernels then
-/// run on the soup's executor (`SoupProducer.preparedKernels`).
+/// partitioned task's share) and makes their kernels, which then run on the soup's executor
+/// (`SoupProducer.preparedKernels`). Every check a method makes (an undefined Model Stock t,
+/// unusable weights) is done before a byte is written: the checks that need no reading for every
+/// merged tensor here, the rest by preparing every tensor here, unless the method's preparation
+/// can fail only where a source cannot be read (`TensorMergeMethod.preparesWhileMerging`, TIES's
+/// threshold search); then its tensors are prepared on a thread of their own while earlier ones merge.
 package struct MergePreparation {
     /// The kernel of each merged tensor, by plan entry index.
-    package let kernels: [Int: any MergeKernel]
+    package let kernels: PreparedKernels
     /// What the first passes found, in plan order (tensors whose method makes no pass are left out).
     package let statistics: [MergedTensorStatistics]
 
     /// Prepares the merged tensors of `plan` (planned with the inputs `MergeRecipe.Method` expects:
     /// `ingredientsAndBase(for:)`) for `recipe`: those at `entryIndices` only, when given (the
     /// tensors a partitioned task writes: no other tensor's bytes are read). Every merged tensor's
-    /// parameters are checked, so that every task refuses a recipe that does not fit.
+    /// parameters are checked, so that every task refuses a recipe that does not fit. `onProgress`
+    /// may be called from another thread while the merge runs.
     ///
-    /// - Throws: `MergeError`; what reading a source throws.
+    /// - Throws: `MergeError`; what reading a source throws; `TensorStoreError.cannotStartThread`.
     package init(plan: SoupPlan, recipe: MergeRecipe, options: SoupOptions, entryIndices: Set<Int>? = nil, onProgress: ((Int) -> Void)? = nil) throws {
         let method = recipe.method.tensorMethod(seed: recipe.seed)
         var passes = StatisticsPass(options: options)
         passes.onProgress = onProgress
-        var kernels: [Int: any MergeKernel] = [:]
-        var statistics: [MergedTensorStatistics] = []
+        var tensors: [PreparedKernels.Tensor] = []
         for (index, entry) in plan.entries.enumerated() where entry.isMerged {
             let parameters = recipe.parameters(forTensor: entry.output.name)
             try Self.check(parameters, of: entry, method: recipe.method)
+            try method.check(entry, parameters: parameters)
             guard entryIndices?.contains(index) ?? true else { continue }
+            tensors.append((index, entry, parameters))
+        }
+        // The executor reads other tensors while these are prepared.
+        if method.preparesWhileMerging, tensors.allSatisfy({ $0.entry.sources.allSatisfy(\.source.supportsConcurrentCopies) }) {
+            kernels = try PreparedKernels(preparingInOrder: tensors, method: method, passes: passes)
+            statistics = []
+            return
+        }
+        var kernels: [Int: any MergeKernel] = [:]
+        var statistics: [MergedTensorStatistics] = []
+        for (index, entry, parameters) in tensors {
             let prepared = try method.prepare(entry, parameters: parameters, passes: passes)
             kernels[index] = prepared.kernel
             if !prepared.statistics.isEmpty {
                 statistics.append(MergedTensorStatistics(tensor: entry.output.name, values: prepared.statistics))
             }
         }
-        self.kernels = kernels
+        self.kernels = PreparedKernels(kernels)
         self.statistics = statistics
     }
 

@@ -19,7 +19,7 @@ public final class SoupProducer: TensorProducer {
     public var tensorRecipes: [String: SoupRecipe] = [:]
     /// Kernels made by a merge method's first passes, by plan entry index, in place of the linear
     /// kernel of `recipe` (`MergePreparation`).
-    package var preparedKernels: [Int: any MergeKernel] = [:]
+    package var preparedKernels = PreparedKernels()
     /// Metadata carried into the output (the first ingredient's).
     public let metadata: [String: String]
     /// Non-finite values seen so far, per ingredient and in the result.
@@ -60,7 +60,7 @@ public final class SoupProducer: TensorProducer {
     public func produce(tensorAt index: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let entry = plan.entries[index]
         if entry.isMerged {
-            try merge(entry, kernel: preparedKernels[index], into: sink)
+            try merge(entry, kernel: try preparedKernels.kernel(forEntry: index), into: sink)
         } else {
             try copy(entry.inputs[0], into: sink)
         }

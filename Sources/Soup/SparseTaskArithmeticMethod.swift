@@ -22,7 +22,7 @@ struct SparseTaskArithmeticMethod: TensorMergeMethod {
     let sparsification: Sparsification
     let signConsensus: Bool
 
-    func prepare(_ entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters, passes: StatisticsPass) throws -> PreparedTensor {
+    func check(_ entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters) throws {
         let name = entry.output.name
         guard !entry.output.dtype.isComplex else {
             throw MergeError.invalidParameters(tensor: name, reason: "it is complex; TIES and DARE merge real tensors only (magnitude ranks and signs of complex values are undefined)")
@@ -30,6 +30,12 @@ struct SparseTaskArithmeticMethod: TensorMergeMethod {
         if let bad = parameters.densities.firstIndex(where: { !(0...1).contains($0) }) {
             throw MergeError.invalidParameters(tensor: name, reason: "the density of model \(bad + 1) is \(parameters.densities[bad]); a density is a fraction from 0 to 1")
         }
+    }
+
+    /// The first passes (thresholds, norms) only read: they may run while earlier tensors merge.
+    var preparesWhileMerging: Bool { true }
+
+    func prepare(_ entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters, passes: StatisticsPass) throws -> PreparedTensor {
         var sparsifiers = try masks(of: entry, densities: parameters.densities, passes: passes)
         switch parameters.rescale {
         case .none:

@@ -67,7 +67,8 @@ public struct MergeJob {
     }
 
     /// Runs the merge; `progress` receives (input bytes done, input bytes in all), the first passes
-    /// included.
+    /// included: for TIES and DARE also from the thread running their first passes while the merge
+    /// writes, one call at a time.
     ///
     /// - Throws: reader errors naming the file, `MergeConfigurationError` for parameters that do
     ///   not fit the models, `MergeError` and `SoupError` (all before anything is written), writer

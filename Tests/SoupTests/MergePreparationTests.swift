@@ -53,7 +53,7 @@ final class MergePreparationTests: XCTestCase {
         let w = try XCTUnwrap(plan.entries.firstIndex { $0.output.name == "w" })
         var recipe = MergeRecipe(method: .modelStock, parameters: .init(method: .modelStock, ingredientCount: 2))
         let share = try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions(), entryIndices: [w])
-        XCTAssertEqual(Array(share.kernels.keys), [w])
+        XCTAssertEqual(share.kernels.entryIndices, [w])
         XCTAssertEqual(share.statistics.map(\.tensor), ["w"])
         XCTAssertEqual(share.statistics, try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions()).statistics.filter { $0.tensor == "w" })
         recipe.tensorParameters["u"] = .init(method: .modelStock, ingredientCount: 3)
@@ -95,7 +95,7 @@ final class MergePreparationTests: XCTestCase {
         options.chunkElementCount = 70_001
         let plan = try SoupPlan.make(ingredients: [a], base: nil, recipe: try .uniform(count: 1), options: options)
         let producer = SoupProducer(plan: plan, recipe: try .uniform(count: 1), options: options, metadata: [:])
-        producer.preparedKernels = [0: ElementIndexKernel()]
+        producer.preparedKernels = PreparedKernels([0: ElementIndexKernel()])
         var bytes: [UInt8] = []
         try producer.produce(tensorAt: 0) { bytes += $0 }
         XCTAssertEqual(TensorBytes.floats(bytes), (0..<count).map { Float($0) })

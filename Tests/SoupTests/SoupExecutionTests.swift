@@ -194,25 +194,3 @@ private final class ViewOnlySource: TensorByteSource {
         try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 }
-
-/// A file-backed source whose bytes cannot be read past `failAt`.
-private final class FailingSource: TensorByteSource {
-    private let failAt: Int
-
-    init(failAt: Int) {
-        self.failAt = failAt
-    }
-
-    var supportsConcurrentCopies: Bool { true }
-
-    func withBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
-        try body(UnsafeRawBufferPointer(start: nil, count: 0))
-    }
-
-    func copyBytes(in range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
-        guard range.upperBound <= failAt else {
-            throw TensorStoreError.cannotRead(path: "broken.safetensors", errno: .ioError)
-        }
-        UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]).initializeMemory(as: UInt8.self, repeating: 0)
-    }
-}

@@ -19,6 +19,7 @@ final class SparseTaskArithmeticTests: XCTestCase {
         _ method: SparseTaskArithmeticMethod, _ entry: SoupPlan.Entry, _ parameters: MergeRecipe.Parameters,
         threads: Int = 1, chunk: Int = 1 << 20, slice: Int = 1 << 20
     ) throws -> [Double] {
+        try method.check(entry, parameters: parameters)
         let prepared = try method.prepare(entry, parameters: parameters, passes: statisticsPasses(threads: threads, chunk: chunk))
         return try runKernel(prepared.kernel, on: entry, slice: slice).values
     }
