@@ -19,6 +19,10 @@ struct MagnitudeWindow {
     static let fineBucketLimit = 32
 
     let buckets: MagnitudeHistogram.Buckets
+    /// The window's last key: the end of the bucket holding the sample band's largest key (below
+    /// 2⁶³). Keys above it count as above the window, so the buckets past it stay empty, and only
+    /// the values in the band's buckets, not in the whole aligned range, take a bucket update.
+    let lastKey: UInt64
     /// The regions of the whole tensor in which each bucket's keys are counted.
     let tieRegions: TieRegions
     /// Whether they are (counts of 32 bits: not if a region could hold more values).
@@ -40,7 +44,10 @@ struct MagnitudeWindow {
         // Three binomial standard deviations, plus a quarter run for values alike within a run.
         let margin = Int(3 * (count * fraction * (1 - fraction)).squareRoot()) + runLength / 4
         let band = max(0, estimate - margin)...min(sample.count - 1, estimate + margin)
-        buckets = .covering(sample[band.upperBound], sample[band.lowerBound], width: Self.width)
+        let highest = sample[band.lowerBound]
+        buckets = .covering(sample[band.upperBound], highest, width: Self.width)
+        let shift = UInt64(buckets.shift)
+        lastKey = min(buckets.start &+ ((UInt64(buckets.bucket(of: highest)) &+ 1) << shift) &- 1, UInt64(Int64.max))
         tieRegions = TieRegions(values: 0..<valueCount, limit: Self.regionLimit)
         countsTies = tieRegions.values(of: 0).count <= Int(UInt32.max)
         fineRegions = TieRegions(values: 0..<valueCount, limit: Self.fineRegionLimit)
@@ -66,6 +73,6 @@ struct MagnitudeWindow {
 
     /// The bucket holding `key`, if its keys were counted per region.
     func countedBucket(of key: UInt64) -> Int? {
-        countsTies && key &- buckets.start < buckets.span ? buckets.bucket(of: key) : nil
+        countsTies && key >= buckets.start && key <= lastKey ? buckets.bucket(of: key) : nil
     }
 }

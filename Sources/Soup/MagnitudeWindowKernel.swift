@@ -20,12 +20,15 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         /// Whether each value of a block lies inside the window (1) or not (0), and zeros up to a
         /// multiple of 64.
         private let inside: UnsafeMutableBufferPointer<UInt8>
+        /// The keys inside the window among 64 flagged values, and their places in the block.
+        private let pendingKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+        private let pendingIndices = UnsafeMutablePointer<Int>.allocate(capacity: 64)
         /// Each bucket's row of `fineKeys`: its place in `window.fineBuckets`, or the spare last row
         /// (counted into, never read: no branch in the update).
         private let fineRows: UnsafeMutableBufferPointer<UInt8>
         /// The fine buckets' keys per fine region, a row per fine bucket and the spare one.
         private let fineKeys: UnsafeMutableBufferPointer<UInt32>
-        /// The window's last key (keys are below 2⁶³: the window is cut there).
+        /// The window's last key (`MagnitudeWindow.lastKey`).
         private let highestKey: UInt64
         /// A `Float` below the window's first key, and one above its last: a magnitude taken in `Float`
         /// below the first is below the window whatever the rounding of the `Float` difference (its
@@ -53,7 +56,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             for (row, bucket) in window.fineBuckets.enumerated() { fineRows[bucket] = UInt8(row) }
             fineKeys = .allocate(capacity: (window.fineBuckets.count + 1) * window.fineRegions.count)
             fineKeys.initialize(repeating: 0)
-            highestKey = min(window.buckets.start &+ (window.buckets.span &- 1), UInt64(Int64.max))
+            highestKey = window.lastKey
             floatBelowWindow = Self.float(below: Double(bitPattern: window.buckets.start))
             floatAboveWindow = Self.float(above: Double(bitPattern: highestKey))
         }
@@ -79,6 +82,8 @@ struct MagnitudeWindowKernel: StatisticsKernel {
             inside.deallocate()
             fineRows.deallocate()
             fineKeys.deallocate()
+            pendingKeys.deallocate()
+            pendingIndices.deallocate()
         }
 
         /// Counts `deltas` (at most a block), the values from tensor-wide index `first` on.
@@ -134,15 +139,23 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                     let eight = UnsafeRawPointer(flags + (word &+ 8 &* byte)).loadUnaligned(as: UInt64.self)
                     bits |= ((eight &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(8 &* byte)
                 }
+                // The keys inside first, with no branch per value; then their updates, which touch
+                // unrelated cache lines and so overlap their misses.
+                var pendingCount = 0
+                var above = 0
                 while bits != 0 {
                     let k = word &+ bits.trailingZeroBitCount
                     bits &= bits &- 1
                     let key = key(k)
-                    if key > high {
-                        keysAbove &+= 1
-                        continue
-                    }
-                    guard key >= start else { continue }
+                    let isAbove = key > high
+                    above &+= isAbove ? 1 : 0
+                    pendingKeys[pendingCount] = key
+                    pendingIndices[pendingCount] = k
+                    pendingCount &+= !isAbove && key >= start ? 1 : 0
+                }
+                keysAbove &+= above
+                for pending in 0..<pendingCount {
+                    let (key, k) = (pendingKeys[pending], pendingIndices[pending])
                     let bucket = Int(truncatingIfNeeded: (key &- start) &>> shift)
                     let record = records + bucket
                     record.pointee.bucket.count(key)

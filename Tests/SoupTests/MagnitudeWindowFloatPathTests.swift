@@ -26,6 +26,18 @@ final class MagnitudeWindowFloatPathTests: XCTestCase {
         XCTAssertEqual(Counts.float(above: .nan), .infinity)
     }
 
+    /// The window ends with the bucket of the sample band's largest key, not at the end of the
+    /// aligned range of buckets, which may be twice as wide: fewer values take a bucket update.
+    func testTheWindowEndsWithTheBucketOfTheBandsLargestKey() {
+        let (low, high) = (TrimThreshold.magnitudeKey(0.37), TrimThreshold.magnitudeKey(0.5))
+        let window = MagnitudeWindow(sample: [high, low], keep: 1 << 19, valueCount: 1 << 20, runLength: 1)
+        XCTAssertEqual(window.buckets.bucket(of: window.lastKey), window.buckets.bucket(of: high))
+        XCTAssertEqual(window.buckets.bucket(of: window.lastKey + 1), window.buckets.bucket(of: high) + 1)
+        XCTAssertLessThan(window.buckets.bucket(of: high), (1 << window.buckets.width) - 1, "a band filling its range tests nothing")
+        XCTAssertEqual(window.countedBucket(of: high), window.buckets.bucket(of: high))
+        XCTAssertNil(window.countedBucket(of: window.lastKey + 1))
+    }
+
     /// Windows near 1, near the smallest and largest Floats and at 0; values whose Float difference
     /// rounds (a base far larger than the task vector) on and around both edges, and NaN and ±∞.
     func testTheFloatPathCountsAsTheExactPath() {
@@ -33,7 +45,7 @@ final class MagnitudeWindowFloatPathTests: XCTestCase {
         for (low, high) in windows {
             let sample = [TrimThreshold.magnitudeKey(high), TrimThreshold.magnitudeKey(low)]
             let window = MagnitudeWindow(sample: sample, keep: 1 << 19, valueCount: 1 << 20, runLength: 1)
-            let (first, last) = (Double(bitPattern: window.buckets.start), Double(bitPattern: min(window.buckets.start + (window.buckets.span - 1), UInt64(Int64.max))))
+            let (first, last) = (Double(bitPattern: window.buckets.start), Double(bitPattern: window.lastKey))
             var targets = [first, last, low, high].flatMap { [$0, $0.nextUp, $0.nextDown, $0 * (1 + 1e-9), $0 * (1 - 1e-9)] }
             for bound in [Counts.float(below: first), Counts.float(above: last)] { targets += [Double(bound), Double(bound.nextUp), Double(bound.nextDown)] }
             var values: [Float] = []
