@@ -32,14 +32,23 @@ package struct PartitionedOutput {
     ///
     /// - Throws: `PartitionError.notShardedSafetensors` unless `registry` writes sharded safetensors there.
     package init(folder: String, partition: Partition, planID: String, writeOptions: WriteOptions, registry: FormatRegistry) throws {
-        let (format, writer) = try registry.writer(for: folder)
-        guard format.name == .safetensors, writer.writesFolder(at: folder, options: writeOptions) else {
-            throw PartitionError.notShardedSafetensors(path: folder)
-        }
+        try Self.check(folder: folder, writeOptions: writeOptions, registry: registry)
         self.folder = FileSystem.namedPath(folder)
         self.partition = partition
         self.planID = planID
         self.maxShardSize = writeOptions.maxShardSize ?? SafetensorsWriter.defaultShardSize
+    }
+
+    /// Checks that `registry` writes sharded safetensors into `folder` with `writeOptions`, the only
+    /// output a partitioned run writes.
+    ///
+    /// - Throws: `PartitionError.notShardedSafetensors`; what `registry` throws for a path it writes
+    ///   no format to.
+    package static func check(folder: String, writeOptions: WriteOptions, registry: FormatRegistry) throws {
+        let (format, writer) = try registry.writer(for: folder)
+        guard format.name == .safetensors, writer.writesFolder(at: folder, options: writeOptions) else {
+            throw PartitionError.notShardedSafetensors(path: folder)
+        }
     }
 
     /// The indices of the tensors this task writes, for progress totals.

@@ -25,6 +25,7 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         try writing.validate(output: output)
+        try partitioning.validate(output: output, writeOptions: writing.writeOptions)
     }
 
     func run() throws {

@@ -31,6 +31,7 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         try policy.writing.validate(output: output)
+        try partitioning.validate(output: output, writeOptions: policy.writing.writeOptions)
     }
 
     func run() throws {

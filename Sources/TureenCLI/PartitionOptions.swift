@@ -23,6 +23,19 @@ struct PartitionOptions: ParsableArguments {
         if partitionCount != nil, partition != .fromEnvironment { throw ValidationError("--partition-count goes with --partition auto") }
     }
 
+    /// Refuses, as a usage error, a partitioned run whose output is not a folder of sharded
+    /// safetensors; an output no format is written to is left to the run to report.
+    func validate(output: String, writeOptions: WriteOptions) throws {
+        guard partition != nil else { return }
+        do {
+            try PartitionedOutput.check(folder: output, writeOptions: writeOptions, registry: .standard)
+        } catch let error as PartitionError {
+            throw ValidationError("\(error)" + (ErrorHint.hint(for: error).map { "; \($0)" } ?? ""))
+        } catch {
+            return
+        }
+    }
+
     /// The task this process is, or nil for an unpartitioned run.
     func resolved(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Partition? {
         switch partition {

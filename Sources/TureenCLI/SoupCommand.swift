@@ -89,6 +89,7 @@ struct SoupArguments: ParsableArguments {
     func validate() throws {
         if base == nil, scale != 1 { throw ValidationError("--scale applies to base-relative soups; give --base too") }
         try policy.writing.validate(output: output)
+        try partitioning.validate(output: output, writeOptions: policy.writing.writeOptions)
     }
 
     func run(ingredients: [String], recipe: SoupRecipe, tensorRecipes: [String: SoupRecipe] = [:]) throws {

@@ -122,7 +122,9 @@ def test_a_partitioned_merge_needs_sharded_safetensors_as_soup_does(models, tmp_
     config = write_config(tmp_path / "merge.yml", "linear", base, ingredients)
     merged = subprocess.run([TUREEN, "merge", config, "-o", tmp_path / output, "--partition", "0/2"], capture_output=True, text=True)
     souped = subprocess.run([TUREEN, "soup", "uniform", *ingredients, "-o", tmp_path / output, "--partition", "0/2"], capture_output=True, text=True)
-    assert merged.returncode == souped.returncode == 1
-    assert "a partitioned run writes sharded safetensors only" in merged.stderr and "--max-shard-size" in merged.stderr, merged.stderr
-    assert merged.stderr == souped.stderr
+    converted = subprocess.run([TUREEN, "convert", base, tmp_path / output, "--partition", "0/2"], capture_output=True, text=True)
+    # A usage error (exit 64), found before any input is read.
+    for run in (merged, souped, converted):
+        assert run.returncode == 64, run.stderr
+        assert "a partitioned run writes sharded safetensors only" in run.stderr and "--max-shard-size" in run.stderr, run.stderr
     assert not (tmp_path / output).exists()
