@@ -27,6 +27,19 @@ final class FacadeTests: XCTestCase {
         XCTAssertThrowsError(try FormatRegistry.standard.writer(for: folder + "/out.pkl")) { XCTAssertTrue("\($0)".contains("out.pkl")) }
     }
 
+    func testAnOutputOfNoWrittenFormatSaysWhichNamesAreWritten() throws {
+        // Regression: the message was the reading one, "cannot tell the checkpoint format from the
+        // extension or the first bytes", which an output has none of.
+        XCTAssertThrowsError(try FormatRegistry.standard.writer(for: folder + "/out.pkl")) { error in
+            XCTAssertEqual("\(error)", "\(self.folder)/out.pkl: no format is written to a '.pkl' file; name the output .safetensors, .npy, .npz, .h5, .pt or .keras, or give a folder for sharded safetensors")
+        }
+        let existing = try scratch.file("shards", contents: "old".utf8)
+        XCTAssertThrowsError(try Conversion(input: Fixtures.path("demo/finetune-1.safetensors"), output: existing).run()) { error in
+            XCTAssertEqual("\(error)", "\(existing) is a file without an extension, which names no format to write; name the output .safetensors, .npy, .npz, .h5, .pt or .keras, or give a folder for sharded safetensors")
+        }
+        XCTAssertEqual(try scratch.bytes("shards"), Array("old".utf8))
+    }
+
     func testFolderOutputsAreShardedSafetensors() throws {
         XCTAssertEqual(try FormatRegistry.standard.writer(for: folder + "/shards/").format.name, "safetensors")
         XCTAssertEqual(try FormatRegistry.standard.writer(for: folder + "/shards").format.name, "safetensors")

@@ -45,7 +45,7 @@ public struct FormatRegistry: Sendable {
     /// The writer for `path`, with its format: by extension, or the folder-writing format for a
     /// folder path (one that exists as a folder, ends in `/`, or has no extension).
     ///
-    /// - Throws: `TensorStoreError.emptyPath`, `.unknownFormat` or `.formatCannotWrite`.
+    /// - Throws: `TensorStoreError.emptyPath`, `.unknownOutputFormat` or `.formatCannotWrite`.
     public func writer(for path: String) throws -> (format: CheckpointFormat, writer: any CheckpointWriter) {
         guard !path.isEmpty else { throw TensorStoreError.emptyPath(isOutput: true) }
         let chosen: CheckpointFormat?
@@ -56,7 +56,7 @@ public struct FormatRegistry: Sendable {
         } else {
             chosen = nil
         }
-        guard let chosen else { throw TensorStoreError.unknownFormat(path: path, known: formatNames) }
+        guard let chosen else { throw TensorStoreError.unknownOutputFormat(path: path, extensions: writtenExtensions) }
         guard let writer = chosen.writer else { throw TensorStoreError.formatCannotWrite(path: path, format: chosen.name.rawValue) }
         return (chosen, writer)
     }
@@ -65,6 +65,13 @@ public struct FormatRegistry: Sendable {
     /// folder, ends in `/` or has no extension.
     public func writesFolder(at path: String) -> Bool {
         !path.isEmpty && format(forExtensionOf: path) == nil && Self.looksLikeFolder(path)
+    }
+
+    /// The extension each format with a writer is written with (its shortest one), in registry order.
+    public var writtenExtensions: [String] {
+        formats.filter { $0.writer != nil }.compactMap { format in
+            format.fileExtensions.filter { !$0.contains(".") }.min { $0.count < $1.count }
+        }
     }
 
     /// The names of all registered formats.

@@ -24,6 +24,9 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case duplicateTensor(path: String, tensor: String)
     /// Neither the extension nor the first bytes say which format the file is in.
     case unknownFormat(path: String, known: [String])
+    /// The output's name says no format Tureen writes: an extension no writer uses, or an existing
+    /// file without an extension; `extensions` are the ones written.
+    case unknownOutputFormat(path: String, extensions: [String])
     /// The output's format is read-only in Tureen.
     case formatCannotWrite(path: String, format: String)
     /// The output exists and replacing it was not asked for.
@@ -79,6 +82,11 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): tensor '\(tensor)': invalid shape: \(detail)"
         case let .duplicateTensor(path, tensor):
             return "\(path): tensor '\(tensor)' appears more than once"
+        case let .unknownOutputFormat(path, extensions):
+            let names = extensions.map { "." + $0 }
+            let choices = "name the output \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), or give a folder for sharded safetensors"
+            guard let ext = FilePath(path).extension else { return "\(path) is a file without an extension, which names no format to write; \(choices)" }
+            return "\(path): no format is written to a '.\(ext)' file; \(choices)"
         case let .unknownFormat(path, known):
             return "\(path): cannot tell the checkpoint format from the extension or the first bytes; known formats: \(known.joined(separator: ", "))"
         case let .formatCannotWrite(path, format):
