@@ -3,7 +3,7 @@ import TureenCore
 /// The kernels a merge method made for the tensors it merges, by plan entry index
 /// (`MergePreparation`): all made before the merge starts, or made on a thread of their own, in
 /// plan order, while the executor merges the tensors before them, so that a method's first passes
-/// (TIES's threshold search) use the cores the executor leaves idle rather than running before it.
+/// (TIES's threshold search) use the cycles the executor leaves idle rather than running before it.
 /// `kernel(forEntry:)` waits for a kernel not made yet.
 package final class PreparedKernels {
     /// The entries with a kernel, in plan order.
@@ -18,16 +18,24 @@ package final class PreparedKernels {
         ahead = nil
     }
 
-    /// Starts making the kernels of `tensors` (plan entry index, entry, parameters, in plan order)
-    /// with `method`, which `preparesWhileMerging`, on a thread of its own, one tensor at a time.
-    /// Every source must allow concurrent copies: the executor reads other tensors meanwhile.
+    /// Makes the kernels of `tensors` (plan entry index, entry, parameters, in plan order) with
+    /// `method`, which `preparesWhileMerging`: the first here, with every thread of `passes` (the
+    /// executor has nothing to merge before it), the others on a thread of their own, one tensor at
+    /// a time and each pass on that one thread, so that they take the cycles the executor's threads
+    /// leave (on every thread, the passes and the merge crowd each other's caches: more CPU time in
+    /// all, and no gain in wall time, as measured). Every source must allow concurrent copies: the
+    /// executor reads other tensors meanwhile.
     ///
-    /// - Throws: `TensorStoreError.cannotStartThread` if the system refuses a thread.
+    /// - Throws: what preparing the first tensor throws; `TensorStoreError.cannotStartThread`.
     init(preparingInOrder tensors: [Tensor], method: any TensorMergeMethod, passes: StatisticsPass) throws {
         precondition(method.preparesWhileMerging, "a method whose preparation must end before the merge starts")
         entryIndices = tensors.map(\.index)
-        made = [:]
-        ahead = try Ahead(tensors: tensors, method: method, passes: passes)
+        guard let first = tensors.first else {
+            (made, ahead) = ([:], nil)
+            return
+        }
+        made = [first.index: try method.prepare(first.entry, parameters: first.parameters, passes: passes).kernel]
+        ahead = try Ahead(tensors: Array(tensors.dropFirst()), method: method, passes: passes.onOneThread)
     }
 
     /// A merged tensor waiting for its kernel.
@@ -42,8 +50,8 @@ package final class PreparedKernels {
     ///
     /// - Throws: what making this kernel, or one before it, threw (a source that cannot be read).
     package func kernel(forEntry index: Int) throws -> (any MergeKernel)? {
-        guard let ahead else { return made[index] }
-        return try ahead.kernel(forEntry: index)
+        if let kernel = made[index] { return kernel }
+        return try ahead?.kernel(forEntry: index)
     }
 
     /// The thread making the kernels, and what it has made and not yet handed out.

@@ -36,6 +36,15 @@ package struct StatisticsPass {
         self.options = options
     }
 
+    /// The same passes on one thread (buffers of their own), reporting progress to the same place.
+    var onOneThread: StatisticsPass {
+        var options = options
+        options.threadCount = 1
+        var passes = StatisticsPass(options: options)
+        passes.onProgress = onProgress
+        return passes
+    }
+
     /// Bytes of the widest source copied at a time: a quarter of the executor's pieces, so that a
     /// thread's pieces of every source leave most of its L2 cache to the kernel's tables (TIES's
     /// window counts, a few hundred KiB per ingredient), which otherwise miss on most updates.

@@ -39,10 +39,7 @@ extension TrimSelection {
         let types = sources.map(\.info.dtype)
         let counting = TieRegionKernel(sourceTypes: types, ties: ties, regions: regions)
         let counts = counting.combine(try passes.run(counting, over: sources, values: values))
-        var options = passes.options
-        options.threadCount = 1
-        var oneThread = StatisticsPass(options: options)
-        oneThread.onProgress = passes.onProgress
+        let oneThread = passes.onOneThread
         return try ties.indices.map { ingredient in
             guard let (region, rank) = TieRegions.locate(rank: ties[ingredient].rank, counts: counts[ingredient]) else {
                 preconditionFailure("fewer ties than the histogram counted")
