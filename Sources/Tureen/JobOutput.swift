@@ -22,7 +22,7 @@ package enum JobOutput {
             self = .whole(try OutputTarget(output: output, inputs: inputs, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force))
             return
         }
-        try UnusedWriteOptionError.check(writeOptions, usedBy: [.maxShardSize], output: output, writtenAs: "sharded safetensors")
+        try UnusedWriteOptionError.check(writeOptions, usedBy: [.maxShardSize], output: output, writtenAs: UnusedWriteOptionError.folderOfShards)
         try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true)
         var share = try PartitionedOutput(folder: output, partition: partition, planID: planID(), writeOptions: writeOptions, registry: registry)
         share.replacesUnlistedShards = force

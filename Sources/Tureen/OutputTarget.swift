@@ -45,7 +45,8 @@ package struct OutputTarget {
             (extraSources, isOwned) = (companions.sourcePaths, companions.isOwned)
         } else {
             let chosen = try registry.writer(for: output, firstInput: inputs.first)
-            (modelFolderWriter, writer, writtenAs) = (nil, chosen.writer, chosen.format.name.rawValue)
+            let name = UnusedWriteOptionError.writtenAs(chosen.format, chosen.writer, output: output, options: writeOptions)
+            (modelFolderWriter, writer, writtenAs) = (nil, chosen.writer, name)
             (extraSources, isOwned) = ([], SafetensorsWriter.writesFolderEntry)
         }
         try UnusedWriteOptionError.check(writeOptions, usedBy: writer.usedOptions, output: output, writtenAs: writtenAs)

@@ -7,10 +7,19 @@ import TureenCore
 public struct UnusedWriteOptionError: Error, Equatable, CustomStringConvertible {
     /// The output path.
     public let output: String
-    /// What the output is written as: a format's name, or "sharded safetensors" for a partitioned run.
+    /// What the output is written as: a format's name, `folderOfShards`, or "a model folder".
     public let writtenAs: String
     /// The option that would be ignored.
     public let option: WriteOptions.Choice
+
+    /// How a folder of safetensors shards (sharded, partitioned or a model folder's weights) is named.
+    static let folderOfShards = "a folder of safetensors shards"
+
+    /// What `writer` (of `format`) writes at `output` with `options`: a folder of shards, not the
+    /// format of its files, where it writes a folder.
+    static func writtenAs(_ format: CheckpointFormat, _ writer: any CheckpointWriter, output: String, options: WriteOptions) -> String {
+        writer.writesFolder(at: output, options: options) ? folderOfShards : format.name.rawValue
+    }
 
     /// Refuses the first choice of `options` that a writer using only `used` would ignore.
     ///
@@ -51,6 +60,7 @@ extension FormatRegistry {
     /// on all of them, or when no format writes `output` (which `writer(for:)` reports).
     package func unusedWriteOption(for output: String, options: WriteOptions) -> UnusedWriteOptionError? {
         guard let (format, writer) = try? writer(for: output) else { return nil }
-        return UnusedWriteOptionError.first(in: options, unusedBy: writer.usedOptions, output: output, writtenAs: format.name.rawValue)
+        let writtenAs = UnusedWriteOptionError.writtenAs(format, writer, output: output, options: options)
+        return UnusedWriteOptionError.first(in: options, unusedBy: writer.usedOptions, output: output, writtenAs: writtenAs)
     }
 }

@@ -83,11 +83,15 @@ final class FacadeTests: XCTestCase {
             XCTAssertEqual(refusal?.writtenAs, "safetensors")
             XCTAssertEqual(refusal?.option, .compress)
         }
+        // Regression: the library named a sharded output by its files' format.
+        var sharded = Conversion(input: input, output: folder + "/sharded/")
+        sharded.writeOptions = WriteOptions(compress: true)
+        XCTAssertThrowsError(try sharded.run()) { XCTAssertEqual(($0 as? UnusedWriteOptionError)?.writtenAs, "a folder of safetensors shards") }
         var partitioned = Conversion(input: input, output: folder + "/shards")
         partitioned.writeOptions = WriteOptions(maxShardSize: 1 << 20, layout: .keras)
         partitioned.partition = try Partition(index: 0, count: 2)
         XCTAssertThrowsError(try partitioned.run()) { error in
-            XCTAssertEqual((error as? UnusedWriteOptionError)?.writtenAs, "sharded safetensors")
+            XCTAssertEqual((error as? UnusedWriteOptionError)?.writtenAs, "a folder of safetensors shards")
             XCTAssertEqual((error as? UnusedWriteOptionError)?.option, .layout)
         }
         var soup = SoupJob(ingredients: [folder + "/missing.safetensors"], recipe: try .uniform(count: 1), output: folder + "/soup.npz")

@@ -12,12 +12,15 @@ MODEL = ROOT / "Fixtures" / "compare" / "model.safetensors"
 @pytest.mark.parametrize("output, flags, written_as", [
     ("out.safetensors", ["--compress"], "safetensors, which is not compressed"),
     ("out.pt", ["--compress"], "pytorch, which is not compressed"),
-    ("shards", ["--max-shard-size", "1MB", "--compress"], "safetensors, which is not compressed"),
+    # A folder output is named as one, not as the format of its shards.
+    ("shards", ["--max-shard-size", "1MB", "--compress"], "a folder of safetensors shards, which is not compressed"),
+    ("shards/", ["--compress"], "a folder of safetensors shards, which is not compressed"),
+    ("out.safetensors", ["--max-shard-size", "1MB", "--compress"], "a folder of safetensors shards, which is not compressed"),
     ("out.npz", ["--max-shard-size", "1MB"], "npz in one piece, not in shards"),
     ("out.h5", ["--max-shard-size", "1MB"], "hdf5 in one piece, not in shards"),
     ("out.pt", ["--layout", "keras"], "pytorch, which has one layout"),
     ("out.npz", ["--layout", "keras", "--compress"], "npz, which has one layout"),
-    ("shards", ["--max-shard-size", "1MB", "--partition", "0/2", "--compress"], "safetensors, which is not compressed"),
+    ("shards", ["--max-shard-size", "1MB", "--partition", "0/2", "--compress"], "a folder of safetensors shards, which is not compressed"),
 ])
 def test_convert_refuses_an_option_its_output_ignores(tureen, tmp_path, output, flags, written_as):
     out = tmp_path / output
