@@ -37,6 +37,9 @@ package enum OutputPolicy {
         }
         guard force else { throw TensorStoreError.outputExists(path: output) }
         if (existing.type == .directory) != writesFolder {
+            if existing.type == .symbolicLink, FileSystem.identity(of: output) == nil, let target = FileSystem.linkTarget(of: output) {
+                throw TensorStoreError.outputIsLinkToNothing(path: output, target: target)
+            }
             throw TensorStoreError.outputOfOtherKind(path: output, existingIsFolder: !writesFolder)
         }
         if existing.type == .directory {

@@ -229,6 +229,17 @@ def test_a_signal_just_after_the_final_rename_reports_the_output_as_written(ture
     assert load_file(out)["w"].tolist() == [3] * 8
 
 
+def test_a_link_to_nothing_in_the_way_of_a_folder_output_is_named_as_a_link(tureen, tmp_path):
+    # Regression: it was called "a file" (and a file output replaces such a link, as it would a file).
+    source = checkpoint(tmp_path / "in.safetensors")
+    target = tmp_path / "shards"
+    target.symlink_to(tmp_path / "nowhere")
+    result = refused(tureen, "convert", source, target, "--force", "--max-shard-size", "20",
+                     mentions=f"{target} is a symbolic link to {tmp_path / 'nowhere'}, which does not exist, and this output is a folder")
+    assert "Choose another output path, or remove the link yourself" in result.stderr
+    assert target.is_symlink() and not (tmp_path / "nowhere").exists()
+
+
 @pytest.mark.parametrize("existing_folder, output, flags, mentions", [
     (False, "out.safetensors", ["--max-shard-size", "20"], "is a file, and this output is a folder"),
     (True, "out.npz", [], "is a folder, and this output is one file"),

@@ -61,6 +61,14 @@ package enum FileSystem {
         return String(cString: resolved)
     }
 
+    /// What the symbolic link at `path` points to, as the link holds it; nil if `path` is not a link.
+    package static func linkTarget(of path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Flushes `folder`'s entries to the disk (`fsync` of the folder), so that a rename into it
     /// survives a power loss. Errors are ignored: some file systems cannot sync a folder, and the
     /// rename itself has succeeded.

@@ -35,6 +35,9 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case emptyPath(isOutput: Bool)
     /// `--force` was given, but the output is a folder where one file is written, or a file where a folder is.
     case outputOfOtherKind(path: String, existingIsFolder: Bool)
+    /// `--force` was given, but the output's path is a symbolic link to `target`, which does not
+    /// exist, and a folder is written there.
+    case outputIsLinkToNothing(path: String, target: String)
     /// The output path names one of the inputs.
     case outputIsInput(path: String)
     /// Two of a command's outputs (the soup, a plot, a weights file) are given one path.
@@ -99,6 +102,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return existingIsFolder
                 ? "\(path) is a folder, and this output is one file; only an output of the same kind is replaced. Choose another output path, or remove the folder yourself"
                 : "\(path) is a file, and this output is a folder (sharded safetensors or a model folder); only an output of the same kind is replaced. Choose another output path, or remove the file yourself"
+        case let .outputIsLinkToNothing(path, target):
+            return "\(path) is a symbolic link to \(target), which does not exist, and this output is a folder (sharded safetensors or a model folder); only an output of the same kind is replaced. Choose another output path, or remove the link yourself"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
         case let .nothingToSelect(path, key, format):
