@@ -4,16 +4,14 @@ import TureenCore
 /// (`MergePreparation`): all made before the merge starts, or made on a thread of their own, in
 /// plan order, while the executor merges the tensors before them, so that a method's first passes
 /// (TIES's threshold search) use the cycles the executor leaves idle rather than running before it.
-/// `kernel(forEntry:)` waits for a kernel not made yet.
+/// `kernel(forEntry:)` waits for a kernel being made, and makes one not started yet itself (a
+/// writer may ask for the tensors in another order than the plan's).
 package final class PreparedKernels {
-    /// The entries with a kernel, in plan order.
-    package let entryIndices: [Int]
     private let made: [Int: any MergeKernel]
     private let ahead: Ahead?
 
     /// Kernels made already.
     package init(_ kernels: [Int: any MergeKernel] = [:]) {
-        entryIndices = kernels.keys.sorted()
         made = kernels
         ahead = nil
     }
@@ -29,85 +27,132 @@ package final class PreparedKernels {
     /// - Throws: what preparing the first tensor throws; `TensorStoreError.cannotStartThread`.
     init(preparingInOrder tensors: [Tensor], method: any TensorMergeMethod, passes: StatisticsPass) throws {
         precondition(method.preparesWhileMerging, "a method whose preparation must end before the merge starts")
-        entryIndices = tensors.map(\.index)
+        precondition(tensors.allSatisfy { $0.entry.sources.allSatisfy(\.source.supportsConcurrentCopies) }, "a source read by one thread at a time")
         guard let first = tensors.first else {
             (made, ahead) = ([:], nil)
             return
         }
         made = [first.index: try method.prepare(first.entry, parameters: first.parameters, passes: passes).kernel]
-        ahead = try Ahead(tensors: Array(tensors.dropFirst()), method: method, passes: passes.onOneThread)
+        ahead = tensors.count > 1 ? try Ahead(tensors: Array(tensors.dropFirst()), method: method, passes: passes) : nil
     }
 
     /// A merged tensor waiting for its kernel.
     typealias Tensor = (index: Int, entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters)
 
-    deinit {
-        ahead?.stop()
-    }
-
     /// The kernel of plan entry `index`, nil if it has none (the executor's linear kernel then
-    /// merges it); waits until it is made.
+    /// merges it); waits until it is made, or makes it here if its making has not started.
     ///
-    /// - Throws: what making this kernel, or one before it, threw (a source that cannot be read).
+    /// - Throws: what making this tensor's kernel threw (a source that cannot be read), each time
+    ///   it is asked for.
     package func kernel(forEntry index: Int) throws -> (any MergeKernel)? {
         if let kernel = made[index] { return kernel }
         return try ahead?.kernel(forEntry: index)
     }
 
-    /// The thread making the kernels, and what it has made and not yet handed out.
+    /// The thread making the kernels after the first, and what each tensor's making has come to.
     private final class Ahead {
-        private let worker: SerialWorker
-        private var tickets: [Int: SerialWorker.Ticket] = [:]
+        private let positions: [Int: Int]
         private let state: LockedValue<State>
+        private let context: JobContext
+        /// The passes of a kernel made on the caller's thread, one at a time.
+        private let callerPasses: LockedValue<StatisticsPass>
+        private let worker: SerialWorker
+
+        private enum Progress {
+            case waiting
+            case running
+            case made(any MergeKernel)
+            case failed(any Error)
+        }
 
         private struct State {
-            var kernels: [Int: any MergeKernel] = [:]
+            /// By position in `context.tensors`.
+            var progress: [Progress]
             var isStopping = false
         }
 
         init(tensors: [Tensor], method: any TensorMergeMethod, passes: StatisticsPass) throws {
-            worker = try SerialWorker()
-            let state = LockedValue(State())
+            positions = Dictionary(tensors.enumerated().map { ($1.index, $0) }) { first, _ in first }
+            let state = LockedValue(State(progress: Array(repeating: .waiting, count: tensors.count)))
+            let context = JobContext(method: method, tensors: tensors, passes: passes.onOneThread)
             self.state = state
-            let context = JobContext(method: method, passes: passes, tensors: tensors)
-            for (position, index) in tensors.map(\.index).enumerated() {
-                tickets[index] = worker.submit {
-                    guard !state.withLock(\.isStopping) else { return }
-                    let kernel = try context.prepare(position)
-                    state.withLock { $0.kernels[index] = kernel }
+            self.context = context
+            callerPasses = LockedValue(passes)
+            worker = try SerialWorker()
+            let count = tensors.count
+            _ = worker.submit {
+                for position in 0..<count {
+                    let claimed = state.withLock { state -> Bool? in
+                        guard !state.isStopping else { return nil }
+                        guard case .waiting = state.progress[position] else { return false }
+                        state.progress[position] = .running
+                        return true
+                    }
+                    guard let claimed else { return }
+                    guard claimed else { continue }
+                    let outcome = Self.outcome { try context.prepare(position, passes: context.workerPasses) }
+                    state.withLockBroadcasting { $0.progress[position] = outcome }
+                    // The merge stops at this tensor: nothing after it is needed.
+                    if case .failed = outcome { return }
                 }
             }
         }
 
-        func kernel(forEntry index: Int) throws -> (any MergeKernel)? {
-            guard let ticket = tickets[index] else { return nil }
-            try worker.wait(for: ticket)
-            return state.withLock { $0.kernels.removeValue(forKey: index) }
+        deinit {
+            stop()
         }
 
-        /// Skips the tensors not started yet and waits for the one being prepared, so that no
-        /// source is read once the merge is over.
-        func stop() {
+        func kernel(forEntry index: Int) throws -> (any MergeKernel)? {
+            guard let position = positions[index] else { return nil }
+            let isRunning = { (state: State) in
+                if case .running = state.progress[position] { return true }
+                return false
+            }
+            // nil: not started, and claimed here.
+            var outcome = state.wait(until: { !isRunning($0) }) { state -> Progress? in
+                guard case .waiting = state.progress[position] else { return state.progress[position] }
+                state.progress[position] = .running
+                return nil
+            }
+            if outcome == nil {
+                let made = Self.outcome { try callerPasses.withLock { try context.prepare(position, passes: $0) } }
+                state.withLockBroadcasting { $0.progress[position] = made }
+                outcome = made
+            }
+            switch outcome {
+            case let .made(kernel)?: return kernel
+            case let .failed(error)?: throw error
+            case .waiting?, .running?, nil: preconditionFailure("a kernel neither made nor failed")
+            }
+        }
+
+        private static func outcome(of making: () throws -> any MergeKernel) -> Progress {
+            do { return .made(try making()) } catch { return .failed(error) }
+        }
+
+        /// Skips the tensors not started yet and waits for the one being made, so that no source
+        /// is read once the merge is over.
+        private func stop() {
             state.withLock { $0.isStopping = true }
             try? worker.finish()
         }
     }
 
-    /// What the jobs read: the method, the passes and the tensors.
+    /// What the worker's job reads: the method, the tensors and its passes.
     private final class JobContext: @unchecked Sendable {
-        // Safe to share: made before the first job is queued and never changed after; the jobs run
-        // one at a time on the worker's thread, the only one that uses the passes' buffers.
-        private let method: any TensorMergeMethod
-        private let passes: StatisticsPass
-        private let tensors: [Tensor]
+        // Safe to share: made before the job is queued and never changed after; `workerPasses`'
+        // buffers are used only on the worker's thread.
+        let method: any TensorMergeMethod
+        let tensors: [Tensor]
+        let workerPasses: StatisticsPass
 
-        init(method: any TensorMergeMethod, passes: StatisticsPass, tensors: [Tensor]) {
+        init(method: any TensorMergeMethod, tensors: [Tensor], passes: StatisticsPass) {
             self.method = method
-            self.passes = passes
             self.tensors = tensors
+            self.workerPasses = passes
         }
 
-        func prepare(_ position: Int) throws -> any MergeKernel {
+        func prepare(_ position: Int, passes: StatisticsPass) throws -> any MergeKernel {
             let tensor = tensors[position]
             return try method.prepare(tensor.entry, parameters: tensor.parameters, passes: passes).kernel
         }

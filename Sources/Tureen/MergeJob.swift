@@ -70,9 +70,10 @@ public struct MergeJob {
     /// included: for TIES and DARE also from the thread running their first passes while the merge
     /// writes, one call at a time.
     ///
-    /// - Throws: reader errors naming the file, `MergeConfigurationError` for parameters that do
-    ///   not fit the models, `MergeError` and `SoupError` (all before anything is written), writer
-    ///   errors; nothing is left at `output` on failure.
+    /// - Throws: reader errors naming the file (for TIES and DARE, whose first passes run while
+    ///   earlier tensors are written, possibly once writing has begun), `MergeConfigurationError`
+    ///   for parameters that do not fit the models, `MergeError` and `SoupError` (all before
+    ///   anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
         try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }

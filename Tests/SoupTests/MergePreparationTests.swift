@@ -51,9 +51,11 @@ final class MergePreparationTests: XCTestCase {
         }
         let plan = try SoupPlan.make(ingredients: [try model("a", 1), try model("b", -2)], base: try model("base", 0), recipe: .uniform(count: 2, baseRelative: .init(scale: 1)), options: SoupOptions())
         let w = try XCTUnwrap(plan.entries.firstIndex { $0.output.name == "w" })
+        let u = try XCTUnwrap(plan.entries.firstIndex { $0.output.name == "u" })
         var recipe = MergeRecipe(method: .modelStock, parameters: .init(method: .modelStock, ingredientCount: 2))
         let share = try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions(), entryIndices: [w])
-        XCTAssertEqual(share.kernels.entryIndices, [w])
+        XCTAssertNotNil(try share.kernels.kernel(forEntry: w))
+        XCTAssertNil(try share.kernels.kernel(forEntry: u))
         XCTAssertEqual(share.statistics.map(\.tensor), ["w"])
         XCTAssertEqual(share.statistics, try MergePreparation(plan: plan, recipe: recipe, options: SoupOptions()).statistics.filter { $0.tensor == "w" })
         recipe.tensorParameters["u"] = .init(method: .modelStock, ingredientCount: 3)

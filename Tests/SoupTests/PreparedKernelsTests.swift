@@ -4,8 +4,9 @@ import TureenTestSupport
 import XCTest
 
 /// TIES's threshold search runs on a thread of its own while earlier tensors merge
-/// (`PreparedKernels`): the same output as searching first, read errors reach the merge, and a
-/// merge that ends early leaves no search reading behind it.
+/// (`PreparedKernels`): the same output as searching first, whatever order the writer asks for the
+/// tensors in and however often; a read error reaches the merge with its own tensor; and a merge
+/// that ends early leaves no search reading behind it.
 final class PreparedKernelsTests: XCTestCase {
     private let ties = MergeRecipe(method: .ties, parameters: {
         var parameters = MergeRecipe.Parameters(method: .ties, ingredientCount: 2)
@@ -29,14 +30,24 @@ final class PreparedKernelsTests: XCTestCase {
         try SoupPlan.make(ingredients: Array(models[0..<2]), base: models[2], recipe: .uniform(count: 2, baseRelative: .init(scale: 1)), options: options)
     }
 
-    private func output(of plan: SoupPlan, kernels: PreparedKernels, options: SoupOptions) throws -> [[UInt8]] {
+    /// Each tensor's merged bytes, in plan order; produced last to first when `reversed`.
+    private func output(of plan: SoupPlan, kernels: PreparedKernels, options: SoupOptions, reversed: Bool = false) throws -> [[UInt8]] {
         let producer = SoupProducer(plan: plan, recipe: try .uniform(count: 2, baseRelative: .init(scale: 1)), options: options, metadata: [:])
         producer.preparedKernels = kernels
-        return try producer.tensors.indices.map { index in
-            var bytes: [UInt8] = []
-            try producer.produce(tensorAt: index) { bytes += $0 }
-            return bytes
+        var outputs = [[UInt8]](repeating: [], count: producer.tensors.count)
+        for index in reversed ? Array(outputs.indices.reversed()) : Array(outputs.indices) {
+            try producer.produce(tensorAt: index) { outputs[index] += $0 }
         }
+        return outputs
+    }
+
+    private func preparedFirst(_ plan: SoupPlan, options: SoupOptions) throws -> PreparedKernels {
+        let method = ties.method.tensorMethod(seed: 0)
+        var kernels: [Int: any MergeKernel] = [:]
+        for (index, entry) in plan.entries.enumerated() {
+            kernels[index] = try method.prepare(entry, parameters: ties.parameters, passes: StatisticsPass(options: options)).kernel
+        }
+        return PreparedKernels(kernels)
     }
 
     func testTiesPreparedWhileMergingEqualsTiesPreparedFirst() throws {
@@ -45,14 +56,22 @@ final class PreparedKernelsTests: XCTestCase {
         options.chunkElementCount = 50_000
         let plan = try plan(try models(), options: options)
         let preparation = try MergePreparation(plan: plan, recipe: ties, options: options)
-        let method = ties.method.tensorMethod(seed: 0)
-        var first: [Int: any MergeKernel] = [:]
-        for (index, entry) in plan.entries.enumerated() {
-            first[index] = try method.prepare(entry, parameters: ties.parameters, passes: StatisticsPass(options: options)).kernel
-        }
         let merged = try output(of: plan, kernels: preparation.kernels, options: options)
-        XCTAssertEqual(merged, try output(of: plan, kernels: PreparedKernels(first), options: options))
-        XCTAssertEqual(preparation.kernels.entryIndices, Array(plan.entries.indices))
+        // Compared with ==: a failure would print every byte.
+        XCTAssertTrue(merged == (try output(of: plan, kernels: try preparedFirst(plan, options: options), options: options)))
+        // Regression: a kernel was handed out once, and a second request merged the tensor linearly.
+        XCTAssertTrue(merged == (try output(of: plan, kernels: preparation.kernels, options: options)), "a kernel asked for twice")
+    }
+
+    func testAWriterAskingForTheTensorsLastToFirstGetsTheSameOutput() throws {
+        // Writers order tensors their own way (safetensors by dtype, then name).
+        var options = SoupOptions()
+        options.threadCount = 2
+        options.chunkElementCount = 50_000
+        let plan = try plan(try models(), options: options)
+        let preparation = try MergePreparation(plan: plan, recipe: ties, options: options)
+        let merged = try output(of: plan, kernels: preparation.kernels, options: options, reversed: true)
+        XCTAssertTrue(merged == (try output(of: plan, kernels: try preparedFirst(plan, options: options), options: options)))
     }
 
     func testAReadErrorInALaterTensorsSearchStopsTheMergeAndNamesTheFile() throws {
@@ -65,10 +84,21 @@ final class PreparedKernelsTests: XCTestCase {
         })
         let options = SoupOptions()
         let plan = try plan(models, options: options)
-        // Only reading fails: the merge starts, and the error comes with the tensor, or before.
+        // Only reading fails: the merge starts, and the error comes with the tensor.
         let preparation = try MergePreparation(plan: plan, recipe: ties, options: options)
         XCTAssertThrowsError(try output(of: plan, kernels: preparation.kernels, options: options)) { error in
             XCTAssertTrue("\(error)".contains("broken.safetensors"), "\(error)")
+        }
+        let entries = Dictionary(uniqueKeysWithValues: plan.entries.enumerated().map { ($1.output.name, $0) })
+        let kernels = try MergePreparation(plan: plan, recipe: ties, options: options).kernels
+        for _ in 0..<2 {
+            XCTAssertThrowsError(try kernels.kernel(forEntry: try XCTUnwrap(entries["w2"]))) { error in
+                XCTAssertTrue("\(error)".contains("broken.safetensors"), "\(error)")
+            }
+        }
+        // The other tensors' kernels are unaffected.
+        for name in ["w0", "w1", "w3"] {
+            XCTAssertNotNil(try kernels.kernel(forEntry: try XCTUnwrap(entries[name])), name)
         }
     }
 

@@ -38,8 +38,12 @@ final class MergeProgressTests: XCTestCase {
         }
         XCTAssertGreaterThan(seen.calls.load(ordering: .relaxed), 1)
         XCTAssertFalse(seen.wentBack.load(ordering: .relaxed), "progress went back")
-        // The first passes' share of the total is an estimate (a tensor kept whole is not read).
-        XCTAssertGreaterThan(seen.last.load(ordering: .relaxed), seen.total.load(ordering: .relaxed) / 2)
+        // The first passes' share of the total is an estimate (one window pass per tensor), and
+        // every tensor here takes one: progress ends at the total, give or take the tie passes'
+        // slivers. (More than half, as it was, would not see a thread's reports lost.)
+        let (last, total) = (seen.last.load(ordering: .relaxed), seen.total.load(ordering: .relaxed))
+        XCTAssertGreaterThanOrEqual(Double(last), 0.95 * Double(total))
+        XCTAssertLessThanOrEqual(Double(last), 1.05 * Double(total))
     }
 }
 
