@@ -41,37 +41,39 @@ final class PreparedKernelsTests: XCTestCase {
         return outputs
     }
 
-    private func preparedFirst(_ plan: SoupPlan, options: SoupOptions) throws -> PreparedKernels {
-        let method = ties.method.tensorMethod(seed: 0)
-        var kernels: [Int: any MergeKernel] = [:]
-        for (index, entry) in plan.entries.enumerated() {
-            kernels[index] = try method.prepare(entry, parameters: ties.parameters, passes: StatisticsPass(options: options)).kernel
-        }
-        return PreparedKernels(kernels)
-    }
-
-    func testTiesPreparedWhileMergingEqualsTiesPreparedFirst() throws {
+    /// Two threads, and chunks smaller than the large tensors.
+    private var twoThreads: SoupOptions {
         var options = SoupOptions()
         options.threadCount = 2
         options.chunkElementCount = 50_000
-        let plan = try plan(try models(), options: options)
-        let preparation = try MergePreparation(plan: plan, recipe: ties, options: options)
-        let merged = try output(of: plan, kernels: preparation.kernels, options: options)
-        // Compared with ==: a failure would print every byte.
-        XCTAssertTrue(merged == (try output(of: plan, kernels: try preparedFirst(plan, options: options), options: options)))
+        return options
+    }
+
+    /// The plan of `models()`, its kernels made while merging (`MergePreparation`), and its output
+    /// with every kernel made first; `twoThreads`. (Outputs are compared with ==: a failure of
+    /// `XCTAssertEqual` would print every byte.)
+    private func preparedWhileMergingAndOutputPreparedFirst() throws -> (plan: SoupPlan, kernels: PreparedKernels, reference: [[UInt8]]) {
+        let plan = try plan(try models(), options: twoThreads)
+        let method = ties.method.tensorMethod(seed: 0)
+        var first: [Int: any MergeKernel] = [:]
+        for (index, entry) in plan.entries.enumerated() {
+            first[index] = try method.prepare(entry, parameters: ties.parameters, passes: StatisticsPass(options: twoThreads)).kernel
+        }
+        let kernels = try MergePreparation(plan: plan, recipe: ties, options: twoThreads).kernels
+        return (plan, kernels, try output(of: plan, kernels: PreparedKernels(first), options: twoThreads))
+    }
+
+    func testTiesPreparedWhileMergingEqualsTiesPreparedFirst() throws {
+        let (plan, kernels, reference) = try preparedWhileMergingAndOutputPreparedFirst()
+        XCTAssertTrue(try output(of: plan, kernels: kernels, options: twoThreads) == reference)
         // Regression: a kernel was handed out once, and a second request merged the tensor linearly.
-        XCTAssertTrue(merged == (try output(of: plan, kernels: preparation.kernels, options: options)), "a kernel asked for twice")
+        XCTAssertTrue(try output(of: plan, kernels: kernels, options: twoThreads) == reference, "a kernel asked for twice")
     }
 
     func testAWriterAskingForTheTensorsLastToFirstGetsTheSameOutput() throws {
         // Writers order tensors their own way (safetensors by dtype, then name).
-        var options = SoupOptions()
-        options.threadCount = 2
-        options.chunkElementCount = 50_000
-        let plan = try plan(try models(), options: options)
-        let preparation = try MergePreparation(plan: plan, recipe: ties, options: options)
-        let merged = try output(of: plan, kernels: preparation.kernels, options: options, reversed: true)
-        XCTAssertTrue(merged == (try output(of: plan, kernels: try preparedFirst(plan, options: options), options: options)))
+        let (plan, kernels, reference) = try preparedWhileMergingAndOutputPreparedFirst()
+        XCTAssertTrue(try output(of: plan, kernels: kernels, options: twoThreads, reversed: true) == reference)
     }
 
     func testAReadErrorInALaterTensorsSearchStopsTheMergeAndNamesTheFile() throws {
