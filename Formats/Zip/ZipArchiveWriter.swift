@@ -49,8 +49,11 @@ package final class ZipArchiveWriter {
         self.dataAlignment = dataAlignment
     }
 
-    /// Writes the local header of a member that will hold `uncompressedSize` bytes.
+    /// Writes the local header of a member that will hold `uncompressedSize` bytes; `name` must fit
+    /// the 16-bit length field (at most 65,535 bytes of UTF-8), which callers check with a message
+    /// of their own (`NpzMemberName`): a longer one would be cut to a wrong length.
     package func beginMember(name: String, uncompressedSize: Int, compress: Bool) throws {
+        precondition(name.utf8.count <= Int(UInt16.max), "a zip member name longer than 65,535 bytes")
         let method: ZipMember.Method = compress ? .deflated : .stored
         let largest = compress ? Deflater.bound(uncompressedSize) : uncompressedSize
         var entry = Entry(
