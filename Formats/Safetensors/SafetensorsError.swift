@@ -31,6 +31,10 @@ public enum SafetensorsError: Error, CustomStringConvertible {
     case badIndex(path: String, detail: String)
     /// A shard lacks a tensor the index assigns to it, or holds one the index does not.
     case shardMismatch(path: String, shard: String, detail: String)
+    /// A folder read without an index lacks a shard its numbered shard names call for.
+    case missingShard(path: String, shard: String, total: Int)
+    /// A folder of a partitioned run's shards (it holds task manifests) has no index yet.
+    case partitionedFolderWithoutIndex(path: String)
     /// A folder holds neither a shard index nor any `*.safetensors` file.
     case noCheckpointInFolder(path: String)
     /// A tensor's dtype has no safetensors spelling (complex128).
@@ -66,6 +70,10 @@ public enum SafetensorsError: Error, CustomStringConvertible {
             return "\(path): invalid shard index: \(detail)"
         case let .shardMismatch(path, shard, detail):
             return "\(path): shard '\(shard)' disagrees with the index: \(detail)"
+        case let .missingShard(path, shard, total):
+            return "\(path): shard \(shard) is missing (the shards' names say there are \(total)), and the folder has no index to say which tensors it held"
+        case let .partitionedFolderWithoutIndex(path):
+            return "\(path): a partitioned run's folder (it holds tureen-task manifests) without its index: once every task has finished, run 'tureen index \(path)', which checks the shards and writes the index"
         case let .noCheckpointInFolder(path):
             return "\(path): the folder holds no *.safetensors.index.json and no *.safetensors files"
         case let .cannotStore(path, tensor, dtype):

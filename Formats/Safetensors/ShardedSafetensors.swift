@@ -8,7 +8,9 @@ enum ShardedSafetensors {
     /// larger file would be parsed whole into memory.
     static let maximumIndexSize = 100_000_000
 
-    /// Opens a folder: through its index when it has exactly one, else all its `.safetensors` files in name order.
+    /// Opens a folder: through its index when it has exactly one, else all its `.safetensors` files in
+    /// name order, unless their numbered names show one missing, or the folder is a partitioned
+    /// run's that `tureen index` has not finished.
     static func open(folder: String) throws -> TensorStore {
         let names = try FileSystem.contents(of: folder)
         let indexes = names.filter { $0.hasSuffix(indexSuffix) }
@@ -22,6 +24,10 @@ enum ShardedSafetensors {
         }
         let shards = names.filter { $0.hasSuffix(".safetensors") }.sorted()
         guard !shards.isEmpty else { throw SafetensorsError.noCheckpointInFolder(path: folder) }
+        if names.contains(where: TaskManifestName.matches) { throw SafetensorsError.partitionedFolderWithoutIndex(path: folder) }
+        if let missing = NumberedShardNames.firstMissing(among: shards) {
+            throw SafetensorsError.missingShard(path: folder, shard: missing.name, total: missing.total)
+        }
         var tensors: [StoredTensor] = []
         var metadata: [String: String] = [:]
         for shard in shards {

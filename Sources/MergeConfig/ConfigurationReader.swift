@@ -113,8 +113,8 @@ struct ConfigurationReader {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "\(location).\(key)", reason: "a condition takes 'filter' and 'value' only")
         }
         guard let value = keys["value"] else { throw MergeConfigurationError.missingKey(path: path, key: "\(location).value") }
-        // A null filter matches every tensor, as in mergekit (`not cond.filter`).
-        let filter = try present(keys["filter"]).map { try string($0, at: "\(location).filter") }
+        // A null or empty filter matches every tensor, as in mergekit (`not cond.filter`).
+        let filter = try present(keys["filter"]).flatMap { $0.string == "" ? nil : try string($0, at: "\(location).filter") }
         let setting = try self.setting(value, at: "\(location).value", kind: kind, inCondition: true)
         if case .conditions = setting { throw invalid("\(location).value", kind.expected(conditions: false)) }
         return ParameterSetting.Condition(filter: filter, value: setting)

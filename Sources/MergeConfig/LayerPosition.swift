@@ -6,6 +6,9 @@
 struct LayerPosition {
     private let layerCount: Int
 
+    /// Whether some tensor name has a layer index (else every tensor lies at t = 0).
+    var hasLayers: Bool { layerCount > 0 }
+
     init(tensorNames: [String]) {
         // A name's index may be as large as Int.max: the count saturates rather than overflow.
         let largest = tensorNames.compactMap(Self.layerIndex).max() ?? -1

@@ -8,11 +8,18 @@ extension MergeConfiguration {
     /// mergekit resolves them (a model's own setting, then the global one, then the default; a
     /// setting's first matching filter; gradients interpolated at the tensor's layer position).
     ///
+    /// Layer positions count the layers among `tensorNames`: give every input's names, not only
+    /// those merged, so that a tensor left out (`--skip-missing`) moves no other's position.
+    ///
     /// - Throws: `MergeConfigurationError.missingParameter` for a required parameter without a
-    ///   value (`weight`, SLERP's `t`), `.invalidValue` for a value of the wrong kind.
+    ///   value (`weight`, SLERP's `t`), `.invalidValue` for a value of the wrong kind,
+    ///   `.gradientWithoutLayers` for a gradient where no tensor name has a layer index.
     public func recipe(tensorNames: [String]) throws -> MergeRecipe {
         let ingredientModels = mergedModels
         let positions = LayerPosition(tensorNames: tensorNames)
+        if !positions.hasLayers, let key = firstGradientKey {
+            throw MergeConfigurationError.gradientWithoutLayers(path: path, key: key)
+        }
         var recipe = MergeRecipe(method: method, parameters: MergeRecipe.Parameters(method: method, ingredientCount: ingredientModels.count))
         for name in tensorNames {
             let resolver = TensorParameterResolver(configuration: self, tensor: name, t: positions.t(forTensor: name))
@@ -29,6 +36,25 @@ extension MergeConfiguration {
             recipe.tensorParameters[name] = tensor
         }
         return recipe
+    }
+}
+
+extension MergeConfiguration {
+    /// The key of the first parameter given as a gradient of more than one value (in a condition's
+    /// value too), the models' parameters first; nil if none is.
+    var firstGradientKey: String? {
+        let settings = models.enumerated().flatMap { model in
+            model.element.parameters.map { ("models[\(model.offset)].parameters.\($0.key)", $0.value) }
+        } + parameters.map { ("parameters.\($0.key)", $0.value) }
+        return settings.sorted { $0.0 < $1.0 }.first { Self.isGradient($0.1) }?.0
+    }
+
+    private static func isGradient(_ setting: ParameterSetting) -> Bool {
+        switch setting {
+        case let .gradient(values): values.count > 1
+        case let .conditions(conditions): conditions.contains { isGradient($0.value) }
+        case .number, .boolean, .word: false
+        }
     }
 }
 

@@ -52,9 +52,23 @@ public struct MergeConfiguration: Sendable {
     /// Refuses mergekit's `model+adapter` form (a model with a LoRA adapter applied), unless a
     /// file or folder has the name as written.
     private func refuseAdapterForms() throws {
-        let paths = models.enumerated().map { ("models[\($0.offset)].model", $0.element.path) } + (baseModel.map { [("base_model", $0)] } ?? [])
-        for (key, model) in paths where model.contains("+") && FileSystem.identity(of: model) == nil {
+        for (key, model) in modelKeys where model.contains("+") && FileSystem.identity(of: model) == nil {
             throw MergeConfigurationError.unsupportedKey(path: path, key: key, reason: "'\(model)' is mergekit's model+LoRA form (a model with a LoRA adapter applied), and no file or folder has that name; Tureen merges whole checkpoints: merge the adapter into its model first (peft's merge_and_unload) and give the result")
+        }
+    }
+
+    /// Each model path with the key that gives it (`models[0].model`, `base_model`).
+    private var modelKeys: [(key: String, path: String)] {
+        models.enumerated().map { ("models[\($0.offset)].model", $0.element.path) } + (baseModel.map { [("base_model", $0)] } ?? [])
+    }
+
+    /// Refuses a model path that names nothing, naming its key and where a relative path was looked
+    /// for (checked when the merge runs, not when the configuration is read).
+    ///
+    /// - Throws: `MergeConfigurationError.modelNotFound`.
+    public func checkModelsExist() throws {
+        for (key, model) in modelKeys where FileSystem.identity(of: model) == nil {
+            throw MergeConfigurationError.modelNotFound(path: path, key: key, model: model, folder: FileSystem.realPath(".") ?? ".")
         }
     }
 

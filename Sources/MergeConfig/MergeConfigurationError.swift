@@ -13,6 +13,10 @@ public enum MergeConfigurationError: Error, CustomStringConvertible, Equatable {
     /// A parameter has no value for a tensor (no filter matched, and no default); `model` is the
     /// model's path for a parameter each model has.
     case missingParameter(path: String, parameter: String, model: String?, tensor: String)
+    /// The model path `model` given by `key` names no file or folder; relative paths are read from `folder`.
+    case modelNotFound(path: String, key: String, model: String, folder: String)
+    /// `key` holds a gradient (a list of values over the layers), but no tensor name has a layer index.
+    case gradientWithoutLayers(path: String, key: String)
 
     public var description: String {
         switch self {
@@ -29,6 +33,12 @@ public enum MergeConfigurationError: Error, CustomStringConvertible, Equatable {
         case let .missingParameter(path, parameter, model?, tensor):
             return "\(path): parameter '\(parameter)' of model \(model) has no value for tensor '\(tensor)': "
                 + "give it in the model's parameters or in the global ones (without a filter, or with one that matches the tensor)"
+        case let .modelNotFound(path, key, model, folder):
+            let relative = model.hasPrefix("/") ? "" : " (a relative path is read from the current folder, \(folder), as mergekit reads it)"
+            return "\(path): '\(key)' is \(model), which names no file or folder\(relative); Tureen reads models from disk and downloads none"
+        case let .gradientWithoutLayers(path, key):
+            return "\(path): '\(key)' is a gradient over the layers (a list of values), but no tensor name has a layer index "
+                + "(layers.N., as in model.layers.0.mlp.weight), so every tensor would take its first value; give one value, or values per tensor with 'filter'"
         case let .missingParameter(path, parameter, nil, tensor):
             return "\(path): parameter '\(parameter)' has no value for tensor '\(tensor)': "
                 + "give it in the global parameters (without a filter, or with one that matches the tensor)"

@@ -23,7 +23,9 @@ struct LinearMethod: TensorMergeMethod {
                 recipe = try SoupRecipe(combining: parameters.weights)
             }
         } catch let error as SoupError {
-            throw MergeError.invalidParameters(tensor: name, reason: error.description)
+            var reason = error.description
+            if case .invalidWeights(.weightsSumToZero(normalizing: true, _)) = error { reason += "; with normalize: false they are combined as given" }
+            throw MergeError.invalidParameters(tensor: name, reason: reason)
         }
         return PreparedTensor(kernel: LinearMergeKernel(recipe: recipe, inputTypes: entry.sourceTypes, outputType: entry.output.dtype))
     }

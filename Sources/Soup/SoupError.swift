@@ -11,7 +11,8 @@ public enum SoupError: Error, CustomStringConvertible {
         case unusableDivisor(Double)
         /// The base-relative scale λ is NaN or infinite.
         case nonFiniteScale(Double)
-        /// The weights sum to zero: they cannot be normalised, and only a base-relative soup may use them as given.
+        /// The weights sum to zero (normalising: or cancel to within rounding): they cannot be
+        /// normalised, and only a base-relative soup may use them as given.
         case weightsSumToZero(normalizing: Bool, baseRelative: Bool)
     }
 
@@ -64,7 +65,7 @@ extension SoupError.WeightProblem: CustomStringConvertible {
         case let .nonFiniteScale(scale):
             return "the scale is \(scale); it must be finite"
         case .weightsSumToZero(normalizing: true, _):
-            return "the weights sum to zero, so they cannot be normalised"
+            return "the weights sum to zero, or cancel to within rounding (|Σw| ≤ 1e-8·Σ|w|), so they cannot be normalised"
         case .weightsSumToZero(normalizing: false, _):
             return "the weights sum to zero; only a base-relative soup allows that"
         }

@@ -34,18 +34,28 @@ public struct SoupRecipe: Sendable, Equatable {
     /// A weighted mean: weights divided by their sum when `normalize` is set, used as given otherwise.
     ///
     /// - Throws: `SoupError.invalidWeights` for non-finite weights, a zero sum where the result would
-    ///   be meaningless (normalising, or a soup that is not base-relative), or `.noIngredients`.
+    ///   be meaningless (normalising, or a soup that is not base-relative; normalising, also a sum
+    ///   that is zero but for rounding, `cancels(sum:of:)`), or `.noIngredients`.
     public static func weighted(_ weights: [Double], normalize: Bool = true, baseRelative: BaseRelative? = nil) throws -> SoupRecipe {
         guard !weights.isEmpty else { throw SoupError.noIngredients }
         let sum = weights.reduce(0, +)
         if normalize {
-            guard sum != 0 else {
+            guard !cancels(sum: sum, of: weights) else {
                 throw SoupError.invalidWeights(.weightsSumToZero(normalizing: true, baseRelative: baseRelative != nil))
             }
             let scaled = scaledToUnitRange(weights, sum: sum)
             return try SoupRecipe(weights: scaled.weights, divisor: scaled.sum, baseRelative: baseRelative)
         }
         return try SoupRecipe(weights: weights, baseRelative: baseRelative)
+    }
+
+    /// Whether finite `weights` sum to zero or to a rounding error of it (|Σ wᵢ| ≤ 10⁻⁸·Σ |wᵢ|:
+    /// `0.1, 0.2, -0.3` sum to 5.6·10⁻¹⁷ in binary), which a normalised soup would divide by;
+    /// weights that are all small (`1e-9, 1e-9`) do not cancel.
+    static func cancels(sum: Double, of weights: [Double]) -> Bool {
+        // A sum that overflows (1e308, 1e308) is far from zero.
+        guard weights.allSatisfy(\.isFinite), sum.isFinite else { return sum == 0 }
+        return sum.magnitude <= 1e-8 * weights.reduce(0) { $0 + $1.magnitude }
     }
 
     /// The weights and their sum scaled by a power of two (exactly, so the normalised weights are

@@ -25,11 +25,13 @@ public protocol CheckpointWritingJob {
 }
 
 extension CheckpointWritingJob {
-    /// Where this job writes, given its `inputs` (a base among them); `planID` is asked for only when partitioned.
-    func makeOutput(inputs: [TensorStore], registry: FormatRegistry, planID: () -> String) throws -> JobOutput {
+    /// Where this job writes, given its `inputs` (a base among them) and the other files it read
+    /// (`sideInputs`: a configuration, a weights file), which the output must not replace either;
+    /// `planID` is asked for only when partitioned.
+    func makeOutput(inputs: [TensorStore], sideInputs: [String], registry: FormatRegistry, planID: () -> String) throws -> JobOutput {
         try JobOutput(
-            output: output, inputs: inputs, partition: partition, writeOptions: writeOptions, modelFolder: modelFolder, force: force,
-            registry: registry, planID: planID)
+            output: output, inputs: inputs, sideInputs: sideInputs, partition: partition, writeOptions: writeOptions, modelFolder: modelFolder,
+            force: force, registry: registry, planID: planID)
     }
 
     /// Writes `content` to `output`; returns what this task wrote when partitioned.

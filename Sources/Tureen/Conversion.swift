@@ -7,7 +7,8 @@ public struct Conversion {
     public var input: String
     /// The output path; its extension (or being a folder) picks the format.
     public var output: String
-    /// Cast floating-point tensors to this dtype; integers and bools are kept.
+    /// Cast floating-point tensors to this dtype; integers, bools and complex tensors are kept (the
+    /// complex ones with a note).
     public var castTo: DType?
     /// Options for the writer (shard size, compression, layout).
     public var writeOptions = WriteOptions()
@@ -46,6 +47,12 @@ public struct Conversion {
     ) throws -> (store: TensorStore, writtenTensors: [Int], partition: PartitionReport?) {
         let store = try registry.open(input, options: readOptions)
         var producer = try StoreProducer(store: store, castTo: castTo)
+        if let castTo, !castTo.isComplex {
+            let complex = store.tensors.map(\.info).filter(\.dtype.isComplex)
+            if let first = complex.first {
+                onNote?("\(complex.count) complex tensor\(complex.count == 1 ? "" : "s") ('\(first.name)'\(complex.count > 1 ? ", …" : "")) kept as \(first.dtype.rawValue.lowercased()): --dtype \(castTo.rawValue.lowercased()) casts real floating-point tensors only")
+            }
+        }
         let destination = try JobOutput(
             output: output, inputs: [store], partition: partition, writeOptions: writeOptions, modelFolder: modelFolder, force: force, registry: registry
         ) {

@@ -8,22 +8,24 @@ package enum JobOutput {
     case whole(OutputTarget)
     case share(PartitionedOutput)
 
-    /// The output at `output` for `inputs`: this task's share when `partition` is given, with the
+    /// The output at `output` for `inputs` (and `sideInputs`, files read besides the checkpoints,
+    /// which it must not replace either): this task's share when `partition` is given, with the
     /// plan id `planID()` (computed only then; `force` lets it replace files at its shard names
     /// that no manifest of the plan lists), else the whole checkpoint.
     ///
     /// - Throws: `OutputTarget`'s and `OutputPolicy`'s errors; `UnusedWriteOptionError`;
     ///   `PartitionError.notShardedSafetensors`, `.outputNotFolder`.
     package init(
-        output: String, inputs: [TensorStore], partition: Partition?, writeOptions: WriteOptions, modelFolder: ModelFolderOptions,
-        force: Bool, registry: FormatRegistry, planID: () -> String
+        output: String, inputs: [TensorStore], sideInputs: [String] = [], partition: Partition?, writeOptions: WriteOptions,
+        modelFolder: ModelFolderOptions, force: Bool, registry: FormatRegistry, planID: () -> String
     ) throws {
         guard let partition else {
-            self = .whole(try OutputTarget(output: output, inputs: inputs, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force))
+            self = .whole(try OutputTarget(
+                output: output, inputs: inputs, sideInputs: sideInputs, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force))
             return
         }
         try UnusedWriteOptionError.check(writeOptions, usedBy: [.maxShardSize], output: output, writtenAs: UnusedWriteOptionError.folderOfShards)
-        try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true)
+        try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true, extraSources: sideInputs)
         var share = try PartitionedOutput(folder: output, partition: partition, planID: planID(), writeOptions: writeOptions, registry: registry)
         share.replacesUnlistedShards = force
         self = .share(share)

@@ -32,6 +32,8 @@ public struct MergeJob {
     public var onNote: ((String) -> Void)?
     /// The seed of DARE's masks for a configuration's merge (a `MergeRecipe` carries its own).
     public var seed: UInt64 = 0
+    /// Files read besides the models (the configuration's), which the output must not replace.
+    public var sideInputs: [String] = []
     /// Write only this task's share of a sharded safetensors output, into a folder every task shares
     /// (`PartitionIndexJob` then writes the index); the first passes read only that share's tensors.
     public var partition: Partition?
@@ -51,6 +53,7 @@ public struct MergeJob {
         self.base = configuration.base
         self.recipeSource = .configuration(configuration)
         self.output = output
+        self.sideInputs = [configuration.path]
         if let dtype = configuration.outputDType { options.outputDType = .fixed(dtype) }
     }
 
@@ -76,11 +79,12 @@ public struct MergeJob {
     ///   anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
         try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
+        if case let .configuration(configuration) = recipeSource { try configuration.checkModelsExist() }
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let inputs = ingredientStores + (baseStore.map { [$0] } ?? [])
-        let recipe = try resolvedRecipe(tensorNames: (ingredientStores.first ?? baseStore)?.tensors.map(\.info.name) ?? [])
-        let destination = try makeOutput(inputs: inputs, registry: registry) { planID(recipe: recipe, ingredients: ingredientStores, base: baseStore) }
+        let recipe = try resolvedRecipe(tensorNames: Self.tensorNames(of: inputs))
+        let destination = try makeOutput(inputs: inputs, sideInputs: sideInputs, registry: registry) { planID(recipe: recipe, ingredients: ingredientStores, base: baseStore) }
         let planned = try recipe.method.ingredientsAndBase(ingredients: ingredientStores, base: baseStore)
         let planRecipe = try SoupRecipe.uniform(count: planned.ingredients.count, baseRelative: planned.base == nil ? nil : .init(scale: 1))
         let plan = try SoupPlan.make(ingredients: planned.ingredients, base: planned.base, recipe: planRecipe, options: options)
@@ -107,6 +111,14 @@ public struct MergeJob {
             identity.add(recipe.method.rawValue, "seed \(recipe.seed)", "\(recipe.parameters)")
             for (name, parameters) in recipe.tensorParameters.sorted(by: { $0.key < $1.key }) { identity.add("tensor parameters", name, "\(parameters)") }
         }
+    }
+
+    /// Every tensor name of `stores`, each once, in the order the first store holding it has it:
+    /// the layers counted for a configuration's gradients are every input's (a tensor one model
+    /// lacks, skipped with `skipMissingTensors`, moves no other's layer position).
+    private static func tensorNames(of stores: [TensorStore]) -> [String] {
+        var seen = Set<String>()
+        return stores.flatMap { $0.tensors.map(\.info.name) }.filter { seen.insert($0).inserted }
     }
 
     private func resolvedRecipe(tensorNames: [String]) throws -> MergeRecipe {

@@ -6,7 +6,8 @@ import TureenCore
 /// file or folder an input was read from (compared by device and inode, not by spelling); it never
 /// replaces a folder that holds an input or anything Tureen does not write; and it replaces an
 /// existing path (a dangling link included) only if the user said `--force`, and only with an
-/// output of the same kind (`writesFolder`: a folder by a folder, anything else by one file).
+/// output of the same kind (`writesFolder`: a folder by a folder, a file or link by one file; never
+/// a FIFO, device or socket).
 package enum OutputPolicy {
     package static func check(
         output: String, inputs: [TensorStore], force: Bool, partitioned: Bool = false, writesFolder: Bool = false, extraSources: [String] = [],
@@ -36,6 +37,7 @@ package enum OutputPolicy {
             return
         }
         guard force else { throw TensorStoreError.outputExists(path: output) }
+        if let kind = specialKind(of: existing.type) { throw TensorStoreError.outputIsSpecialFile(path: output, kind: kind) }
         if (existing.type == .directory) != writesFolder {
             if existing.type == .symbolicLink, FileSystem.identity(of: output) == nil, let target = FileSystem.linkTarget(of: output) {
                 throw TensorStoreError.outputIsLinkToNothing(path: output, target: target)
@@ -45,6 +47,18 @@ package enum OutputPolicy {
         if existing.type == .directory {
             let foreign = try FolderRemoval.foreignEntries(in: FileSystem.namedPath(output), isOwned: isOwned)
             guard foreign.isEmpty else { throw TensorStoreError.outputFolderHoldsOtherFiles(path: output, names: foreign) }
+        }
+    }
+
+    /// What a file of `type` is called when it is neither a regular file, a folder nor a link (which
+    /// `--force` never replaces: a FIFO or device is no earlier output); nil for those three.
+    private static func specialKind(of type: FileType) -> String? {
+        switch type {
+        case .fifo: "a FIFO"
+        case .characterSpecial: "a character device"
+        case .blockSpecial: "a block device"
+        case .socket: "a socket"
+        default: nil
         }
     }
 

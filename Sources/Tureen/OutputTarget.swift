@@ -16,13 +16,15 @@ package struct OutputTarget {
     let modelFolderCandidateWriter: ModelFolderWriter?
 
     /// Chooses the writer for `output` from `inputs` (the base of a soup among them), which must act
-    /// on every choice of `writeOptions`.
+    /// on every choice of `writeOptions`; the output replaces none of `inputs` nor `sideInputs`
+    /// (files read besides the checkpoints: a merge's configuration, a soup's weights file).
     ///
     /// - Throws: `HuggingFaceError.configsDiffer` (unless allowed), `.notAModelFolder` or
     ///   `.configFolderUnused` for a configuration folder that cannot serve, `UnusedWriteOptionError`,
     ///   and `OutputPolicy`'s errors.
     package init(
-        output: String, inputs: [TensorStore], registry: FormatRegistry, writeOptions: WriteOptions, modelFolder: ModelFolderOptions, force: Bool
+        output: String, inputs: [TensorStore], sideInputs: [String] = [], registry: FormatRegistry, writeOptions: WriteOptions,
+        modelFolder: ModelFolderOptions, force: Bool
     ) throws {
         let models = inputs.filter { $0.formatName == .huggingface }
         let allModels = !inputs.isEmpty && models.count == inputs.count
@@ -52,7 +54,7 @@ package struct OutputTarget {
         try UnusedWriteOptionError.check(writeOptions, usedBy: writer.usedOptions, output: output, writtenAs: writtenAs)
         try OutputPolicy.check(
             output: output, inputs: inputs, force: force, writesFolder: writer.writesFolder(at: output, options: writeOptions),
-            extraSources: extraSources, isOwned: isOwned)
+            extraSources: extraSources + sideInputs, isOwned: isOwned)
         self.notes = notes
     }
 

@@ -29,6 +29,8 @@ public struct SoupJob {
     /// Write only this task's share of a sharded safetensors output, into a folder every task shares
     /// (`PartitionIndexJob` then writes the index).
     public var partition: Partition?
+    /// Files read besides the checkpoints (a weights file), which the output must not replace.
+    public var sideInputs: [String] = []
 
     /// Describes a soup of `ingredients` into `output`.
     public init(ingredients: [String], recipe: SoupRecipe, output: String) {
@@ -66,7 +68,7 @@ public struct SoupJob {
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let inputs = stores + (baseStore.map { [$0] } ?? [])
-        let destination = try makeOutput(inputs: inputs, registry: registry) { planID(stores: stores, base: baseStore) }
+        let destination = try makeOutput(inputs: inputs, sideInputs: sideInputs, registry: registry) { planID(stores: stores, base: baseStore) }
         let plan = try SoupPlan.make(ingredients: stores, base: baseStore, recipe: recipe, options: options)
         try plan.check(tensorRecipes: tensorRecipes, recipe: recipe)
         let producer = SoupProducer(plan: plan, recipe: recipe, options: options, metadata: stores[0].metadata)

@@ -70,9 +70,13 @@ struct WritingOptions: ParsableArguments {
         WriteOptions(maxShardSize: maxShardSize, compress: compress, layout: layout)
     }
 
-    /// Refuses, as a usage error, an option that `output`'s format would not act on (`--compress`
-    /// for safetensors, `--max-shard-size` for one file); the library refuses it too, for its callers.
+    /// Refuses, as a usage error, `-` as the output (no checkpoint goes to standard output), and an
+    /// option that `output`'s format would not act on (`--compress` for safetensors,
+    /// `--max-shard-size` for one file); the library refuses the latter too, for its callers.
     func validate(output: String) throws {
+        guard output != "-" else {
+            throw ValidationError("'-' is not an output: Tureen writes checkpoints to files and folders, not to standard output; give a path")
+        }
         guard let unused = FormatRegistry.standard.unusedWriteOption(for: output, options: writeOptions) else { return }
         let flag = switch unused.option {
         case .maxShardSize: "--max-shard-size"

@@ -58,7 +58,7 @@ struct WeightedSoupCommand: ParsableCommand {
     func run() throws {
         if let weightsFile {
             let (recipe, tensorRecipes) = try WeightsFileRecipes.load(weightsFile, ingredients: ingredients, normalize: !noNormalize, baseRelative: soup.baseRelative)
-            return try soup.run(ingredients: ingredients, recipe: recipe, tensorRecipes: tensorRecipes)
+            return try soup.run(ingredients: ingredients, recipe: recipe, tensorRecipes: tensorRecipes, sideInputs: [weightsFile])
         }
         let recipe = try SoupRecipe.weighted(weights ?? [], normalize: !noNormalize, baseRelative: soup.baseRelative)
         try soup.run(ingredients: ingredients, recipe: recipe)
@@ -92,9 +92,11 @@ struct SoupArguments: ParsableArguments {
         try partitioning.validate(output: output, writeOptions: policy.writing.writeOptions)
     }
 
-    func run(ingredients: [String], recipe: SoupRecipe, tensorRecipes: [String: SoupRecipe] = [:]) throws {
+    /// Runs the soup; `sideInputs` are the files read besides the checkpoints (a weights file).
+    func run(ingredients: [String], recipe: SoupRecipe, tensorRecipes: [String: SoupRecipe] = [:], sideInputs: [String] = []) throws {
         var job = SoupJob(ingredients: ingredients, recipe: recipe, output: output)
         job.tensorRecipes = tensorRecipes
+        job.sideInputs = sideInputs
         job.base = base
         job.options.outputDType = dtype
         policy.configure(&job)

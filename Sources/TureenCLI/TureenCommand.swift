@@ -20,9 +20,12 @@ struct TureenCommand: ParsableCommand {
         InterruptCleanup.reportStaleTemporaries()
         OpenFileLimit.raiseToHardLimit()
         HDF5PreflightCommand.install()
+        ArgumentEncoding.refuseInvalidArguments()
         withExtendedLifetime(interruptHandlers) {
             do {
                 var command = try parseAsRoot()
+                let reportIsResult = command is CheckCommand || command is DiffCommand
+                defer { StandardOutput.exitIfLost(code: reportIsResult ? 2 : 1) }
                 try command.run()
             } catch {
                 ErrorReport.exit(reporting: error)

@@ -46,6 +46,9 @@ final class SoupRecipeTests: XCTestCase {
         XCTAssertEqual(problem { try .weighted([1, -1]) }, .weightsSumToZero(normalizing: true, baseRelative: false))
         XCTAssertEqual(problem { try .weighted([1, -1], baseRelative: .init(scale: 1)) }, .weightsSumToZero(normalizing: true, baseRelative: true))
         XCTAssertEqual(problem { try .weighted([1, -1], normalize: false) }, .weightsSumToZero(normalizing: false, baseRelative: false))
+        // Regression: weights that cancel but for rounding (5.6e-17) were divided by.
+        XCTAssertEqual(problem { try .weighted([0.1, 0.2, -0.3]) }, .weightsSumToZero(normalizing: true, baseRelative: false))
+        XCTAssertEqual(try SoupRecipe.weighted([1e-9, 1e-9]).divisor, 2e-9, "small weights that do not cancel")
         XCTAssertEqual(problem { try SoupRecipe(weights: [1], divisor: 0) }, .unusableDivisor(0))
         XCTAssertEqual(problem { try .uniform(count: 1, baseRelative: .init(scale: .infinity)) }, .nonFiniteScale(.infinity))
     }

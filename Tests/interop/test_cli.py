@@ -1,11 +1,13 @@
 """One error style and one exit-code policy for every command: usage errors print `tureen: error: …`
 and the usage and exit 64 (as swift-argument-parser does); failures print `tureen: error: …`, with a
 `tureen: hint: …` line naming the flag that would help, and exit 1; check and diff keep 0/1/2."""
+import subprocess
+
 import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
-from runner import ROOT
+from runner import ROOT, TUREEN
 
 MODEL = ROOT / "Fixtures" / "compare" / "model.safetensors"
 
@@ -19,6 +21,8 @@ def save(path, **tensors):
     ("convert", MODEL, "{out}/out.safetensors", "--dtype", "i32"),
     ("convert", MODEL, "{out}/shards", "--max-shard-size", "5XB"),
     ("convert", MODEL, "{out}/out.h5", "--layout", "torch"),
+    # Regression: `-o -` wrote a folder named '-' (a user means standard output).
+    ("convert", MODEL, "-"),
     ("inspect", MODEL, "--assume-v2", "f16"),
     ("soup", "weighted", MODEL, MODEL, "--weights", "1,x", "-o", "{out}/soup.safetensors"),
     # Regression: empty fields were dropped (1,,2 was 1,2) and hexadecimal read (0x10 was 16).
@@ -102,3 +106,12 @@ def test_an_empty_path_says_so(tureen, tmp_path, args, which):
     assert result.returncode == 1
     assert f"tureen: error: the {which} path is empty" in result.stderr, result.stderr
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("args", [("inspect", MODEL, "--json"), ("check", MODEL, MODEL, "--json"), ("diff", MODEL, MODEL)])
+def test_a_report_that_cannot_be_written_to_stdout_is_a_failure(tureen, args):
+    # Regression: a full stdout (/dev/full) lost the report and the command still exited 0.
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([TUREEN, *map(str, args)], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == (2 if args[0] in ("check", "diff") else 1), result.stderr
+    assert "tureen: error: cannot write to standard output: No space left on device" in result.stderr, result.stderr

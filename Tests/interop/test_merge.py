@@ -396,15 +396,17 @@ def test_the_summary_names_each_model_with_its_own_non_finite_count_and_the_base
     assert f"{models[0]}: 2, {models[1]}: 1, base {base}: 3, result: 3" in line, line
 
 
-def test_a_null_filter_matches_every_tensor_as_in_mergekit(tureen, tmp_path):
-    # Regression: `filter: null` was read as the text "null", which matched no tensor, silently.
+@pytest.mark.parametrize("empty", ["null", '""'])
+def test_a_null_or_empty_filter_matches_every_tensor_as_in_mergekit(tureen, tmp_path, empty):
+    # Regression: `filter: null` was read as the text "null", which matched no tensor, silently;
+    # `filter: ""` was refused.
     _, models, values = write_models(tmp_path, 2)
     config = write_config(tmp_path, f"""
 models:
   - model: {models[0]}
     parameters:
       weight:
-        - filter: null
+        - filter: {empty}
           value: 3
         - value: 1
   - model: {models[1]}
@@ -578,3 +580,60 @@ def test_the_base_listed_among_the_models_through_a_link_is_still_the_base(turee
     config = write_config(tmp_path, f"models:\n  - model: {link}\n  - model: {models[0]}\nbase_model: {base}\nmerge_method: model_stock\n")
     message = refusal(tureen, config, tmp_path)
     assert "at least two models" in message, message
+
+
+def test_a_layer_gradient_where_no_tensor_name_has_a_layer_index_is_refused(tureen, tmp_path):
+    # Regression: GPT-2 style names (`transformer.h.0.`) put every tensor at t = 0, so a gradient
+    # silently acted as its first value.
+    def model(name, offset):
+        path = tmp_path / name
+        save_file({f"transformer.h.{layer}.mlp.weight": np.full(4, layer + offset, dtype=np.float32) for layer in range(3)}, path)
+        return path
+    base, other = model("base.safetensors", 0), model("a.safetensors", 1)
+    config = write_config(tmp_path, f"models:\n  - model: {other}\n    parameters: {{weight: [0, 1]}}\nbase_model: {base}\nmerge_method: task_arithmetic\n")
+    message = refusal(tureen, config, tmp_path)
+    assert "models[0].parameters.weight" in message and "no tensor name has a layer index" in message, message
+    assert "layers.N." in message, message
+
+
+def test_skipped_tensors_do_not_move_the_gradient_positions_of_the_others(tureen, tmp_path):
+    # Regression: with --skip-missing the layer count came from the first model's names, so a model
+    # without its last layer moved every gradient position (layers.1 at t = 1 instead of 1/2).
+    base, models, values = write_models(tmp_path, 2)
+    tensors = load_file(models[0])
+    del tensors["model.layers.2.mlp.weight"]
+    save_file(tensors, models[0])
+    config = write_config(tmp_path, f"""
+models:
+  - model: {models[0]}
+    parameters: {{weight: [0, 1]}}
+  - model: {models[1]}
+    parameters: {{weight: 1}}
+base_model: {base}
+merge_method: task_arithmetic
+""")
+    merged, _ = merge(tureen, config, tmp_path / "out.safetensors", "--skip-missing")
+    assert "model.layers.2.mlp.weight" not in merged
+    names = ("model.layers.0.mlp.weight", "model.layers.1.mlp.weight")
+    reference = {name: values[0][name] + layer_t(name) * (values[1][name] - values[0][name]) + (values[2][name] - values[0][name]) for name in names}
+    assert_close_to_reference({name: merged[name] for name in names}, reference)
+
+
+def test_linear_weights_that_cancel_are_refused_when_normalising(tureen, tmp_path):
+    # Regression: 0.1 + 0.2 − 0.3 sums to 5.6e-17 in binary, and the merge divided by it (values near 1e15).
+    _, models, _ = write_models(tmp_path, 3)
+    config = weighted_config(tmp_path, "linear", models, [0.1, 0.2, -0.3])
+    message = refusal(tureen, config, tmp_path)
+    assert "cancel" in message and "normalize: false" in message, message
+    # Not normalising, the same weights are a combination, computed as given.
+    tureen("merge", weighted_config(tmp_path, "linear", models, [0.1, 0.2, -0.3], extra="parameters: {normalize: false}\n"), "-o", tmp_path / "c.safetensors")
+
+
+
+def test_a_missing_model_is_named_by_its_key_and_where_it_was_looked_for(tureen, tmp_path):
+    # Regression: only "a.safetensors: cannot open: No such file or directory", from another folder.
+    base, models, _ = write_models(tmp_path, 1)
+    config = write_config(tmp_path, f"models:\n  - model: missing.safetensors\n    parameters: {{weight: 1}}\nbase_model: {base}\nmerge_method: task_arithmetic\n")
+    result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
+    assert result.returncode == 1, result.stderr
+    assert f"{config}: 'models[0].model' is missing.safetensors, which names no file or folder (a relative path is read from the current folder" in result.stderr, result.stderr

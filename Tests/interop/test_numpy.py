@@ -263,3 +263,14 @@ def test_void_width_that_contradicts_the_recorded_dtype_says_so(tmp_path):
     assert result.returncode == 1
     assert "2-byte" in result.stderr and "1-byte" in result.stderr and "float8_e4m3fn" in result.stderr, result.stderr
     assert "not supported" not in result.stderr
+
+
+
+def test_a_cast_says_which_complex_tensors_it_keeps(tureen, tmp_path):
+    # Regression: `--dtype f16` kept complex tensors as they were, and the summary said "as f16" alone.
+    source = tmp_path / "c.npz"
+    np.savez(source, z=np.array([1 + 2j, 3 - 4j], dtype=np.complex64), w=np.arange(3, dtype=np.float32))
+    result = tureen("convert", source, tmp_path / "out.npz", "--dtype", "f16")
+    assert "1 complex tensor ('z') kept as c64: --dtype f16 casts real floating-point tensors only" in result.stderr, result.stderr
+    with np.load(tmp_path / "out.npz") as out:
+        assert out["z"].dtype == np.complex64 and out["w"].dtype == np.float16

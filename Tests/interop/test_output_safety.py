@@ -1,6 +1,7 @@
 """What an output may replace (issue 11): `--force` never removes what Tureen did not write and never
 follows a link; an output is never one of the files an input consists of, by identity rather than
 spelling; temporaries say who wrote them and are cleaned by the next run; modes follow the umask."""
+import json
 import os
 import socket
 import stat
@@ -259,3 +260,50 @@ def test_force_replaces_only_an_output_of_the_same_kind(tureen, tmp_path, existi
     result = refused(tureen, "convert", source, target, "--force", *flags, mentions=f"{target} {mentions}")
     assert "Choose another output path, or remove the" in result.stderr
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_force_replaces_no_fifo_or_device_node(tureen, tmp_path, kind):
+    # Regression: --force replaced a FIFO or device node at the output's path with a regular file.
+    output = tmp_path / "out.safetensors"
+    if kind == "fifo":
+        os.mkfifo(output)
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(output, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    name = "a FIFO" if kind == "fifo" else "a character device"
+    refused(tureen, "convert", checkpoint(tmp_path / "m.safetensors"), output, "--force", mentions=f"{output} is {name}")
+    mode = output.lstat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)
+
+
+def test_a_merge_configuration_or_weights_file_is_never_the_output(tureen, tmp_path):
+    # Regression: `--force` replaced the merge's configuration (named like a checkpoint) with the result.
+    model = checkpoint(tmp_path / "m.safetensors")
+    config = tmp_path / "config.safetensors"
+    config.write_text(f"models:\n  - model: {model}\n    parameters: {{weight: 1}}\nmerge_method: linear\n")
+    refused(tureen, "merge", config, "-o", config, "--force", mentions=f"{config}: the output is also an input")
+    assert config.read_text().startswith("models:")
+    weights = tmp_path / "weights.safetensors"
+    weights.write_text(json.dumps({"by": "model", "ingredients": [str(model), str(model)], "weights": [0.5, 0.5]}))
+    before = weights.read_bytes()
+    result = tureen("soup", "weighted", model, model, "--weights-file", weights, "-o", weights, "--force", check=False)
+    assert result.returncode in (1, 64) and "the output is also an input" in result.stderr, result.stderr
+    assert weights.read_bytes() == before
+
+
+def test_a_path_that_is_not_utf8_is_refused_not_renamed(tureen, tmp_path):
+    # Regression: the invalid byte was replaced by U+FFFD, so a file that exists "did not", and the
+    # output went to another name, replacing with --force a file the user never named.
+    model = checkpoint(tmp_path / "m.safetensors")
+    other = tmp_path / "m\ufffd.npz"
+    other.write_text("precious")
+    output = os.fsencode(tmp_path) + b"/m\xff.npz"
+    result = subprocess.run([TUREEN, "convert", str(model), output, "--force"], capture_output=True)
+    assert result.returncode == 64, result.stderr
+    assert b"is not valid UTF-8" in result.stderr, result.stderr
+    assert other.read_text() == "precious"
+    assert not os.path.exists(output)
+    result = subprocess.run([TUREEN, "inspect", os.fsencode(tmp_path) + b"/m\xfe.safetensors"], capture_output=True)
+    assert result.returncode == 64 and b"is not valid UTF-8" in result.stderr, result.stderr

@@ -327,3 +327,17 @@ def test_a_manifest_or_shard_changed_since_is_named_with_its_task(workspace, tmp
     assert result.returncode == 1 and shard_entry["name"] in result.stderr and expected in result.stderr, result.stderr
     assert "rerun task 1 of 2" in result.stderr, result.stderr
     assert not (folder / "model.safetensors.index.json").exists()
+
+
+def test_a_partitioned_folder_is_not_read_before_its_index_is_written(workspace, tmp_path):
+    # Regression: a folder with a task missing was read as a whole checkpoint, its tensors silently dropped.
+    folder = tmp_path / "parts"
+    workspace.soup(folder, "0/3")
+    workspace.soup(folder, "2/3")
+    result = subprocess.run([TUREEN, "convert", folder, tmp_path / "out.safetensors"], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "a partitioned run's folder" in result.stderr and f"tureen index {folder}" in result.stderr, result.stderr
+    assert not (tmp_path / "out.safetensors").exists()
+    workspace.soup(folder, "1/3")
+    assert index(folder).returncode == 0
+    subprocess.run([TUREEN, "convert", folder, tmp_path / "out.safetensors"], check=True, capture_output=True)

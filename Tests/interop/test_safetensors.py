@@ -110,3 +110,20 @@ def test_strip_prefix_applies_to_every_format_and_select_is_refused_where_nothin
     save_file({"module.w": np.ones(2, np.float32), "w": np.zeros(2, np.float32)}, clash)
     result = tureen("convert", clash, tmp_path / "clash-out.safetensors", "--strip-prefix", "module.", check=False)
     assert result.returncode == 1 and "'w'" in result.stderr, result.stderr
+
+
+def test_a_sharded_folder_without_its_index_and_a_numbered_shard_is_refused(tureen, tmp_path):
+    # Regression: the remaining shards were read as the whole checkpoint, and their tensors alone converted.
+    source = tmp_path / "m.safetensors"
+    save_file({f"w{k}": np.full(64, k, dtype=np.float32) for k in range(6)}, source)
+    folder = tmp_path / "shards"
+    tureen("convert", source, folder, "--max-shard-size", "300")
+    shards = sorted(p.name for p in folder.glob("model-*.safetensors"))
+    assert len(shards) >= 3, shards
+    (folder / "model.safetensors.index.json").unlink()
+    tureen("convert", folder, tmp_path / "whole.npz")  # every shard there: read in name order
+    (folder / shards[1]).unlink()
+    result = tureen("convert", folder, tmp_path / "out.npz", check=False)
+    assert result.returncode == 1, result.stderr
+    assert f"{folder}: shard {shards[1]} is missing" in result.stderr, result.stderr
+    assert not (tmp_path / "out.npz").exists()
