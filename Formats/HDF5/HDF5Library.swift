@@ -49,13 +49,24 @@ enum HDF5Library {
         throw HDF5Error.library(path: file, object: object, operation: operation(), detail: takeErrorStack())
     }
 
+    /// `message` without the report libhdf5's file driver gives of a failed read or write
+    /// ("file write failed: time = …, filename = '…', file descriptor = 11, errno = 28, error
+    /// message = 'No space left on device', buf = 0x…, …"): its first words and the system's
+    /// message only (the report names the temporary file, spans lines, and prints −1 unsigned).
+    static func shortened(_ message: String) -> String {
+        guard let report = message.firstRange(of: ": time = "), let cause = message.firstRange(of: "error message = '") else { return message }
+        let rest = message[cause.upperBound...]
+        guard let end = rest.firstIndex(of: "'") else { return message }
+        return message[..<report.lowerBound] + ": " + rest[..<end]
+    }
+
     /// The descriptions on libhdf5's error stack, most specific first, and clears it.
     static func takeErrorStack() -> String {
         var messages: [String] = []
         withUnsafeMutablePointer(to: &messages) { pointer in
             _ = H5Ewalk2(tureen_H5E_DEFAULT(), H5E_WALK_UPWARD, { _, error, context in
                 guard let error, let context, let text = error.pointee.desc else { return 0 }
-                context.assumingMemoryBound(to: [String].self).pointee.append(String(cString: text))
+                context.assumingMemoryBound(to: [String].self).pointee.append(HDF5Library.shortened(String(cString: text)))
                 return 0
             }, pointer)
         }

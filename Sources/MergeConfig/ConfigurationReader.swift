@@ -30,6 +30,29 @@ struct ConfigurationReader {
         return values
     }
 
+    /// YAML's own types, the only tags read (mergekit reads its configuration with PyYAML's
+    /// `safe_load`, which refuses the others, such as `!!python/object`).
+    static let yamlTypes: [Tag.Name] = [.str, .int, .float, .bool, .null, .seq, .map, .merge, .timestamp, .binary, .omap, .pairs, .set, .value]
+
+    /// Refuses a node under `node` (at `location`, `node` included) tagged with a type that is not
+    /// YAML's own: it would otherwise be read by its text, its tag ignored.
+    func refuseForeignTags(_ node: Node, at location: String) throws {
+        guard Self.yamlTypes.contains(where: { Tag($0) == node.tag }) else {
+            throw MergeConfigurationError.unsupportedKey(
+                path: path, key: location.isEmpty ? "(top level)" : location,
+                reason: "its YAML tag \(node.tag) is not one of YAML's own types (strings, numbers, booleans, null, lists, mappings), which mergekit's yaml.safe_load refuses too")
+        }
+        if let mapping = node.mapping {
+            for (key, value) in mapping {
+                let name = key.string.map { location.isEmpty ? $0 : "\(location).\($0)" } ?? location
+                try refuseForeignTags(key, at: name)
+                try refuseForeignTags(value, at: name)
+            }
+        } else if let sequence = node.sequence {
+            for (index, item) in sequence.enumerated() { try refuseForeignTags(item, at: "\(location)[\(index)]") }
+        }
+    }
+
     func refuseUnsupported(_ keys: [String: Node]) throws {
         for key in keys.keys.sorted() where !Self.supportedKeys.contains(key) {
             throw MergeConfigurationError.unsupportedKey(path: path, key: key, reason: Self.unsupportedKeys[key] ?? "it is not a key of mergekit's configuration that Tureen knows")

@@ -108,6 +108,7 @@ public struct MergeConfiguration: Sendable {
         }
         guard let mapping = root?.mapping else { throw MergeConfigurationError.notYAML(path: path, problem: "the document is not a mapping of keys") }
         let reader = ConfigurationReader(path: path)
+        if let root { try reader.refuseForeignTags(root, at: "") }
         let keys = try reader.keyedValues(mapping, at: "")
         try reader.refuseUnsupported(keys)
         guard let methodNode = keys["merge_method"] else { throw MergeConfigurationError.missingKey(path: path, key: "merge_method") }

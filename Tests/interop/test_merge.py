@@ -637,3 +637,16 @@ def test_a_missing_model_is_named_by_its_key_and_where_it_was_looked_for(tureen,
     result = tureen("merge", config, "-o", tmp_path / "out.safetensors", check=False)
     assert result.returncode == 1, result.stderr
     assert f"{config}: 'models[0].model' is missing.safetensors, which names no file or folder (a relative path is read from the current folder" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("line, key", [
+    ("merge_method: !!python/object:os.system linear\n", "merge_method"),
+    ("merge_method: linear\nparameters: {normalize: !custom true}\n", "parameters.normalize"),
+])
+def test_a_yaml_tag_that_is_not_a_yaml_type_is_refused_naming_the_key(tureen, tmp_path, line, key):
+    # Regression: the tag was ignored and the value read by its text (PyYAML's safe_load, which
+    # mergekit uses, refuses such tags).
+    _, models, _ = write_models(tmp_path, 1)
+    config = write_config(tmp_path, f"models:\n  - model: {models[0]}\n    parameters: {{weight: !!float 1}}\n" + line)
+    message = refusal(tureen, config, tmp_path)
+    assert f"'{key}' is not supported: its YAML tag" in message, message

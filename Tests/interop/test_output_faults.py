@@ -89,3 +89,18 @@ def test_permission_denied_as_an_unprivileged_user(tmpfs):
     digest, args = small_output(mine / "shards", "folder")
     result = subprocess.run([*as_nobody, "convert", model, mine / "shards", "--force", *args], capture_output=True, text=True)
     assert_refused_cleanly(result, mine, {mine / "shards": digest}, "Permission denied")
+
+
+@pytest.mark.parametrize("flags", [[], ["--compress"]])
+def test_a_full_disk_under_an_hdf5_output_says_so_in_one_line(tmpfs, tmp_path, flags):
+    # Regression: with --compress, libhdf5's whole write report (time, temporary's name, buffer
+    # address, "bytes actually written = 18446744073709551615") was the message.
+    # Random values: constant ones would compress to fit.
+    big = tmp_path / "random.safetensors"
+    save_file({"w": np.random.default_rng(3).standard_normal(2 << 20).astype(np.float32)}, big)
+    output = tmpfs / "out.h5"
+    result = subprocess.run([TUREEN, "convert", big, output, *flags], capture_output=True, text=True)
+    assert_refused_cleanly(result, tmpfs, {}, "No space left on device")
+    assert ".tureen-" not in result.stderr and "time = " not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not output.exists()
