@@ -32,12 +32,22 @@ struct ConfigurationReader {
 
     /// YAML's own types, the only tags read (mergekit reads its configuration with PyYAML's
     /// `safe_load`, which refuses the others, such as `!!python/object`).
-    static let yamlTypes: [Tag.Name] = [.str, .int, .float, .bool, .null, .seq, .map, .merge, .timestamp, .binary, .omap, .pairs, .set, .value]
+    static let yamlTypes: Set<String> = Set(
+        ([.str, .int, .float, .bool, .null, .seq, .map, .merge, .timestamp, .binary, .omap, .pairs, .set, .value] as [Tag.Name]).map(\.rawValue))
+
+    /// At most this many values are looked at for their tags: a configuration holds a few hundred,
+    /// and aliases (`*a`) repeated in lists of aliases can expand a small file to billions.
+    static let valueLimit = 100_000
 
     /// Refuses a node under `node` (at `location`, `node` included) tagged with a type that is not
-    /// YAML's own: it would otherwise be read by its text, its tag ignored.
-    func refuseForeignTags(_ node: Node, at location: String) throws {
-        guard Self.yamlTypes.contains(where: { Tag($0) == node.tag }) else {
+    /// YAML's own: it would otherwise be read by its text, its tag ignored. `visited` counts the
+    /// values looked at, up to `valueLimit`.
+    func refuseForeignTags(_ node: Node, at location: String, visited: inout Int) throws {
+        visited += 1
+        guard visited <= Self.valueLimit else {
+            throw MergeConfigurationError.notYAML(path: path, problem: "it holds more than \(Self.valueLimit) values once its aliases are expanded; a merge configuration holds a few hundred")
+        }
+        guard Self.yamlTypes.contains(node.tag.rawValue) else {
             throw MergeConfigurationError.unsupportedKey(
                 path: path, key: location.isEmpty ? "(top level)" : location,
                 reason: "its YAML tag \(node.tag) is not one of YAML's own types (strings, numbers, booleans, null, lists, mappings), which mergekit's yaml.safe_load refuses too")
@@ -45,11 +55,11 @@ struct ConfigurationReader {
         if let mapping = node.mapping {
             for (key, value) in mapping {
                 let name = key.string.map { location.isEmpty ? $0 : "\(location).\($0)" } ?? location
-                try refuseForeignTags(key, at: name)
-                try refuseForeignTags(value, at: name)
+                try refuseForeignTags(key, at: name, visited: &visited)
+                try refuseForeignTags(value, at: name, visited: &visited)
             }
         } else if let sequence = node.sequence {
-            for (index, item) in sequence.enumerated() { try refuseForeignTags(item, at: "\(location)[\(index)]") }
+            for (index, item) in sequence.enumerated() { try refuseForeignTags(item, at: "\(location)[\(index)]", visited: &visited) }
         }
     }
 

@@ -8,15 +8,15 @@ extension MergeConfiguration {
     /// mergekit resolves them (a model's own setting, then the global one, then the default; a
     /// setting's first matching filter; gradients interpolated at the tensor's layer position).
     ///
-    /// Layer positions count the layers among `tensorNames`: give every input's names, not only
-    /// those merged, so that a tensor left out (`--skip-missing`) moves no other's position.
+    /// Layer positions count the layers among `layerNames` (by default `tensorNames`): give every
+    /// input's names, so that a tensor one model lacks (`--skip-missing`) moves no other's position.
     ///
     /// - Throws: `MergeConfigurationError.missingParameter` for a required parameter without a
     ///   value (`weight`, SLERP's `t`), `.invalidValue` for a value of the wrong kind,
     ///   `.gradientWithoutLayers` for a gradient where no tensor name has a layer index.
-    public func recipe(tensorNames: [String]) throws -> MergeRecipe {
+    public func recipe(tensorNames: [String], layerNames: [String]? = nil) throws -> MergeRecipe {
         let ingredientModels = mergedModels
-        let positions = LayerPosition(tensorNames: tensorNames)
+        let positions = LayerPosition(tensorNames: layerNames ?? tensorNames)
         if !positions.hasLayers, let key = firstGradientKey {
             throw MergeConfigurationError.gradientWithoutLayers(path: path, key: key)
         }

@@ -62,12 +62,15 @@ public struct MergeConfiguration: Sendable {
         models.enumerated().map { ("models[\($0.offset)].model", $0.element.path) } + (baseModel.map { [("base_model", $0)] } ?? [])
     }
 
-    /// Refuses a model path that names nothing, naming its key and where a relative path was looked
-    /// for (checked when the merge runs, not when the configuration is read).
+    /// Refuses a model path of `models` (the merge's, as the configuration gives them or changed
+    /// since) that names nothing, naming the configuration's key for it (`models`, if it is not
+    /// the configuration's) and where a relative path was looked for. Checked when the merge
+    /// runs, not when the configuration is read.
     ///
     /// - Throws: `MergeConfigurationError.modelNotFound`.
-    public func checkModelsExist() throws {
-        for (key, model) in modelKeys where FileSystem.identity(of: model) == nil {
+    public func checkModelsExist(_ models: [String]) throws {
+        for model in models where FileSystem.identity(of: model) == nil {
+            let key = modelKeys.first { $0.path == model }?.key ?? "models"
             throw MergeConfigurationError.modelNotFound(path: path, key: key, model: model, folder: FileSystem.realPath(".") ?? ".")
         }
     }
@@ -108,7 +111,8 @@ public struct MergeConfiguration: Sendable {
         }
         guard let mapping = root?.mapping else { throw MergeConfigurationError.notYAML(path: path, problem: "the document is not a mapping of keys") }
         let reader = ConfigurationReader(path: path)
-        if let root { try reader.refuseForeignTags(root, at: "") }
+        var visited = 0
+        if let root { try reader.refuseForeignTags(root, at: "", visited: &visited) }
         let keys = try reader.keyedValues(mapping, at: "")
         try reader.refuseUnsupported(keys)
         guard let methodNode = keys["merge_method"] else { throw MergeConfigurationError.missingKey(path: path, key: "merge_method") }

@@ -39,8 +39,7 @@ package struct MergePreparation {
             guard entryIndices?.contains(index) ?? true else { continue }
             tensors.append((index, entry, parameters))
         }
-        // The executor reads other tensors while these are prepared.
-        if method.preparesWhileMerging, tensors.allSatisfy({ $0.entry.sources.allSatisfy(\.source.supportsConcurrentCopies) }) {
+        if method.preparesWhileMerging, PreparedKernels.canPrepareWhileMerging(tensors) {
             kernels = try PreparedKernels(preparingInOrder: tensors, method: method, passes: passes)
             statistics = []
             return

@@ -21,13 +21,14 @@ package final class PreparedKernels {
     /// executor has nothing to merge before it), the others on a thread of their own, one tensor at
     /// a time and each pass on that one thread, so that they take the cycles the executor's threads
     /// leave (on every thread, the passes and the merge crowd each other's caches: more CPU time in
-    /// all, and no gain in wall time, as measured). Every source must allow concurrent copies: the
-    /// executor reads other tensors meanwhile.
+    /// all, and no gain in wall time, as measured); a tensor asked for before that thread has
+    /// started it is made on the asking thread, with every thread of `passes`. The sources must
+    /// allow it (`canPrepareWhileMerging`).
     ///
     /// - Throws: what preparing the first tensor throws; `TensorStoreError.cannotStartThread`.
     init(preparingInOrder tensors: [Tensor], method: any TensorMergeMethod, passes: StatisticsPass) throws {
         precondition(method.preparesWhileMerging, "a method whose preparation must end before the merge starts")
-        precondition(tensors.allSatisfy { $0.entry.sources.allSatisfy(\.source.supportsConcurrentCopies) }, "a source read by one thread at a time")
+        precondition(Self.canPrepareWhileMerging(tensors), "a source read by one thread at a time")
         guard let first = tensors.first else {
             (made, ahead) = ([:], nil)
             return
@@ -38,6 +39,12 @@ package final class PreparedKernels {
 
     /// A merged tensor waiting for its kernel.
     typealias Tensor = (index: Int, entry: SoupPlan.Entry, parameters: MergeRecipe.Parameters)
+
+    /// Whether every source of `tensors` allows concurrent copies: the executor reads other
+    /// tensors while these are prepared.
+    static func canPrepareWhileMerging(_ tensors: [Tensor]) -> Bool {
+        tensors.allSatisfy { $0.entry.sources.allSatisfy(\.source.supportsConcurrentCopies) }
+    }
 
     /// The kernel of plan entry `index`, nil if it has none (the executor's linear kernel then
     /// merges it); waits until it is made, or makes it here if its making has not started.

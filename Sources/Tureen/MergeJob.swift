@@ -79,11 +79,12 @@ public struct MergeJob {
     ///   anything is written), writer errors; nothing is left at `output` on failure.
     public func run(registry: FormatRegistry = .standard, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
         try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
-        if case let .configuration(configuration) = recipeSource { try configuration.checkModelsExist() }
+        if case let .configuration(configuration) = recipeSource { try configuration.checkModelsExist(ingredients + (base.map { [$0] } ?? [])) }
         let ingredientStores = try ingredients.map { try registry.open($0, options: readOptions) }
         let baseStore = try base.map { try registry.open($0, options: readOptions) }
         let inputs = ingredientStores + (baseStore.map { [$0] } ?? [])
-        let recipe = try resolvedRecipe(tensorNames: Self.tensorNames(of: inputs))
+        let recipe = try resolvedRecipe(
+            tensorNames: (ingredientStores.first ?? baseStore)?.tensors.map(\.info.name) ?? [], layerNames: Self.tensorNames(of: inputs))
         let destination = try makeOutput(inputs: inputs, sideInputs: sideInputs, registry: registry) { planID(recipe: recipe, ingredients: ingredientStores, base: baseStore) }
         let planned = try recipe.method.ingredientsAndBase(ingredients: ingredientStores, base: baseStore)
         let planRecipe = try SoupRecipe.uniform(count: planned.ingredients.count, baseRelative: planned.base == nil ? nil : .init(scale: 1))
@@ -113,19 +114,19 @@ public struct MergeJob {
         }
     }
 
-    /// Every tensor name of `stores`, each once, in the order the first store holding it has it:
-    /// the layers counted for a configuration's gradients are every input's (a tensor one model
-    /// lacks, skipped with `skipMissingTensors`, moves no other's layer position).
+    /// Every tensor name of `stores`, each once, in the order the first store holding it has it: the
+    /// layers counted for a configuration's gradients are every input's (a tensor one model lacks,
+    /// skipped with `skipMissingTensors`, moves no other's layer position).
     private static func tensorNames(of stores: [TensorStore]) -> [String] {
         var seen = Set<String>()
         return stores.flatMap { $0.tensors.map(\.info.name) }.filter { seen.insert($0).inserted }
     }
 
-    private func resolvedRecipe(tensorNames: [String]) throws -> MergeRecipe {
+    private func resolvedRecipe(tensorNames: [String], layerNames: [String]) throws -> MergeRecipe {
         switch recipeSource {
         case let .recipe(recipe): return recipe
         case let .configuration(configuration):
-            var recipe = try configuration.recipe(tensorNames: tensorNames)
+            var recipe = try configuration.recipe(tensorNames: tensorNames, layerNames: layerNames)
             recipe.seed = seed
             return recipe
         }

@@ -36,8 +36,8 @@ package enum OutputPolicy {
             guard existing.type == .directory else { throw PartitionError.outputNotFolder(path: output) }
             return
         }
-        guard force else { throw TensorStoreError.outputExists(path: output) }
         if let kind = specialKind(of: existing.type) { throw TensorStoreError.outputIsSpecialFile(path: output, kind: kind) }
+        guard force else { throw TensorStoreError.outputExists(path: output) }
         if (existing.type == .directory) != writesFolder {
             if existing.type == .symbolicLink, FileSystem.identity(of: output) == nil, let target = FileSystem.linkTarget(of: output) {
                 throw TensorStoreError.outputIsLinkToNothing(path: output, target: target)
@@ -50,14 +50,14 @@ package enum OutputPolicy {
         }
     }
 
-    /// What a file of `type` is called when it is neither a regular file, a folder nor a link (which
-    /// `--force` never replaces: a FIFO or device is no earlier output); nil for those three.
-    private static func specialKind(of type: FileType) -> String? {
+    /// What a file of `type` is when it is neither a regular file, a folder nor a link (which no
+    /// output replaces: a FIFO or device is no earlier output); nil for those three.
+    private static func specialKind(of type: FileType) -> SpecialFileKind? {
         switch type {
-        case .fifo: "a FIFO"
-        case .characterSpecial: "a character device"
-        case .blockSpecial: "a block device"
-        case .socket: "a socket"
+        case .fifo: .fifo
+        case .characterSpecial: .characterDevice
+        case .blockSpecial: .blockDevice
+        case .socket: .socket
         default: nil
         }
     }

@@ -4,15 +4,16 @@ import ArgumentParser
 /// with U+FFFD, so a path holding such bytes would name another file (an input "missing", an
 /// output written, even replaced with `--force`, under another name). Such arguments are refused.
 enum ArgumentEncoding {
-    /// The first argument (after the program's name) that is not valid UTF-8, its bytes written
-    /// with `\xNN` escapes, and its position from 1; nil if all are valid.
+    /// The first argument (after the program's name) that is not valid UTF-8, its bytes outside
+    /// printable ASCII written as `\xNN`, and its position from 1; nil if all are valid.
     static func firstInvalidArgument() -> (position: Int, escaped: String)? {
-        for position in 1..<Int(CommandLine.argc) {
+        for position in CommandLine.arguments.indices.dropFirst() {
             guard let argument = CommandLine.unsafeArgv[position], String(validatingCString: argument) == nil else { continue }
             var escaped = ""
             var byte = UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self)
             while byte.pointee != 0 {
-                escaped += byte.pointee < 0x80 ? String(UnicodeScalar(byte.pointee)) : "\\x" + String(byte.pointee, radix: 16)
+                let printable = (0x20..<0x7F).contains(byte.pointee)
+                escaped += printable ? String(UnicodeScalar(byte.pointee)) : "\\x" + (byte.pointee < 0x10 ? "0" : "") + String(byte.pointee, radix: 16)
                 byte += 1
             }
             return (position, escaped)

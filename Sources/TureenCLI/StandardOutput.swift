@@ -1,16 +1,20 @@
 #if canImport(Glibc)
-import Glibc
+// `stdout` is a C global, which Swift 6 cannot prove safe to share; it is read here only on the
+// main thread, at the end of a command.
+@preconcurrency import Glibc
 #endif
 import ArgumentParser
 
 /// Standard output at the end of a command: a report written to a full disk or a closed
 /// descriptor is lost, and the command must not then say it succeeded.
 enum StandardOutput {
-    /// Flushes standard output; if that fails, says so and exits with `code` (check and diff: 2,
-    /// their report being their result; other commands: 1).
+    /// Flushes standard output; if that, or an earlier write, failed, says so and exits with
+    /// `code` (check and diff: 2, their report being their result; other commands: 1).
     static func exitIfLost(code: Int32) {
-        guard fflush(nil) != 0 else { return }
-        let reason = String(cString: strerror(errno))
+        let flushed = fflush(stdout) == 0
+        let failure = errno
+        guard !flushed || ferror(stdout) != 0 else { return }
+        let reason = flushed ? "an earlier write failed" : String(cString: strerror(failure))
         printToStandardError("tureen: error: cannot write to standard output: \(reason)")
         TureenCommand.exit(withError: ExitCode(code))
     }

@@ -22,14 +22,20 @@ struct TureenCommand: ParsableCommand {
         HDF5PreflightCommand.install()
         ArgumentEncoding.refuseInvalidArguments()
         withExtendedLifetime(interruptHandlers) {
+            // check and diff exit 2 when their report is lost: it is their result.
+            var lostOutputCode: Int32 = 1
             do {
                 var command = try parseAsRoot()
-                let reportIsResult = command is CheckCommand || command is DiffCommand
-                defer { StandardOutput.exitIfLost(code: reportIsResult ? 2 : 1) }
+                if command is CheckCommand || command is DiffCommand { lostOutputCode = 2 }
                 try command.run()
+            } catch let exit as ExitCode {
+                // A result told by the exit code (check and diff: 1 for "differs"), after the report.
+                StandardOutput.exitIfLost(code: lostOutputCode)
+                ErrorReport.exit(reporting: exit)
             } catch {
                 ErrorReport.exit(reporting: error)
             }
+            StandardOutput.exitIfLost(code: lostOutputCode)
         }
     }
 }

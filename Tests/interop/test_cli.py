@@ -115,3 +115,13 @@ def test_a_report_that_cannot_be_written_to_stdout_is_a_failure(tureen, args):
         result = subprocess.run([TUREEN, *map(str, args)], stdout=full, stderr=subprocess.PIPE, text=True)
     assert result.returncode == (2 if args[0] in ("check", "diff") else 1), result.stderr
     assert "tureen: error: cannot write to standard output: No space left on device" in result.stderr, result.stderr
+
+
+def test_an_error_is_reported_as_itself_when_stdout_is_lost_too(tureen, tmp_path):
+    # The error itself, with its exit code, comes before any word on the lost output.
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"\x00" * 3)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([TUREEN, "check", MODEL, broken], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"tureen: error: {broken}: "), result.stderr

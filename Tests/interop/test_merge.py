@@ -2,12 +2,14 @@
 mergekit 0.1.5's formulas written here (task arithmetic, linear, Model Stock, SLERP), hand-checked
 cases, and every supported and refused configuration key."""
 import json
+import subprocess
 
 import ml_dtypes
 import numpy as np
 import pytest
 from safetensors.numpy import load_file, save_file
 
+from runner import TUREEN
 from test_soup import assert_close_to_reference
 
 SHAPES = {
@@ -650,3 +652,14 @@ def test_a_yaml_tag_that_is_not_a_yaml_type_is_refused_naming_the_key(tureen, tm
     config = write_config(tmp_path, f"models:\n  - model: {models[0]}\n    parameters: {{weight: !!float 1}}\n" + line)
     message = refusal(tureen, config, tmp_path)
     assert f"'{key}' is not supported: its YAML tag" in message, message
+
+
+def test_aliases_that_expand_to_billions_of_values_are_refused_at_once(tureen, tmp_path):
+    # Regression (review): the tag check walked every expanded value (9^9 here) and hung.
+    _, models, _ = write_models(tmp_path, 1)
+    levels = "".join(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+                      for previous, name in zip("abcdefgh", "bcdefghi"))
+    config = write_config(tmp_path, "a: &a [x, x, x, x, x, x, x, x, x]\n" + levels + f"models:\n  - model: {models[0]}\n    parameters: {{weight: 1}}\nmerge_method: linear\n")
+    result = subprocess.run([TUREEN, "merge", config, "-o", tmp_path / "out.safetensors"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "once its aliases are expanded" in result.stderr, result.stderr

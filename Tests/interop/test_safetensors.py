@@ -127,3 +127,13 @@ def test_a_sharded_folder_without_its_index_and_a_numbered_shard_is_refused(ture
     assert result.returncode == 1, result.stderr
     assert f"{folder}: shard {shards[1]} is missing" in result.stderr, result.stderr
     assert not (tmp_path / "out.npz").exists()
+
+
+def test_shard_like_names_with_a_total_of_zero_are_read_as_plain_files(tureen, tmp_path):
+    # Regression (review): "x-0-of-0" made the missing-shard check build the range 1...0 and trap.
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    save_file({"a": np.ones(2, dtype=np.float32)}, folder / "x-0-of-0.safetensors")
+    save_file({"b": np.ones(2, dtype=np.float32)}, folder / "y-00001-of-00000.safetensors")
+    result = tureen("inspect", folder, "--json")
+    assert sorted(t["name"] for t in json.loads(result.stdout)["tensors"]) == ["a", "b"]

@@ -38,9 +38,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     /// `--force` was given, but the output's path is a symbolic link to `target`, which does not
     /// exist, and a folder is written there.
     case outputIsLinkToNothing(path: String, target: String)
-    /// `--force` was given, but the output's path is a FIFO, a device or a socket (`kind`), which no
-    /// output replaces.
-    case outputIsSpecialFile(path: String, kind: String)
+    /// The output's path is a FIFO, a device or a socket, which no output replaces.
+    case outputIsSpecialFile(path: String, kind: SpecialFileKind)
     /// The output path names one of the inputs.
     case outputIsInput(path: String)
     /// Two of a command's outputs (the soup, a plot, a weights file) are given one path.
@@ -108,7 +107,7 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
         case let .outputIsLinkToNothing(path, target):
             return "\(path) is a symbolic link to \(target), which does not exist, and this output is a folder (sharded safetensors or a model folder); only an output of the same kind is replaced. Choose another output path, or remove the link yourself"
         case let .outputIsSpecialFile(path, kind):
-            return "\(path) is \(kind), not a file Tureen wrote; an output replaces only a file or folder. Choose another output path"
+            return "\(path) is \(kind.rawValue), not a file Tureen wrote; an output replaces only a file or folder. Choose another output path"
         case let .outputIsInput(path):
             return "\(path): the output is also an input; choose another output path"
         case let .nothingToSelect(path, key, format):
@@ -138,4 +137,12 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "cannot start a thread: \(errno)"
         }
     }
+}
+
+/// A file that is neither a regular file, a folder nor a link, named as the messages name it.
+public enum SpecialFileKind: String, Sendable, Equatable {
+    case fifo = "a FIFO"
+    case characterDevice = "a character device"
+    case blockDevice = "a block device"
+    case socket = "a socket"
 }
