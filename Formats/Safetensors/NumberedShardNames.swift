@@ -9,8 +9,7 @@ enum NumberedShardNames {
 
         /// The name of shard `number` of the set, its number padded to `width` digits.
         func name(ofShard number: Int, width: Int) -> String {
-            let digits = String(number)
-            return "\(prefix)-\(String(repeating: "0", count: max(0, width - digits.count)))\(digits)-of-\(total).safetensors"
+            "\(prefix)-\(ShardedSafetensorsWriter.padded(number, width: width))-of-\(total).safetensors"
         }
     }
 

@@ -66,10 +66,10 @@ package enum ShardedSafetensorsWriter {
         "model-\(padded(number))-of-\(padded(total)).safetensors"
     }
 
-    /// `value` with leading zeros to five digits, as huggingface_hub numbers shards.
-    static func padded(_ value: Int) -> String {
+    /// `value` with leading zeros to `width` digits (five, as huggingface_hub numbers shards).
+    static func padded(_ value: Int, width: Int = 5) -> String {
         let digits = String(value)
-        return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// The index as transformers writes it: `json.dumps(index, indent=2, sort_keys=True)` plus a newline.

@@ -76,6 +76,13 @@ package final class PreparedKernels {
             /// By position in `context.tensors`.
             var progress: [Progress]
             var isStopping = false
+
+            /// Marks the tensor at `position` as being made, if its making has not started.
+            mutating func claim(_ position: Int) -> Bool {
+                guard case .waiting = progress[position] else { return false }
+                progress[position] = .running
+                return true
+            }
         }
 
         init(tensors: [Tensor], method: any TensorMergeMethod, passes: StatisticsPass) throws {
@@ -89,12 +96,7 @@ package final class PreparedKernels {
             let count = tensors.count
             _ = worker.submit {
                 for position in 0..<count {
-                    let claimed = state.withLock { state -> Bool? in
-                        guard !state.isStopping else { return nil }
-                        guard case .waiting = state.progress[position] else { return false }
-                        state.progress[position] = .running
-                        return true
-                    }
+                    let claimed = state.withLock { state -> Bool? in state.isStopping ? nil : state.claim(position) }
                     guard let claimed else { return }
                     guard claimed else { continue }
                     let outcome = Self.outcome { try context.prepare(position, passes: context.workerPasses) }
@@ -117,9 +119,7 @@ package final class PreparedKernels {
             }
             // nil: not started, and claimed here.
             var outcome = state.wait(until: { !isRunning($0) }) { state -> Progress? in
-                guard case .waiting = state.progress[position] else { return state.progress[position] }
-                state.progress[position] = .running
-                return nil
+                state.claim(position) ? nil : state.progress[position]
             }
             if outcome == nil {
                 let made = Self.outcome { try callerPasses.withLock { try context.prepare(position, passes: $0) } }
