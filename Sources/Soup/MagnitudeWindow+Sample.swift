@@ -4,11 +4,11 @@ extension MagnitudeWindow {
     /// The sample: `sampleRuns` runs of `runLength` consecutive values, one in the middle of each
     /// of as many equal parts of the tensor (runs, not single values, so that reads stay few).
     static let sampleRuns = 256
-    static let runLength = 128
+    static let runLength = 512
 
     /// Each ingredient's window for keeping `keeps[i]` of the `valueCount` values of its task
     /// vector, from a sample of `sources` (the ingredients, then the base), which must hold at
-    /// least `sampleRuns · runLength` values each; the runs are read, and the samples sorted, on up
+    /// least `sampleRuns · runLength` values each; the runs are read, and the samples ranked, on up
     /// to `threads` threads.
     ///
     /// - Throws: what reading a source throws.
@@ -16,13 +16,13 @@ extension MagnitudeWindow {
         precondition(valueCount >= sampleRuns * runLength, "a tensor too small to sample")
         let ingredientCount = sources.count - 1
         // Each thread's keys of its runs, per ingredient (the order of a sample's keys is immaterial:
-        // it is sorted).
+        // it is ranked).
         let parts = try ParallelLoop.map(count: sampleRuns, minimumPartSize: 16, threads: threads) { runs in
             try sampleKeys(of: sources, runs: runs, valueCount: valueCount)
         }
         let keys = (0..<ingredientCount).map { ingredient in parts.flatMap { $0[ingredient] } }
         return try ParallelLoop.map(count: keys.count, minimumPartSize: 1, threads: threads) { ingredients in
-            ingredients.map { MagnitudeWindow(sample: RadixSort.descending(keys[$0]), keep: keeps[$0], valueCount: valueCount, runLength: runLength) }
+            ingredients.map { MagnitudeWindow(sample: keys[$0], keep: keeps[$0], valueCount: valueCount, runLength: runLength) }
         }.flatMap { $0 }
     }
 

@@ -34,8 +34,8 @@ struct MagnitudeWindow {
     /// The buckets counted per fine region (none if ties are not counted).
     let fineBuckets: [Int]
 
-    /// The window for keeping `keep` of `valueCount` values, from `sample` (keys in decreasing
-    /// order, drawn evenly over the tensor in runs of `runLength` consecutive values).
+    /// The window for keeping `keep` of `valueCount` values, from `sample` (keys in any order,
+    /// drawn evenly over the tensor in runs of `runLength` consecutive values).
     init(sample: [UInt64], keep: Int, valueCount: Int, runLength: Int) {
         precondition(!sample.isEmpty, "an empty sample")
         let fraction = Double(keep) / Double(valueCount)
@@ -43,15 +43,16 @@ struct MagnitudeWindow {
         let estimate = min(sample.count - 1, Int(fraction * count))
         // Three binomial standard deviations, plus a quarter run for values alike within a run.
         let margin = Int(3 * (count * fraction * (1 - fraction)).squareRoot()) + runLength / 4
-        let band = max(0, estimate - margin)...min(sample.count - 1, estimate + margin)
-        let highest = sample[band.lowerBound]
-        buckets = .covering(sample[band.upperBound], highest, width: Self.width)
+        // The sample's keys ranked around the estimate, largest first.
+        let band = RankedBand.keys(ofRanks: max(0, estimate - margin)...min(sample.count - 1, estimate + margin), among: sample)
+        let highest = band[0]
+        buckets = .covering(band[band.count - 1], highest, width: Self.width)
         let shift = UInt64(buckets.shift)
         lastKey = min(buckets.start &+ ((UInt64(buckets.bucket(of: highest)) &+ 1) << shift) &- 1, UInt64(Int64.max))
         tieRegions = TieRegions(values: 0..<valueCount, limit: Self.regionLimit)
         countsTies = tieRegions.values(of: 0).count <= Int(UInt32.max)
         fineRegions = TieRegions(values: 0..<valueCount, limit: Self.fineRegionLimit)
-        fineBuckets = countsTies ? Self.frequentBuckets(of: sample[band], in: buckets) : []
+        fineBuckets = countsTies ? Self.frequentBuckets(of: band[...], in: buckets) : []
     }
 
     /// The buckets of the most frequent keys of `keys` (all inside `buckets`), at most

@@ -51,9 +51,10 @@ final class TrimSelectionWindowTests: XCTestCase {
                 XCTAssertTrue(kept == expected[index], "ingredient \(index), \(threads) threads, chunk \(chunk)", file: file, line: line)
             }
         }
-        var selections = densities.map { TrimSelection(elementCount: count, density: $0) }
+        let valueCount = ingredients[0].count
+        var selections = densities.map { TrimSelection(elementCount: valueCount, density: $0) }
         let tiesPerRegion = try TrimSelection.narrowByWindows(
-            &selections, valueCount: count, sources: { $0.map { entry.inputs[$0] } + [entry.base!] }, passes: statisticsPasses())
+            &selections, valueCount: valueCount, sources: { $0.map { entry.inputs[$0] } + [entry.base!] }, passes: statisticsPasses())
         return (selections, tiesPerRegion)
     }
 
@@ -126,8 +127,10 @@ final class TrimSelectionWindowTests: XCTestCase {
     }
 
     /// Values that are large (or small) only where the sample reads them put the window far from
-    /// the threshold: the selection starts over and still keeps exactly the k largest.
+    /// the threshold: the selection starts over and still keeps exactly the k largest. (The tensor
+    /// is four samples' size, so that most of it lies outside the sample.)
     func testMisleadingSampleFallsBackToTheFullSelection() throws {
+        let count = 4 * MagnitudeWindow.sampleRuns * MagnitudeWindow.runLength + 12_345
         let stride = count / MagnitudeWindow.sampleRuns
         let offset = (stride - MagnitudeWindow.runLength) / 2
         let sampled = { (index: Int) in (index % stride) - offset >= 0 && (index % stride) - offset < MagnitudeWindow.runLength }
