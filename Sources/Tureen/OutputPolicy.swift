@@ -36,7 +36,7 @@ package enum OutputPolicy {
             guard existing.type == .directory else { throw PartitionError.outputNotFolder(path: output) }
             return
         }
-        if let kind = specialKind(of: existing.type) { throw TensorStoreError.outputIsSpecialFile(path: output, kind: kind) }
+        if let kind = SpecialFileKind(existing.type) { throw TensorStoreError.outputIsSpecialFile(path: output, kind: kind) }
         guard force else { throw TensorStoreError.outputExists(path: output) }
         if (existing.type == .directory) != writesFolder {
             if existing.type == .symbolicLink, FileSystem.identity(of: output) == nil, let target = FileSystem.linkTarget(of: output) {
@@ -47,18 +47,6 @@ package enum OutputPolicy {
         if existing.type == .directory {
             let foreign = try FolderRemoval.foreignEntries(in: FileSystem.namedPath(output), isOwned: isOwned)
             guard foreign.isEmpty else { throw TensorStoreError.outputFolderHoldsOtherFiles(path: output, names: foreign) }
-        }
-    }
-
-    /// What a file of `type` is when it is neither a regular file, a folder nor a link (which no
-    /// output replaces: a FIFO or device is no earlier output); nil for those three.
-    private static func specialKind(of type: FileType) -> SpecialFileKind? {
-        switch type {
-        case .fifo: .fifo
-        case .characterSpecial: .characterDevice
-        case .blockSpecial: .blockDevice
-        case .socket: .socket
-        default: nil
         }
     }
 

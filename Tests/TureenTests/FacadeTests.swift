@@ -40,6 +40,46 @@ final class FacadeTests: XCTestCase {
         XCTAssertEqual(try scratch.bytes("shards"), Array("old".utf8))
     }
 
+    func testAnOutputWithoutAnExtensionThatIsADeviceOrFIFOIsNamedAsSuch() throws {
+        // Regression: `-o /dev/null` was "a file without an extension, which names no format".
+        XCTAssertThrowsError(try FormatRegistry.standard.writer(for: "/dev/null")) { error in
+            XCTAssertEqual(error as? TensorStoreError, .outputIsSpecialFile(path: "/dev/null", kind: .characterDevice))
+        }
+        let fifo = folder + "/pipe"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertThrowsError(try FormatRegistry.standard.writer(for: fifo)) { error in
+            XCTAssertEqual(error as? TensorStoreError, .outputIsSpecialFile(path: fifo, kind: .fifo))
+        }
+    }
+
+    func testAOneFileOutputEndingInASlashSaysSo() throws {
+        // Regression: `-o y.h5/` failed at the write with "cannot write: Not a directory".
+        for name in ["y.h5/", "y.safetensors/"] {
+            let output = folder + "/" + name
+            XCTAssertThrowsError(try FormatRegistry.standard.writer(for: output)) { error in
+                XCTAssertEqual(error as? TensorStoreError, .oneFileOutputEndsInSlash(path: output))
+                XCTAssertTrue("\(error)".hasPrefix("\(output) ends in '/', which names a folder, but its extension names one file"), "\(error)")
+            }
+        }
+    }
+
+    func testAFolderInputThatHoldsNoCheckpointSaysWhichFoldersAreRead() throws {
+        // Regression: an empty folder was "cannot tell the checkpoint format from the extension or the first bytes".
+        let empty = folder + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try FormatRegistry.standard.open(empty)) { error in
+            XCTAssertEqual(error as? TensorStoreError, .unknownFolder(path: empty, isEmpty: true))
+            XCTAssertTrue("\(error)".hasPrefix("\(empty) is an empty folder; "), "\(error)")
+        }
+        let notes = folder + "/notes"
+        try FileManager.default.createDirectory(atPath: notes, withIntermediateDirectories: false)
+        _ = try scratch.file("notes/readme.txt", contents: "hello".utf8)
+        XCTAssertThrowsError(try FormatRegistry.standard.open(notes)) { error in
+            XCTAssertEqual(error as? TensorStoreError, .unknownFolder(path: notes, isEmpty: false))
+            XCTAssertTrue("\(error)".contains("a folder of .safetensors files"), "\(error)")
+        }
+    }
+
     func testFolderOutputsAreShardedSafetensors() throws {
         XCTAssertEqual(try FormatRegistry.standard.writer(for: folder + "/shards/").format.name, "safetensors")
         XCTAssertEqual(try FormatRegistry.standard.writer(for: folder + "/shards").format.name, "safetensors")

@@ -14,15 +14,15 @@ public struct FormatRegistry: Sendable {
     /// The format to read `path` with.
     ///
     /// - Throws: `TensorStoreError.emptyPath`, `.cannotOpen` if the path does not exist, `.notARegularFile` for
-    ///   anything but a file or folder (a FIFO or device would block or never end), `.unknownFormat`
-    ///   if no format claims it.
+    ///   anything but a file or folder (a FIFO or device would block or never end), `.unknownFolder`
+    ///   or `.unknownFormat` if no format claims it.
     public func formatForReading(_ path: String) throws -> CheckpointFormat {
         guard !path.isEmpty else { throw TensorStoreError.emptyPath(isOutput: false) }
         let status: Stat
         do { status = try Stat(FilePath(path)) } catch { throw TensorStoreError.cannotOpen(path: path, errno: error) }
         if status.type == .directory {
             if let format = formats.first(where: { $0.recognizesDirectory?(path) ?? false }) { return format }
-            throw TensorStoreError.unknownFormat(path: path, known: formatNames)
+            throw TensorStoreError.unknownFolder(path: path, isEmpty: (try? FileSystem.contents(of: path))?.isEmpty ?? false)
         }
         guard status.type == .regular else { throw TensorStoreError.notARegularFile(path: path) }
         let prefix = try Self.readPrefix(of: path)
@@ -45,11 +45,15 @@ public struct FormatRegistry: Sendable {
     /// The writer for `path`, with its format: by extension, or the folder-writing format for a
     /// folder path (one that exists as a folder, ends in `/`, or has no extension).
     ///
-    /// - Throws: `TensorStoreError.emptyPath`, `.unknownOutputFormat` or `.formatCannotWrite`.
+    /// - Throws: `TensorStoreError.emptyPath`, `.outputIsSpecialFile` (a FIFO, device or socket
+    ///   is no output, whatever its name), `.oneFileOutputEndsInSlash`, `.unknownOutputFormat` or
+    ///   `.formatCannotWrite`.
     public func writer(for path: String) throws -> (format: CheckpointFormat, writer: any CheckpointWriter) {
         guard !path.isEmpty else { throw TensorStoreError.emptyPath(isOutput: true) }
+        if let kind = SpecialFileKind(at: path) { throw TensorStoreError.outputIsSpecialFile(path: path, kind: kind) }
         let chosen: CheckpointFormat?
         if let byExtension = format(forExtensionOf: path) {
+            guard !path.hasSuffix("/") else { throw TensorStoreError.oneFileOutputEndsInSlash(path: path) }
             chosen = byExtension
         } else if Self.looksLikeFolder(path) {
             chosen = formats.first(where: \.writesDirectories)

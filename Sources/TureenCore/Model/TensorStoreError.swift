@@ -24,9 +24,13 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case duplicateTensor(path: String, tensor: String)
     /// Neither the extension nor the first bytes say which format the file is in.
     case unknownFormat(path: String, known: [String])
+    /// A folder input that no format reads: it holds no checkpoint files Tureen knows (or nothing).
+    case unknownFolder(path: String, isEmpty: Bool)
     /// The output's name says no format Tureen writes: an extension no writer uses, or an existing
     /// file without an extension; `extensions` are the ones written.
     case unknownOutputFormat(path: String, extensions: [String])
+    /// The output's name ends in `/`, a folder, but its extension names a format written as one file.
+    case oneFileOutputEndsInSlash(path: String)
     /// The output's format is read-only in Tureen.
     case formatCannotWrite(path: String, format: String)
     /// The output exists and replacing it was not asked for.
@@ -92,6 +96,11 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             let choices = "name the output \(names.dropLast().joined(separator: ", ")) or \(names.last ?? ""), or give a folder for sharded safetensors"
             guard let ext = FilePath(path).extension else { return "\(path) is a file without an extension, which names no format to write; \(choices)" }
             return "\(path): no format is written to a '.\(ext)' file; \(choices)"
+        case let .oneFileOutputEndsInSlash(path):
+            return "\(path) ends in '/', which names a folder, but its extension names one file; drop the '/' to write one file, or name the folder without the extension for sharded safetensors"
+        case let .unknownFolder(path, isEmpty):
+            let read = "a folder input is a folder of .safetensors files (with or without model.safetensors.index.json), of pytorch_model-*.bin shards with their index, or a Hugging Face model folder"
+            return isEmpty ? "\(path) is an empty folder; \(read)" : "\(path): no checkpoint Tureen reads in this folder; \(read)"
         case let .unknownFormat(path, known):
             return "\(path): cannot tell the checkpoint format from the extension or the first bytes; known formats: \(known.joined(separator: ", "))"
         case let .formatCannotWrite(path, format):
@@ -137,12 +146,4 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "cannot start a thread: \(errno)"
         }
     }
-}
-
-/// A file that is neither a regular file, a folder nor a link, named as the messages name it.
-public enum SpecialFileKind: String, Sendable, Equatable {
-    case fifo = "a FIFO"
-    case characterDevice = "a character device"
-    case blockDevice = "a block device"
-    case socket = "a socket"
 }
