@@ -48,7 +48,18 @@ struct GreedySearch {
         fingerprints = try job.ingredients.map(CheckpointFingerprint.init(path:))
         ingredientBytes = stores.map { store in store.tensors.filter { !$0.info.dtype.isIntegerOrBool }.reduce(0) { $0 + $1.info.byteCount } }
         sumBytes = stores[0].tensors.filter { !$0.info.dtype.isIntegerOrBool }.reduce(0) { $0 + $1.info.elementCount * $1.info.dtype.componentsPerElement * 8 }
-        candidateSettings = "\(job.candidateFormat.rawValue) dtype=\(job.options.outputDType) integers=\(job.options.integerPolicy.rawValue)"
+        candidateSettings = (["\(job.candidateFormat.rawValue) dtype=\(job.options.outputDType) integers=\(job.options.integerPolicy.rawValue)"]
+            + Self.readingSettings(job.readOptions) + (job.modelFolder.configFrom.map { ["config-from=\($0)"] } ?? [])).joined(separator: " ")
+    }
+
+    /// How the ingredients are read, where it is not the default (so that the keys of earlier
+    /// journals, which had none, still match for a default read): the candidates' tensors depend on it.
+    private static func readingSettings(_ options: ReadOptions) -> [String] {
+        var settings: [String] = []
+        if let key = options.selectedKey { settings.append("select=\(key)") }
+        if let prefix = options.strippedPrefix { settings.append("strip-prefix=\(prefix)") }
+        if !options.assumedVoidTypes.isEmpty { settings.append("void=" + options.assumedVoidTypes.map(\.rawValue).joined(separator: ",")) }
+        return settings
     }
 
     /// Whether score `a` is better than `b`.

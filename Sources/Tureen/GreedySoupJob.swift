@@ -51,6 +51,8 @@ public struct GreedySoupJob {
     public var onNote: ((String) -> Void)?
     /// Replace an existing output.
     public var force = false
+    /// Files read besides the checkpoints (the precomputed scores), which the output must not replace.
+    public var sideInputs: [String] = []
 
     /// Describes a greedy soup of `ingredients` into `output`, scored by `evaluator`.
     public init(ingredients: [String], output: String, evaluator: any Evaluator) {
@@ -72,7 +74,8 @@ public struct GreedySoupJob {
         guard !ingredients.isEmpty else { throw SoupError.noIngredients }
         try registry.checkWriter(for: output, options: writeOptions)  // before any input is read
         let stores = try ingredients.map { try registry.open($0, options: readOptions) }
-        let target = try OutputTarget(output: output, inputs: stores, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force)
+        let target = try OutputTarget(
+            output: output, inputs: stores, sideInputs: sideInputs, registry: registry, writeOptions: writeOptions, modelFolder: modelFolder, force: force)
         target.notes.forEach { onNote?($0) }
         // Every check a soup makes, on all the ingredients, before anything is scored.
         _ = try SoupPlan.make(ingredients: stores, base: nil, recipe: try .uniform(count: stores.count), options: options)
@@ -80,7 +83,7 @@ public struct GreedySoupJob {
         if !precomputedScores.isEmpty, !missing.isEmpty {
             throw GreedySoupError.missingScores(file: "the precomputed scores", ingredients: missing)
         }
-        let scratch = try ScratchFolder(path: scratchFolder, beside: output, resuming: resume)
+        let scratch = try ScratchFolder(path: scratchFolder, beside: output, resumingFrom: resume ? Self.journalName : nil)
         let journal = try ScoreJournal(path: scratch.file(Self.journalName), resume: resume)
         let candidates = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry)
         var search = try GreedySearch(job: self, candidates: candidates, stores: stores, scratch: scratch, journal: journal)

@@ -58,7 +58,12 @@ final class ScoreJournal {
                 scores[entry.key] = entry.score
             }
             if data.last != newline {
-                try Self.cut(path, to: data.lastIndex(of: newline).map { data.distance(from: data.startIndex, to: $0) + 1 } ?? 0)
+                // A last line read whole lacks only its newline: it is completed, not cut.
+                if let last = lines.last, (try? decoder.decode(Entry.self, from: Data(last))) != nil {
+                    try Self.append([newline], to: path)
+                } else {
+                    try Self.cut(path, to: data.lastIndex(of: newline).map { data.distance(from: data.startIndex, to: $0) + 1 } ?? 0)
+                }
             }
         } else if data == nil, (try? Stat(FilePath(path), followTargetSymlink: false)) != nil {
             throw ScratchFolderError.notAJournal(path: path, line: 1)
@@ -95,10 +100,17 @@ final class ScoreJournal {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var line = try encoder.encode(Entry(key: key, ingredients: ingredients, score: score))
         line.append(UInt8(ascii: "\n"))
-        let descriptor = try Self.open(path)
+        try Self.append(line, to: path)
+    }
+
+    /// Appends `bytes` to the journal at `path` and syncs it to the disk.
+    ///
+    /// - Throws: `TensorStoreError.cannotWrite`.
+    private static func append(_ bytes: some Sequence<UInt8>, to path: String) throws {
+        let descriptor = try open(path)
         defer { try? descriptor.close() }
         do {
-            _ = try descriptor.writeAll(line)
+            _ = try descriptor.writeAll(bytes)
         } catch {
             throw TensorStoreError.cannotWrite(path: path, errno: error as? Errno ?? .ioError)
         }

@@ -20,16 +20,18 @@ final class ScratchFolder {
     private let replacesLeftovers: Bool
     private var files: Set<String> = []
 
-    /// Uses `path`, or the default folder beside `output`, creating it if needed; `resuming` when
-    /// the search continues an interrupted one there.
+    /// Uses `path`, or the default folder beside `output`, creating it if needed; `resumingFrom`
+    /// names the journal of the interrupted search a resumed one continues: files at this run's
+    /// names are that search's leftovers only if its journal is there (else they are someone's).
     ///
     /// - Throws: `TensorStoreError.cannotWrite` if the folder cannot be created.
-    init(path: String?, beside output: String, resuming: Bool = false) throws {
-        replacesLeftovers = resuming
+    init(path: String?, beside output: String, resumingFrom journalName: String? = nil) throws {
         var outputPath = output
         while outputPath.count > 1 && outputPath.hasSuffix("/") { outputPath.removeLast() }
-        self.path = path ?? outputPath + ".scratch"
+        let folder = path ?? outputPath + ".scratch"
+        self.path = folder
         self.isDefault = path == nil
+        replacesLeftovers = journalName.map { (try? Stat(FilePath(folder + "/" + $0), followTargetSymlink: false)) != nil } ?? false
         if mkdir(self.path, 0o755) != 0 && !(errno == EEXIST && FileSystem.isDirectory(self.path)) {
             throw TensorStoreError.cannotWrite(path: self.path, errno: .latest)
         }

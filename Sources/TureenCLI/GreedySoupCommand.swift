@@ -56,7 +56,8 @@ struct GreedySoupCommand: ParsableCommand {
             job.modelFolder = search.writing.modelFolderOptions
             job.onNote = { printToStandardError($0) }
             if let scores { job.precomputedScores = try GreedySoupJob.loadScores(from: scores, ingredients: ingredients) }
-            try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients, outputs: [search.output])
+            job.sideInputs = scores.map { [$0] } ?? []
+            try checkSideOutput(search.plot, force: search.writing.force, inputs: ingredients + job.sideInputs, outputs: [search.output])
             let started = Date()
             let text = GreedySoupText(minimize: minimize)
             let report = try job.run { event in search.reporting.say(text.line(for: event)) }

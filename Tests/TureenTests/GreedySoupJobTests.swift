@@ -241,6 +241,61 @@ final class GreedySoupJobTests: XCTestCase {
         XCTAssertEqual(again.log.all, ["0", "1", "0,1"])
     }
 
+    func testAResumedRunReadingTheIngredientsOtherwiseScoresThemAgain() throws {
+        // Regression: the journal's key left out how the ingredients are read (`--select`,
+        // `--strip-prefix`), so a resumed run took the scores of other tensors.
+        let paths = try ingredients(2)
+        let failing = MembershipEvaluator(table: { members in
+            if members.count == 2 { throw CocoaError(.userCancelled) }
+            return 0.5
+        })
+        var first = job(paths, failing)
+        first.readOptions = ReadOptions(strippedPrefix: "pay")
+        XCTAssertThrowsError(try first.run())
+        let again = MembershipEvaluator(table: table([[0]: 0.5, [1]: 0.5, [0, 1]: 0.5]))
+        var resumed = job(paths, again)
+        resumed.resume = true
+        let report = try resumed.run()
+        XCTAssertEqual(again.log.all, ["0", "1", "0,1"])
+        XCTAssertEqual(report.individuals.map(\.source), [.evaluated, .evaluated])
+    }
+
+    func testResumeWithoutAJournalReplacesNoFileInTheScratchFolder() throws {
+        // Regression: `--resume` with no journal took the user's files at the candidates' names for
+        // an interrupted run's leftovers, replaced them, then removed them.
+        let paths = try ingredients(2)
+        let scratch = folder + "/scratch"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+        let precious = scratch + "/candidate-1.safetensors"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: precious))
+        var resumed = job(paths, MembershipEvaluator(table: table([[0]: 0.5, [1]: 0.5, [0, 1]: 0.5])))
+        resumed.scratchFolder = scratch
+        resumed.resume = true
+        XCTAssertThrowsError(try resumed.run()) { XCTAssertTrue("\($0)".contains(precious), "\($0)") }
+        XCTAssertEqual(FileManager.default.contents(atPath: precious), Data("precious".utf8))
+    }
+
+    func testAJournalLineLackingOnlyItsNewlineIsKept() throws {
+        // Regression: a complete last line without its newline was used, then cut from the journal.
+        let paths = try ingredients(3)
+        let failing = MembershipEvaluator(table: { members in
+            if members.count == 2 { throw CocoaError(.userCancelled) }
+            return Double(members.first!)
+        })
+        XCTAssertThrowsError(try job(paths, failing).run())
+        let journal = folder + "/soup.safetensors.scratch/" + GreedySoupJob.journalName
+        var lines = try Data(contentsOf: URL(fileURLWithPath: journal))
+        XCTAssertEqual(lines.removeLast(), UInt8(ascii: "\n"))
+        try lines.write(to: URL(fileURLWithPath: journal))
+        // A resumed run that fails again keeps every score, the last one included, on its own line.
+        var resumed = job(paths, failing)
+        resumed.resume = true
+        XCTAssertThrowsError(try resumed.run())
+        let kept = try String(contentsOfFile: journal, encoding: .utf8)
+        XCTAssertEqual(kept.split(separator: "\n").count, 3, kept)
+        XCTAssertTrue(kept.hasSuffix("\n"))
+    }
+
     func testANonFiniteScoreStopsTheRun() throws {
         let paths = try ingredients(2)
         let evaluator = MembershipEvaluator(table: { $0 == [1] ? .nan : 0.5 })

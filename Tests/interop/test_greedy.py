@@ -182,6 +182,20 @@ def test_precomputed_scores_and_min_score(tureen, tmp_path):
     assert "no score for" in failed.stderr and str(paths[1]) in failed.stderr
 
 
+def test_the_scores_file_is_never_an_output(tureen, tmp_path):
+    # Regression: `--plot scores.json --force` replaced the precomputed scores the run read with the plot.
+    paths = ingredients(tmp_path, count=2)
+    scores = tmp_path / "scores.json"
+    scores.write_text(json.dumps({str(p): float(i) for i, p in enumerate(paths)}))
+    before = scores.read_bytes()
+    for out, plot in ((tmp_path / "soup.safetensors", scores), (scores, tmp_path / "plot.svg")):
+        result = greedy(tureen, paths, out, "--eval", evaluator(tmp_path), "--scores", scores, "--plot", plot, "--force", check=False)
+        assert result.returncode in (1, 64), result.stderr
+        assert str(scores) in result.stderr, result.stderr
+        assert scores.read_bytes() == before
+    assert not (tmp_path / "soup.safetensors").exists() and not (tmp_path / "plot.svg").exists()
+
+
 def test_a_template_without_path_is_a_usage_error(tureen, tmp_path):
     paths = ingredients(tmp_path, count=2)
     result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", "python3 eval.py", check=False)
