@@ -87,6 +87,9 @@ public struct GreedySoupJob {
         let journal = try ScoreJournal(path: scratch.file(Self.journalName), resume: resume)
         let candidates = try CandidateWriter(candidateFormat, output: output, target: target, stores: stores, registry: registry)
         var search = try GreedySearch(job: self, candidates: candidates, stores: stores, scratch: scratch, journal: journal)
+        if journal.count > 0, !journal.holdsScores(evaluator: evaluator.journalIdentity, candidates: search.candidateSettings) {
+            onNote?("the journal \(journal.path) holds \(journal.count) score\(journal.count == 1 ? "" : "s") of a run with another --eval command (compared as text) or other candidate settings; none is used, every soup is scored again")
+        }
         let individuals = try search.scoreIndividuals(onStep: onStep)
         let steps = try search.searchSoup(individuals: individuals, onStep: onStep)
         try search.writeResult(to: output, writer: target.writer)

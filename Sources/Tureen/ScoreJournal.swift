@@ -86,6 +86,12 @@ final class ScoreJournal {
     /// The number of scores read or recorded.
     var count: Int { scores.count }
 
+    /// Whether any recorded score is from a run with this evaluator and these candidate settings
+    /// (`Key.evaluator`, `Key.candidates`), for whatever soup.
+    func holdsScores(evaluator: String, candidates: String) -> Bool {
+        scores.keys.contains { $0.evaluator == evaluator && $0.candidates == candidates }
+    }
+
     /// The recorded score for `key`, if any.
     func score(for key: Key) -> Double? {
         scores[key]

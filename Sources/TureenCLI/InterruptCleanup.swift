@@ -17,6 +17,7 @@ enum InterruptCleanup {
             source.setEventHandler {
                 RunningChildren.terminateAll()
                 let interruption = TemporaryOutputs.interrupt()
+                StandardOutput.flushUnlessBusy()
                 StandardError.write("\n" + message(for: interruption) + "\n")
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits
                 // forever for the library lock if the main thread is inside libhdf5 (a corrupt file

@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-// `stdout` is a C global, which Swift 6 cannot prove safe to share; it is read here only on the
-// main thread, at the end of a command.
+// `stdout` is a C global, which Swift 6 cannot prove safe to share; it is read here on the main
+// thread at the end of a command, and by the interrupt handler under stdout's own lock.
 @preconcurrency import Glibc
 #endif
 import ArgumentParser
@@ -8,6 +8,15 @@ import ArgumentParser
 /// Standard output at the end of a command: a report written to a full disk or a closed
 /// descriptor is lost, and the command must not then say it succeeded.
 enum StandardOutput {
+    /// Writes out what standard output still buffers (a pipe or a file is fully buffered, and an
+    /// interrupt's `_exit` would drop it: a search's lines so far), unless another thread holds it
+    /// (blocked on a full pipe, say), which must not keep the interrupt from ending the process.
+    static func flushUnlessBusy() {
+        guard ftrylockfile(stdout) == 0 else { return }
+        fflush_unlocked(stdout)
+        funlockfile(stdout)
+    }
+
     /// Flushes standard output; if that, or an earlier write, failed, says so and exits with
     /// `code` (check and diff: 2, their report being their result; other commands: 1).
     static func exitIfLost(code: Int32) {

@@ -255,9 +255,14 @@ final class GreedySoupJobTests: XCTestCase {
         let again = MembershipEvaluator(table: table([[0]: 0.5, [1]: 0.5, [0, 1]: 0.5]))
         var resumed = job(paths, again)
         resumed.resume = true
+        let notes = CallLog()
+        resumed.onNote = { notes.append($0) }
         let report = try resumed.run()
         XCTAssertEqual(again.log.all, ["0", "1", "0,1"])
         XCTAssertEqual(report.individuals.map(\.source), [.evaluated, .evaluated])
+        // Regression: the journal's scores were dropped without a word.
+        XCTAssertEqual(notes.all.count, 1)
+        XCTAssertTrue(notes.all.first?.contains("holds 2 scores of a run with another --eval command (compared as text) or other candidate settings") == true, "\(notes.all)")
     }
 
     func testResumeWithoutAJournalReplacesNoFileInTheScratchFolder() throws {

@@ -271,9 +271,11 @@ def test_ctrl_c_ends_the_evaluator_and_removes_candidates_but_keeps_the_journal(
     scratch = tmp_path / "soup.safetensors.scratch"
     assert any(name.startswith("candidate-") for name in os.listdir(scratch))
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=20)
+    stdout, stderr = process.communicate(timeout=20)
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr
+    # Regression: the lines printed before the interrupt were lost with stdout's buffer (a pipe or a file).
+    assert stdout.count("scored ") == 3, stdout
     assert not process_alive(int((tmp_path / "pid").read_text()))
     assert os.listdir(scratch) == ["greedy-journal.jsonl"]
     assert len((scratch / "greedy-journal.jsonl").read_text().splitlines()) == 3
