@@ -92,17 +92,23 @@ package struct PartitionedOutput {
         }
         // A finished earlier run of this task (a whole array resubmitted) stands as it is.
         if written.isEmpty, let done = earlier.first(where: { $0.manifest.plan == planID && $0.manifest.finished && $0.manifest.shards == manifest.shards }) {
+            removeSuperseded(earlier, keeping: done.name)
             return report(manifest: done.name)
         }
         manifest.finished = true
         try manifest.write(into: folder)
-        // The earlier runs of this task are superseded (their shards are listed again, or
-        // rewritten), except a copy running now, which `tureen index` is to see.
-        for (name, other) in earlier where name != manifest.fileName && !Self.isRunningElsewhere(other.writtenBy) {
+        removeSuperseded(earlier, keeping: manifest.fileName)
+        return report(manifest: manifest.fileName)
+    }
+
+    /// Removes the manifests of the earlier runs of this task but `kept`: their shards are listed
+    /// again, or rewritten (a run killed, or rerun after one was); except those of a copy running
+    /// now, which `tureen index` is to see.
+    private func removeSuperseded(_ earlier: [(name: String, manifest: TaskManifest)], keeping kept: String) {
+        for (name, other) in earlier where name != kept && !Self.isRunningElsewhere(other.writtenBy) {
             unlink("\(folder)/\(name)")
         }
         FileSystem.syncFolder(folder)
-        return report(manifest: manifest.fileName)
     }
 
     /// Whether `writer` (HOST-PID) is another process running now on this host.

@@ -166,6 +166,27 @@ final class FileTests: XCTestCase {
         XCTAssertTrue(notices.withLock { $0 }.allSatisfy { $0.contains("\(dead)") && $0.contains("no longer running") })
     }
 
+    func testAKilledProcessNotYetReapedIsNotRunning() throws {
+        // Regression: a task killed and rerun at once found its killed run still "running" (a
+        // zombie answers kill(pid, 0) until its parent reaps it), so its leftovers stayed.
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", "exit 0"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        XCTAssertEqual(posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ), 0)
+        defer { waitpid(pid, nil, 0) }
+        var exited = siginfo_t()
+        // Waits for the exit without reaping the child (WNOWAIT): it stays a zombie.
+        XCTAssertEqual(waitid(P_PID, id_t(pid), &exited, WEXITED | WNOWAIT), 0)
+        XCTAssertEqual(kill(pid, 0), 0, "a zombie answers kill(pid, 0)")
+        XCTAssertFalse(ProcessIdentity.isRunning(pid))
+        XCTAssertTrue(ProcessIdentity.isRunning(getpid()))
+        let stale = ".out.bin.tureen-\(ProcessIdentity.host)-\(pid)-abcdef"
+        _ = FileManager.default.createFile(atPath: folder + "/" + stale, contents: Data([1]))
+        StaleTemporaries.clean(folder: folder)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/" + stale))
+    }
+
     func testAFolderSetAsideByAKilledReplacementIsMovedBack() throws {
         var dead: Int32 = 4_000_000
         while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }

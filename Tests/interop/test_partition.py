@@ -147,6 +147,38 @@ def test_a_killed_task_is_caught_and_rerunning_it_alone_completes_the_folder(wor
     assert_same_as_reference(workspace, folder)
 
 
+def dead_process_id():
+    pid = 4_000_000
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return pid
+        except PermissionError:
+            pass
+        pid -= 1
+
+
+def test_a_rerun_task_removes_the_manifest_of_a_dead_run_of_it(workspace, tmp_path):
+    # Regression: a run of task 0 killed (its manifest unfinished) and rerun left `tureen index`
+    # refusing for good ("two runs wrote as task 0"): a rerun that found its shards complete wrote
+    # nothing and removed no dead run's manifest.
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 2)
+    [finished] = folder.glob("tureen-task-00000-of-00002-*.json")
+    manifest = json.loads(finished.read_text())
+    writer = f"{manifest['writtenBy'].rsplit('-', 1)[0]}-{dead_process_id()}"
+    dead = folder / f"tureen-task-00000-of-00002-{writer}.json"
+    dead.write_text(json.dumps({**manifest, "writtenBy": writer, "finished": False, "shards": manifest["shards"][:1]}))
+    result = index(folder)
+    assert result.returncode == 1 and "two runs wrote as task 0 of 2" in result.stderr, result.stderr
+    rerun = workspace.soup(folder, "0/2")
+    assert "wrote no shard" in rerun.stderr, rerun.stderr
+    assert not dead.exists() and finished.exists()
+    assert index(folder).returncode == 0
+    assert_same_as_reference(workspace, folder)
+
+
 def test_a_resubmitted_array_keeps_the_complete_shards(workspace, tmp_path):
     folder = tmp_path / "out"
     workspace.run_all(folder, 2)

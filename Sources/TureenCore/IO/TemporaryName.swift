@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// The names of Tureen's temporaries: `.NAME.tureen-HOST-PID-XXXXXX` beside the output `NAME` (a
 /// hidden name in the same folder, so the final rename stays within one file system), and the same
@@ -88,8 +89,24 @@ package enum ProcessIdentity {
         return safe.isEmpty ? "localhost" : safe
     }()
 
-    /// Whether a process `pid` exists on this host (one that exists but is not ours counts).
+    /// Whether a process `pid` runs on this host (one that is not ours counts). A process that has
+    /// ended but that its parent has not reaped yet (a zombie, as a process killed a moment ago may
+    /// be) answers `kill(pid, 0)` but runs no more: its state in `/proc/PID/stat` says so.
     package static func isRunning(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        return !hasEnded(pid)
+    }
+
+    /// Whether `/proc/PID/stat` gives the state of a process that has ended (Z, zombie; X, dead);
+    /// false where it cannot be read.
+    private static func hasEnded(_ pid: Int32) -> Bool {
+        guard let descriptor = try? FileDescriptor.open(FilePath("/proc/\(pid)/stat"), .readOnly, options: [.closeOnExec]) else { return false }
+        defer { try? descriptor.close() }
+        var bytes = [UInt8](repeating: 0, count: 512)
+        guard let count = try? bytes.withUnsafeMutableBytes({ try descriptor.read(into: $0) }) else { return false }
+        // "PID (COMMAND) STATE …": the command may hold spaces and parentheses; the state follows the last ")".
+        let line = bytes.prefix(count)
+        guard let close = line.lastIndex(of: UInt8(ascii: ")")), close + 2 < line.endIndex else { return false }
+        return [UInt8(ascii: "Z"), UInt8(ascii: "X")].contains(line[close + 2])
     }
 }
