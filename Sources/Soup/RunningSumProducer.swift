@@ -29,7 +29,8 @@ package final class RunningSumProducer: TensorProducer {
     private var sums: [UnsafeMutableBufferPointer<Double>] = []
     private var writeBehind: WriteBehind?
 
-    package var tensors: [TensorInfo] { plan.entries.map(\.output) }
+    /// The plan's output tensors, made once (writers ask for them per tensor, in sorts too).
+    package let tensors: [TensorInfo]
 
     /// The number of input bytes one pass reads.
     package var totalInputBytes: Int {
@@ -57,6 +58,7 @@ package final class RunningSumProducer: TensorProducer {
             }
         }
         self.plan = plan
+        self.tensors = plan.entries.map(\.output)
         self.addends = addends
         self.count = count
         self.options = options

@@ -32,7 +32,8 @@ public final class SoupProducer: TensorProducer {
     /// The writer thread, started with the first merged tensor and kept for the rest.
     private var writeBehind: WriteBehind?
 
-    public var tensors: [TensorInfo] { plan.entries.map(\.output) }
+    /// The plan's output tensors, made once (writers ask for them per tensor, in sorts too).
+    public let tensors: [TensorInfo]
 
     /// The number of input bytes the soup reads (every ingredient and the base).
     public var totalInputBytes: Int {
@@ -50,6 +51,7 @@ public final class SoupProducer: TensorProducer {
     /// An executor for `plan`.
     public init(plan: SoupPlan, recipe: SoupRecipe, options: SoupOptions, metadata: [String: String]) {
         self.plan = plan
+        self.tensors = plan.entries.map(\.output)
         self.recipe = recipe
         self.options = options
         self.metadata = metadata
