@@ -21,6 +21,7 @@ enum ZipCheckpoint {
             }
             byName[String(member.name.dropFirst(prefix.count))] = member
         }
+        try checkByteOrder(byName["byteorder"], in: bytes, path: path, load: load)
         guard let pickle = byName["data.pkl"] else { throw PyTorchError.badArchive(path: path, detail: "there is no '\(prefix)data.pkl'") }
         guard pickle.method == .stored else {
             throw PyTorchError.badArchive(path: path, detail: "'\(pickle.name)' is compressed; torch stores it")
@@ -46,5 +47,26 @@ enum ZipCheckpoint {
             storages[storage.key] = record.dataOffset..<(record.dataOffset + record.uncompressedSize)
         }
         return (result.value, storages)
+    }
+
+    /// Refuses storages that are not little-endian: torch writes the writer's byte order in a
+    /// `byteorder` record ("little" or "big"; none means little, as torch reads it) and swaps big-endian
+    /// storages as it loads them; Tureen reads them as they lie, so a big-endian file would give
+    /// byte-swapped values.
+    private static func checkByteOrder(_ record: ZipMember?, in bytes: UnsafeRawBufferPointer, path: String, load: ((Range<Int>) throws -> Void)?) throws {
+        guard let record else { return }
+        guard record.method == .stored, record.compressedSize <= 16 else {
+            throw PyTorchError.badArchive(path: path, detail: "its byteorder record is not a stored word of at most 16 bytes")
+        }
+        let range = record.dataOffset..<(record.dataOffset + record.compressedSize)
+        try load?(range)
+        let order = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        switch order {
+        case "little": return
+        case "big":
+            throw PyTorchError.badArchive(path: path, detail: "it was saved on a big-endian machine (its byteorder record says 'big'), and Tureen reads little-endian storages only; load and save it again with torch on a little-endian machine, which swaps the bytes")
+        default:
+            throw PyTorchError.badArchive(path: path, detail: "its byteorder record says '\(order.debugDescription.dropFirst().dropLast())'; torch knows only 'little' and 'big'")
+        }
     }
 }

@@ -128,10 +128,12 @@ def test_npz_and_pt_zips_are_told_apart_by_content(tureen, fixtures, tmp_path):
 
 # ---- hostile corpus: each refused with a clear error, no output written ----
 
-def torch_zip(pickle_bytes, records=None, prefix="archive", duplicate=None, deflate=False):
+def torch_zip(pickle_bytes, records=None, prefix="archive", duplicate=None, deflate=False, members=None):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(f"{prefix}/data.pkl", pickle_bytes)
+        for name, data in (members or {}).items():
+            archive.writestr(f"{prefix}/{name}", data)
         for key, data in (records or {}).items():
             archive.writestr(f"{prefix}/data/{key}", data, compress_type=zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED)
         archive.writestr(f"{prefix}/version", "3\n")
@@ -202,6 +204,9 @@ HOSTILE = {
     "setitem-on-list": (torch_zip(b"\x80\x02]" + string("a") + string("b") + b"s."), "not a dict"),
     "truncated-pickle": (torch_zip(b"\x80\x02X\xff\x00\x00\x00ab"), "truncated"),
     "no-prefix": (b"", "not inside a folder"),
+    # Regression: the byteorder record was ignored, so a big-endian file's values were read byte-swapped.
+    "big-endian": (torch_zip(tensor_pickle(), {"0": struct.pack(">6f", *range(6))}, members={"byteorder": b"big"}), "big-endian"),
+    "unknown-byteorder": (torch_zip(tensor_pickle(), {"0": FLOATS6}, members={"byteorder": b"middle"}), "byteorder record says 'middle'"),
     "key-read-as-two-dtypes": (torch_zip(
         b"\x80\x02}(" + string("a") + global_("torch._utils", "_rebuild_tensor_v2") + b"((" + string("storage")
         + global_("torch", "FloatStorage") + string("0") + string("cpu") + integer(6) + b"tQ" + integer(0) + int_tuple((6,))
