@@ -1,6 +1,7 @@
-/// The numbered shard names of a folder read without an index (`PREFIX-0000K-of-0000N.safetensors`,
-/// as huggingface_hub and Tureen name shards): the names say how many shards there are, so a
-/// missing one is found rather than its tensors silently left out.
+/// The numbered shard names of a folder (`PREFIX-0000K-of-0000N.safetensors`, as huggingface_hub
+/// and Tureen name shards): the names say how many shards there are, so a shard missing from a
+/// folder read without an index, or left out of an index, is found rather than its tensors
+/// silently left out.
 enum NumberedShardNames {
     /// What the names of one set of shards share: the prefix and the total as written.
     private struct Parts: Hashable {
@@ -30,6 +31,16 @@ enum NumberedShardNames {
             }
         }
         return nil
+    }
+
+    /// The first of `names` (in name order) that is a numbered shard of a set some `listed` name
+    /// belongs to, but is not listed: a shard an index leaves out.
+    static func firstUnlisted(among names: [String], listed: Set<String>) -> String? {
+        let listedSets = Set(listed.compactMap { parse($0)?.0 })
+        return names.sorted().first { name in
+            guard !listed.contains(name), let (parts, _, _) = parse(name) else { return false }
+            return listedSets.contains(parts)
+        }
     }
 
     /// `name`'s set, shard number and the number's width as written, if it is

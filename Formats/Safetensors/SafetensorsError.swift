@@ -33,6 +33,8 @@ public enum SafetensorsError: Error, CustomStringConvertible {
     case shardMismatch(path: String, shard: String, detail: String)
     /// A folder read without an index lacks a shard its numbered shard names call for.
     case missingShard(path: String, shard: String, total: Int)
+    /// A folder holds a numbered shard of the series its index lists that the index maps no tensor to.
+    case shardNotInIndex(path: String, shard: String)
     /// A folder of a partitioned run's shards (it holds task manifests) has no index yet.
     case partitionedFolderWithoutIndex(path: String)
     /// A folder holds neither a shard index nor any `*.safetensors` file.
@@ -72,6 +74,8 @@ public enum SafetensorsError: Error, CustomStringConvertible {
             return "\(path): shard '\(shard)' disagrees with the index: \(detail)"
         case let .missingShard(path, shard, total):
             return "\(path): shard \(shard) is missing (the shards' names say there are \(total)), and the folder has no index to say which tensors it held"
+        case let .shardNotInIndex(path, shard):
+            return "\(path): the folder holds \(shard), a shard of the series the index lists, but the index maps no tensor to it (an incomplete index: its tensors would be left out); rewrite the index, or remove the shard if it is not the model's"
         case let .partitionedFolderWithoutIndex(path):
             return "\(path): a partitioned run's folder (it holds tureen-task manifests) without its index: once every task has finished, run 'tureen index \(path)', which checks the shards and writes the index"
         case let .noCheckpointInFolder(path):

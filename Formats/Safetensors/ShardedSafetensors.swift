@@ -60,6 +60,9 @@ enum ShardedSafetensors {
             if expected[shard] == nil { shardOrder.append(shard) }
             expected[shard, default: []].insert(tensor)
         }
+        if let unlisted = NumberedShardNames.firstUnlisted(among: (try? FileSystem.contents(of: folder)) ?? [], listed: Set(shardOrder)) {
+            throw SafetensorsError.shardNotInIndex(path: indexPath, shard: unlisted)
+        }
         var tensors: [StoredTensor] = []
         var metadata: [String: String] = [:]
         for shard in shardOrder.sorted() {

@@ -129,6 +129,29 @@ def test_a_sharded_folder_without_its_index_and_a_numbered_shard_is_refused(ture
     assert not (tmp_path / "out.npz").exists()
 
 
+def test_an_index_that_leaves_out_a_shard_of_its_series_is_refused(tureen, tmp_path):
+    # Regression: the shard the index did not list was never read, and its tensors were left out
+    # without a word (a shard the index lists with a tensor removed was refused).
+    source = tmp_path / "m.safetensors"
+    save_file({f"w{k}": np.full(64, k, dtype=np.float32) for k in range(6)}, source)
+    folder = tmp_path / "shards"
+    tureen("convert", source, folder, "--max-shard-size", "300")
+    shards = sorted(p.name for p in folder.glob("model-*.safetensors"))
+    index_path = folder / "model.safetensors.index.json"
+    index = json.loads(index_path.read_text())
+    left_out = shards[-1]
+    index["weight_map"] = {name: shard for name, shard in index["weight_map"].items() if shard != left_out}
+    index_path.write_text(json.dumps(index))
+    for args in (("inspect", folder), ("convert", folder, tmp_path / "out.npz"), ("inspect", index_path)):
+        result = tureen(*args, check=False)
+        assert result.returncode == 1, result.stderr
+        assert f"{left_out}" in result.stderr and "the index maps no tensor to it" in result.stderr, result.stderr
+    assert not (tmp_path / "out.npz").exists()
+    # A file of another name, or of another series, is not the index's business.
+    (folder / left_out).rename(folder / "notes-00001-of-00001.safetensors")
+    assert tureen("inspect", folder, check=False).returncode == 0
+
+
 def test_shard_like_names_with_a_total_of_zero_are_read_as_plain_files(tureen, tmp_path):
     # Regression (review): "x-0-of-0" made the missing-shard check build the range 1...0 and trap.
     folder = tmp_path / "odd"
