@@ -27,7 +27,7 @@ package enum JobOutput {
         try UnusedWriteOptionError.check(writeOptions, usedBy: [.maxShardSize], output: output, writtenAs: UnusedWriteOptionError.folderOfShards)
         try OutputPolicy.check(output: output, inputs: inputs, force: force, partitioned: true, extraSources: sideInputs)
         var share = try PartitionedOutput(folder: output, partition: partition, planID: planID(), writeOptions: writeOptions, registry: registry)
-        share.replacesUnlistedShards = force
+        share.replacesExistingShards = force
         self = .share(share)
     }
 

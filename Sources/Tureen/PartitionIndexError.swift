@@ -21,6 +21,14 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
         /// A shard's header cannot be read.
         case shardUnreadable(task: Int, shard: String, reason: String)
 
+        /// Whether a shard's bytes changed where its size may not have: a rerun keeps it unless forced.
+        public var isChangedContent: Bool {
+            switch self {
+            case .shardChecksum, .shardTensors, .shardTensorBytes, .shardUnreadable: true
+            case .noManifest, .unfinished, .shardMissing, .shardSize: false
+            }
+        }
+
         /// The task that should rewrite the shards.
         public var task: Int {
             switch self {
@@ -95,7 +103,9 @@ public enum PartitionIndexError: Error, Equatable, CustomStringConvertible {
             return "\(path) already exists and indexes other shards than this run's (another checkpoint in the folder?)"
         case let .incomplete(folder, taskCount, problems):
             let tasks = Set(problems.map(\.task)).sorted().map(String.init).joined(separator: ", ")
-            return "\(folder) is not complete: " + problems.map(\.description).joined(separator: "; ") + "; rerun task\(tasks.contains(",") ? "s" : "") \(tasks) of \(taskCount)"
+            // A rerun keeps the shards its manifest lists at their size, so a changed one needs --force.
+            let force = problems.contains(where: \.isChangedContent) ? " with --force" : ""
+            return "\(folder) is not complete: " + problems.map(\.description).joined(separator: "; ") + "; rerun task\(tasks.contains(",") ? "s" : "") \(tasks) of \(taskCount)\(force)"
         }
     }
 }

@@ -13,9 +13,10 @@ import TureenCore
 ///
 /// The folder is created if missing and never replaced or cleared. Each shard is written to a
 /// temporary file and renamed into place; after each, the task's manifest is rewritten (also by
-/// rename). A shard that a run of the same task and plan lists, with its size, is kept; any other
-/// file at a shard's name is replaced only if it holds the very bytes this task writes there, or
-/// if `replacesUnlistedShards`.
+/// rename). A shard that a run of the same task and plan lists, with its size, is kept unless
+/// `replacesExistingShards`; a listed one of another size is written again; any other file at a
+/// shard's name is replaced only if it holds the very bytes this task writes there, or if
+/// `replacesExistingShards`.
 package struct PartitionedOutput {
     /// The output folder.
     package let folder: String
@@ -25,8 +26,9 @@ package struct PartitionedOutput {
     package let planID: String
     /// The shard size.
     package let maxShardSize: Int
-    /// Whether a file at one of this task's shard names that no manifest of this plan lists may be replaced.
-    package var replacesUnlistedShards = false
+    /// Whether every file at one of this task's shard names is written again: the shards a manifest
+    /// of this plan lists (which a `--verify` may have found changed), and those no manifest lists.
+    package var replacesExistingShards = false
 
     /// The task `partition` of the run whose plan is `planID`, writing into `folder` in shards of `writeOptions.maxShardSize`.
     ///
@@ -77,13 +79,15 @@ package struct PartitionedOutput {
             let existing = try? Stat(FilePath(path), followTargetSymlink: false)
             // Read again for each shard: a run of the same task at the same time (the scheduler
             // gave one index twice) may have written it meanwhile.
-            let listed = try manifestsOfThisTask().filter { $0.manifest.plan == planID }.flatMap(\.manifest.shards)
-            if let done = listed.first(where: { $0.name == name }), let existing, existing.type == .regular, existing.size == done.size {
+            let listed = try manifestsOfThisTask().filter { $0.manifest.plan == planID }.flatMap(\.manifest.shards).first { $0.name == name }
+            if let done = listed, !replacesExistingShards, let existing, existing.type == .regular, existing.size == done.size {
                 manifest.shards.append(done)
                 skipped.append(name)
                 continue
             }
-            manifest.shards.append(try writeShard(content, tensorIndices: indices, to: path, replacing: existing.map { Int($0.size) }))
+            // A shard this task's manifest lists is its own, cut or changed since: written again.
+            let replaced = listed == nil ? existing.map { Int($0.size) } : nil
+            manifest.shards.append(try writeShard(content, tensorIndices: indices, to: path, replacing: replaced))
             written.append(name)
             try manifest.write(into: folder)
         }
@@ -134,14 +138,14 @@ package struct PartitionedOutput {
     /// Writes one shard through a temporary file, hashing its bytes as they are written. A file of
     /// `replacedSize` bytes at `path` that no manifest lists is replaced only if it holds the same
     /// bytes (this task's own shard, renamed into place just before the task was stopped), or if
-    /// `replacesUnlistedShards`.
+    /// `replacesExistingShards`.
     private func writeShard(_ content: any TensorProducer, tensorIndices: [Int], to path: String, replacing replacedSize: Int?) throws -> TaskManifest.Shard {
         let output = try OutputFile(destination: path)
         let digest = ContentDigest()
         output.onAppend = { digest.update($0) }
         try SafetensorsWriter.writeFile(content, tensorIndices: tensorIndices, to: output)
         let size = output.length
-        if let replacedSize, !replacesUnlistedShards {
+        if let replacedSize, !replacesExistingShards {
             guard replacedSize == size, try ContentDigest.ofFile(at: path) == digest.hexadecimal else { throw PartitionError.unlistedShardExists(path: path) }
         }
         try output.commit()

@@ -6,6 +6,7 @@ import json
 import os
 import pathlib
 import random
+import re
 import signal
 import subprocess
 
@@ -214,6 +215,26 @@ def test_a_changed_shard_is_caught_by_verify(workspace, tmp_path):
     assert index(folder).returncode == 0
     result = index(folder, "--verify")
     assert result.returncode == 1 and f"{changed.name}, written by task 0, does not have the SHA-256" in result.stderr
+    # Regression: the advice was "rerun task 0", which kept the shard (listed, of its size) for good.
+    assert "rerun task 0 of 2 with --force" in result.stderr, result.stderr
+    kept = workspace.soup(folder, "0/2")
+    assert "wrote no shard" in kept.stderr and changed.name in kept.stderr, kept.stderr
+    rewritten = workspace.soup(folder, "0/2", extra=["--force"])
+    assert re.search(rf"wrote [^;]*{re.escape(changed.name)}", rewritten.stderr), rewritten.stderr
+    assert index(folder, "--verify").returncode == 0
+    assert_same_as_reference(workspace, folder)
+
+
+def test_a_rerun_task_rewrites_its_own_cut_shard(workspace, tmp_path):
+    # Regression: a shard its own manifest lists, cut short, was refused as "from another run".
+    folder = tmp_path / "out"
+    workspace.run_all(folder, 2)
+    with open(folder / shard(workspace, 3), "r+b") as cut:
+        cut.truncate(100)
+    rerun = workspace.soup(folder, "0/2")
+    assert re.search(rf"wrote [^;]*{re.escape(shard(workspace, 3))}", rerun.stderr), rerun.stderr
+    assert index(folder, "--verify").returncode == 0
+    assert_same_as_reference(workspace, folder)
 
 
 def test_a_shard_of_another_plan_is_refused_then_caught(workspace, tmp_path):
