@@ -10,6 +10,17 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f32, shape: [-1, 4]))
     }
 
+    func testAnEmptyTensorIsRefusedWhenItsOtherDimensionsOverflowWhereverTheZeroIs() throws {
+        // Regression: [0, 2⁶³ − 1, 2⁶³ − 1] was accepted (the product stopped at 0), [2⁶³ − 1, 2⁶³ − 1, 0]
+        // refused; numpy refuses both ("array is too big"), so the output could not be loaded.
+        for shape in [[0, Int.max, Int.max], [Int.max, Int.max, 0], [0, 1 << 62, 4], [1 << 62, 0, 1 << 2]] {
+            XCTAssertThrowsError(try TensorInfo(name: "z", dtype: .f32, shape: shape, file: "z.npy"), "\(shape)") { error in
+                XCTAssertTrue("\(error)".contains("'z'"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try TensorInfo(name: "z", dtype: .f32, shape: [0, 1 << 20, 1 << 20]).byteCount, 0)
+    }
+
     func testTensorInfoRefusesMoreDimensionsThanNumpyAndPyTorchAllow() throws {
         XCTAssertEqual(try TensorInfo(name: "w", dtype: .f32, shape: Array(repeating: 1, count: TensorInfo.maximumRank)).shape.count, 64)
         XCTAssertThrowsError(try TensorInfo(name: "w", dtype: .f32, shape: Array(repeating: 1, count: 65), file: "deep.npy")) { error in

@@ -35,6 +35,12 @@ public struct TensorInfo: Sendable, Hashable, CustomStringConvertible {
         guard let bytes = CheckedArithmetic.multiply(elements, dtype.byteWidth) else {
             throw TensorStoreError.sizeOverflow(path: file, tensor: name, detail: "\(elements) elements of \(dtype) exceed 64-bit byte counts")
         }
+        // An empty tensor's other dimensions must fit too, wherever its zero lies: numpy refuses such
+        // a shape ("array is too big"), so an output holding it could not be loaded.
+        let nonzero = shape.filter { $0 != 0 }
+        guard nonzero.count == shape.count || CheckedArithmetic.product(nonzero).flatMap({ CheckedArithmetic.multiply($0, dtype.byteWidth) }) != nil else {
+            throw TensorStoreError.sizeOverflow(path: file, tensor: name, detail: "shape \(shape) is empty, but its other dimensions' \(dtype) bytes exceed 64-bit byte counts")
+        }
         self.name = name
         self.dtype = dtype
         self.shape = shape
