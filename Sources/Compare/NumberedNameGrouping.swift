@@ -72,10 +72,11 @@ package enum NumberedNameGrouping {
         var order: [[[Int]]] = []
         for value in byValue.keys.sorted() {
             for rest in collapse(byValue[value] ?? [], from: position + 1) {
-                if var existing = merged[rest.sets] {
-                    existing.sets[0].append(value)
-                    existing.members += rest.members
-                    merged[rest.sets] = existing
+                if merged[rest.sets] != nil {
+                    // Mutated in place: a copy taken out of the dictionary would copy its lists on
+                    // each append, quadratic in the names.
+                    merged[rest.sets]!.sets[0].append(value)
+                    merged[rest.sets]!.members += rest.members
                 } else {
                     order.append(rest.sets)
                     merged[rest.sets] = Cover(sets: [[value]] + rest.sets, members: rest.members)
