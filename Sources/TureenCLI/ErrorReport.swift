@@ -38,5 +38,5 @@ enum ErrorReport {
 
 /// Writes `text` and a newline to stderr.
 func printToStandardError(_ text: String) {
-    StandardError.writeLine(text)
+    StandardError.writeLine(TerminalText.escaped(text))
 }

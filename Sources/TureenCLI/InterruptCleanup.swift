@@ -18,7 +18,7 @@ enum InterruptCleanup {
                 RunningChildren.terminateAll()
                 let interruption = TemporaryOutputs.interrupt()
                 StandardOutput.flushUnlessBusy()
-                StandardError.write("\n" + message(for: interruption) + "\n")
+                StandardError.write("\n" + TerminalText.escaped(message(for: interruption)) + "\n")
                 // _exit, not exit: exit's atexit handlers include libhdf5's shutdown, which waits
                 // forever for the library lock if the main thread is inside libhdf5 (a corrupt file
                 // can hang it), so the interrupt would never end the process.
@@ -39,6 +39,6 @@ enum InterruptCleanup {
 
     /// Prints a line for every leftover of a killed run that an output's folder is cleaned of.
     static func reportStaleTemporaries() {
-        StaleTemporaries.notices.withLock { $0 = { StandardError.writeLine("tureen: " + $0) } }
+        StaleTemporaries.notices.withLock { $0 = { StandardError.writeLine(TerminalText.escaped("tureen: " + $0)) } }
     }
 }

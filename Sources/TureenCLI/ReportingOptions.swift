@@ -26,14 +26,14 @@ struct ReportingOptions: ParsableArguments {
 
     /// A report command's output: `report` as JSON with `--json`, else `text`.
     func printReport(_ report: some Encodable, text: @autoclosure () -> String) throws {
-        print(json ? try jsonText(report) : text())
+        print(json ? try jsonText(report) : TerminalText.escaped(text()))
     }
 
     /// A line about the work as it goes (a search's steps): on stdout, or on stderr when stdout
     /// carries JSON; nothing with `--quiet`.
     func say(_ line: String) {
         guard !quiet else { return }
-        if json { printToStandardError(line) } else { print(line) }
+        if json { printToStandardError(line) } else { print(TerminalText.escaped(line)) }
     }
 }
 

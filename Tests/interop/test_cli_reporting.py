@@ -109,3 +109,22 @@ def test_version_names_the_release_commit_and_cpu_features(tureen):
     assert re.fullmatch(rf"tureen {re.escape(number)} \(commit [0-9a-f]{{7,}}(-dirty)?\)", lines[0]), lines[0]
     assert lines[1].startswith("kernels built for: ")
     assert lines[2].startswith("this CPU has: ")
+
+
+def test_control_characters_in_names_are_escaped_in_what_people_read(tureen, tmp_path):
+    # Regression: a tensor name or metadata value holding escape sequences reached the terminal raw,
+    # so a stranger's checkpoint could clear the screen or hide a line of `check`'s report.
+    import numpy as np
+    from safetensors.numpy import save_file
+    name = "evil\x1b[2J\x1b]0;title\x07\r\x9b"
+    save_file({name: np.ones(1, np.float32)}, tmp_path / "a.safetensors", metadata={"k\x1b[1m": "v\x1b[8m"})
+    save_file({name: np.ones(2, np.float32)}, tmp_path / "b.safetensors")
+    for args in (("inspect", tmp_path / "a.safetensors"), ("check", tmp_path / "a.safetensors", tmp_path / "b.safetensors")):
+        result = tureen(*args, check=False)
+        shown = result.stdout + result.stderr
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), repr(shown)
+        assert "evil\\u{1B}[2J\\u{1B}]0;title\\u{07}\\u{0D}\\u{9B}" in shown, shown
+    refused = tureen("soup", "uniform", tmp_path / "a.safetensors", tmp_path / "b.safetensors", "-o", tmp_path / "s.safetensors", check=False)
+    assert refused.returncode == 1 and "\\u{1B}[2J" in refused.stderr and "\x1b" not in refused.stderr, repr(refused.stderr)
+    # JSON carries the name as it is (escaped by JSON's own rules).
+    assert json.loads(tureen("inspect", tmp_path / "a.safetensors", "--json").stdout)["tensors"][0]["name"] == name
