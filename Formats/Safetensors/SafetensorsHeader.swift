@@ -21,7 +21,8 @@ package struct SafetensorsHeader {
     package let dataStart: Int
 
     /// Validates the first bytes of a file as a safetensors header with every rule of the reference
-    /// reader, plus: duplicate keys are refused and `__metadata__` must map strings to strings.
+    /// reader, plus: duplicate keys are refused and `__metadata__` must map strings to strings (or be
+    /// null, no metadata, as for the reference).
     ///
     /// - Parameters:
     ///   - prefix: the file's bytes from offset 0, at least through the header (the whole file is fine).
@@ -68,6 +69,8 @@ package struct SafetensorsHeader {
     }
 
     private static func parseMetadata(_ value: JSONValue, path: String) throws -> [String: String] {
+        // null is no metadata, as the reference reader (an optional map) takes it.
+        if case .null = value { return [:] }
         guard case let .object(members) = value else {
             throw SafetensorsError.badMetadata(path: path, detail: "found \(value.kindName) instead of an object")
         }

@@ -1,6 +1,7 @@
 """safetensors interop: files written by the safetensors library are read by Tureen, and Tureen's
 outputs are read back by the library bit for bit."""
 import json
+import struct
 
 import ml_dtypes
 import numpy as np
@@ -160,3 +161,20 @@ def test_shard_like_names_with_a_total_of_zero_are_read_as_plain_files(tureen, t
     save_file({"b": np.ones(2, dtype=np.float32)}, folder / "y-00001-of-00000.safetensors")
     result = tureen("inspect", folder, "--json")
     assert sorted(t["name"] for t in json.loads(result.stdout)["tensors"]) == ["a", "b"]
+
+
+def test_null_metadata_reads_as_none_as_the_reference_reads_it(tureen, tmp_path):
+    # Regression: `"__metadata__": null` was refused; the reference reader takes it for no metadata.
+    from safetensors import safe_open
+    header = json.dumps({"__metadata__": None, "w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}).encode()
+    path = tmp_path / "null.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header + struct.pack("<2f", 1.5, -2))
+    with safe_open(path, "np") as f:
+        assert f.metadata() is None and f.get_tensor("w").tolist() == [1.5, -2]
+    tureen("convert", path, tmp_path / "out.safetensors")
+    assert load_file(tmp_path / "out.safetensors")["w"].tolist() == [1.5, -2]
+    for bad in (3, [], "x"):
+        header = json.dumps({"__metadata__": bad}).encode()
+        (tmp_path / "bad.safetensors").write_bytes(struct.pack("<Q", len(header)) + header)
+        result = tureen("inspect", tmp_path / "bad.safetensors", check=False)
+        assert result.returncode == 1 and "__metadata__" in result.stderr, result.stderr
