@@ -19,6 +19,10 @@ final class ScratchFolder {
     /// replaced (a resumed search), rather than someone's files, to be refused.
     private let replacesLeftovers: Bool
     private var files: Set<String> = []
+    /// The folder, open and locked (`flock`) while this run uses it, so that a second search given
+    /// the same folder is refused rather than replacing and removing this one's files; nil where
+    /// the file system takes no such lock (the search then goes on unlocked).
+    private let lock: FileDescriptor?
 
     /// Uses `path`, or the default folder beside `output`, creating it if needed; `resumingFrom`
     /// names the journal of the interrupted search a resumed one continues: files at this run's
@@ -31,14 +35,31 @@ final class ScratchFolder {
         let folder = path ?? outputPath + ".scratch"
         self.path = folder
         self.isDefault = path == nil
-        replacesLeftovers = journalName.map { (try? Stat(FilePath(folder + "/" + $0), followTargetSymlink: false)) != nil } ?? false
         if mkdir(self.path, 0o755) != 0 && !(errno == EEXIST && FileSystem.isDirectory(self.path)) {
             throw TensorStoreError.cannotWrite(path: self.path, errno: .latest)
         }
+        lock = try Self.lock(folder)
+        // Only a search that holds the lock may take the files it finds for its own leftovers.
+        replacesLeftovers = journalName.map { (try? Stat(FilePath(folder + "/" + $0), followTargetSymlink: false)) != nil } ?? false
     }
 
     deinit {
         removeFiles()
+        try? lock?.close()
+    }
+
+    /// Opens and locks `folder` for this run.
+    ///
+    /// - Throws: `ScratchFolderError.inUse` if another run holds the lock.
+    private static func lock(_ folder: String) throws -> FileDescriptor? {
+        guard let descriptor = try? FileDescriptor.open(FilePath(folder), .readOnly, options: [.directory, .closeOnExec]) else { return nil }
+        guard flock(descriptor.rawValue, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            try? descriptor.close()
+            if busy { throw ScratchFolderError.inUse(path: folder) }
+            return nil
+        }
+        return descriptor
     }
 
     /// The path of `name` in the folder.

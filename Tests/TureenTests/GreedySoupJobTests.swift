@@ -301,6 +301,29 @@ final class GreedySoupJobTests: XCTestCase {
         XCTAssertTrue(kept.hasSuffix("\n"))
     }
 
+    func testASecondSearchIsRefusedTheScratchFolderOfARunningOne() throws {
+        // Regression: two searches given one --scratch replaced and removed each other's candidates.
+        let paths = try ingredients(2)
+        let scratch = folder + "/shared-scratch"
+        let secondOutput = folder + "/second.safetensors"
+        let refusal = CallLog()
+        let evaluator = MembershipEvaluator(table: { members in
+            if members == [0] {
+                var second = GreedySoupJob(ingredients: paths, output: secondOutput, evaluator: MembershipEvaluator(table: { _ in 1 }))
+                second.scratchFolder = scratch
+                second.resume = true
+                do { _ = try second.run() } catch { refusal.append("\(error)") }
+            }
+            return 0.5
+        })
+        var first = job(paths, evaluator)
+        first.scratchFolder = scratch
+        _ = try first.run()
+        XCTAssertEqual(refusal.all, ["\(scratch) is the scratch folder of another soup search running now; give this one another --scratch, or wait for that one to end"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: secondOutput))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/soup.safetensors"))
+    }
+
     func testANonFiniteScoreStopsTheRun() throws {
         let paths = try ingredients(2)
         let evaluator = MembershipEvaluator(table: { $0 == [1] ? .nan : 0.5 })
