@@ -1,8 +1,9 @@
 import TureenCore
 
 extension TrimSelection {
-    /// Tensors of more values than this start their selection from a sampled window.
-    static let windowedValueCount = 1 << 17
+    /// Tensors of more values than this start their selection from a sampled window: more than
+    /// the sample holds (`MagnitudeWindow.windows` needs that many), 2¹⁷.
+    static let windowedValueCount = MagnitudeWindow.sampleRuns * MagnitudeWindow.runLength
 
     /// The first step of the undecided selections of a large tensor whose sources are read by
     /// copying (any range, in any order): a sample of each ingredient's task vector sets a window

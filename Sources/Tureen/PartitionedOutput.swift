@@ -96,7 +96,8 @@ package struct PartitionedOutput {
         }
         // A finished earlier run of this task (a whole array resubmitted) stands as it is.
         if written.isEmpty, let done = earlier.first(where: { $0.manifest.plan == planID && $0.manifest.finished && $0.manifest.shards == manifest.shards }) {
-            removeSuperseded(earlier, keeping: done.name)
+            // Only this plan's: another plan's manifest is what `tureen index` reports plans differing by.
+            removeSuperseded(earlier.filter { $0.manifest.plan == planID }, keeping: done.name)
             return report(manifest: done.name)
         }
         manifest.finished = true

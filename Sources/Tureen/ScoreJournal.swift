@@ -32,8 +32,9 @@ final class ScoreJournal {
     private var scores: [Key: Double] = [:]
 
     /// Opens the journal at `path`: with `resume`, reads the scores in it (a last line cut short by
-    /// an interrupt is skipped, and cut off the file so the next score starts a line of its own);
-    /// otherwise starts it, where no file or an empty one is.
+    /// an interrupt is skipped, and cut off the file so the next score starts a line of its own; a
+    /// whole last line lacking only its newline is kept and the newline added); otherwise starts
+    /// it, where no file or an empty one is.
     ///
     /// - Throws: `ScratchFolderError.earlierJournal` if a journal with content is there and `resume`
     ///   is false (the scores of an earlier run are never emptied unasked); `.notAJournal` if, with

@@ -28,7 +28,8 @@ final class ScratchFolder {
     /// names the journal of the interrupted search a resumed one continues: files at this run's
     /// names are that search's leftovers only if its journal is there (else they are someone's).
     ///
-    /// - Throws: `TensorStoreError.cannotWrite` if the folder cannot be created.
+    /// - Throws: `TensorStoreError.cannotWrite` if the folder cannot be created,
+    ///   `ScratchFolderError.inUse` if another search running now holds its lock.
     init(path: String?, beside output: String, resumingFrom journalName: String? = nil) throws {
         var outputPath = output
         while outputPath.count > 1 && outputPath.hasSuffix("/") { outputPath.removeLast() }

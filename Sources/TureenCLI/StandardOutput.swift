@@ -9,9 +9,12 @@ import ArgumentParser
 /// descriptor is lost, and the command must not then say it succeeded.
 enum StandardOutput {
     /// Writes out what standard output still buffers (a pipe or a file is fully buffered, and an
-    /// interrupt's `_exit` would drop it: a search's lines so far), unless another thread holds it
-    /// (blocked on a full pipe, say), which must not keep the interrupt from ending the process.
+    /// interrupt's `_exit` would drop it: a search's lines so far), unless it cannot take a write now
+    /// or another thread holds it: neither may keep the interrupt from ending the process.
     static func flushUnlessBusy() {
+        // A full pipe (a pager that reads on demand) would block the flush, and the interrupt with it.
+        var output = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+        guard poll(&output, 1, 0) == 1, output.revents & Int16(POLLOUT) != 0 else { return }
         guard ftrylockfile(stdout) == 0 else { return }
         fflush_unlocked(stdout)
         funlockfile(stdout)

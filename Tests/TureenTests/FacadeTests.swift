@@ -54,7 +54,7 @@ final class FacadeTests: XCTestCase {
 
     func testAOneFileOutputEndingInASlashSaysSo() throws {
         // Regression: `-o y.h5/` failed at the write with "cannot write: Not a directory".
-        for name in ["y.h5/", "y.safetensors/"] {
+        for name in ["y.h5/", "y.npz/"] {
             let output = folder + "/" + name
             XCTAssertThrowsError(try FormatRegistry.standard.writer(for: output)) { error in
                 XCTAssertEqual(error as? TensorStoreError, .oneFileOutputEndsInSlash(path: output))
@@ -68,20 +68,24 @@ final class FacadeTests: XCTestCase {
         let empty = folder + "/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
         XCTAssertThrowsError(try FormatRegistry.standard.open(empty)) { error in
-            XCTAssertEqual(error as? TensorStoreError, .unknownFolder(path: empty, isEmpty: true))
+            XCTAssertEqual(error as? TensorStoreError, .unknownFolder(path: empty, isEmpty: true, known: ["huggingface", "safetensors", "pytorch"]))
             XCTAssertTrue("\(error)".hasPrefix("\(empty) is an empty folder; "), "\(error)")
         }
         let notes = folder + "/notes"
         try FileManager.default.createDirectory(atPath: notes, withIntermediateDirectories: false)
         _ = try scratch.file("notes/readme.txt", contents: "hello".utf8)
         XCTAssertThrowsError(try FormatRegistry.standard.open(notes)) { error in
-            XCTAssertEqual(error as? TensorStoreError, .unknownFolder(path: notes, isEmpty: false))
-            XCTAssertTrue("\(error)".contains("a folder of .safetensors files"), "\(error)")
+            XCTAssertEqual(error as? TensorStoreError, .unknownFolder(path: notes, isEmpty: false, known: ["huggingface", "safetensors", "pytorch"]))
+            XCTAssertTrue("\(error)".hasSuffix("the formats that read folders: huggingface, safetensors, pytorch"), "\(error)")
         }
     }
 
     func testFolderOutputsAreShardedSafetensors() throws {
         XCTAssertEqual(try FormatRegistry.standard.writer(for: folder + "/shards/").format.name, "safetensors")
+        // (review) a safetensors name ending in "/" is a folder of shards, not a one-file output refused.
+        let named = try FormatRegistry.standard.writer(for: folder + "/model.safetensors/")
+        XCTAssertEqual(named.format.name, "safetensors")
+        XCTAssertTrue(named.writer.writesFolder(at: folder + "/model.safetensors/", options: WriteOptions()))
         XCTAssertEqual(try FormatRegistry.standard.writer(for: folder + "/shards").format.name, "safetensors")
     }
 

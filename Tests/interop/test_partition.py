@@ -219,10 +219,7 @@ def test_a_changed_shard_is_caught_by_verify(workspace, tmp_path):
     assert "rerun task 0 of 2 with --force" in result.stderr, result.stderr
     kept = workspace.soup(folder, "0/2")
     assert "wrote no shard" in kept.stderr and changed.name in kept.stderr, kept.stderr
-    rewritten = workspace.soup(folder, "0/2", extra=["--force"])
-    assert re.search(rf"wrote [^;]*{re.escape(changed.name)}", rewritten.stderr), rewritten.stderr
-    assert index(folder, "--verify").returncode == 0
-    assert_same_as_reference(workspace, folder)
+    assert_rewritten_by_rerun(workspace, folder, changed.name, "--force")
 
 
 def test_a_rerun_task_rewrites_its_own_cut_shard(workspace, tmp_path):
@@ -231,8 +228,13 @@ def test_a_rerun_task_rewrites_its_own_cut_shard(workspace, tmp_path):
     workspace.run_all(folder, 2)
     with open(folder / shard(workspace, 3), "r+b") as cut:
         cut.truncate(100)
-    rerun = workspace.soup(folder, "0/2")
-    assert re.search(rf"wrote [^;]*{re.escape(shard(workspace, 3))}", rerun.stderr), rerun.stderr
+    assert_rewritten_by_rerun(workspace, folder, shard(workspace, 3))
+
+
+def assert_rewritten_by_rerun(workspace, folder, name, *options):
+    """Reruns task 0 of 2 with `options`; checks that it wrote shard `name` and that the folder is then complete."""
+    rerun = workspace.soup(folder, "0/2", extra=list(options))
+    assert re.search(rf"wrote [^;]*{re.escape(name)}", rerun.stderr), rerun.stderr
     assert index(folder, "--verify").returncode == 0
     assert_same_as_reference(workspace, folder)
 

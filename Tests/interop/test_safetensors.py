@@ -113,14 +113,20 @@ def test_strip_prefix_applies_to_every_format_and_select_is_refused_where_nothin
     assert result.returncode == 1 and "'w'" in result.stderr, result.stderr
 
 
-def test_a_sharded_folder_without_its_index_and_a_numbered_shard_is_refused(tureen, tmp_path):
-    # Regression: the remaining shards were read as the whole checkpoint, and their tensors alone converted.
+def sharded_checkpoint(tureen, tmp_path):
+    """A checkpoint of six tensors written as a folder of at least three shards: the folder, the shards' names."""
     source = tmp_path / "m.safetensors"
     save_file({f"w{k}": np.full(64, k, dtype=np.float32) for k in range(6)}, source)
     folder = tmp_path / "shards"
     tureen("convert", source, folder, "--max-shard-size", "300")
     shards = sorted(p.name for p in folder.glob("model-*.safetensors"))
     assert len(shards) >= 3, shards
+    return folder, shards
+
+
+def test_a_sharded_folder_without_its_index_and_a_numbered_shard_is_refused(tureen, tmp_path):
+    # Regression: the remaining shards were read as the whole checkpoint, and their tensors alone converted.
+    folder, shards = sharded_checkpoint(tureen, tmp_path)
     (folder / "model.safetensors.index.json").unlink()
     tureen("convert", folder, tmp_path / "whole.npz")  # every shard there: read in name order
     (folder / shards[1]).unlink()
@@ -133,11 +139,7 @@ def test_a_sharded_folder_without_its_index_and_a_numbered_shard_is_refused(ture
 def test_an_index_that_leaves_out_a_shard_of_its_series_is_refused(tureen, tmp_path):
     # Regression: the shard the index did not list was never read, and its tensors were left out
     # without a word (a shard the index lists with a tensor removed was refused).
-    source = tmp_path / "m.safetensors"
-    save_file({f"w{k}": np.full(64, k, dtype=np.float32) for k in range(6)}, source)
-    folder = tmp_path / "shards"
-    tureen("convert", source, folder, "--max-shard-size", "300")
-    shards = sorted(p.name for p in folder.glob("model-*.safetensors"))
+    folder, shards = sharded_checkpoint(tureen, tmp_path)
     index_path = folder / "model.safetensors.index.json"
     index = json.loads(index_path.read_text())
     left_out = shards[-1]

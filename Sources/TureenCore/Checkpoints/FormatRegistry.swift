@@ -22,7 +22,9 @@ public struct FormatRegistry: Sendable {
         do { status = try Stat(FilePath(path)) } catch { throw TensorStoreError.cannotOpen(path: path, errno: error) }
         if status.type == .directory {
             if let format = formats.first(where: { $0.recognizesDirectory?(path) ?? false }) { return format }
-            throw TensorStoreError.unknownFolder(path: path, isEmpty: (try? FileSystem.contents(of: path))?.isEmpty ?? false)
+            throw TensorStoreError.unknownFolder(
+                path: path, isEmpty: (try? FileSystem.contents(of: path))?.isEmpty ?? false,
+                known: formats.filter { $0.recognizesDirectory != nil }.map(\.name.rawValue))
         }
         guard status.type == .regular else { throw TensorStoreError.notARegularFile(path: path) }
         let prefix = try Self.readPrefix(of: path)
@@ -53,7 +55,8 @@ public struct FormatRegistry: Sendable {
         if let kind = SpecialFileKind(at: path) { throw TensorStoreError.outputIsSpecialFile(path: path, kind: kind) }
         let chosen: CheckpointFormat?
         if let byExtension = format(forExtensionOf: path) {
-            guard !path.hasSuffix("/") else { throw TensorStoreError.oneFileOutputEndsInSlash(path: path) }
+            // A path ending in "/" names a folder: refused only for a format that writes one file.
+            guard !path.hasSuffix("/") || byExtension.writesDirectories else { throw TensorStoreError.oneFileOutputEndsInSlash(path: path) }
             chosen = byExtension
         } else if Self.looksLikeFolder(path) {
             chosen = formats.first(where: \.writesDirectories)

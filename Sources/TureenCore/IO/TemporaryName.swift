@@ -97,16 +97,26 @@ package enum ProcessIdentity {
         return !hasEnded(pid)
     }
 
-    /// Whether `/proc/PID/stat` gives the state of a process that has ended (Z, zombie; X, dead);
-    /// false where it cannot be read.
+    /// Whether `/proc/PID/stat` gives the state of a process that has ended (Z, zombie; X, dead),
+    /// and no thread of it runs on (a main thread that ended alone also shows Z); false where
+    /// either cannot be read.
     private static func hasEnded(_ pid: Int32) -> Bool {
-        guard let descriptor = try? FileDescriptor.open(FilePath("/proc/\(pid)/stat"), .readOnly, options: [.closeOnExec]) else { return false }
-        defer { try? descriptor.close() }
-        var bytes = [UInt8](repeating: 0, count: 512)
-        guard let count = try? bytes.withUnsafeMutableBytes({ try descriptor.read(into: $0) }) else { return false }
+        guard let stat = procFile("/proc/\(pid)/stat") else { return false }
         // "PID (COMMAND) STATE …": the command may hold spaces and parentheses; the state follows the last ")".
-        let line = bytes.prefix(count)
-        guard let close = line.lastIndex(of: UInt8(ascii: ")")), close + 2 < line.endIndex else { return false }
-        return [UInt8(ascii: "Z"), UInt8(ascii: "X")].contains(line[close + 2])
+        guard let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.endIndex,
+              [UInt8(ascii: "Z"), UInt8(ascii: "X")].contains(stat[close + 2]) else { return false }
+        guard let status = procFile("/proc/\(pid)/status"),
+              let line = String(decoding: status, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("Threads:") }),
+              let threads = Int(line.dropFirst("Threads:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" })) else { return false }
+        return threads <= 1
+    }
+
+    /// The first 4 KiB of a `/proc` file, or nil if it cannot be read.
+    private static func procFile(_ path: String) -> ArraySlice<UInt8>? {
+        guard let descriptor = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) else { return nil }
+        defer { try? descriptor.close() }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        guard let count = try? bytes.withUnsafeMutableBytes({ try descriptor.read(into: $0) }) else { return nil }
+        return bytes.prefix(count)
     }
 }

@@ -3,9 +3,17 @@ package enum TensorName {
     /// `name` with control characters escaped (`\0`, `\n`, `\t`, `\u{1b}`, …) and backslashes
     /// doubled, so a message shows the whole name and a terminal shows nothing the name hides.
     package static func escaped(_ name: String) -> String {
+        escaped(name, keepingLayout: false)
+    }
+
+    /// `text` with its control characters spelled out as in `escaped(_:)`; with `keepingLayout`,
+    /// line feeds, tabs and backslashes are left as they are (for whole messages and reports,
+    /// which lay out with them, and may quote an escaped name already).
+    package static func escaped(_ text: String, keepingLayout: Bool) -> String {
         var result = ""
-        for scalar in name.unicodeScalars {
+        for scalar in text.unicodeScalars {
             switch scalar {
+            case "\n" where keepingLayout, "\t" where keepingLayout, "\\" where keepingLayout: result.unicodeScalars.append(scalar)
             case "\0": result += "\\0"
             case "\n": result += "\\n"
             case "\t": result += "\\t"

@@ -24,8 +24,9 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
     case duplicateTensor(path: String, tensor: String)
     /// Neither the extension nor the first bytes say which format the file is in.
     case unknownFormat(path: String, known: [String])
-    /// A folder input that no format reads: it holds no checkpoint files Tureen knows (or nothing).
-    case unknownFolder(path: String, isEmpty: Bool)
+    /// A folder input that no format reads: it holds no checkpoint files Tureen knows (or nothing);
+    /// `known` are the formats that read folders.
+    case unknownFolder(path: String, isEmpty: Bool, known: [String])
     /// The output's name says no format Tureen writes: an extension no writer uses, or an existing
     /// file without an extension; `extensions` are the ones written.
     case unknownOutputFormat(path: String, extensions: [String])
@@ -98,8 +99,8 @@ public enum TensorStoreError: Error, CustomStringConvertible, Equatable {
             return "\(path): no format is written to a '.\(ext)' file; \(choices)"
         case let .oneFileOutputEndsInSlash(path):
             return "\(path) ends in '/', which names a folder, but its extension names one file; drop the '/' to write one file, or name the folder without the extension for sharded safetensors"
-        case let .unknownFolder(path, isEmpty):
-            let read = "a folder input is a folder of .safetensors files (with or without model.safetensors.index.json), of pytorch_model-*.bin shards with their index, or a Hugging Face model folder"
+        case let .unknownFolder(path, isEmpty, known):
+            let read = "the formats that read folders: \(known.joined(separator: ", "))"
             return isEmpty ? "\(path) is an empty folder; \(read)" : "\(path): no checkpoint Tureen reads in this folder; \(read)"
         case let .unknownFormat(path, known):
             return "\(path): cannot tell the checkpoint format from the extension or the first bytes; known formats: \(known.joined(separator: ", "))"
