@@ -50,7 +50,8 @@ public struct Conversion {
         if let castTo, !castTo.isComplex {
             let complex = store.tensors.map(\.info).filter(\.dtype.isComplex)
             if let first = complex.first {
-                onNote?("\(complex.count) complex tensor\(complex.count == 1 ? "" : "s") ('\(first.name)'\(complex.count > 1 ? ", …" : "")) kept as \(first.dtype.rawValue.lowercased()): --dtype \(castTo.rawValue.lowercased()) casts real floating-point tensors only")
+                let kept = Set(complex.map(\.dtype)).sorted { $0.byteWidth < $1.byteWidth }.map { $0.rawValue.lowercased() }.joined(separator: " and ")
+                onNote?("\(complex.count) complex tensor\(complex.count == 1 ? "" : "s") ('\(first.name)'\(complex.count > 1 ? ", …" : "")) kept as \(kept): --dtype \(castTo.rawValue.lowercased()) casts real floating-point tensors only")
             }
         }
         let destination = try JobOutput(

@@ -82,8 +82,9 @@ enum ArgumentValue {
         return size
     }
 
-    /// Comma-separated decimal numbers: `0.5,0.3,0.2`, `-1,2,0`; an empty field is an error, not
-    /// left out (it would shift every later weight onto another ingredient).
+    /// Comma-separated finite decimal numbers: `0.5,0.3,0.2`, `-1,2,0`; an empty field is an error,
+    /// not left out (it would shift every later weight onto another ingredient), and so are `inf`,
+    /// `nan` and numbers beyond Double's range (`1e400`), which no weight can be.
     @Sendable static func numbers(_ text: String) throws -> [Double] {
         try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { position, item in
             let field = item.trimmingCharacters(in: .whitespaces)
@@ -91,6 +92,7 @@ enum ArgumentValue {
             guard let value = Double(decimal: field) else {
                 throw ValidationError("expected comma-separated decimal numbers; '\(item)' is not one")
             }
+            guard value.isFinite else { throw ValidationError("expected finite numbers; '\(item)' is \(value)") }
             return value
         }
     }

@@ -29,6 +29,10 @@ def save(path, **tensors):
     ("soup", "weighted", MODEL, MODEL, "--weights", "1,,2", "-o", "{out}/soup.safetensors"),
     ("soup", "weighted", MODEL, MODEL, "--weights", "1,2,", "-o", "{out}/soup.safetensors"),
     ("soup", "weighted", MODEL, MODEL, "--weights", "1,0x10", "-o", "{out}/soup.safetensors"),
+    # Regression: weights that are not finite were parsed, then refused as failures (exit 1).
+    ("soup", "weighted", MODEL, MODEL, "--weights", "inf,1", "-o", "{out}/soup.safetensors"),
+    ("soup", "weighted", MODEL, MODEL, "--weights", "1,nan", "-o", "{out}/soup.safetensors"),
+    ("soup", "weighted", MODEL, MODEL, "--weights", "1e400,1", "-o", "{out}/soup.safetensors"),
     ("soup", "weighted", MODEL, "--weights", "1,2", "-o", "{out}/soup.safetensors"),
     ("check", MODEL),
     ("diff", MODEL, "--threads", "0"),

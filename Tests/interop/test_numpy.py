@@ -274,3 +274,8 @@ def test_a_cast_says_which_complex_tensors_it_keeps(tureen, tmp_path):
     assert "1 complex tensor ('z') kept as c64: --dtype f16 casts real floating-point tensors only" in result.stderr, result.stderr
     with np.load(tmp_path / "out.npz") as out:
         assert out["z"].dtype == np.complex64 and out["w"].dtype == np.float16
+    # Regression: with c64 and c128 tensors, the note said all were "kept as c64".
+    mixed = tmp_path / "mixed.npz"
+    np.savez(mixed, z=np.array([1j], dtype=np.complex64), y=np.array([2j], dtype=np.complex128))
+    result = tureen("convert", mixed, tmp_path / "mixed-out.npz", "--dtype", "bf16")
+    assert "2 complex tensors ('z', …) kept as c64 and c128: --dtype bf16 casts" in result.stderr, result.stderr
