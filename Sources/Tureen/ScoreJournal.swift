@@ -48,19 +48,21 @@ final class ScoreJournal {
             guard resume else { throw ScratchFolderError.earlierJournal(path: path) }
             let decoder = JSONDecoder()
             let lines = data.split(separator: newline, omittingEmptySubsequences: false)
+            var lastLineIsWhole = true
             for (number, line) in lines.enumerated() where !line.isEmpty {
                 guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else {
                     // Only the last line, written when the run was stopped, may be cut short.
                     guard number == lines.count - 1, line.first == UInt8(ascii: "{") else {
                         throw ScratchFolderError.notAJournal(path: path, line: number + 1)
                     }
+                    lastLineIsWhole = false
                     continue
                 }
                 scores[entry.key] = entry.score
             }
             if data.last != newline {
                 // A last line read whole lacks only its newline: it is completed, not cut.
-                if let last = lines.last, (try? decoder.decode(Entry.self, from: Data(last))) != nil {
+                if lastLineIsWhole {
                     try Self.append([newline], to: path)
                 } else {
                     try Self.cut(path, to: data.lastIndex(of: newline).map { data.distance(from: data.startIndex, to: $0) + 1 } ?? 0)
