@@ -109,25 +109,38 @@ struct SignConsensus {
         starts: Bool, completion: Completion
     ) {
         let (elected, base, sums, divisors) = (blocks.elected, blocks.base, blocks.sums, blocks.divisors)
-        let lambda = lambda
         for k in 0..<blocks.count {
             // A sum from 0 starts as 0 + its first term, as the formula's does.
             var sum = starts ? 0 : sums[k]
             var divisor = starts ? 0 : divisors[k]
-            for index in 0..<size {
-                let term = terms[unchecked: index][k]
-                let agrees: Double = term * elected[k] > 0 ? 1 : 0
-                sum += term * agrees
-                divisor += weights[unchecked: index] * agrees
-            }
+            Self.addAgreeing(InlineArray<size, Double> { terms[unchecked: $0][k] }, weights: weights, elected: elected[k], to: &sum, &divisor)
             switch completion {
             case .keepSums:
                 (sums[k], divisors[k]) = (sum, divisor)
-            case .scale:
-                sums[k] = sum * lambda + base[k]
-            case .divide:
-                sums[k] = (sum / (divisor == 0 ? 1 : divisor)) * lambda + base[k]
+            case .scale, .divide:
+                sums[k] = completed(sum: sum, divisor: divisor, base: base[k], divides: completion == .divide)
             }
         }
+    }
+
+    /// Adds one value's terms that agree with its `elected` sign (±1) to `sum`, and their weights
+    /// to `divisor`, in ingredient order.
+    @inline(__always)
+    static func addAgreeing<let size: Int>(
+        _ terms: InlineArray<size, Double>, weights: InlineArray<size, Double>, elected: Double, to sum: inout Double, _ divisor: inout Double
+    ) {
+        for index in 0..<size {
+            let term = terms[unchecked: index]
+            let agrees: Double = term * elected > 0 ? 1 : 0
+            sum += term * agrees
+            divisor += weights[unchecked: index] * agrees
+        }
+    }
+
+    /// One value's result from its agreeing `sum` and `divisor`: θ0 + λ·(sum ÷ divisor, 1 where
+    /// that is 0) when the completion `divides`, θ0 + λ·sum when not.
+    @inline(__always)
+    func completed(sum: Double, divisor: Double, base: Double, divides: Bool) -> Double {
+        divides ? (sum / (divisor == 0 ? 1 : divisor)) * lambda + base : sum * lambda + base
     }
 }

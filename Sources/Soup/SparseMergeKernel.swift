@@ -63,13 +63,22 @@ struct SparseMergeKernel: MergeKernel {
 
     /// Merges one block: `blocks` holds a buffer per ingredient (its weighted δ̃), then the base,
     /// Σ wᵢδ̃ᵢ, the result (scratch for mask factors before that), and the sign consensus's divisors.
+    /// A TIES block whose inputs share a dtype is merged in one loop from their bytes
+    /// (`SignConsensus.mergeDecoding`: the same arithmetic, with only the result stored), others a
+    /// step at a time through the blocks.
     private func mergeBlock(
         _ inputs: [UnsafeRawBufferPointer], firstValue: Int, blocks: [UnsafeMutableBufferPointer<Double>],
         output: UnsafeMutableRawBufferPointer, counts: inout NonFiniteCount
     ) {
+        let result = blocks[ingredientCount + 2]
+        if signConsensus, let dtype = sharedInputType,
+           SignConsensus(weights: weights, normalize: normalize, lambda: lambda)
+            .mergeDecoding(inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result) {
+            encode(result, inputs: inputs, output: output, counts: &counts)
+            return
+        }
         let base = blocks[ingredientCount]
         let total = blocks[ingredientCount + 1]
-        let result = blocks[ingredientCount + 2]
         ElementCodec.decode(inputs[ingredientCount], dtype: inputTypes[ingredientCount], into: base)
         for ingredient in 0..<ingredientCount {
             let deltas = blocks[ingredient]
@@ -89,6 +98,20 @@ struct SparseMergeKernel: MergeKernel {
                 result[k] = scaled + base[k]
             }
         }
+        encode(result, inputs: inputs, output: output, counts: &counts)
+    }
+
+    /// The dtype of every input, ingredients and base, if they share one.
+    private var sharedInputType: DType? {
+        inputTypes.dropFirst().allSatisfy { $0 == inputTypes[0] } ? inputTypes.first : nil
+    }
+
+    /// Rounds a block's `result` into `output` and counts its NaN and ±Inf (and, where it has some,
+    /// the inputs').
+    private func encode(
+        _ result: UnsafeMutableBufferPointer<Double>, inputs: [UnsafeRawBufferPointer], output: UnsafeMutableRawBufferPointer,
+        counts: inout NonFiniteCount
+    ) {
         ElementCodec.encode(UnsafeBufferPointer(result), to: outputType, into: output)
         let resultCount = ElementCodec.countNonFinite(UnsafeRawBufferPointer(output), dtype: outputType)
         guard resultCount > 0 else { return }

@@ -41,6 +41,17 @@ struct TaskVectorSparsifier {
         }
     }
 
+    /// The least magnitude key kept among the elements `start..<start + count` where the mask over
+    /// them is that one comparison (0 when every element is kept; `TrimThreshold.lowestKeptKey`);
+    /// nil where it is not: a random mask, keep-none's zeros, a tie limit among the elements.
+    func lowestKeptKey(from start: Int, count: Int) -> UInt64? {
+        switch mask {
+        case .keepAll: 0
+        case let .magnitude(threshold): threshold.lowestKeptKey(from: start, count: count)
+        case .keepNone, .random: nil
+        }
+    }
+
     /// Replaces each `deltas[k]` with `term(deltas[k], k)` and adds it to `total[k]` (or sets
     /// `total[k]` to 0 + it when `startsTotal`), in one loop the compiler vectorises.
     @inline(__always)

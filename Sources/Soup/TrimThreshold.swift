@@ -37,11 +37,20 @@ struct TrimThreshold: Sendable, Equatable {
     func withFactors<Result>(
         from start: Int, count: Int, _ body: (_ factor: (_ delta: Double, _ offset: Int) -> Double) -> Result
     ) -> Result {
+        if let lowestKept = lowestKeptKey(from: start, count: count) {
+            return body { delta, _ in Self.magnitudeKey(delta) >= lowestKept ? 1 : 0 }
+        }
+        return body { delta, offset in keeps(delta, at: start &+ offset) ? 1 : 0 }
+    }
+
+    /// The least magnitude key kept among the elements `start..<start + count`, where they all lie
+    /// on one side of the tie limit (an element is then kept exactly when its key is at least
+    /// this); nil where the tie limit falls among them.
+    @inline(__always)
+    func lowestKeptKey(from start: Int, count: Int) -> UInt64? {
         // Magnitude keys are below 2⁶³, so a key of 2⁶⁴ − 1 (keep none) is never reached and the
         // next key never wraps.
-        let lowestKept: UInt64? = start >= tieIndexLimit ? (key == .max ? .max : key + 1) : start + count <= tieIndexLimit ? key : nil
-        if let lowestKept { return body { delta, _ in Self.magnitudeKey(delta) >= lowestKept ? 1 : 0 } }
-        return body { delta, offset in keeps(delta, at: start &+ offset) ? 1 : 0 }
+        start >= tieIndexLimit ? (key == .max ? .max : key + 1) : start + count <= tieIndexLimit ? key : nil
     }
 
     /// Stores 1 in `factors[k]` where `deltas[k]` (element `start + k`) is kept and 0 where not.
