@@ -107,7 +107,9 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         /// near the window (whatever its rounding); those take the exact Float64 difference.
         func add(values: UnsafeBufferPointer<Float>, base: UnsafeBufferPointer<Float>, first: Int) {
             let (lower, upper) = (floatBelowWindow, floatAboveWindow)
-            var above = 0
+            // A 32-bit count (a block is far shorter than 2³²) keeps the vector lanes as narrow as the
+            // Floats': a 64-bit one widens each comparison's mask into two vectors.
+            var above: UInt32 = 0
             let flags = inside.baseAddress.unsafelyUnwrapped
             for k in values.indices {
                 let magnitude = (values[k] - base[k]).magnitude
@@ -115,7 +117,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
                 // NaN is neither below nor above: its exact key decides.
                 flags[k] = magnitude < lower || magnitude > upper ? 0 : 1
             }
-            keysAbove &+= above
+            keysAbove &+= Int(above)
             countFlagged(values.count, first: first) { TrimThreshold.magnitudeKey(Double(values[$0]) - Double(base[$0])) }
         }
 

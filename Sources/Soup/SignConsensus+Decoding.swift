@@ -76,24 +76,29 @@ extension SignConsensus {
         let count: Int
     }
 
-    /// The loop over a block whose values are words that `Decoding` reads, with the normalisation a
-    /// constant in each copy.
+    /// The loop over a block whose values are words that `Decoding` reads, with the normalisation,
+    /// and whether every rescale factor and weight is 1 (the usual TIES: their products then
+    /// change no value and are left out), constants in each copy.
     @inline(__always)
     private func merge<let size: Int, Decoding: WordDecoding>(
         _ block: Block<size>, into output: UnsafeMutablePointer<Double>, decoding: Decoding.Type
     ) {
-        if normalize {
-            merge(block, into: output, divides: true, decoding: decoding)
-        } else {
-            merge(block, into: output, divides: false, decoding: decoding)
+        let unitFactors = (0..<size).allSatisfy { block.scales[$0] == 1 && block.weights[$0] == 1 }
+        switch (normalize, unitFactors) {
+        case (true, true): merge(block, into: output, divides: true, unitFactors: true, decoding: decoding)
+        case (true, false): merge(block, into: output, divides: true, unitFactors: false, decoding: decoding)
+        case (false, true): merge(block, into: output, divides: false, unitFactors: true, decoding: decoding)
+        case (false, false): merge(block, into: output, divides: false, unitFactors: false, decoding: decoding)
         }
     }
 
     @inline(__always)
     private func merge<let size: Int, Decoding: WordDecoding>(
-        _ block: Block<size>, into output: UnsafeMutablePointer<Double>, divides: Bool, decoding: Decoding.Type
+        _ block: Block<size>, into output: UnsafeMutablePointer<Double>, divides: Bool, unitFactors: Bool, decoding: Decoding.Type
     ) {
         let width = MemoryLayout<Decoding.Word>.size
+        // x·1 = x for every x (NaN too), so with unit factors the constant 1s fold away.
+        let (scales, weights) = unitFactors ? (InlineArray<size, Double>(repeating: 1), InlineArray<size, Double>(repeating: 1)) : (block.scales, block.weights)
         func decode(_ word: Decoding.Word) -> Double { Decoding.value(of: word) }
         for k in 0..<block.count {
             let offset = k &* width
@@ -104,12 +109,12 @@ extension SignConsensus {
             for index in 0..<size {
                 let delta = decode(block.sources[unchecked: index].loadUnaligned(fromByteOffset: offset, as: Decoding.Word.self)) - base
                 let factor: Double = TrimThreshold.magnitudeKey(delta) >= block.cuts[unchecked: index] ? 1 : 0
-                let term = ((delta * factor) * block.scales[unchecked: index]) * block.weights[unchecked: index]
+                let term = ((delta * factor) * scales[unchecked: index]) * weights[unchecked: index]
                 terms[unchecked: index] = term
                 total += term
             }
             var (sum, divisor) = (0.0, 0.0)
-            Self.addAgreeing(terms, weights: block.weights, elected: total >= 0 ? 1 : -1, to: &sum, &divisor)
+            Self.addAgreeing(terms, weights: weights, elected: total >= 0 ? 1 : -1, to: &sum, &divisor)
             output[k] = completed(sum: sum, divisor: divisor, base: base, divides: divides)
         }
     }

@@ -11,14 +11,14 @@ final class SparseMergeOneLoopTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         for dtype in [DType.bf16, .f16, .f32, .f64] {
             for ingredientCount in [1, 3, 8, 9] {
-                for normalize in [true, false] {
-                    let label = "\(dtype), \(ingredientCount) ingredients, normalize \(normalize)"
+                for (normalize, unitFactors) in [(true, true), (true, false), (false, true), (false, false)] {
+                    let label = "\(dtype), \(ingredientCount) ingredients, normalize \(normalize), unit factors \(unitFactors)"
                     let count = 1_300
                     let base = Self.values(count, as: dtype, using: &generator)
                     let ingredients = (0..<ingredientCount).map { _ in Self.values(count, as: dtype, using: &generator) }
-                    let weights = (0..<ingredientCount).map { _ in [1, 0.5, -0.25, 2].randomElement(using: &generator)! }
+                    let weights = (0..<ingredientCount).map { _ in unitFactors ? 1 : [1, 0.5, -0.25, 2].randomElement(using: &generator)! }
                     let sparsifiers = ingredients.indices.map { index in
-                        Self.sparsifier(deltas: zip(ingredients[index], base).map(-), index: index, using: &generator)
+                        Self.sparsifier(deltas: zip(ingredients[index], base).map(-), index: index, rescaled: !unitFactors, using: &generator)
                     }
                     let expected = (0..<count).map { k in
                         Self.formula(
@@ -66,8 +66,10 @@ final class SparseMergeOneLoopTests: XCTestCase {
     /// Ingredient `index`'s mask: kept whole, none kept (ingredient 8 only: it takes the
     /// block-by-block merge for every block), or trimmed at one of its own magnitudes with the tie
     /// limit before, after, or inside the tensor (inside a block: that block is merged block by
-    /// block); rescaled for ingredient 1.
-    private static func sparsifier(deltas: [Double], index: Int, using generator: inout some RandomNumberGenerator) -> TaskVectorSparsifier {
+    /// block); ingredient 1 `rescaled`.
+    private static func sparsifier(
+        deltas: [Double], index: Int, rescaled: Bool, using generator: inout some RandomNumberGenerator
+    ) -> TaskVectorSparsifier {
         let key = TrimThreshold.magnitudeKey(deltas.filter(\.isFinite).randomElement(using: &generator)!)
         let masks: [TaskVectorSparsifier.Mask] = [
             .keepAll,
@@ -76,7 +78,7 @@ final class SparseMergeOneLoopTests: XCTestCase {
             .magnitude(TrimThreshold(key: key, tieIndexLimit: 650)),
         ]
         let mask = index == 8 ? .keepNone : masks.randomElement(using: &generator)!
-        return TaskVectorSparsifier(mask: mask, scale: index == 1 ? 1 / 0.3 : 1)
+        return TaskVectorSparsifier(mask: mask, scale: index == 1 && rescaled ? 1 / 0.3 : 1)
     }
 
     /// One value as mergekit's TIES computes it (in Float64): each term ((δ·m)·s)·w (keep-none's
