@@ -66,6 +66,19 @@ public struct Conversion {
         let written = destination.writtenTensorIndices(of: producer.tensors)
         let total = written.reduce(0) { $0 + store.tensors[$1].info.byteCount }
         producer.onProgress = progress.map { progressCounter(total: total, report: $0) }
-        return (store, written, try destination.write(producer, to: output, options: writeOptions, onNote: onNote))
+        let report = try destination.write(producer, to: output, options: writeOptions, onNote: onNote)
+        noteCastOverflows(of: producer)
+        return (store, written, report)
+    }
+
+    /// Tells `onNote` how many finite values the cast took beyond its dtype's range, and in which tensors.
+    private func noteCastOverflows(of producer: StoreProducer) {
+        guard let castTo else { return }
+        let overflows = producer.castOverflows.withLock { $0 }.sorted { $0.key < $1.key }
+        guard let first = overflows.first else { return }
+        let values = overflows.reduce(0) { $0 + $1.value }
+        let tensors = overflows.count
+        let became = castTo == .f8E4M3 ? "NaN" : "±Inf"
+        onNote?("\(values) finite value\(values == 1 ? "" : "s") of \(tensors) tensor\(tensors == 1 ? "" : "s") ('\(producer.tensors[first.key].name)'\(tensors > 1 ? ", …" : "")) lie beyond \(castTo.rawValue.lowercased())'s range and became \(became): a wider --dtype keeps them")
     }
 }

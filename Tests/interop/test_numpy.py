@@ -279,3 +279,19 @@ def test_a_cast_says_which_complex_tensors_it_keeps(tureen, tmp_path):
     np.savez(mixed, z=np.array([1j], dtype=np.complex64), y=np.array([2j], dtype=np.complex128))
     result = tureen("convert", mixed, tmp_path / "mixed-out.npz", "--dtype", "bf16")
     assert "2 complex tensors ('z', …) kept as c64 and c128: --dtype bf16 casts" in result.stderr, result.stderr
+
+
+def test_a_cast_says_which_values_it_took_beyond_the_dtypes_range(tureen, tmp_path):
+    # Regression: `--dtype f16` turned 1e5 into inf without a word (f16 ends at 65504).
+    source = tmp_path / "big.npz"
+    np.savez(source, w=np.array([1.0, 1e5, -7e4, np.inf, np.nan], dtype=np.float32), v=np.array([65504.0], dtype=np.float32))
+    result = tureen("convert", source, tmp_path / "out.npz", "--dtype", "f16")
+    assert "2 finite values of 1 tensor ('w') lie beyond f16's range and became ±Inf: a wider --dtype keeps them" in result.stderr, result.stderr
+    with np.load(tmp_path / "out.npz") as out:
+        assert list(out["w"][:4]) == [1.0, np.inf, -np.inf, np.inf] and np.isnan(out["w"][4]) and out["v"][0] == 65504.0
+    # float8 E4M3FN has no infinity: beyond 448 is NaN.
+    result = tureen("convert", source, tmp_path / "out8.safetensors", "--dtype", "f8_e4m3")
+    assert "3 finite values of 2 tensors ('w', …) lie beyond f8_e4m3's range and became NaN" in result.stderr, result.stderr
+    # Values that fit say nothing.
+    result = tureen("convert", source, tmp_path / "out32.npz", "--dtype", "bf16")
+    assert "beyond" not in result.stderr, result.stderr

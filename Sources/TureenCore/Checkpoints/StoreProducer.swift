@@ -16,6 +16,9 @@ public struct StoreProducer: TensorProducer {
     public let chunkByteCount: Int
     /// Called with the number of input bytes consumed, for progress reporting.
     public var onProgress: ((Int) -> Void)?
+    /// How many finite values each cast tensor took beyond its dtype's range (±Inf, or NaN for
+    /// float8 E4M3FN, which has no infinity), by tensor index; tensors with none are left out.
+    package let castOverflows = LockedValue<[Int: Int]>([:])
 
     /// A producer over `store`, casting floating-point tensors to `castTo` when it is given.
     ///
@@ -39,7 +42,7 @@ public struct StoreProducer: TensorProducer {
         if input.info.dtype == output.dtype {
             try copy(input, into: sink)
         } else {
-            try cast(input, to: output.dtype, into: sink)
+            try cast(input, at: index, to: output.dtype, into: sink)
         }
     }
 
@@ -55,7 +58,7 @@ public struct StoreProducer: TensorProducer {
         }
     }
 
-    private func cast(_ input: StoredTensor, to dtype: DType, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private func cast(_ input: StoredTensor, at index: Int, to dtype: DType, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let inputWidth = input.info.dtype.byteWidth
         let elementsPerChunk = max(1, chunkByteCount / max(inputWidth, dtype.byteWidth))
         let encoded = UnsafeMutableRawBufferPointer.allocate(byteCount: elementsPerChunk * dtype.byteWidth, alignment: 16)
@@ -65,8 +68,13 @@ public struct StoreProducer: TensorProducer {
             let count = min(elementsPerChunk, input.info.elementCount - element)
             let range = (element * inputWidth)..<((element + count) * inputWidth)
             let out = UnsafeMutableRawBufferPointer(rebasing: encoded[0..<(count * dtype.byteWidth)])
-            try input.source.withBytes(in: range) { bytes -> Void in
+            let nonFinite = try input.source.withBytes(in: range) { bytes -> (input: Int, output: Int) in
                 ElementCodec.convert(bytes, from: input.info.dtype, to: dtype, into: out)
+                return (ElementCodec.countNonFinite(bytes, dtype: input.info.dtype), ElementCodec.countNonFinite(UnsafeRawBufferPointer(out), dtype: dtype))
+            }
+            // A cast keeps NaN and ±Inf as they are, so the output's extra ones were finite values.
+            if nonFinite.output > nonFinite.input {
+                castOverflows.withLock { $0[index, default: 0] += nonFinite.output - nonFinite.input }
             }
             try sink(UnsafeRawBufferPointer(out))
             input.source.releaseBytes(before: range.upperBound)
