@@ -90,6 +90,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         func add(_ deltas: UnsafeMutableBufferPointer<Double>, first: Int) {
             // Keys are below 2⁶³, so signed arithmetic, which vectorises, orders them (the sign of
             // high − key says whether a key is above); nothing lies above a window cut at 2⁶³ − 1.
+            precondition(deltas.count <= inside.count - 64, "a block longer than its flags")
             let (low, high) = (Int64(bitPattern: window.buckets.start), Int64(bitPattern: highestKey))
             var above = 0
             let flags = inside.baseAddress.unsafelyUnwrapped
@@ -107,6 +108,7 @@ struct MagnitudeWindowKernel: StatisticsKernel {
         /// near the window (whatever its rounding); those take the exact Float64 difference.
         func add(values: UnsafeBufferPointer<Float>, base: UnsafeBufferPointer<Float>, first: Int) {
             let (lower, upper) = (floatBelowWindow, floatAboveWindow)
+            precondition(values.count <= inside.count - 64, "a block longer than its flags")
             // A 32-bit count (a block is far shorter than 2³²) keeps the vector lanes as narrow as the
             // Floats': a 64-bit one widens each comparison's mask into two vectors.
             var above: UInt32 = 0

@@ -5,12 +5,12 @@ extension SignConsensus {
     /// ingredient's task vector trimmed and weighed, the elected sign and the agreeing sum, with no
     /// block of `Double`s stored between those steps (the separate loops of `TaskVectorSparsifier.weigh`
     /// and `merge` are bound by their stores). The arithmetic and its order are theirs, so the
-    /// result is the same to the bit.
+    /// result is the same value for value (NaN payloads aside, which IEEE 754 leaves open).
     ///
     /// It applies where every input (`inputs`: the ingredients, then the base) has the dtype `dtype`,
-    /// bf16, f16, f32 or f64; there are at most `groupLimit` ingredients; and each one's mask over
-    /// the block is one comparison (`TaskVectorSparsifier.lowestKeptKey`). Elsewhere it returns
-    /// false and writes nothing.
+    /// bf16, f16, f32 or f64 (or complex of those); there are at most eight ingredients (a loop is
+    /// compiled for each count); and each one's mask over the block is one comparison
+    /// (`TaskVectorSparsifier.lowestKeptKey`). Elsewhere it returns false and writes nothing.
     ///
     /// - Parameters:
     ///   - firstValue: the tensor-wide index of the block's first value (the masks depend on it).
@@ -20,47 +20,48 @@ extension SignConsensus {
         into result: UnsafeMutableBufferPointer<Double>
     ) -> Bool {
         precondition(sparsifiers.count == weights.count && inputs.count == weights.count + 1, "one input per ingredient and the base")
+        guard [.bf16, .f16, .f32, .f64].contains(dtype.componentType) else { return false }
+        // Each call's zeroed keys give the loop its ingredient count.
         return switch weights.count {
-        case 1: mergeDecoding(InlineArray<1, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 2: mergeDecoding(InlineArray<2, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 3: mergeDecoding(InlineArray<3, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 4: mergeDecoding(InlineArray<4, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 5: mergeDecoding(InlineArray<5, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 6: mergeDecoding(InlineArray<6, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 7: mergeDecoding(InlineArray<7, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
-        case 8: mergeDecoding(InlineArray<8, Int> { $0 }, inputs, dtype: dtype, sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 1: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<1, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 2: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<2, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 3: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<3, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 4: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<4, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 5: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<5, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 6: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<6, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 7: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<7, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
+        case 8: mergeDecoding(inputs, dtype: dtype, lowestKeptKeys: InlineArray<8, UInt64>(repeating: 0), sparsifiers: sparsifiers, firstValue: firstValue, into: result)
         default: false
         }
     }
 
-    /// `mergeDecoding` for `size` ingredients (`ingredients`: 0, 1, …).
+    /// `mergeDecoding` for `size` ingredients, filling in `lowestKeptKeys`.
     private func mergeDecoding<let size: Int>(
-        _ ingredients: InlineArray<size, Int>, _ inputs: [UnsafeRawBufferPointer], dtype: DType, sparsifiers: [TaskVectorSparsifier],
+        _ inputs: [UnsafeRawBufferPointer], dtype: DType, lowestKeptKeys: InlineArray<size, UInt64>, sparsifiers: [TaskVectorSparsifier],
         firstValue: Int, into result: UnsafeMutableBufferPointer<Double>
     ) -> Bool {
         let count = result.count
-        var cuts = InlineArray<size, UInt64>(repeating: 0)
+        var keys = lowestKeptKeys
         for index in 0..<size {
-            guard let cut = sparsifiers[ingredients[index]].lowestKeptKey(from: firstValue, count: count) else { return false }
-            cuts[index] = cut
+            guard let key = sparsifiers[index].lowestKeptKey(from: firstValue, count: count) else { return false }
+            keys[index] = key
         }
         guard count > 0 else { return true }
         let width = dtype.componentType.byteWidth
         precondition(inputs.allSatisfy { $0.count >= count * width }, "an input shorter than the block")
         let values = Block(
-            sources: InlineArray { inputs[ingredients[$0]].baseAddress.unsafelyUnwrapped },
+            sources: InlineArray { inputs[$0].baseAddress.unsafelyUnwrapped },
             base: inputs[size].baseAddress.unsafelyUnwrapped,
-            cuts: cuts,
-            scales: InlineArray { sparsifiers[ingredients[$0]].scale },
-            weights: InlineArray { weights[ingredients[$0]] },
+            lowestKeptKeys: keys,
+            scales: InlineArray { sparsifiers[$0].scale },
+            weights: InlineArray { weights[$0] },
             count: count)
         let output = result.baseAddress.unsafelyUnwrapped
         switch dtype.componentType {
         case .bf16: merge(values, into: output, decoding: BF16Words.self)
         case .f16: merge(values, into: output, decoding: F16Words.self)
         case .f32: merge(values, into: output, decoding: F32Words.self)
-        case .f64: merge(values, into: output, decoding: F64Words.self)
-        default: return false
+        default: merge(values, into: output, decoding: F64Words.self)
         }
         return true
     }
@@ -70,7 +71,7 @@ extension SignConsensus {
     private struct Block<let size: Int> {
         let sources: InlineArray<size, UnsafeRawPointer>
         let base: UnsafeRawPointer
-        let cuts: InlineArray<size, UInt64>
+        let lowestKeptKeys: InlineArray<size, UInt64>
         let scales: InlineArray<size, Double>
         let weights: InlineArray<size, Double>
         let count: Int
@@ -108,20 +109,22 @@ extension SignConsensus {
             var total = 0.0
             for index in 0..<size {
                 let delta = decode(block.sources[unchecked: index].loadUnaligned(fromByteOffset: offset, as: Decoding.Word.self)) - base
-                let factor: Double = TrimThreshold.magnitudeKey(delta) >= block.cuts[unchecked: index] ? 1 : 0
+                let factor: Double = TrimThreshold.magnitudeKey(delta) >= block.lowestKeptKeys[unchecked: index] ? 1 : 0
                 let term = ((delta * factor) * scales[unchecked: index]) * weights[unchecked: index]
                 terms[unchecked: index] = term
                 total += term
             }
             var (sum, divisor) = (0.0, 0.0)
-            Self.addAgreeing(terms, weights: weights, elected: total >= 0 ? 1 : -1, to: &sum, &divisor)
+            Self.addAgreeingTerms(terms, weights: weights, elected: total >= 0 ? 1 : -1, to: &sum, &divisor)
             output[k] = completed(sum: sum, divisor: divisor, base: base, divides: divides)
         }
     }
 }
 
 /// How `SignConsensus.mergeDecoding` reads the values of one dtype: the word each is stored in, and
-/// its value (exact), inlined into the loop so that it vectorises.
+/// its value (exact), inlined into the loop so that it vectorises. (Written out rather than calling
+/// `FloatBits` or `ElementCodec`: their functions are not inlined across modules here, and a call
+/// per value stops the loop from vectorising, as `FloatTaskVectorBlocks` notes too.)
 private protocol WordDecoding {
     associatedtype Word: FixedWidthInteger
     static func value(of word: Word) -> Double

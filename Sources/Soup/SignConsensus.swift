@@ -113,7 +113,7 @@ struct SignConsensus {
             // A sum from 0 starts as 0 + its first term, as the formula's does.
             var sum = starts ? 0 : sums[k]
             var divisor = starts ? 0 : divisors[k]
-            Self.addAgreeing(InlineArray<size, Double> { terms[unchecked: $0][k] }, weights: weights, elected: elected[k], to: &sum, &divisor)
+            Self.addAgreeingTerms(InlineArray<size, Double> { terms[unchecked: $0][k] }, weights: weights, elected: elected[k], to: &sum, &divisor)
             switch completion {
             case .keepSums:
                 (sums[k], divisors[k]) = (sum, divisor)
@@ -126,7 +126,7 @@ struct SignConsensus {
     /// Adds one value's terms that agree with its `elected` sign (±1) to `sum`, and their weights
     /// to `divisor`, in ingredient order.
     @inline(__always)
-    static func addAgreeing<let size: Int>(
+    static func addAgreeingTerms<let size: Int>(
         _ terms: InlineArray<size, Double>, weights: InlineArray<size, Double>, elected: Double, to sum: inout Double, _ divisor: inout Double
     ) {
         for index in 0..<size {

@@ -17,15 +17,8 @@ final class SignConsensusTests: XCTestCase {
                     }
                     let base = (0..<count).map { _ in Double.random(in: -1...1) }
                     let total = (0..<count).map { k in terms.reduce(0) { $0 + $1[k] } }
-                    let expected = (0..<count).map { k -> Double in
-                        let elected: Double = total[k] >= 0 ? 1 : -1
-                        var (sum, divisor) = (0.0, 0.0)
-                        for (term, weight) in zip(terms, weights) {
-                            let agrees: Double = term[k] * elected > 0 ? 1 : 0
-                            sum += term[k] * agrees
-                            divisor += weight * agrees
-                        }
-                        return (normalize ? sum / (divisor == 0 ? 1 : divisor) : sum) * 0.75 + base[k]
+                    let expected = (0..<count).map { k in
+                        signConsensusFormula(terms: terms.map { $0[k] }, weights: weights, base: base[k], normalize: normalize, lambda: 0.75)
                     }
                     let merged = Self.merge(terms, total: total, base: base, consensus: SignConsensus(weights: weights, normalize: normalize, lambda: 0.75))
                     XCTAssertEqual(merged.map(comparableBits), expected.map(comparableBits), "\(weights.count) ingredients, count \(count), normalize \(normalize)")

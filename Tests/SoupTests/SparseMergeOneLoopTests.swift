@@ -7,43 +7,117 @@ import XCTest
 /// dtype) against mergekit's formula and against the block-by-block merge it stands in for (taken
 /// where the base's dtype differs: here Float64 holding the same values).
 final class SparseMergeOneLoopTests: XCTestCase {
-    func testOneLoopMergeIsTheFormulaAndTheBlockByBlockMergeToTheBit() throws {
-        var generator = SystemRandomNumberGenerator()
+    func testOneLoopMergeIsTheFormulaAndTheBlockByBlockMerge() throws {
+        var generator = SeededGenerator(seed: 15)
         for dtype in [DType.bf16, .f16, .f32, .f64] {
             for ingredientCount in [1, 3, 8, 9] {
-                for (normalize, unitFactors) in [(true, true), (true, false), (false, true), (false, false)] {
+                for (round, (normalize, unitFactors)) in [(true, true), (true, false), (false, true), (false, false)].enumerated() {
                     let label = "\(dtype), \(ingredientCount) ingredients, normalize \(normalize), unit factors \(unitFactors)"
                     let count = 1_300
                     let base = Self.values(count, as: dtype, using: &generator)
                     let ingredients = (0..<ingredientCount).map { _ in Self.values(count, as: dtype, using: &generator) }
                     let weights = (0..<ingredientCount).map { _ in unitFactors ? 1 : [1, 0.5, -0.25, 2].randomElement(using: &generator)! }
+                    // Every mask in turn over the ingredients, shifted each round.
                     let sparsifiers = ingredients.indices.map { index in
-                        Self.sparsifier(deltas: zip(ingredients[index], base).map(-), index: index, rescaled: !unitFactors, using: &generator)
+                        Self.sparsifier(
+                            Self.Mask.allCases[(index + round) % Self.Mask.allCases.count], deltas: zip(ingredients[index], base).map(-),
+                            rescaled: !unitFactors && index == 1)
                     }
                     let expected = (0..<count).map { k in
                         Self.formula(
                             deltas: ingredients.map { $0[k] - base[k] }, base: base[k], index: k, sparsifiers: sparsifiers,
-                            weights: weights, normalize: normalize, lambda: 0.75)
+                            weights: weights, normalize: normalize)
                     }
-                    let expectedBits = Self.rounded(expected, to: dtype).map(comparableBits)
-                    var runs: [(values: [Double], counts: NonFiniteCount)] = []
-                    for baseDType in dtype == .f64 ? [dtype] : [dtype, .f64] {
+                    // One loop, rounding into the inputs' dtype and into Float64 (its own bits); block by block.
+                    var settings: [(base: DType, output: DType)] = [(dtype, dtype), (dtype, .f64)]
+                    if dtype != .f64 { settings += [(.f64, dtype), (.f64, .f64)] }
+                    var counts: [NonFiniteCount] = []
+                    for (baseDType, outputType) in settings {
                         let entry = try sparseMergeEntry(ingredients: ingredients, base: base, dtype: dtype, baseDType: baseDType)
                         let kernel = SparseMergeKernel(
-                            inputTypes: entry.sourceTypes, outputType: dtype, weights: weights, sparsifiers: sparsifiers,
+                            inputTypes: entry.sourceTypes, outputType: outputType, weights: weights, sparsifiers: sparsifiers,
                             signConsensus: true, normalize: normalize, lambda: 0.75)
                         // Slices that start inside blocks, so the masks' element indices are offset.
                         let run = try runKernel(kernel, on: entry, slice: 700)
-                        XCTAssertEqual(run.values.map(comparableBits), expectedBits, "\(label), base \(baseDType)")
-                        runs.append(run)
+                        let expectedBits = Self.rounded(expected, to: outputType).map(comparableBits)
+                        XCTAssertEqual(run.values.map(comparableBits), expectedBits, "\(label), base \(baseDType), output \(outputType)")
+                        counts.append(run.counts)
                     }
-                    if let (shared, mixed) = runs.count == 2 ? (runs[0], runs[1]) : nil {
-                        XCTAssertEqual(shared.counts, mixed.counts, label)
-                        XCTAssertGreaterThan(shared.counts.result, 0, "\(label): NaN and ±Inf are among the inputs")
-                    }
+                    XCTAssertEqual(Set(counts.map(\.result)).count, 1, label)
+                    XCTAssertEqual(Set(counts.map(\.perIngredient)).count, 1, label)
+                    XCTAssertGreaterThan(counts[0].result, 0, "\(label): NaN and ±Inf are among the inputs")
                 }
             }
         }
+    }
+
+    /// The one loop merges a block it can (any of its dtypes, complex ones by component) and, for
+    /// one it cannot, says so and leaves the result as it was.
+    func testOneLoopTakesOnlyTheBlocksItCanMergeAndWritesNothingInTheOthers() throws {
+        var generator = SeededGenerator(seed: 16)
+        let count = 64
+        let threshold = TrimThreshold(key: TrimThreshold.magnitudeKey(0.5), tieIndexLimit: 10)
+        let kept = TaskVectorSparsifier(mask: .magnitude(TrimThreshold(key: threshold.key, tieIndexLimit: .max)))
+        let cases: [(name: String, dtype: DType, sparsifiers: [TaskVectorSparsifier], merges: Bool)] = [
+            ("bf16", .bf16, [kept, TaskVectorSparsifier(mask: .keepAll)], true),
+            ("f16", .f16, [kept, kept], true),
+            ("c64 (f32 components)", .c64, [kept, kept], true),
+            ("c128 (f64 components)", .c128, [kept, kept], true),
+            ("nine ingredients", .f32, Array(repeating: kept, count: 9), false),
+            ("keep-none mask", .f32, [kept, TaskVectorSparsifier(mask: .keepNone)], false),
+            ("random mask", .f32, [kept, TaskVectorSparsifier(mask: .random(DropoutMask(seed: 0, ingredient: 1, tensorName: "w", density: 0.5)))], false),
+            ("tie limit inside the block", .f32, [kept, TaskVectorSparsifier(mask: .magnitude(threshold))], false),
+            ("float8", .f8E4M3, [kept, kept], false),
+        ]
+        for (name, dtype, sparsifiers, merges) in cases {
+            let width = dtype.componentType.byteWidth
+            let inputs = (0...sparsifiers.count).map { _ in
+                Self.bytes(Self.values(count, as: dtype.componentType, using: &generator), as: dtype.componentType)
+            }
+            let result = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+            defer { result.deallocate() }
+            result.initialize(repeating: 12_345)
+            let consensus = SignConsensus(weights: Array(repeating: 1, count: sparsifiers.count), normalize: true, lambda: 1)
+            var merged = false
+            try withRawViews(inputs) { raw in
+                merged = consensus.mergeDecoding(raw, dtype: dtype, sparsifiers: sparsifiers, firstValue: 0, into: result)
+            }
+            XCTAssertEqual(merged, merges, name)
+            guard merges else {
+                XCTAssertTrue(result.allSatisfy { $0 == 12_345 }, "\(name): nothing written")
+                continue
+            }
+            for k in 0..<count {
+                let decoded = inputs.map { TensorBytes.decode(Array($0[(k * width)..<((k + 1) * width)]), as: dtype.componentType)[0] }
+                let expected = Self.formula(
+                    deltas: decoded.dropLast().map { $0 - decoded.last! }, base: decoded.last!, index: k, sparsifiers: sparsifiers,
+                    weights: consensus.weights, normalize: true, lambda: 1)
+                XCTAssertEqual(comparableBits(result[k]), comparableBits(expected), "\(name), value \(k)")
+            }
+        }
+    }
+
+    /// The masks a test ingredient takes.
+    private enum Mask: CaseIterable {
+        case keepAll
+        /// Trimmed at one of its magnitudes (a value's between 512 and 650, so a tie there), with
+        /// the tie limit before the tensor, after it, or inside the block from 512 (which is then
+        /// merged block by block).
+        case trimmedTiesDropped, trimmedTiesKept, trimmedTieLimitInside
+        /// Takes the block-by-block merge for every block.
+        case keepNone
+    }
+
+    private static func sparsifier(_ mask: Mask, deltas: [Double], rescaled: Bool) -> TaskVectorSparsifier {
+        let key = TrimThreshold.magnitudeKey(deltas[512..<650].first(where: \.isFinite)!)
+        let chosen: TaskVectorSparsifier.Mask = switch mask {
+        case .keepAll: .keepAll
+        case .trimmedTiesDropped: .magnitude(TrimThreshold(key: key, tieIndexLimit: 0))
+        case .trimmedTiesKept: .magnitude(TrimThreshold(key: key, tieIndexLimit: .max))
+        case .trimmedTieLimitInside: .magnitude(TrimThreshold(key: key, tieIndexLimit: 650))
+        case .keepNone: .keepNone
+        }
+        return TaskVectorSparsifier(mask: chosen, scale: rescaled ? 1 / 0.3 : 1)
     }
 
     /// `count` values of `dtype` (stored exactly as `Double`s): uniform in ±1, and one in twenty
@@ -56,36 +130,23 @@ final class SparseMergeOneLoopTests: XCTestCase {
         return rounded(values, to: dtype)
     }
 
-    /// `values` rounded into `dtype` and read back.
-    private static func rounded(_ values: [Double], to dtype: DType) -> [Double] {
+    /// `values` rounded into `dtype`, as bytes.
+    private static func bytes(_ values: [Double], as dtype: DType) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: values.count * dtype.componentType.byteWidth)
         values.withUnsafeBufferPointer { source in bytes.withUnsafeMutableBytes { ElementCodec.encode(source, to: dtype, into: $0) } }
-        return TensorBytes.decode(bytes, as: dtype)
+        return bytes
     }
 
-    /// Ingredient `index`'s mask: kept whole, none kept (ingredient 8 only: it takes the
-    /// block-by-block merge for every block), or trimmed at one of its own magnitudes with the tie
-    /// limit before, after, or inside the tensor (inside a block: that block is merged block by
-    /// block); ingredient 1 `rescaled`.
-    private static func sparsifier(
-        deltas: [Double], index: Int, rescaled: Bool, using generator: inout some RandomNumberGenerator
-    ) -> TaskVectorSparsifier {
-        let key = TrimThreshold.magnitudeKey(deltas.filter(\.isFinite).randomElement(using: &generator)!)
-        let masks: [TaskVectorSparsifier.Mask] = [
-            .keepAll,
-            .magnitude(TrimThreshold(key: key, tieIndexLimit: 0)),
-            .magnitude(TrimThreshold(key: key, tieIndexLimit: .max)),
-            .magnitude(TrimThreshold(key: key, tieIndexLimit: 650)),
-        ]
-        let mask = index == 8 ? .keepNone : masks.randomElement(using: &generator)!
-        return TaskVectorSparsifier(mask: mask, scale: index == 1 && rescaled ? 1 / 0.3 : 1)
+    /// `values` rounded into `dtype` and read back.
+    private static func rounded(_ values: [Double], to dtype: DType) -> [Double] {
+        TensorBytes.decode(bytes(values, as: dtype), as: dtype)
     }
 
     /// One value as mergekit's TIES computes it (in Float64): each term ((δ·m)·s)·w (keep-none's
-    /// (0·s)·w), the elected sign of their sum, and θ0 + λ·(the agreeing sum, divided by their
-    /// weights' sum when normalising).
+    /// (0·s)·w), then the sign consensus.
     private static func formula(
-        deltas: [Double], base: Double, index: Int, sparsifiers: [TaskVectorSparsifier], weights: [Double], normalize: Bool, lambda: Double
+        deltas: [Double], base: Double, index: Int, sparsifiers: [TaskVectorSparsifier], weights: [Double], normalize: Bool,
+        lambda: Double = 0.75
     ) -> Double {
         let terms = zip(deltas, zip(sparsifiers, weights)).map { delta, setting -> Double in
             let (sparsifier, weight) = setting
@@ -96,13 +157,6 @@ final class SparseMergeOneLoopTests: XCTestCase {
             case .random: preconditionFailure("TIES masks by magnitude")
             }
         }
-        let elected: Double = terms.reduce(0, +) >= 0 ? 1 : -1
-        var (sum, divisor) = (0.0, 0.0)
-        for (term, weight) in zip(terms, weights) {
-            let agrees: Double = term * elected > 0 ? 1 : 0
-            sum += term * agrees
-            divisor += weight * agrees
-        }
-        return (normalize ? sum / (divisor == 0 ? 1 : divisor) : sum) * lambda + base
+        return signConsensusFormula(terms: terms, weights: weights, base: base, normalize: normalize, lambda: lambda)
     }
 }

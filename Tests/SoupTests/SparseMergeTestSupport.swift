@@ -49,7 +49,8 @@ func runKernel(_ kernel: any MergeKernel, on entry: SoupPlan.Entry, slice: Int =
     return (TensorBytes.decode(output, as: kernel.outputType), counts)
 }
 
-private func withRawViews(_ arrays: [[UInt8]], collected: [UnsafeRawBufferPointer] = [], _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
+/// Calls `body` with a raw view of each array, in order.
+func withRawViews(_ arrays: [[UInt8]], collected: [UnsafeRawBufferPointer] = [], _ body: ([UnsafeRawBufferPointer]) throws -> Void) throws {
     guard collected.count < arrays.count else { return try body(collected) }
     try arrays[collected.count].withUnsafeBytes { view in
         try withRawViews(arrays, collected: collected + [view], body)
@@ -59,3 +60,17 @@ private func withRawViews(_ arrays: [[UInt8]], collected: [UnsafeRawBufferPointe
 /// A value's bits for comparing results bit for bit, every NaN as the same NaN: IEEE 754 leaves the
 /// sign and payload of a NaN result open, and the compiler may swap an addition's operands.
 func comparableBits(_ value: Double) -> UInt64 { value.isNaN ? Double.nan.bitPattern : value.bitPattern }
+
+/// One value of mergekit's TIES sign consensus (in Float64) from its terms wᵢδ̃ᵢ: the sign of their
+/// sum from 0 elected (+ where it is ≥ 0, − elsewhere, NaN too), and θ0 + λ·(the sum of the terms
+/// agreeing with it, divided by the sum of their weights when normalising, 1 where that is 0).
+func signConsensusFormula(terms: [Double], weights: [Double], base: Double, normalize: Bool, lambda: Double) -> Double {
+    let elected: Double = terms.reduce(0, +) >= 0 ? 1 : -1
+    var (sum, divisor) = (0.0, 0.0)
+    for (term, weight) in zip(terms, weights) {
+        let agrees: Double = term * elected > 0 ? 1 : 0
+        sum += term * agrees
+        divisor += weight * agrees
+    }
+    return (normalize ? sum / (divisor == 0 ? 1 : divisor) : sum) * lambda + base
+}
