@@ -225,8 +225,15 @@ def test_a_signal_just_after_the_final_rename_reports_the_output_as_written(ture
         time.sleep(0.01)
     process.send_signal(15)
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 143, stderr
-    assert f"interrupted after writing {out} completely" in stderr, stderr
+    # The signal cuts the shim's pause after the rename short, and the interrupt's handler (on a
+    # dispatch thread, which waits for the rename to finish) then races the main thread to the
+    # end: both outcomes say truthfully that the output was written, neither that nothing was.
+    # (Seen exiting 0 on a loaded machine, where the main thread won.)
+    if process.returncode == 143:
+        assert f"interrupted after writing {out} completely" in stderr, stderr
+    else:
+        assert process.returncode == 0 and f"to {out} in" in stderr, stderr
+    assert "nothing was written" not in stderr, stderr
     assert load_file(out)["w"].tolist() == [3] * 8
 
 
