@@ -31,9 +31,7 @@ final class ScratchFolder {
     /// - Throws: `TensorStoreError.cannotWrite` if the folder cannot be created,
     ///   `ScratchFolderError.inUse` if another search running now holds its lock.
     init(path: String?, beside output: String, resumingFrom journalName: String? = nil) throws {
-        var outputPath = output
-        while outputPath.count > 1 && outputPath.hasSuffix("/") { outputPath.removeLast() }
-        let folder = path ?? outputPath + ".scratch"
+        let folder = path ?? DefaultScratchFolder.path(beside: output)
         self.path = folder
         self.isDefault = path == nil
         if mkdir(self.path, 0o755) != 0 && !(errno == EEXIST && FileSystem.isDirectory(self.path)) {
@@ -104,5 +102,16 @@ final class ScratchFolder {
     func finish() {
         removeFiles()
         if isDefault { rmdir(path) }
+    }
+}
+
+/// Where a search keeps its scratch files when not told (`--scratch`): beside the output, named after
+/// it (`soup.safetensors.scratch`), and removed when the search ends if it is left empty.
+package enum DefaultScratchFolder {
+    /// The default folder for a search writing `output`.
+    package static func path(beside output: String) -> String {
+        var outputPath = output
+        while outputPath.count > 1 && outputPath.hasSuffix("/") { outputPath.removeLast() }
+        return outputPath + ".scratch"
     }
 }

@@ -196,6 +196,22 @@ def test_the_scores_file_is_never_an_output(tureen, tmp_path):
     assert not (tmp_path / "soup.safetensors").exists() and not (tmp_path / "plot.svg").exists()
 
 
+def test_a_plot_in_the_default_scratch_folder_is_a_usage_error(tureen, tmp_path):
+    # Regression: the search removed the default scratch folder (OUT.scratch) and then failed to
+    # write the plot there, exiting 1 after the whole search.
+    paths = ingredients(tmp_path, count=2)
+    out = tmp_path / "soup.safetensors"
+    for plot in (tmp_path / "soup.safetensors.scratch" / "plot.svg", tmp_path / "soup.safetensors.scratch" / "sub" / ".." / "p.svg"):
+        result = greedy(tureen, paths, out, "--eval", evaluator(tmp_path), "--plot", plot, check=False)
+        assert result.returncode == 64, result.stderr
+        assert "scratch folder" in result.stderr and "--scratch" in result.stderr, result.stderr
+        assert not out.exists() and not (tmp_path / "soup.safetensors.scratch").exists()
+    # A scratch folder of one's own is kept: a plot may go there.
+    scratch = tmp_path / "mine"
+    greedy(tureen, paths, out, "--eval", evaluator(tmp_path), "--scratch", scratch, "--plot", scratch / "plot.svg")
+    assert (scratch / "plot.svg").read_text().startswith("<svg")
+
+
 def test_a_template_without_path_is_a_usage_error(tureen, tmp_path):
     paths = ingredients(tmp_path, count=2)
     result = greedy(tureen, paths, tmp_path / "soup.safetensors", "--eval", "python3 eval.py", check=False)

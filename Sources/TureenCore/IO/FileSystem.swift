@@ -28,6 +28,19 @@ package enum FileSystem {
         return FilePath(first).lexicallyNormalized() == FilePath(second).lexicallyNormalized()
     }
 
+    /// Whether `path` lies inside `folder` (not the folder itself), comparing their absolute,
+    /// lexically normalised paths (links not followed: neither need exist yet).
+    package static func lies(_ path: String, inside folder: String) -> Bool {
+        func absolute(_ path: String) -> FilePath {
+            let given = FilePath(path)
+            guard !given.isAbsolute, let directory = getcwd(nil, 0) else { return given.lexicallyNormalized() }
+            defer { free(directory) }
+            return FilePath(String(cString: directory)).pushing(given).lexicallyNormalized()
+        }
+        let (inner, outer) = (absolute(path), absolute(folder))
+        return inner != outer && inner.starts(with: outer)
+    }
+
     /// The names in a folder (without `.` and `..`), sorted.
     ///
     /// - Throws: `TensorStoreError.cannotOpen` if the folder cannot be read.
