@@ -18,10 +18,11 @@ struct LearnedSoupCommand: ParsableCommand {
     @Option(help: "Learn one weight vector per floating-point tensor ('tensor') or one for the whole model ('model').")
     var by: LearnedWeights.Granularity = .tensor
 
-    @Option(help: "Gradient steps (evaluator calls).")
+    // Unconditional, as the other numbers: `-1` is a value to refuse as such, not an unknown option.
+    @Option(parsing: .unconditional, help: "Gradient steps (evaluator calls).")
     var steps = 20
 
-    @Option(help: "Adam's learning rate.")
+    @Option(parsing: .unconditional, help: "Adam's learning rate.")
     var lr = 0.05
 
     @Option(help: "The format the command writes gradients in: safetensors, npz or h5 ({grad}'s extension).")

@@ -123,6 +123,15 @@ def test_a_bad_gradient_stops_the_soup_and_leaves_nothing(tureen, tmp_path, mode
     assert set(os.listdir(tmp_path)) == before
 
 
+def test_a_negative_learning_rate_or_step_count_is_named_as_such(tureen, tmp_path):
+    # Regression: `--lr -1` said "Missing value for '--lr <lr>'" (the -1 read as an option).
+    paths, command = setup(tmp_path, {"w": [0.5, 0.3, 0.2], "b": [0.5, 0.3, 0.2]})
+    for option, value, said in (("--lr", "-1", "--lr takes a positive number, not -1.0"), ("--steps", "-3", "--steps takes a positive number of steps, not -3")):
+        result = learned(tureen, paths, command, tmp_path / "soup.safetensors", option, value, check=False)
+        assert result.returncode == 64 and said in result.stderr, result.stderr
+        assert "Missing value" not in result.stderr, result.stderr
+
+
 def test_a_template_without_grad_is_a_usage_error(tureen, tmp_path):
     paths, _ = setup(tmp_path, {"w": [0.5, 0.3, 0.2], "b": [0.5, 0.3, 0.2]})
     result = learned(tureen, paths, "python3 grad.py {path}", tmp_path / "soup.safetensors", check=False)
