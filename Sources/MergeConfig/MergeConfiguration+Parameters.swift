@@ -37,8 +37,9 @@ extension MergeConfiguration {
         }
     }
 
-    /// Refuses a base model the method does not use, a method that needs one without it, and
-    /// parameters on the base model's own entry of `models`, which such a method leaves out.
+    /// Refuses a base model the method does not use, a method that needs one without it,
+    /// parameters on the base model's own entry of `models`, which such a method leaves out, and a
+    /// number of other models the method cannot merge.
     func checkBase() throws {
         if method.needsBase, baseModel == nil {
             throw MergeConfigurationError.missingKey(path: path, key: "base_model")
@@ -50,6 +51,14 @@ extension MergeConfiguration {
         }
         if !method.needsBase, baseModel != nil, baseEntries.isEmpty {
             throw MergeConfigurationError.unsupportedKey(path: path, key: "base_model", reason: "merge method '\(method.rawValue)' uses no base model; list it under 'models' with a weight to merge it")
+        }
+        // The method's own count of models (the merge checks it too, once the models are open),
+        // refused here naming the file.
+        do {
+            _ = try method.ingredientsAndBase(ingredients: mergedModels.map(\.path), base: base)
+        } catch let MergeError.ingredientCount(_, expected, given) {
+            throw MergeConfigurationError.invalidValue(
+                path: path, key: "models", expected: "\(expected) besides the base model for '\(method.rawValue)'; \(given) \(given == 1 ? "is" : "are") listed")
         }
     }
 }

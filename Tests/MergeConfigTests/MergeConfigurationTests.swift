@@ -137,6 +137,16 @@ final class MergeConfigurationTests: XCTestCase {
             """), .missingParameter(path: "merge.yml", parameter: "t", model: nil, tensor: names[0]))
     }
 
+    /// Regression: a model count the method cannot merge was refused once the models were open,
+    /// without naming the configuration (exit 1, "merge method 'model_stock' takes …").
+    func testAModelCountTheMethodCannotMergeIsRefusedNamingTheConfiguration() {
+        XCTAssertEqual(refusal("models: [{model: a}]\nbase_model: b\nmerge_method: model_stock"),
+                       .invalidValue(path: "merge.yml", key: "models", expected: "at least two models besides the base model for 'model_stock'; 1 is listed"))
+        XCTAssertEqual(refusal("models: [{model: b}, {model: a}, {model: c}]\nbase_model: b\nmerge_method: slerp\nparameters: {t: 0.5}"),
+                       .invalidValue(path: "merge.yml", key: "models", expected: "exactly one other model besides the base model for 'slerp'; 2 are listed"))
+        XCTAssertNil(refusal("models: [{model: b}, {model: a}]\nbase_model: b\nmerge_method: slerp\nparameters: {t: 0.5}"))
+    }
+
     func testAMissingWeightNamesTheModelAndSaysWhereToGiveIt() {
         let error = refusal("""
             models: [{model: a}, {model: b, parameters: {weight: 1}}]
