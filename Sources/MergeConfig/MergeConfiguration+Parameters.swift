@@ -40,7 +40,7 @@ extension MergeConfiguration {
     /// Refuses a base model the method does not use, a method that needs one without it,
     /// parameters on the base model's own entry of `models`, which such a method leaves out, and a
     /// number of other models the method cannot merge.
-    func checkBase() throws {
+    func checkBaseAndModelCount() throws {
         if method.needsBase, baseModel == nil {
             throw MergeConfigurationError.missingKey(path: path, key: "base_model")
         }

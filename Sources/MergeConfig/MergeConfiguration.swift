@@ -128,6 +128,6 @@ public struct MergeConfiguration: Sendable {
         self.path = path
         try refuseAdapterForms()
         try checkParameterNames()
-        try checkBase()
+        try checkBaseAndModelCount()
     }
 }

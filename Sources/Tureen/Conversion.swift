@@ -51,7 +51,7 @@ public struct Conversion {
             let complex = store.tensors.map(\.info).filter(\.dtype.isComplex)
             if let first = complex.first {
                 let kept = Set(complex.map(\.dtype)).sorted { $0.byteWidth < $1.byteWidth }.map { $0.rawValue.lowercased() }.joined(separator: " and ")
-                onNote?("\(complex.count) complex tensor\(complex.count == 1 ? "" : "s") ('\(first.name)'\(complex.count > 1 ? ", …" : "")) kept as \(kept): --dtype \(castTo.rawValue.lowercased()) casts real floating-point tensors only")
+                onNote?("\(Self.tensors(complex.count, "complex tensor", first: first.name)) kept as \(kept): --dtype \(castTo.rawValue.lowercased()) casts real floating-point tensors only")
             }
         }
         let destination = try JobOutput(
@@ -77,8 +77,12 @@ public struct Conversion {
         let overflows = producer.castOverflows.withLock { $0 }.sorted { $0.key < $1.key }
         guard let first = overflows.first else { return }
         let values = overflows.reduce(0) { $0 + $1.value }
-        let tensors = overflows.count
         let became = castTo == .f8E4M3 ? "NaN" : "±Inf"
-        onNote?("\(values) finite value\(values == 1 ? "" : "s") of \(tensors) tensor\(tensors == 1 ? "" : "s") ('\(producer.tensors[first.key].name)'\(tensors > 1 ? ", …" : "")) lie beyond \(castTo.rawValue.lowercased())'s range and became \(became): a wider --dtype keeps them")
+        onNote?("\(values) finite value\(values == 1 ? "" : "s") of \(Self.tensors(overflows.count, "tensor", first: producer.tensors[first.key].name)) lie beyond \(castTo.rawValue.lowercased())'s range and became \(became): a wider --dtype keeps them")
+    }
+
+    /// How many tensors a note is about, naming the first: `1 tensor ('w')`, `3 tensors ('w', …)`.
+    private static func tensors(_ count: Int, _ noun: String, first: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s") ('\(first)'\(count > 1 ? ", …" : ""))"
     }
 }

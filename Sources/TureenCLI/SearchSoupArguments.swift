@@ -56,8 +56,7 @@ struct SearchSoupArguments: ParsableArguments {
         if let scratch, FileSystem.nameTheSamePlace(scratch, output) {
             throw ValidationError("--scratch \(scratch) is the output; the scratch folder holds candidates removed after use: give it a folder of its own")
         }
-        let defaultScratch = DefaultScratchFolder.path(beside: output)
-        if scratch == nil, let plot, FileSystem.lies(plot, inside: defaultScratch) {
+        if scratch == nil, let plot, case let defaultScratch = DefaultScratchFolder.path(beside: output), FileSystem.lies(plot, inside: defaultScratch) {
             throw ValidationError("--plot \(plot) lies in the default scratch folder \(defaultScratch), which the search removes when it ends: write the plot elsewhere, or give a scratch folder of your own with --scratch")
         }
     }
